@@ -1,0 +1,52 @@
+import type { AppendSignal } from './append-signal';
+import type { ReadAllOptions, StoredEvent, SubscribeOptions, Subscription } from './event-store.port';
+
+export interface CatchUpSource {
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  signal: AppendSignal;
+}
+
+const IDLE_POLL_MS = 250;
+const MAX_RETRY_MS = 5_000;
+
+/**
+ * Catch-up and live through one loop: read after the checkpoint, hand the batch over,
+ * advance only when the handler has finished. A failed read or handler is reported and
+ * the same batch is tried again after a back-off, so nothing is skipped.
+ */
+export function catchUpSubscription(source: CatchUpSource, options: SubscribeOptions): Subscription {
+  const batchSize = options.batchSize ?? 500;
+  let checkpoint = options.after;
+  let stopped = false;
+  let failures = 0;
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const batch = await source.readAll({ after: checkpoint, maxCount: batchSize });
+        if (batch.length === 0) {
+          await source.signal.wait(IDLE_POLL_MS);
+          continue;
+        }
+        await options.onBatch(batch);
+        checkpoint = batch[batch.length - 1].position;
+        failures = 0;
+      } catch (error) {
+        options.onError?.(error);
+        failures += 1;
+        await source.signal.wait(Math.min(MAX_RETRY_MS, 100 * 2 ** failures));
+      }
+    }
+  })();
+
+  return {
+    get checkpoint() {
+      return checkpoint;
+    },
+    async stop() {
+      stopped = true;
+      source.signal.notify();
+      await loop;
+    },
+  };
+}
