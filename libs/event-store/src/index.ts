@@ -5,3 +5,4 @@ export * from './append-signal';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './sqlite/sqlite-identity-directory';
+export * from './event-store.module';

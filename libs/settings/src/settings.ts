@@ -1,0 +1,74 @@
+/** SPEC §5: every setting, read and checked once at start. */
+export type Role = 'ingest' | 'projector' | 'query';
+export const ROLES: readonly Role[] = ['ingest', 'projector', 'query'];
+
+export interface Settings {
+  port: number;
+  dataDir: string;
+  eventStore: 'sqlite' | 'postgres' | 'eventstoredb';
+  viewStore: 'sqlite' | 'postgres';
+  postgresUrl?: string;
+  eventStoreUrl?: string;
+  kafkaBrokers: string[];
+  roles: ReadonlySet<Role>;
+  /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
+  apiKeys?: string;
+  thresholds: Thresholds;
+}
+
+/** SPEC §2: time thresholds of the views, in milliseconds. */
+export interface Thresholds {
+  atRiskInactivityMs: number;
+  churnInactivityMs: number;
+  complaintAtRiskAgeMs: number;
+  handoffAcceptanceSlaMs: number;
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+export class SettingsError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadSettings(env: Env): Settings {
+  const problems: string[] = [];
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = (env[name] ?? fallback).trim() as T;
+    if (!allowed.includes(value)) problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return value;
+  };
+  const positive = (name: string, fallback: number, unit: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback * unit;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a positive number (got "${raw}")`);
+    return value * unit;
+  };
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number (got "${env.PORT}")`);
+  const roles = (env.CX_ROLES ?? ROLES.join(',')).split(',').map((r) => r.trim()).filter(Boolean);
+  for (const role of roles) if (!ROLES.includes(role as Role)) problems.push(`CX_ROLES: unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+  const settings: Settings = {
+    port,
+    dataDir: env.CX_DATA_DIR || './data',
+    eventStore: oneOf('CX_EVENT_STORE', ['sqlite', 'postgres', 'eventstoredb'], 'sqlite'),
+    viewStore: oneOf('CX_VIEW_STORE', ['sqlite', 'postgres'], 'sqlite'),
+    postgresUrl: env.CX_POSTGRES_URL || undefined,
+    eventStoreUrl: env.EVENTSTORE_URL || undefined,
+    kafkaBrokers: (env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+    roles: new Set(roles as Role[]),
+    apiKeys: env.CX_API_KEYS || undefined,
+    thresholds: {
+      atRiskInactivityMs: positive('CX_AT_RISK_INACTIVITY_DAYS', 90, DAY),
+      churnInactivityMs: positive('CX_CHURN_INACTIVITY_DAYS', 180, DAY),
+      complaintAtRiskAgeMs: positive('CX_COMPLAINT_AT_RISK_AGE_DAYS', 7, DAY),
+      handoffAcceptanceSlaMs: positive('CX_HANDOFF_ACCEPTANCE_SLA_HOURS', 4, HOUR),
+    },
+  };
+  const usesPostgres = settings.eventStore === 'postgres' || settings.viewStore === 'postgres';
+  if (usesPostgres && !settings.postgresUrl) problems.push('CX_POSTGRES_URL is required when CX_EVENT_STORE or CX_VIEW_STORE is postgres');
+  if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
+  if (problems.length > 0) throw new SettingsError(`Invalid settings:\n- ${problems.join('\n- ')}`);
+  return settings;
+}
