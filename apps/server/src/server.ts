@@ -1,0 +1,20 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ApiErrorFilter, MAX_BODY_BYTES, registerJsonBody } from '@cx/http';
+import type { Settings } from '@cx/settings';
+import { AppModule } from './app.module';
+
+/** The HTTP application for these settings, not yet listening. */
+export async function createServer(settings: Settings, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forSettings(settings),
+    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
+    { bodyParser: false, bufferLogs: true, logger: options.logs === false ? false : undefined },
+  );
+  if (options.logs !== false) app.useLogger(app.get(Logger));
+  registerJsonBody(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.enableShutdownHooks();
+  return app;
+}

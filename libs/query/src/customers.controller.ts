@@ -1,0 +1,64 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { RequireRole } from '@cx/access';
+import { CLOCK, Clock } from '@cx/clock';
+import type { StoredEvent } from '@cx/event-store';
+import { ApiError } from '@cx/http';
+import { SETTINGS, Settings } from '@cx/settings';
+import { customerView, CustomerView } from '@cx/views';
+import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
+import { decodeCursor, encodeCursor, instantParam, iso, limitParam } from './query-params';
+
+@Controller('v1/customers')
+@RequireRole('analyst')
+export class CustomersController {
+  constructor(
+    @Inject(CUSTOMER_READ_MODEL) private readonly customers: CustomerReadModel,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** SPEC §2.1: the lifecycle view as of `asOf` (default now). */
+  @Get(':id')
+  async customer(@Param('id') id: string, @Query('asOf') asOfParam?: string) {
+    const asOf = instantParam('asOf', asOfParam, this.clock.now());
+    const state = await this.customers.customerState(id);
+    if (!state) throw unknownCustomer(id);
+    return customerJson(customerView(state, asOf, this.settings.thresholds));
+  }
+
+  /** The customer's events in time order, whatever order they arrived in; paged. */
+  @Get(':id/timeline')
+  async timeline(@Param('id') id: string, @Query('limit') limitParamValue?: string, @Query('cursor') cursorParam?: string) {
+    const page = await this.customers.timeline(id, limitParam(limitParamValue), decodeCursor(cursorParam));
+    if (!page) throw unknownCustomer(id);
+    return { customerId: id, events: page.events.map(timelineEntry), nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+}
+
+const unknownCustomer = (id: string) => new ApiError(404, 'customer_not_found', `no customer ${id}`);
+
+function customerJson(view: CustomerView) {
+  const answer = (a: { score: number; time: number } | null) => (a ? { score: a.score, time: iso(a.time) } : null);
+  return {
+    ...view,
+    asOf: iso(view.asOf),
+    stageHistory: view.stageHistory.map((change) => ({ stage: change.stage, since: iso(change.since) })),
+    firstSeen: iso(view.firstSeen),
+    lastSeen: iso(view.lastSeen),
+    nps: answer(view.nps),
+    csat: answer(view.csat),
+    ces: answer(view.ces),
+  };
+}
+
+/** A timeline entry: the CloudEvent as sent (time in UTC), with what the store added. */
+export function timelineEntry(event: StoredEvent) {
+  return {
+    position: event.position,
+    recordedAt: iso(event.recordedAt),
+    customerId: event.customerId,
+    ...event.attributes,
+    time: iso(event.time),
+    data: event.data,
+  };
+}
