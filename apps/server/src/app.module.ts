@@ -23,7 +23,7 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         LoggerModule.forRoot({
           pinoHttp: {
-            level: process.env.LOG_LEVEL ?? 'info',
+            level: settings.logLevel,
             // Bodies carry personal data: only the request line, status and timing are logged.
             serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
             redact: ['req.headers.authorization'],

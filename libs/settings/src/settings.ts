@@ -14,6 +14,8 @@ export interface Settings {
   /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
   apiKeys?: string;
   thresholds: Thresholds;
+  /** pino level: trace, debug, info, warn, error, fatal or silent. */
+  logLevel: string;
 }
 
 /** SPEC §2: time thresholds of the views, in milliseconds. */
@@ -59,6 +61,7 @@ export function loadSettings(env: Env): Settings {
     kafkaBrokers: (env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
+    logLevel: 'info',
     thresholds: {
       atRiskInactivityMs: positive('CX_AT_RISK_INACTIVITY_DAYS', 90, DAY),
       churnInactivityMs: positive('CX_CHURN_INACTIVITY_DAYS', 180, DAY),
@@ -66,6 +69,9 @@ export function loadSettings(env: Env): Settings {
       handoffAcceptanceSlaMs: positive('CX_HANDOFF_ACCEPTANCE_SLA_HOURS', 4, HOUR),
     },
   };
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be a pino level (got "${logLevel}")`);
+  settings.logLevel = logLevel;
   const usesPostgres = settings.eventStore === 'postgres' || settings.viewStore === 'postgres';
   if (usesPostgres && !settings.postgresUrl) problems.push('CX_POSTGRES_URL is required when CX_EVENT_STORE or CX_VIEW_STORE is postgres');
   if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
