@@ -39,7 +39,7 @@ export class PurchaseCompletedDto extends WithCustomerDto {
 }
 
 /** Score ranges per survey (SPEC §1.3): checked after the field rules, see `surveyScoreProblem`. */
-export const SURVEY_SCORE_RANGE: Record<string, [number, number]> = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+export const SURVEY_SCORE_RANGE: ReadonlyMap<string, [number, number]> = new Map([['nps', [0, 10]], ['csat', [1, 5]], ['ces', [1, 7]]]);
 
 export class SurveyAnsweredDto extends WithCustomerDto {
   @IsIn(SURVEYS) survey!: string;

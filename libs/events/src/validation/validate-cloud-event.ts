@@ -79,7 +79,7 @@ function customerRefProblems(ref: unknown, path: string): FieldProblem[] {
 }
 
 function surveyScoreProblems(data: Record<string, unknown>): FieldProblem[] {
-  const range = SURVEY_SCORE_RANGE[data.survey as string];
+  const range = SURVEY_SCORE_RANGE.get(data.survey as string);
   const score = data.score;
   if (!range || typeof score !== 'number' || !Number.isInteger(score)) return [];
   const [min, max] = range;
