@@ -1,0 +1,114 @@
+import { Kysely, sql } from 'kysely';
+import { GenerationTablesPlugin, physicalTable } from './generation-tables';
+import type { Projection, ProjectionContext } from './projection';
+import type { ViewDialect, ViewStore } from './view-store.port';
+
+export interface ProjectionRecord {
+  name: string;
+  activeGeneration: number;
+  /** The generation a rebuild is filling, until it catches up and takes over. */
+  buildingGeneration: number | null;
+}
+
+/**
+ * The engine's bookkeeping, in the view store itself: which generation of each projection
+ * is live, which is being rebuilt, and each generation's checkpoint. Any process may
+ * write a request here (a rebuild); projector processes act on it.
+ */
+export class ProjectionRegistry {
+  constructor(private readonly store: ViewStore) {}
+
+  async ensureTables(): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.schema.createTable('projections').ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('active_generation', 'integer', (c) => c.notNull())
+        .addColumn('building_generation', 'integer')
+        .execute();
+      await tx.schema.createTable('projection_checkpoints').ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_checkpoints_pk', ['name', 'generation'])
+        .execute();
+    });
+  }
+
+  async records(): Promise<ProjectionRecord[]> {
+    const rows = await this.store.reader.selectFrom('projections').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, activeGeneration: Number(r.active_generation), buildingGeneration: r.building_generation === null ? null : Number(r.building_generation) }));
+  }
+
+  async checkpoint(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<number> {
+    const row = await db.selectFrom('projection_checkpoints').select('position').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+    return row ? Number(row.position) : 0;
+  }
+
+  /** Creates generation 1 of a projection the first time it is seen; a no-op after. */
+  async install(projection: Projection): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const existing = await tx.selectFrom('projections').select('name').where('name', '=', projection.name).executeTakeFirst();
+      if (existing) return;
+      await createGeneration(tx, projection, 1, this.store.dialect);
+      await tx.insertInto('projections').values({ name: projection.name, active_generation: 1, building_generation: null }).execute();
+      await pointViewsAt(tx, projection, 1);
+    });
+  }
+
+  /** Starts a rebuild: a new generation's tables, filled from the first event by the projectors. */
+  async requestRebuild(projection: Projection): Promise<{ generation: number } | { alreadyBuilding: number }> {
+    return this.store.transaction(async (tx) => {
+      const record = await tx.selectFrom('projections').selectAll().where('name', '=', projection.name).executeTakeFirstOrThrow();
+      if (record.building_generation !== null) return { alreadyBuilding: Number(record.building_generation) };
+      const generation = Math.max(Number(record.active_generation), await highestGeneration(tx, projection.name)) + 1;
+      await createGeneration(tx, projection, generation, this.store.dialect);
+      await tx.updateTable('projections').set({ building_generation: generation }).where('name', '=', projection.name).execute();
+      return { generation };
+    });
+  }
+
+  /** The rebuilt generation takes over: views switch in the same transaction as its last batch. */
+  async promote(tx: Kysely<any>, projection: Projection, generation: number): Promise<number> {
+    const record = await tx.selectFrom('projections').selectAll().where('name', '=', projection.name).executeTakeFirstOrThrow();
+    const retired = Number(record.active_generation);
+    await pointViewsAt(tx, projection, generation);
+    await tx.updateTable('projections').set({ active_generation: generation, building_generation: null }).where('name', '=', projection.name).execute();
+    return retired;
+  }
+
+  /** Drops a retired generation's tables, once nothing reads them. */
+  async dropGeneration(projection: Projection, generation: number): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
+      await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+    });
+  }
+}
+
+/** The projection's tables for one generation, as seen through the renaming plugin. */
+export const forGeneration = (db: Kysely<any>, projection: Projection, generation: number): Kysely<any> =>
+  db.withPlugin(new GenerationTablesPlugin(projection.tables, generation));
+
+export const contextFor = (dialect: ViewDialect, generation: number): ProjectionContext => ({
+  dialect, generation, unique: (name: string) => `${name}__g${generation}`,
+});
+
+async function createGeneration(tx: Kysely<any>, projection: Projection, generation: number, dialect: ViewDialect): Promise<void> {
+  for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
+  await projection.createTables(forGeneration(tx, projection, generation), contextFor(dialect, generation));
+  await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+  await tx.insertInto('projection_checkpoints').values({ name: projection.name, generation, position: 0, updated_at: Date.now() }).execute();
+}
+
+async function pointViewsAt(tx: Kysely<any>, projection: Projection, generation: number): Promise<void> {
+  for (const table of projection.tables) {
+    await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
+    await sql`CREATE VIEW ${sql.table(table)} AS SELECT * FROM ${sql.table(physicalTable(table, generation))}`.execute(tx);
+  }
+}
+
+async function highestGeneration(tx: Kysely<any>, name: string): Promise<number> {
+  const row = await tx.selectFrom('projection_checkpoints').select((eb) => eb.fn.max('generation').as('g')).where('name', '=', name).executeTakeFirst();
+  return Number(row?.g ?? 0);
+}

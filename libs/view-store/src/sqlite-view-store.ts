@@ -1,0 +1,37 @@
+import { Kysely, SqliteDialect } from 'kysely';
+import { openSqlite, SqliteDatabase } from '@cx/sqlite';
+import type { ViewStore } from './view-store.port';
+
+/**
+ * Views in an embedded file beside the events. synchronous=NORMAL is enough here: views
+ * are rebuilt from the events, and the checkpoint rides in the same transaction as the
+ * rows, so a lost tail is replayed, never double-counted.
+ */
+export class SqliteViewStore implements ViewStore {
+  readonly dialect = 'sqlite' as const;
+  readonly reader: Kysely<any>;
+  private readonly writer: Kysely<any>;
+  private readonly writeDb: SqliteDatabase;
+  private readonly readDb: SqliteDatabase;
+
+  constructor(path: string) {
+    this.writeDb = openSqlite(path);
+    this.writeDb.pragma('synchronous = NORMAL');
+    this.readDb = openSqlite(path);
+    this.writer = new Kysely({ dialect: new SqliteDialect({ database: this.writeDb }) });
+    this.reader = new Kysely({ dialect: new SqliteDialect({ database: this.readDb }) });
+  }
+
+  transaction<T>(work: (tx: Kysely<any>) => Promise<T>): Promise<T> {
+    return this.writer.transaction().execute(work);
+  }
+
+  async execute(sql: string): Promise<void> {
+    this.writeDb.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.reader.destroy();
+    await this.writer.destroy();
+  }
+}
