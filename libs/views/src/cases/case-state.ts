@@ -1,0 +1,81 @@
+import type { AnyLedgerEvent, LedgerEvent } from '@cx/events';
+
+/** The event types that drive a case (SPEC §1.3). */
+export const CASE_EVENT_TYPES = [
+  'cx.case.opened.v1',
+  'cx.case.handoff.requested.v1',
+  'cx.case.handoff.accepted.v1',
+  'cx.case.resolved.v1',
+  'cx.case.reopened.v1',
+] as const;
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+
+const caseTypes = new Set<string>(CASE_EVENT_TYPES);
+
+/**
+ * One case event, reduced to what the ownership rules read. Optional fields are left out
+ * rather than set to `undefined`, so the state is plain JSON and survives a round trip.
+ */
+export interface CaseEventFact {
+  position: number;
+  time: number;
+  type: CaseEventType;
+  customerId: string;
+  /** opened: first owner; accepted: accepting team; resolved: resolving team. */
+  team?: string;
+  agentId?: string;
+  fromTeam?: string;
+  toTeam?: string;
+}
+
+/**
+ * The fold state of one case: its events sorted by (time, position), one per position.
+ * Keeping the events rather than a running owner is what makes the fold independent of
+ * arrival order: every view replays them in time order (SPEC §2), so a late event simply
+ * takes its place.
+ */
+export interface CaseState {
+  caseId: string;
+  events: CaseEventFact[];
+}
+
+export const initialCaseState = (caseId: string): CaseState => ({ caseId, events: [] });
+
+/** The case an event belongs to, or undefined when it is not one of the case types. */
+export function caseIdOf(event: LedgerEvent | AnyLedgerEvent): string | undefined {
+  if (!caseTypes.has(event.type)) return undefined;
+  return (event.data as { caseId?: string }).caseId;
+}
+
+/**
+ * Adds one event to the case. Events of other types or other cases leave the state as it
+ * is, and so does a second delivery of the same position (at-least-once delivery).
+ */
+export function evolveCase(state: CaseState, event: LedgerEvent | AnyLedgerEvent): CaseState {
+  if (caseIdOf(event) !== state.caseId) return state;
+  if (state.events.some((known) => known.position === event.position)) return state;
+  const fact = toFact(event);
+  const at = state.events.findIndex((known) => compareFacts(fact, known) < 0);
+  const events = [...state.events];
+  events.splice(at === -1 ? events.length : at, 0, fact);
+  return { caseId: state.caseId, events };
+}
+
+/** SPEC §2 order: event time, ties by append order. */
+export const compareFacts = (a: CaseEventFact, b: CaseEventFact): number =>
+  a.time - b.time || a.position - b.position;
+
+function toFact(event: LedgerEvent | AnyLedgerEvent): CaseEventFact {
+  const data = event.data as { team?: string; agentId?: string; fromTeam?: string; toTeam?: string };
+  const fact: CaseEventFact = {
+    position: event.position,
+    time: event.time,
+    type: event.type as CaseEventType,
+    customerId: event.customerId,
+  };
+  if (data.team !== undefined) fact.team = data.team;
+  if (data.agentId !== undefined) fact.agentId = data.agentId;
+  if (data.fromTeam !== undefined) fact.fromTeam = data.fromTeam;
+  if (data.toTeam !== undefined) fact.toTeam = data.toTeam;
+  return fact;
+}
