@@ -4,14 +4,17 @@ import { AccessModule } from '@cx/access';
 import { EventStoreModule } from '@cx/event-store';
 import { HealthModule } from '@cx/health';
 import { IngestModule } from '@cx/ingest';
+import { OpsModule } from '@cx/ops';
+import { ProjectorModule } from '@cx/projector';
 import { QueryModule } from '@cx/query';
+import { ViewStoreModule } from '@cx/view-store';
 import { Role, Settings, SettingsModule } from '@cx/settings';
 
 /** What each role of SPEC §5 adds to the process. */
 const MODULES_BY_ROLE: Record<Role, Type[]> = {
   ingest: [IngestModule],
   projector: [],
-  query: [QueryModule],
+  query: [QueryModule, OpsModule],
 };
 
 @Module({})
@@ -31,6 +34,8 @@ export class AppModule {
         }),
         AccessModule,
         EventStoreModule,
+        ViewStoreModule,
+        ProjectorModule.forRoot({ runs: settings.roles.has('projector') }),
         HealthModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),
       ],

@@ -1,1 +1,3 @@
 export * from './chain-verification';
+export * from './projections.controller';
+export * from './ops.module';

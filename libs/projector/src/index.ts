@@ -1,3 +1,4 @@
 export * from './projection-runner';
 export * from './projection-engine';
 export * from './read-your-writes';
+export * from './projector.module';

@@ -5,8 +5,13 @@ import type { StoredEvent } from '@cx/event-store';
 import { ApiError } from '@cx/http';
 import { SETTINGS, Settings } from '@cx/settings';
 import { customerView, CustomerView } from '@cx/views';
+import { ReadYourWrites } from '@cx/projector';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
+import { LifecycleQueries } from './lifecycle-queries';
 import { decodeCursor, encodeCursor, instantParam, iso, limitParam } from './query-params';
+
+/** The projections the customer routes read. */
+const READS = ['lifecycle'];
 
 @Controller('v1/customers')
 @RequireRole('analyst')
@@ -15,11 +20,31 @@ export class CustomersController {
     @Inject(CUSTOMER_READ_MODEL) private readonly customers: CustomerReadModel,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly lifecycle: LifecycleQueries,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
+
+  /** SPEC §3 `GET /v1/customers`: filter by stage (at `asOf`) and segment (the latest); paged by customer id. */
+  @Get()
+  async list(
+    @Query('stage') stage?: string, @Query('segment') segment?: string, @Query('asOf') asOfParam?: string,
+    @Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('after') after?: string,
+  ) {
+    await this.readYourWrites.await(after, READS);
+    const asOf = instantParam('asOf', asOfParam, this.clock.now());
+    const afterId = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined;
+    const page = await this.lifecycle.list({ asOf, stage, segment, limit: limitParam(limit, 100, 1000), after: afterId });
+    return {
+      asOf: iso(asOf),
+      customers: page.customers.map((c) => ({ ...c, firstSeen: iso(c.firstSeen), lastSeen: iso(c.lastSeen) })),
+      nextCursor: page.next ? Buffer.from(page.next, 'utf8').toString('base64url') : null,
+    };
+  }
 
   /** SPEC §2.1: the lifecycle view as of `asOf` (default now). */
   @Get(':id')
-  async customer(@Param('id') id: string, @Query('asOf') asOfParam?: string) {
+  async customer(@Param('id') id: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
+    await this.readYourWrites.await(after, READS);
     const asOf = instantParam('asOf', asOfParam, this.clock.now());
     const state = await this.customers.customerState(id);
     if (!state) throw unknownCustomer(id);
@@ -28,7 +53,10 @@ export class CustomersController {
 
   /** The customer's events in time order, whatever order they arrived in; paged. */
   @Get(':id/timeline')
-  async timeline(@Param('id') id: string, @Query('limit') limitParamValue?: string, @Query('cursor') cursorParam?: string) {
+  async timeline(
+    @Param('id') id: string, @Query('limit') limitParamValue?: string, @Query('cursor') cursorParam?: string, @Query('after') after?: string,
+  ) {
+    await this.readYourWrites.await(after, READS);
     const page = await this.customers.timeline(id, limitParam(limitParamValue), decodeCursor(cursorParam));
     if (!page) throw unknownCustomer(id);
     return { customerId: id, events: page.events.map(timelineEntry), nextCursor: page.next ? encodeCursor(page.next) : null };

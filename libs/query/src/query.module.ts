@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CUSTOMER_READ_MODEL } from './customer-read-model';
 import { CustomersController } from './customers.controller';
-import { StreamCustomerReadModel } from './stream-customer-read-model';
+import { LifecycleQueries } from './lifecycle-queries';
+import { ProjectedCustomerReadModel } from './projected-customer-read-model';
+import { LifecycleReportController } from './reports.controller';
 
-/** The query role: the analysts' routes. */
+/** The query role: the analysts' routes over the projections. */
 @Module({
-  controllers: [CustomersController],
-  providers: [{ provide: CUSTOMER_READ_MODEL, useClass: StreamCustomerReadModel }],
+  controllers: [CustomersController, LifecycleReportController],
+  providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })
 export class QueryModule {}

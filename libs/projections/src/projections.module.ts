@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SETTINGS, Settings } from '@cx/settings';
+import { PROJECTIONS } from '@cx/view-store';
+import { LifecycleProjection } from './lifecycle/lifecycle.projection';
+
+/** Every projection CX Ledger keeps, with the settings their rules read. */
+@Module({
+  providers: [{
+    provide: PROJECTIONS,
+    inject: [SETTINGS],
+    useFactory: (settings: Settings) => [new LifecycleProjection(settings.thresholds)],
+  }],
+  exports: [PROJECTIONS],
+})
+export class ProjectionsModule {}
