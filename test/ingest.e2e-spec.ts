@@ -135,13 +135,14 @@ describe('POST /v1/events and the customer routes (embedded store)', () => {
 
   it('shows the customer view: firstSeen, lastSeen and interactions by channel', async () => {
     const customer = { id: 'cust-view' };
-    await ingest.post('/v1/events', [
+    const posted = await ingest.post('/v1/events', [
       interaction(customer, { time: '2026-02-03T10:00:00Z' }, { channel: 'email' }),
       interaction(customer, { time: '2026-02-01T10:00:00+02:00' }, { channel: 'chat' }),
       interaction(customer, { time: '2026-02-02T10:00:00Z' }, { channel: 'email' }),
       purchase(customer, { time: '2026-02-04T00:00:00Z' }),
     ]);
-    const view = await analyst.get('/v1/customers/cust-view');
+    const after = Math.max(...posted.body.map((r: { position: number }) => r.position));
+    const view = await analyst.get(`/v1/customers/cust-view?after=${after}`);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({
       customerId: 'cust-view',

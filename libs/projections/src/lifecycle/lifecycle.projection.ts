@@ -39,7 +39,6 @@ export class LifecycleProjection implements Projection {
       .addColumn('segment', 'text')
       .addColumn('purchases', 'integer', (c) => c.notNull())
       .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('last_position', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createTable('customer_stages')
       .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -60,7 +59,7 @@ export class LifecycleProjection implements Projection {
   async apply(tx: Kysely<any>, events: readonly StoredEvent[]): Promise<void> {
     const batch = await this.load(tx, events);
     for (const event of events as readonly AnyLedgerEvent[]) this.fold(batch, event);
-    await this.write(tx, batch, events[events.length - 1].position);
+    await this.write(tx, batch);
   }
 
   private async load(tx: Kysely<any>, events: readonly StoredEvent[]): Promise<Batch> {
@@ -100,7 +99,7 @@ export class LifecycleProjection implements Projection {
     batch.touched.add(into);
   }
 
-  private async write(tx: Kysely<any>, batch: Batch, lastPosition: number): Promise<void> {
+  private async write(tx: Kysely<any>, batch: Batch): Promise<void> {
     const gone = [...batch.mergedAway];
     for (const chunk of inChunks(gone)) {
       await tx.deleteFrom('customers').where('customer_id', 'in', chunk).execute();
@@ -108,10 +107,10 @@ export class LifecycleProjection implements Projection {
     }
     const touched = [...batch.touched].map((id) => batch.states.get(id)!);
     for (const chunk of inChunks(touched)) {
-      await tx.insertInto('customers').values(chunk.map((state) => customerRow(state, lastPosition)))
+      await tx.insertInto('customers').values(chunk.map(customerRow))
         .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({
           first_seen: eb.ref('excluded.first_seen'), last_seen: eb.ref('excluded.last_seen'), segment: eb.ref('excluded.segment'),
-          purchases: eb.ref('excluded.purchases'), state: eb.ref('excluded.state'), last_position: eb.ref('excluded.last_position'),
+          purchases: eb.ref('excluded.purchases'), state: eb.ref('excluded.state'),
         })))
         .execute();
       await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk.map((s) => s.customerId)).execute();
@@ -138,7 +137,8 @@ export class LifecycleProjection implements Projection {
 const mergeTarget = (event: AnyLedgerEvent): string | undefined =>
   event.type === 'cx.customer.merged.v1' ? event.data.into.id : undefined;
 
-function customerRow(state: CustomerState, lastPosition: number) {
+/** A row depends only on the customer's events, never on how they were batched: a rebuild gives the same rows. */
+function customerRow(state: CustomerState) {
   const moments = [state.purchases, state.interactions, state.caseChanges, state.churns, state.referrals, state.profiles, state.otherActivity,
     state.surveys.nps, state.surveys.csat, state.surveys.ces].flat();
   const times = moments.map((m) => m.time);
@@ -150,6 +150,5 @@ function customerRow(state: CustomerState, lastPosition: number) {
     segment,
     purchases: state.purchases.length,
     state: JSON.stringify(state),
-    last_position: lastPosition,
   };
 }

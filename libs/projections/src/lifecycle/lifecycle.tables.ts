@@ -11,8 +11,6 @@ export interface CustomersTable {
   purchases: number;
   /** The folded lifecycle state (JSON), from which the API answers any `asOf`. */
   state: string;
-  /** Global position of the last event folded in. */
-  last_position: number;
 }
 
 /** One row per stage a customer passes through: in `stage` from `since` until `until` (null: still). */
