@@ -9,6 +9,9 @@ async function main(): Promise<void> {
     if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
     process.stderr.write(`cx: ${error.message}\n`);
     process.exit(2);
+  }, serviceErrorHandler: (error) => {
+    process.stderr.write(`cx: ${error.message}\n`);
+    process.exit(2);
   } });
 }
 

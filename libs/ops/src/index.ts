@@ -2,3 +2,8 @@ export * from './chain-verification';
 export * from './projections.controller';
 export * from './ops.module';
 export * from './identity-conflicts.controller';
+export * from './scratch-projection';
+export * from './view-comparison';
+export * from './customer-audit';
+export * from './audit.controller';
+export * from './scratch-view-store';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
 import { IdentityConflictsController } from './identity-conflicts.controller';
 import { ProjectionsController } from './projections.controller';
 
 /** The ops routes under /v1/ops. */
-@Module({ controllers: [ProjectionsController, IdentityConflictsController] })
+@Module({ controllers: [ProjectionsController, IdentityConflictsController, AuditController] })
 export class OpsModule {}

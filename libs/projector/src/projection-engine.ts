@@ -61,6 +61,30 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     return request;
   }
 
+  /**
+   * A rebuild run in this process until it takes over (the CLI's `cx rebuild`). Safe beside
+   * projector processes doing the same: every batch checks the stored checkpoint.
+   */
+  async rebuildHere(projection: Projection, onProgress: (checkpoint: number, head: number) => void): Promise<number> {
+    const request = await this.registry.requestRebuild(projection);
+    const generation = 'generation' in request ? request.generation : request.alreadyBuilding;
+    const promoted = new Promise<void>((resolve) => {
+      const runner = new ProjectionRunner(projection, generation, this.views, this.registry, this.events, {
+        promoted: (p, g, retired) => {
+          void runner.stop().then(() => this.registry.dropGeneration(p, retired)).then(() => resolve());
+        },
+        retired: () => resolve(),
+      });
+      void runner.start();
+    });
+    const progress = setInterval(async () => {
+      onProgress(await this.registry.checkpoint(projection.name, generation), await this.events.headPosition());
+    }, 200);
+    await promoted;
+    clearInterval(progress);
+    return generation;
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.events.headPosition();
     const records = await this.registry.records();

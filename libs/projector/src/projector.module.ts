@@ -15,7 +15,7 @@ export class ProjectorModule {
       module: ProjectorModule,
       imports: [ProjectionsModule],
       providers: [ProjectionEngine, ReadYourWrites, { provide: PROJECTOR_RUNS, useValue: options.runs }],
-      exports: [ProjectionEngine, ReadYourWrites],
+      exports: [ProjectionEngine, ReadYourWrites, ProjectionsModule],
     };
   }
 }

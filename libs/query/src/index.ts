@@ -7,3 +7,5 @@ export * from './lifecycle-queries';
 export * from './customers.controller';
 export * from './reports.controller';
 export * from './query.module';
+export * from './report-builders';
+export * from './cases';

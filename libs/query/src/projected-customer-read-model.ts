@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cx/event-store';
 import { byTimeThenPosition } from '@cx/events';
+import { customerStreams } from '@cx/projections';
 import { VIEW_STORE, ViewStore } from '@cx/view-store';
 import type { CustomerState } from '@cx/views';
 import type { CustomerReadModel, TimelinePage } from './customer-read-model';
@@ -15,22 +16,15 @@ import type { TimelineCursor } from './query-params';
 export class ProjectedCustomerReadModel implements CustomerReadModel {
   constructor(@Inject(VIEW_STORE) private readonly views: ViewStore, @Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  async canonicalId(customerId: string): Promise<string> {
-    const alias = await this.views.reader.selectFrom('customer_aliases').select('customer_id').where('alias_id', '=', customerId).executeTakeFirst();
-    return alias?.customer_id ?? customerId;
-  }
-
   async customerState(customerId: string): Promise<CustomerState | undefined> {
-    const id = await this.canonicalId(customerId);
+    const { customerId: id } = await customerStreams(this.views.reader, customerId);
     const row = await this.views.reader.selectFrom('customers').select('state').where('customer_id', '=', id).executeTakeFirst();
     return row ? (JSON.parse(row.state) as CustomerState) : undefined;
   }
 
   async timeline(customerId: string, limit: number, after?: TimelineCursor): Promise<TimelinePage | undefined> {
-    const id = await this.canonicalId(customerId);
-    const aliases = await this.views.reader.selectFrom('customer_aliases').select('alias_id').where('customer_id', '=', id).execute();
-    const streams = await Promise.all([id, ...aliases.map((a) => a.alias_id as string)].map((stream) => this.events.readStream(stream)));
-    const events = streams.flat().sort(byTimeThenPosition);
+    const { streams } = await customerStreams(this.views.reader, customerId);
+    const events = (await Promise.all(streams.map((stream) => this.events.readStream(stream)))).flat().sort(byTimeThenPosition);
     if (events.length === 0) return undefined;
     const start = after ? events.findIndex((event) => isAfter(event, after)) : 0;
     const page = start < 0 ? [] : events.slice(start, start + limit);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CasesQueryModule } from './cases/cases-query.module';
 import { CUSTOMER_READ_MODEL } from './customer-read-model';
 import { CustomersController } from './customers.controller';
 import { LifecycleQueries } from './lifecycle-queries';
@@ -7,6 +8,7 @@ import { LifecycleReportController } from './reports.controller';
 
 /** The query role: the analysts' routes over the projections. */
 @Module({
+  imports: [CasesQueryModule],
   controllers: [CustomersController, LifecycleReportController],
   providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })

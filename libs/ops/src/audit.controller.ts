@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { RequireRole } from '@cx/access';
+import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { ApiError } from '@cx/http';
+import { customerStreams } from '@cx/projections';
+import { instantParam, iso } from '@cx/query';
+import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { customerAudit } from './customer-audit';
+
+@Controller('v1/ops/customers')
+@RequireRole('ops')
+export class AuditController {
+  constructor(@Inject(EVENT_STORE) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {}
+
+  /** SPEC §3: every stored event of the customer with position, recordedAt, source and its chain check; `knownAt` as §2. */
+  @Get(':id/audit')
+  async audit(@Param('id') id: string, @Query('knownAt') knownAtParam?: string) {
+    const knownAt = knownAtParam ? instantParam('knownAt', knownAtParam, 0) : undefined;
+    const { customerId, streams } = await customerStreams(this.views.reader, id);
+    const entries = await customerAudit(this.events, streams, knownAt);
+    if (entries.length === 0) throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}${knownAt ? ' known at that time' : ''}`);
+    return {
+      customerId,
+      knownAt: knownAt === undefined ? null : iso(knownAt),
+      chainIntact: entries.every((e) => e.chainChecks),
+      events: entries.map((e) => ({ ...e, recordedAt: iso(e.recordedAt), time: iso(e.time) })),
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { RequireRole } from '@cx/access';
+import { CLOCK, Clock } from '@cx/clock';
+import { ApiError } from '@cx/http';
+import { ReadYourWrites } from '@cx/projector';
+import { SETTINGS, Settings } from '@cx/settings';
+import { caseView } from '@cx/views';
+import { instantParam } from '../query-params';
+import { caseViewJson } from './case-json';
+import { CASE_READS, CaseQueries } from './case-queries';
+
+@Controller('v1/cases')
+@RequireRole('analyst')
+export class CasesController {
+  constructor(
+    private readonly cases: CaseQueries,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** SPEC §2.3: the case as of `asOf` (default now), replayed from its stored state. */
+  @Get(':id')
+  async case(@Param('id') id: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
+    await this.readYourWrites.await(after, CASE_READS);
+    const asOf = instantParam('asOf', asOfParam, this.clock.now());
+    const state = await this.cases.caseState(id);
+    const view = state ? caseView(state, asOf, this.settings.thresholds) : null;
+    // A case none of whose events happened by asOf did not exist yet: unknown, like one never named.
+    if (!view) throw new ApiError(404, 'case_not_found', `no case ${id}${state ? ` as of ${new Date(asOf).toISOString()}` : ''}`);
+    const customer = await this.cases.canonicalCustomers([view.customerId, ...view.timeline.map((entry) => entry.customerId)]);
+    return caseViewJson(view, customer);
+  }
+}

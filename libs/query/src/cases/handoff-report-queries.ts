@@ -1,0 +1,229 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import {
+  roundHalfAwayFromZero, UNKNOWN_CASE_TEAM, type HandoffMatrixCell, type HandoffReport, type OwnerlessCase, type TeamHandoffRow,
+} from '@cx/views';
+
+export interface HandoffReportQuery {
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms: "at `to`" means from the events before it (SPEC §2.2). */
+  to: number;
+  slaMs: number;
+}
+
+type Counts = Omit<TeamHandoffRow, 'team' | 'medianMinutesToAccept'>;
+type Medians = Map<string, number>;
+
+const MS_PER_MINUTE = 60_000;
+const MS_PER_HOUR = 3_600_000;
+
+/**
+ * The handoff report of SPEC §2.3, aggregated in SQL over the cases projection's fact rows,
+ * equal to `handoffReport` of @cx/views. The rows hold every case as of its latest event;
+ * "at `to`" is exact because each fact is fixed once its event has happened:
+ * - a request is pending at `to` when `requested_at < to` and it was not closed before `to`;
+ * - a case is open at `to`, and owned by `team` (or unowned), when an ownership stretch
+ *   started before `to` and did not end before it;
+ * - a case is resolved at `to` by the resolution before `to` that was not reopened before it.
+ * Ties follow from `time < to`: events at one instant are all in or all out.
+ */
+@Injectable()
+export class HandoffReportQueries {
+  constructor(@Inject(VIEW_STORE) private readonly views: ViewStore) {}
+
+  /** Every query reads one snapshot, so a batch the projector commits meanwhile is wholly in or out. */
+  report(query: HandoffReportQuery): Promise<HandoffReport> {
+    const begin = this.views.reader.transaction();
+    const snapshot = this.views.dialect === 'postgres' ? begin.setIsolationLevel('repeatable read').setAccessMode('read only') : begin;
+    return snapshot.execute((db) => reportFrom(db, query));
+  }
+}
+
+async function reportFrom(db: Kysely<any>, query: HandoffReportQuery): Promise<HandoffReport> {
+  const out = await handoffsOut(db, query);
+  const cells = await acceptedCells(db, query);
+  const medians = await medianWaits(db, query);
+  const teams = new Map<string, Counts>();
+  const add = (team: string, field: keyof Counts, n: number) => (tally(teams, team)[field] += n);
+  for (const row of out) add(row.key, 'handoffsOut', row.n);
+  for (const cell of cells) {
+    add(cell.toTeam, 'handoffsIn', cell.count);
+    add(cell.toTeam, 'pingPongs', cell.pingPongs);
+  }
+  for (const row of await stalledNow(db, query)) add(row.key, 'stalledNow', row.n);
+  for (const row of await openOwned(db, query)) add(row.key, 'openOwned', row.n);
+  for (const row of await resolvedByTeam(db, query)) add(row.key, 'resolved', row.n);
+  return {
+    from: query.from,
+    to: query.to,
+    teams: teamRows(teams, medians),
+    matrix: matrixRows(cells, medians),
+    ownerless: await ownerless(db, query),
+    totals: {
+      handoffs: cells.reduce((sum, cell) => sum + cell.count, 0),
+      medianMinutesToAccept: minutesOrNull(medians.get(medianKey('totals'))),
+      unownedHours: roundHalfAwayFromZero((await unownedMsWithin(db, query)) / MS_PER_HOUR, 2),
+    },
+  };
+}
+
+/**
+ * Open cases without an owner at `to`, oldest first, with the team a request is pending
+ * for. The customer is the case's at `to` (the opening's once it counts, else the first
+ * event's), as the customer it stands for now (merged anonymous ids answer as the named one).
+ */
+async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<OwnerlessCase[]> {
+  const { rows } = await sql<{ case_id: string; unowned_since: unknown; customer_id: string; pending_team: string | null }>`
+    SELECT x.case_id, x.unowned_since, x.pending_team, COALESCE(a.customer_id, x.customer_id) AS customer_id
+    FROM (
+      SELECT o.case_id, o.started_at AS unowned_since, p.to_team AS pending_team,
+        CASE WHEN c.opened_at < ${ms(to)} THEN c.customer_id ELSE c.first_customer_id END AS customer_id
+      FROM case_ownership o
+      JOIN cases c ON c.case_id = o.case_id
+      LEFT JOIN case_handoffs p ON p.case_id = o.case_id AND ${pendingAt('p', to)}
+      WHERE o.team IS NULL AND ${runningAt('o', to)}
+    ) x
+    LEFT JOIN customer_aliases a ON a.alias_id = x.customer_id`.execute(db);
+  return rows
+    .map((row) => ({ caseId: row.case_id, customerId: row.customer_id, unownedSince: Number(row.unowned_since), pendingTeam: row.pending_team }))
+    .sort((a, b) => a.unownedSince - b.unownedSince || byName(a.caseId, b.caseId));
+}
+
+/** A time bound as a BIGINT parameter, so PostgreSQL never has to guess its type. */
+const ms = (value: number): RawBuilder<number> => sql<number>`CAST(${value} AS BIGINT)`;
+
+/** A request pending at `to` (exclusive): asked before it and not closed before it. */
+const pendingAt = (alias: string, to: number) =>
+  sql`${sql.ref(`${alias}.requested_at`)} < ${ms(to)} AND (${sql.ref(`${alias}.closed_at`)} IS NULL OR ${sql.ref(`${alias}.closed_at`)} >= ${ms(to)})`;
+
+/** An ownership stretch running at `to` (exclusive). */
+const runningAt = (alias: string, to: number) =>
+  sql`${sql.ref(`${alias}.started_at`)} < ${ms(to)} AND (${sql.ref(`${alias}.ended_at`)} IS NULL OR ${sql.ref(`${alias}.ended_at`)} >= ${ms(to)})`;
+
+interface KeyCount {
+  key: string;
+  n: number;
+}
+
+async function keyCounts(db: Kysely<any>, query: RawBuilder<{ key: string | null; n: unknown }>): Promise<KeyCount[]> {
+  const { rows } = await query.execute(db);
+  return rows.map((row) => ({ key: row.key ?? UNKNOWN_CASE_TEAM, n: Number(row.n) }));
+}
+
+/** Requests made in the window, superseded ones included, by the team that asked. */
+const handoffsOut = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT from_team AS key, COUNT(*) AS n FROM case_handoffs
+  WHERE requested_at >= ${ms(from)} AND requested_at < ${ms(to)} GROUP BY from_team`);
+
+/** Requests pending at `to` for longer than the SLA ("more than" is strict), by the team asked. */
+const stalledNow = (db: Kysely<any>, { to, slaMs }: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT h.to_team AS key, COUNT(*) AS n FROM case_handoffs h
+  WHERE ${pendingAt('h', to)} AND h.requested_at < ${ms(to - slaMs)} GROUP BY h.to_team`);
+
+const openOwned = (db: Kysely<any>, { to }: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT o.team AS key, COUNT(*) AS n FROM case_ownership o
+  WHERE o.team IS NOT NULL AND ${runningAt('o', to)} GROUP BY o.team`);
+
+/** Cases resolved at `to` whose resolution fell in the window; a null team counts as `unknown`. */
+const resolvedByTeam = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT team AS key, COUNT(*) AS n FROM case_resolutions
+  WHERE resolved_at >= ${ms(from)} AND resolved_at < ${ms(to)} AND (reopened_at IS NULL OR reopened_at >= ${ms(to)})
+  GROUP BY team`);
+
+interface AcceptedCell {
+  fromTeam: string;
+  toTeam: string;
+  count: number;
+  pingPongs: number;
+}
+
+/** Handoffs accepted in the window per (from, accepting team); the teams' and totals' counts are their sums. */
+async function acceptedCells(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<AcceptedCell[]> {
+  const { rows } = await sql<{ from_team: string; accepted_by: string; n: unknown; ping_pongs: unknown }>`
+    SELECT from_team, accepted_by, COUNT(*) AS n, SUM(CASE WHEN ping_pong THEN 1 ELSE 0 END) AS ping_pongs
+    FROM case_handoffs WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)}
+    GROUP BY from_team, accepted_by`.execute(db);
+  return rows.map((row) => ({ fromTeam: row.from_team, toTeam: row.accepted_by, count: Number(row.n), pingPongs: Number(row.ping_pongs) }));
+}
+
+const medianKey = (block: 'team' | 'matrix' | 'totals', a = '', b = '') => JSON.stringify([block, a, b]);
+
+/**
+ * Median milliseconds to accept per accepting team, per matrix cell and overall, in one
+ * pass: rows are ranked within each group and the middle one (odd count) or the mean of
+ * the middle two (even count) kept. Takeovers have no request, so no wait to count.
+ */
+async function medianWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+  const { rows } = await sql<{ block: 'team' | 'matrix' | 'totals'; a: string; b: string; median_ms: unknown }>`
+    WITH waits AS (
+      SELECT from_team, accepted_by, accepted_at - requested_at AS wait_ms FROM case_handoffs
+      WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)} AND requested_at IS NOT NULL
+    ), keyed AS (
+      SELECT 'team' AS block, accepted_by AS a, '' AS b, wait_ms FROM waits
+      UNION ALL SELECT 'matrix', from_team, accepted_by, wait_ms FROM waits
+      UNION ALL SELECT 'totals', '', '', wait_ms FROM waits
+    ), ranked AS (
+      SELECT block, a, b, wait_ms,
+        ROW_NUMBER() OVER (PARTITION BY block, a, b ORDER BY wait_ms) AS rn,
+        COUNT(*) OVER (PARTITION BY block, a, b) AS n
+      FROM keyed
+    )
+    SELECT block, a, b, AVG(wait_ms) AS median_ms FROM ranked
+    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
+    GROUP BY block, a, b`.execute(db);
+  return new Map(rows.map((row) => [medianKey(row.block, row.a, row.b), Number(row.median_ms)]));
+}
+
+/** Unowned time of open cases clipped to [from, to); a stretch still running at `to` runs up to `to`. */
+async function unownedMsWithin(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<number> {
+  const { rows } = await sql<{ ms: unknown }>`
+    SELECT SUM(
+      (CASE WHEN ended_at IS NULL OR ended_at > ${ms(to)} THEN ${ms(to)} ELSE ended_at END)
+      - (CASE WHEN started_at < ${ms(from)} THEN ${ms(from)} ELSE started_at END)
+    ) AS ms
+    FROM case_ownership
+    WHERE team IS NULL AND started_at < ${ms(to)} AND (ended_at IS NULL OR ended_at > ${ms(from)})`.execute(db);
+  return Number(rows[0]?.ms ?? 0);
+}
+
+function tally(teams: Map<string, Counts>, team: string): Counts {
+  let row = teams.get(team);
+  if (!row) {
+    row = { handoffsOut: 0, handoffsIn: 0, stalledNow: 0, openOwned: 0, pingPongs: 0, resolved: 0 };
+    teams.set(team, row);
+  }
+  return row;
+}
+
+/** Minutes to 1 decimal, rounded after taking the middle (as the views do). */
+const minutesOrNull = (medianMs: number | undefined): number | null =>
+  medianMs === undefined ? null : roundHalfAwayFromZero(medianMs / MS_PER_MINUTE, 1);
+
+/** Code-unit order, as the views sort: never the database's collation. */
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function teamRows(teams: Map<string, Counts>, medians: Medians): TeamHandoffRow[] {
+  return [...teams.entries()].sort(([a], [b]) => byName(a, b)).map(([team, c]) => ({
+    team,
+    handoffsOut: c.handoffsOut,
+    handoffsIn: c.handoffsIn,
+    medianMinutesToAccept: minutesOrNull(medians.get(medianKey('team', team))),
+    stalledNow: c.stalledNow,
+    openOwned: c.openOwned,
+    pingPongs: c.pingPongs,
+    resolved: c.resolved,
+  }));
+}
+
+function matrixRows(cells: AcceptedCell[], medians: Medians): HandoffMatrixCell[] {
+  return [...cells]
+    .sort((a, b) => byName(a.fromTeam, b.fromTeam) || byName(a.toTeam, b.toTeam))
+    .map((cell) => ({
+      fromTeam: cell.fromTeam,
+      toTeam: cell.toTeam,
+      count: cell.count,
+      medianMinutesToAccept: minutesOrNull(medians.get(medianKey('matrix', cell.fromTeam, cell.toTeam))),
+    }));
+}
