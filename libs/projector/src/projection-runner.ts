@@ -30,7 +30,7 @@ export class ProjectionRunner {
     private readonly registry: ProjectionRegistry,
     private readonly events: EventStore,
     private readonly listener: RunnerEvents,
-    private readonly batchSize = 1000,
+    private readonly batchSize = 5000,
   ) {}
 
   async start(): Promise<void> {

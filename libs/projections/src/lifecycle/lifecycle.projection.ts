@@ -14,6 +14,8 @@ const END_OF_TIME = Date.UTC(9999, 11, 31);
 
 interface Batch {
   states: Map<string, CustomerState>;
+  /** Each loaded customer's stage history before this batch: rows are rewritten only where it changes. */
+  historiesBefore: Map<string, string>;
   touched: Set<string>;
   mergedAway: Set<string>;
   aliases: CustomerAliases;
@@ -68,11 +70,16 @@ export class LifecycleProjection implements Projection {
     const aliases = await CustomerAliases.load(tx, [...ids]);
     const canonical = [...new Set([...ids].map((id) => aliases.of(id)))];
     const states = new Map<string, CustomerState>();
+    const historiesBefore = new Map<string, string>();
     for (const chunk of inChunks(canonical)) {
       const rows = await tx.selectFrom('customers').select(['customer_id', 'state']).where('customer_id', 'in', chunk).execute();
-      for (const row of rows) states.set(row.customer_id, JSON.parse(row.state));
+      for (const row of rows) {
+        const state = JSON.parse(row.state) as CustomerState;
+        states.set(row.customer_id, state);
+        historiesBefore.set(row.customer_id, JSON.stringify(this.stageRows(state)));
+      }
     }
-    return { states, touched: new Set(), mergedAway: new Set(), aliases, mergedAt: new Map() };
+    return { states, historiesBefore, touched: new Set(), mergedAway: new Set(), aliases, mergedAt: new Map() };
   }
 
   private fold(batch: Batch, event: AnyLedgerEvent): void {
@@ -106,6 +113,8 @@ export class LifecycleProjection implements Projection {
       await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk).execute();
     }
     const touched = [...batch.touched].map((id) => batch.states.get(id)!);
+    const restaged = touched.map((state) => ({ state, rows: this.stageRows(state) }))
+      .filter(({ state, rows }) => batch.historiesBefore.get(state.customerId) !== JSON.stringify(rows));
     for (const chunk of inChunks(touched)) {
       await tx.insertInto('customers').values(chunk.map(customerRow))
         .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({
@@ -113,10 +122,9 @@ export class LifecycleProjection implements Projection {
           purchases: eb.ref('excluded.purchases'), state: eb.ref('excluded.state'),
         })))
         .execute();
-      await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk.map((s) => s.customerId)).execute();
     }
-    const stages = touched.flatMap((state) => this.stageRows(state));
-    for (const chunk of inChunks(stages)) await tx.insertInto('customer_stages').values(chunk).execute();
+    for (const chunk of inChunks(restaged)) await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk.map((r) => r.state.customerId)).execute();
+    for (const chunk of inChunks(restaged.flatMap((r) => r.rows))) await tx.insertInto('customer_stages').values(chunk).execute();
     await this.writeAliases(tx, batch);
   }
 

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@cx/event-store';
+import { IngestCommandModule, RecordEventsCommand } from '@cx/ingest';
+import { ProjectorModule } from '@cx/projector';
+import { loadSettings, Settings, SettingsModule } from '@cx/settings';
+import { ViewStoreModule } from '@cx/view-store';
+
+/** CX Ledger without HTTP, for benchmarks: the same modules the server composes. */
+export async function benchContext(env: Record<string, string>): Promise<{ app: INestApplicationContext; settings: Settings }> {
+  const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
+  @Module({ imports: [SettingsModule.forRoot(settings), EventStoreModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false }), IngestCommandModule] })
+  class BenchModule {}
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  await app.init();
+  return { app, settings };
+}
+
+/** Records events through the ingest command (validation, identity, append), in batches of 1,000. */
+export async function recordAll(app: INestApplicationContext, events: Iterable<unknown>, onProgress?: (n: number) => void): Promise<number> {
+  const bus = app.get(CommandBus);
+  const sender = { roles: new Set(['ingest']) };
+  let batch: unknown[] = [];
+  let total = 0;
+  for (const event of events) {
+    batch.push(event);
+    if (batch.length === 1000) {
+      await bus.execute(new RecordEventsCommand(batch, sender));
+      total += batch.length;
+      onProgress?.(total);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await bus.execute(new RecordEventsCommand(batch, sender));
+  return total + batch.length;
+}
