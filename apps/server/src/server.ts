@@ -10,7 +10,8 @@ export async function createServer(settings: Settings, options: { logs?: boolean
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forSettings(settings),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
-    { bodyParser: false, bufferLogs: true, logger: options.logs === false ? false : undefined },
+    // abortOnError: false makes a failed boot throw its cause instead of exiting the process.
+    { bodyParser: false, bufferLogs: true, abortOnError: false, logger: options.logs === false ? false : undefined },
   );
   if (options.logs !== false) app.useLogger(app.get(Logger));
   registerJsonBody(app.getHttpAdapter().getInstance());
