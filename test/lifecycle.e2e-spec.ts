@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { anonymousCustomerId } from '@cx/identity';
+import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';
 
@@ -8,8 +9,9 @@ const survey = (customer: object, time: string, score: number) => cloudEvent('cx
 const referral = (customer: object, time: string) => cloudEvent('cx.customer.referred.v1', { customer, referred: { email: 'friend@example.com' } }, at(time));
 const lastPosition = (answer: { body: Array<{ position?: number }> }) => Math.max(...answer.body.map((r) => r.position ?? 0));
 
-/** SPEC §2.1 and §1.2 step 4 through the projection, from the outside. */
-describe('customer lifecycle views (embedded store)', () => {
+/** SPEC §2.1 and §1.2 step 4 through the projection, from the outside, on each store. */
+function describeLifecycle(label: string, env: () => Record<string, string>): void {
+describe(`customer lifecycle views (${label})`, () => {
   let server: RunningServer;
   let ingest: ReturnType<typeof client>;
   let analyst: ReturnType<typeof client>;
@@ -22,7 +24,7 @@ describe('customer lifecycle views (embedded store)', () => {
   };
 
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer(env());
     ingest = client(server.url, KEYS.ingest);
     analyst = client(server.url, KEYS.analyst);
     ops = client(server.url, KEYS.ops);
@@ -129,6 +131,11 @@ describe('customer lifecycle views (embedded store)', () => {
     expect((await ops.post('/v1/ops/projections/nope/rebuild')).status).toBe(404);
   });
 });
+}
+
+describeLifecycle('embedded store', () => ({}));
+describeWithPostgres('customer lifecycle views on PostgreSQL', (database) =>
+  describeLifecycle('PostgreSQL events and views', () => ({ CX_EVENT_STORE: 'postgres', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url })));
 
 describe('rebuild requests and read-your-writes without a projector', () => {
   let server: RunningServer;
