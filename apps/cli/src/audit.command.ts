@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { customerAudit } from '@cx/ops';
 import { customerStreams } from '@cx/projections';
 import { instantParam, toCsv } from '@cx/query';
@@ -16,7 +16,7 @@ const COLUMNS = ['position', 'streamId', 'revision', 'recordedAt', 'time', 'sour
 /** `cx audit customer <id> [--known-at T] [--format jsonl|csv]`: every stored event of the customer with its chain check. */
 @Command({ name: 'audit', arguments: '<subject> <id>', description: 'audit a customer: every stored event with position, recordedAt, source and chain check' })
 export class AuditCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {
+  constructor(@Inject(EVENT_LOG) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {
     super();
   }
 

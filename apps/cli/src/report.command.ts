@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { projectInto, withScratchViews } from '@cx/ops';
 import { instantParam, REPORT_BUILDERS, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
@@ -24,7 +24,7 @@ interface ReportOptions {
 @Command({ name: 'report', arguments: '<name>', description: `a report as known at a past time: ${Object.keys(REPORT_BUILDERS).join(', ')}` })
 export class ReportCommand extends CommandRunner {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_LOG) private readonly events: EventStore,
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(SETTINGS) private readonly settings: Settings,
   ) {

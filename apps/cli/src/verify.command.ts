@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { compareProjection, projectInto, verifyChains, ViewDifference, withScratchViews } from '@cx/ops';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/view-store';
 import { ProgressBar } from './progress';
@@ -16,7 +16,7 @@ const ATTEMPTS = 3;
 @Command({ name: 'verify', description: 'check every hash chain, and compare each live projection with a rebuild, row by row; exit 1 on any difference' })
 export class VerifyCommand extends CommandRunner {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_LOG) private readonly events: EventStore,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     private readonly registry: ProjectionRegistry,

@@ -49,6 +49,7 @@ describe('resolveBatch', () => {
   const directory = (entries: Record<string, string>): IdentityDirectory => ({
     lookup: async (keys) => new Map(keys.filter((k) => entries[k]).map((k) => [k, entries[k]])),
     record: async (_changes: IdentityChanges) => undefined,
+    forget: async () => undefined,
     conflicts: async () => [],
   });
   const event = (ref: Record<string, unknown>, id: string) => ({ ref, eventSource: '/s', eventId: id });

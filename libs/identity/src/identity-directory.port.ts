@@ -10,6 +10,8 @@ export interface IdentityDirectory {
   lookup(keys: readonly string[]): Promise<Map<string, string>>;
   /** Applies links (overwriting), then re-points every key of each merged customer at the one it merged into. */
   record(changes: IdentityChanges): Promise<void>;
+  /** Erasure (SPEC §4.3): drops the links pointing at these customers and the conflicts naming them; both hold identifiers in clear. */
+  forget(customerIds: readonly string[]): Promise<void>;
   /** Identity conflicts, newest first, for ops. */
   conflicts(limit: number): Promise<RecordedConflict[]>;
 }

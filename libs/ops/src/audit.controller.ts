@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { ApiError } from '@cx/http';
 import { customerStreams } from '@cx/projections';
 import { instantParam, iso } from '@cx/query';
@@ -10,7 +10,7 @@ import { customerAudit } from './customer-audit';
 @Controller('v1/ops/customers')
 @RequireRole('ops')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {}
+  constructor(@Inject(EVENT_LOG) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {}
 
   /** SPEC §3: every stored event of the customer with position, recordedAt, source and its chain check; `knownAt` as §2. */
   @Get(':id/audit')

@@ -7,3 +7,5 @@ export * from './view-comparison';
 export * from './customer-audit';
 export * from './audit.controller';
 export * from './scratch-view-store';
+export * from './forget.controller';
+export * from './erasure';

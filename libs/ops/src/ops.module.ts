@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { ForgetController } from './forget.controller';
 import { IdentityConflictsController } from './identity-conflicts.controller';
 import { ProjectionsController } from './projections.controller';
 
 /** The ops routes under /v1/ops. */
-@Module({ controllers: [ProjectionsController, IdentityConflictsController, AuditController] })
+@Module({ controllers: [ProjectionsController, IdentityConflictsController, AuditController, ForgetController] })
 export class OpsModule {}

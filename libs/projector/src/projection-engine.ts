@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/view-store';
 import { ProjectionRunner, RunnerEvents, RunnerState } from './projection-runner';
 
@@ -31,7 +31,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(VIEW_STORE) private readonly views: ViewStore,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(EVENT_LOG) private readonly events: EventStore,
     @Inject(PROJECTOR_RUNS) private readonly runs: boolean,
     private readonly registry: ProjectionRegistry,
   ) {}

@@ -1,0 +1,20 @@
+import type { EventStore } from '@cx/event-store';
+import type { IdentityDirectory } from '@cx/identity';
+import { CustomerKeys, forgetCustomer, Forgetting } from '@cx/privacy';
+import { customerStreams } from '@cx/projections';
+import type { ViewStore } from '@cx/view-store';
+
+export interface ErasureDeps {
+  events: EventStore;
+  keys: CustomerKeys;
+  identities: IdentityDirectory;
+  views: ViewStore;
+}
+
+/** Forgets a customer and every anonymous customer merged into it; undefined when no event names it. */
+export async function eraseCustomer(deps: ErasureDeps, customerId: string, nowMs: number): Promise<Forgetting | undefined> {
+  const customer = await customerStreams(deps.views.reader, customerId);
+  const firstEvents = await Promise.all(customer.streams.map((stream) => deps.events.readStream(stream, { maxCount: 1 })));
+  if (firstEvents.every((events) => events.length === 0)) return undefined;
+  return forgetCustomer(deps, customer, nowMs);
+}

@@ -1,0 +1,50 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { EVENT_LOG, EVENT_STORE, EventStore } from '@cx/event-store';
+import { SETTINGS, Settings } from '@cx/settings';
+import { openSqlite } from '@cx/sqlite';
+import { CUSTOMER_KEYS, CustomerKeys } from './customer-keys.port';
+import { PostgresCustomerKeys } from './postgres-customer-keys';
+import { SealedEventStore } from './sealed-event-store';
+import { SqliteCustomerKeys } from './sqlite-customer-keys';
+
+interface KeyStore {
+  keys: CustomerKeys;
+  close(): Promise<void>;
+}
+
+/**
+ * Customer keys in a store that can really delete: PostgreSQL when `CX_POSTGRES_URL` is
+ * set and events are not in the embedded file; otherwise `keys.sqlite` in the data folder,
+ * a file of its own so erasing a key never waits on, or lingers in, the event log.
+ */
+function openKeyStore(settings: Settings): KeyStore {
+  if (settings.eventStore !== 'sqlite' && settings.postgresUrl) {
+    const pool = new Pool({ connectionString: settings.postgresUrl, max: 4 });
+    pool.on('error', () => undefined);
+    return { keys: new PostgresCustomerKeys(pool), close: () => pool.end() };
+  }
+  const db = openSqlite(join(settings.dataDir, 'keys.sqlite'));
+  return { keys: new SqliteCustomerKeys(db), close: async () => void db.close() };
+}
+
+const KEY_STORE = Symbol('KeyStore');
+
+/** SPEC §4.3: the application's event store seals personal fields with per-customer keys. */
+@Global()
+@Module({
+  providers: [
+    { provide: KEY_STORE, inject: [SETTINGS], useFactory: openKeyStore },
+    { provide: CUSTOMER_KEYS, inject: [KEY_STORE], useFactory: (store: KeyStore) => store.keys },
+    { provide: EVENT_STORE, inject: [EVENT_LOG, CUSTOMER_KEYS], useFactory: (log: EventStore, keys: CustomerKeys) => new SealedEventStore(log, keys) },
+  ],
+  exports: [CUSTOMER_KEYS, EVENT_STORE],
+})
+export class PrivacyModule implements OnApplicationShutdown {
+  constructor(@Inject(KEY_STORE) private readonly store: KeyStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
