@@ -5,11 +5,8 @@ import { join } from 'node:path';
 import { loadSettings } from '@cx/settings';
 import { createServer } from '../apps/server/src/server';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchRow } from './bench-row';
+export type { BenchRow } from './bench-row';
 
 const KEY = 'bench-ingest-key';
 

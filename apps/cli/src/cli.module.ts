@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@cx/event-store';
+import { PrivacyModule } from '@cx/privacy';
 import { ProjectorModule } from '@cx/projector';
 import { SettingsModule } from '@cx/settings';
+import { SimulateCommand } from '@cx/simulator';
 import { ViewStoreModule } from '@cx/view-store';
 import { AuditCommand } from './audit.command';
+import { ForgetCommand } from './forget.command';
 import { RebuildCommand } from './rebuild.command';
 import { ReplayCommand } from './replay.command';
 import { ReportCommand } from './report.command';
@@ -11,7 +14,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), EventStoreModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false })],
-  providers: [VerifyCommand, RebuildCommand, AuditCommand, ReportCommand, ReplayCommand],
+  imports: [SettingsModule.forRoot(), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false })],
+  providers: [VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

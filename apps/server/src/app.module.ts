@@ -1,9 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from '@cx/access';
+import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
+import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
 import { IngestModule } from '@cx/ingest';
+import { KafkaIngestModule, KafkaRelayModule } from '@cx/kafka';
+import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
 import { ProjectorModule } from '@cx/projector';
 import { QueryModule } from '@cx/query';
@@ -12,9 +16,10 @@ import { Role, Settings, SettingsModule } from '@cx/settings';
 
 /** What each role of SPEC §5 adds to the process. */
 const MODULES_BY_ROLE: Record<Role, Type[]> = {
-  ingest: [IngestModule],
-  projector: [],
-  query: [QueryModule, OpsModule],
+  // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
+  ingest: [IngestModule, KafkaIngestModule],
+  projector: [KafkaRelayModule],
+  query: [QueryModule, OpsModule, DashboardModule],
 };
 
 @Module({})
@@ -34,9 +39,11 @@ export class AppModule {
         }),
         AccessModule,
         EventStoreModule,
+        PrivacyModule,
         ViewStoreModule,
         ProjectorModule.forRoot({ runs: settings.roles.has('projector') }),
         HealthModule,
+        MetricsModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),
       ],
     };

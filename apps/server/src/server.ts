@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiErrorFilter, MAX_BODY_BYTES, registerJsonBody } from '@cx/http';
+import { setupOpenApi } from '@cx/metrics';
 import type { Settings } from '@cx/settings';
 import { AppModule } from './app.module';
 
@@ -16,6 +17,7 @@ export async function createServer(settings: Settings, options: { logs?: boolean
   if (options.logs !== false) app.useLogger(app.get(Logger));
   registerJsonBody(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new ApiErrorFilter());
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

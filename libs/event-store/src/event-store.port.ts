@@ -96,7 +96,14 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/**
+ * The event store the application reads and writes through: with personal fields sealed
+ * on the way in and opened on the way out (provided by @cx/privacy).
+ */
 export const EVENT_STORE = Symbol('EventStore');
+
+/** The same events exactly as stored (personal fields sealed): for hash checks and projections. */
+export const EVENT_LOG = Symbol('EventLog');
 
 export class WrongExpectedRevisionError extends Error {
   constructor(readonly streamId: string, readonly expected: ExpectedRevision, readonly actual: number | 'no_stream') {

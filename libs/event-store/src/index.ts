@@ -6,3 +6,7 @@ export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';
 export * from './sqlite/sqlite-identity-directory';
 export * from './event-store.module';
+export * from './postgres/postgres-event-store';
+export * from './postgres/postgres-identity-directory';
+export * from './postgres/postgres-schema';
+export * from './eventstoredb/eventstoredb-event-store';

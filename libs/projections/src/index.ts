@@ -3,3 +3,7 @@ export * from './lifecycle/lifecycle.tables';
 export * from './lifecycle/lifecycle.projection';
 export * from './lifecycle/customer-aliases';
 export * from './projections.module';
+export * from './cases/cases.tables';
+export * from './cases/case-rows';
+export * from './cases/cases.projection';
+export * from './loyalty';

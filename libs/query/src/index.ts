@@ -9,3 +9,4 @@ export * from './reports.controller';
 export * from './query.module';
 export * from './report-builders';
 export * from './cases';
+export * from './loyalty';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesQueryModule } from './cases/cases-query.module';
+import { LoyaltyQueryModule } from './loyalty/loyalty-query.module';
 import { CUSTOMER_READ_MODEL } from './customer-read-model';
 import { CustomersController } from './customers.controller';
 import { LifecycleQueries } from './lifecycle-queries';
@@ -8,7 +9,7 @@ import { LifecycleReportController } from './reports.controller';
 
 /** The query role: the analysts' routes over the projections. */
 @Module({
-  imports: [CasesQueryModule],
+  imports: [CasesQueryModule, LoyaltyQueryModule],
   controllers: [CustomersController, LifecycleReportController],
   providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })

@@ -29,6 +29,16 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
     }).immediate();
   }
 
+  async forget(customerIds: readonly string[]): Promise<void> {
+    const ids = JSON.stringify(customerIds);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM identities WHERE customer_id IN (SELECT value FROM json_each(?))').run(ids);
+      this.db.prepare('DELETE FROM identity_conflicts WHERE linked_to IN (SELECT value FROM json_each(?)) OR claimed_by IN (SELECT value FROM json_each(?))').run(ids, ids);
+    }).immediate();
+    // Old page images in the write-ahead log would still hold the identifiers.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   async conflicts(limit: number): Promise<RecordedConflict[]> {
     const rows = this.db.prepare(`SELECT identifier AS key, linked_to AS linkedTo, claimed_by AS claimedBy, event_source AS eventSource,
       event_id AS eventId, recorded_at AS recordedAt FROM identity_conflicts ORDER BY id DESC LIMIT ?`).all(limit);

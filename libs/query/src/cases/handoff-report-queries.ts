@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { LENGTH_CLASSES } from '@cx/projections';
+import { VIEW_STORE, ViewDialect, ViewStore } from '@cx/view-store';
 import {
   roundHalfAwayFromZero, UNKNOWN_CASE_TEAM, type HandoffMatrixCell, type HandoffReport, type OwnerlessCase, type TeamHandoffRow,
 } from '@cx/views';
@@ -37,24 +38,14 @@ export class HandoffReportQueries {
   report(query: HandoffReportQuery): Promise<HandoffReport> {
     const begin = this.views.reader.transaction();
     const snapshot = this.views.dialect === 'postgres' ? begin.setIsolationLevel('repeatable read').setAccessMode('read only') : begin;
-    return snapshot.execute((db) => reportFrom(db, query));
+    return snapshot.execute((db) => reportFrom(db, query, this.views.dialect));
   }
 }
 
-async function reportFrom(db: Kysely<any>, query: HandoffReportQuery): Promise<HandoffReport> {
-  const out = await handoffsOut(db, query);
+async function reportFrom(db: Kysely<any>, query: HandoffReportQuery, dialect: ViewDialect): Promise<HandoffReport> {
   const cells = await acceptedCells(db, query);
-  const medians = await medianWaits(db, query);
-  const teams = new Map<string, Counts>();
-  const add = (team: string, field: keyof Counts, n: number) => (tally(teams, team)[field] += n);
-  for (const row of out) add(row.key, 'handoffsOut', row.n);
-  for (const cell of cells) {
-    add(cell.toTeam, 'handoffsIn', cell.count);
-    add(cell.toTeam, 'pingPongs', cell.pingPongs);
-  }
-  for (const row of await stalledNow(db, query)) add(row.key, 'stalledNow', row.n);
-  for (const row of await openOwned(db, query)) add(row.key, 'openOwned', row.n);
-  for (const row of await resolvedByTeam(db, query)) add(row.key, 'resolved', row.n);
+  const medians = dialect === 'postgres' ? await percentileWaits(db, query) : await rankedMedianWaits(db, query);
+  const teams = await teamCounts(db, query, cells);
   return {
     from: query.from,
     to: query.to,
@@ -69,6 +60,21 @@ async function reportFrom(db: Kysely<any>, query: HandoffReportQuery): Promise<H
   };
 }
 
+/** Every team with something to count; handoffs in and ping-pongs are the sums of its matrix cells. */
+async function teamCounts(db: Kysely<any>, query: HandoffReportQuery, cells: readonly AcceptedCell[]): Promise<Map<string, Counts>> {
+  const teams = new Map<string, Counts>();
+  const add = (team: string, field: keyof Counts, n: number) => (tally(teams, team)[field] += n);
+  for (const row of await handoffsOut(db, query)) add(row.key, 'handoffsOut', row.n);
+  for (const cell of cells) {
+    add(cell.toTeam, 'handoffsIn', cell.count);
+    add(cell.toTeam, 'pingPongs', cell.pingPongs);
+  }
+  for (const row of await stalledNow(db, query)) add(row.key, 'stalledNow', row.n);
+  for (const row of await openOwned(db, query)) add(row.key, 'openOwned', row.n);
+  for (const row of await resolvedByTeam(db, query)) add(row.key, 'resolved', row.n);
+  return teams;
+}
+
 /**
  * Open cases without an owner at `to`, oldest first, with the team a request is pending
  * for. The customer is the case's at `to` (the opening's once it counts, else the first
@@ -76,14 +82,16 @@ async function reportFrom(db: Kysely<any>, query: HandoffReportQuery): Promise<H
  */
 async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<OwnerlessCase[]> {
   const { rows } = await sql<{ case_id: string; unowned_since: unknown; customer_id: string; pending_team: string | null }>`
+    WITH ${ownershipAt(to)}
     SELECT x.case_id, x.unowned_since, x.pending_team, COALESCE(a.customer_id, x.customer_id) AS customer_id
     FROM (
-      SELECT o.case_id, o.started_at AS unowned_since, p.to_team AS pending_team,
+      SELECT r.case_id, r.started_at AS unowned_since, p.to_team AS pending_team,
         CASE WHEN c.opened_at < ${ms(to)} THEN c.customer_id ELSE c.first_customer_id END AS customer_id
-      FROM case_ownership o
-      JOIN cases c ON c.case_id = o.case_id
-      LEFT JOIN case_handoffs p ON p.case_id = o.case_id AND ${pendingAt('p', to)}
-      WHERE o.team IS NULL AND ${runningAt('o', to)}
+      FROM running r
+      JOIN cases c ON c.case_id = r.case_id
+      LEFT JOIN case_handoffs p ON p.case_id = r.case_id
+        AND p.requested_at < ${ms(to)} AND (p.closed_at IS NULL OR p.closed_at >= ${ms(to)})
+      WHERE r.team IS NULL
     ) x
     LEFT JOIN customer_aliases a ON a.alias_id = x.customer_id`.execute(db);
   return rows
@@ -94,13 +102,36 @@ async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<O
 /** A time bound as a BIGINT parameter, so PostgreSQL never has to guess its type. */
 const ms = (value: number): RawBuilder<number> => sql<number>`CAST(${value} AS BIGINT)`;
 
-/** A request pending at `to` (exclusive): asked before it and not closed before it. */
-const pendingAt = (alias: string, to: number) =>
-  sql`${sql.ref(`${alias}.requested_at`)} < ${ms(to)} AND (${sql.ref(`${alias}.closed_at`)} IS NULL OR ${sql.ref(`${alias}.closed_at`)} >= ${ms(to)})`;
+/** A kind of stretch of time in the fact rows: its start, its end (null: still running) and its length class. */
+interface Stretches {
+  start: string;
+  end: string;
+  lengthClass: string;
+}
 
-/** An ownership stretch running at `to` (exclusive). */
-const runningAt = (alias: string, to: number) =>
-  sql`${sql.ref(`${alias}.started_at`)} < ${ms(to)} AND (${sql.ref(`${alias}.ended_at`)} IS NULL OR ${sql.ref(`${alias}.ended_at`)} >= ${ms(to)})`;
+const PENDING: Stretches = { start: 'requested_at', end: 'closed_at', lengthClass: 'pending_class' };
+const OWNERSHIP: Stretches = { start: 'started_at', end: 'ended_at', lengthClass: 'length_class' };
+
+/**
+ * Stretches running at `t`: started before it and not ended before it (`endsAfter`: ended
+ * after it, for overlaps with a window starting at `t`). The ended ones are found class by
+ * class, each a short index range (see `lengthClass` in @cx/projections), so the cost follows
+ * what runs at `t`, not the length of the history before it.
+ */
+function runningAt(alias: string, stretches: Stretches, t: number, endsAfter = false): RawBuilder<unknown> {
+  const [start, end, lengthClass] = [stretches.start, stretches.end, stretches.lengthClass].map((column) => sql.ref(`${alias}.${column}`));
+  const ended = endsAfter ? sql`${end} > ${ms(t)}` : sql`${end} >= ${ms(t)}`;
+  const byClass = Array.from({ length: LENGTH_CLASSES }, (_, c) =>
+    sql`(${lengthClass} = ${sql.lit(c)} AND ${start} >= ${ms(t - 2 ** c)} AND ${start} < ${ms(t)})`);
+  return sql`((${end} IS NULL AND ${start} < ${ms(t)}) OR (${ended} AND (${sql.join(byClass, sql` OR `)})))`;
+}
+
+/**
+ * `running`: the ownership stretches running at `t`, found first (MATERIALIZED), so that no
+ * planner starts from an index on `team` and reads every unowned stretch there ever was.
+ */
+const ownershipAt = (t: number, endsAfter = false) => sql`running AS MATERIALIZED (
+  SELECT o.case_id, o.team, o.started_at, o.ended_at FROM case_ownership o WHERE ${runningAt('o', OWNERSHIP, t, endsAfter)})`;
 
 interface KeyCount {
   key: string;
@@ -120,11 +151,11 @@ const handoffsOut = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCo
 /** Requests pending at `to` for longer than the SLA ("more than" is strict), by the team asked. */
 const stalledNow = (db: Kysely<any>, { to, slaMs }: HandoffReportQuery) => keyCounts(db, sql`
   SELECT h.to_team AS key, COUNT(*) AS n FROM case_handoffs h
-  WHERE ${pendingAt('h', to)} AND h.requested_at < ${ms(to - slaMs)} GROUP BY h.to_team`);
+  WHERE ${runningAt('h', PENDING, to)} AND h.requested_at < ${ms(to - slaMs)} GROUP BY h.to_team`);
 
 const openOwned = (db: Kysely<any>, { to }: HandoffReportQuery) => keyCounts(db, sql`
-  SELECT o.team AS key, COUNT(*) AS n FROM case_ownership o
-  WHERE o.team IS NOT NULL AND ${runningAt('o', to)} GROUP BY o.team`);
+  WITH ${ownershipAt(to)}
+  SELECT team AS key, COUNT(*) AS n FROM running WHERE team IS NOT NULL GROUP BY team`);
 
 /** Cases resolved at `to` whose resolution fell in the window; a null team counts as `unknown`. */
 const resolvedByTeam = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCounts(db, sql`
@@ -151,41 +182,67 @@ async function acceptedCells(db: Kysely<any>, { from, to }: HandoffReportQuery):
 const medianKey = (block: 'team' | 'matrix' | 'totals', a = '', b = '') => JSON.stringify([block, a, b]);
 
 /**
- * Median milliseconds to accept per accepting team, per matrix cell and overall, in one
- * pass: rows are ranked within each group and the middle one (odd count) or the mean of
- * the middle two (even count) kept. Takeovers have no request, so no wait to count.
+ * Median milliseconds to accept per accepting team, per matrix cell and overall (takeovers
+ * have no request, so no wait to count), for SQLite, which has no median: each accepted
+ * request is ranked by its wait within its team, its cell and all, and the middle one (odd
+ * count) or the mean of the middle two (even count) kept.
  */
-async function medianWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+async function rankedMedianWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+  const middle = (rank: string, count: string) => sql.raw(`${rank} IN ((${count} + 1) / 2, (${count} + 2) / 2)`);
   const { rows } = await sql<{ block: 'team' | 'matrix' | 'totals'; a: string; b: string; median_ms: unknown }>`
-    WITH waits AS (
-      SELECT from_team, accepted_by, accepted_at - requested_at AS wait_ms FROM case_handoffs
+    WITH ranked AS MATERIALIZED (
+      SELECT from_team, accepted_by, accepted_at - requested_at AS wait_ms,
+        ROW_NUMBER() OVER (PARTITION BY accepted_by ORDER BY accepted_at - requested_at) AS team_rank,
+        COUNT(*) OVER (PARTITION BY accepted_by) AS team_count,
+        ROW_NUMBER() OVER (PARTITION BY from_team, accepted_by ORDER BY accepted_at - requested_at) AS cell_rank,
+        COUNT(*) OVER (PARTITION BY from_team, accepted_by) AS cell_count,
+        ROW_NUMBER() OVER (ORDER BY accepted_at - requested_at) AS total_rank,
+        COUNT(*) OVER () AS total_count
+      FROM case_handoffs
       WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)} AND requested_at IS NOT NULL
-    ), keyed AS (
-      SELECT 'team' AS block, accepted_by AS a, '' AS b, wait_ms FROM waits
-      UNION ALL SELECT 'matrix', from_team, accepted_by, wait_ms FROM waits
-      UNION ALL SELECT 'totals', '', '', wait_ms FROM waits
-    ), ranked AS (
-      SELECT block, a, b, wait_ms,
-        ROW_NUMBER() OVER (PARTITION BY block, a, b ORDER BY wait_ms) AS rn,
-        COUNT(*) OVER (PARTITION BY block, a, b) AS n
-      FROM keyed
     )
-    SELECT block, a, b, AVG(wait_ms) AS median_ms FROM ranked
-    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2
-    GROUP BY block, a, b`.execute(db);
-  return new Map(rows.map((row) => [medianKey(row.block, row.a, row.b), Number(row.median_ms)]));
+    SELECT 'team' AS block, accepted_by AS a, '' AS b, AVG(wait_ms) AS median_ms
+      FROM ranked WHERE ${middle('team_rank', 'team_count')} GROUP BY accepted_by
+    UNION ALL SELECT 'matrix', from_team, accepted_by, AVG(wait_ms)
+      FROM ranked WHERE ${middle('cell_rank', 'cell_count')} GROUP BY from_team, accepted_by
+    UNION ALL SELECT 'totals', '', '', AVG(wait_ms)
+      FROM ranked WHERE ${middle('total_rank', 'total_count')}`.execute(db);
+  // The totals row is there even over no rows, with a null mean.
+  return new Map(rows.filter((row) => row.median_ms !== null).map((row) => [medianKey(row.block, row.a, row.b), Number(row.median_ms)]));
 }
 
-/** Unowned time of open cases clipped to [from, to); a stretch still running at `to` runs up to `to`. */
+/**
+ * The same medians on PostgreSQL, in one sort per grouping: `percentile_cont(0.5)` is the
+ * middle value, or the mean of the middle two (exact: waits are integers far below 2^52).
+ */
+async function percentileWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+  const { rows } = await sql<{ all_from: number; all_teams: number; from_team: string | null; accepted_by: string | null; median_ms: unknown }>`
+    SELECT GROUPING(from_team) AS all_from, GROUPING(accepted_by) AS all_teams, from_team, accepted_by,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY accepted_at - requested_at) AS median_ms
+    FROM case_handoffs
+    WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)} AND requested_at IS NOT NULL
+    GROUP BY GROUPING SETS ((accepted_by), (from_team, accepted_by), ())`.execute(db);
+  const keyOf = (row: (typeof rows)[number]) => {
+    if (Number(row.all_teams) === 1) return medianKey('totals');
+    return Number(row.all_from) === 1 ? medianKey('team', row.accepted_by!) : medianKey('matrix', row.from_team!, row.accepted_by!);
+  };
+  return new Map(rows.filter((row) => row.median_ms !== null).map((row) => [keyOf(row), Number(row.median_ms)]));
+}
+
+/**
+ * Unowned time of open cases clipped to [from, to): the stretches starting inside the window,
+ * plus those running at `from`; a stretch still running at `to` counts up to `to`.
+ */
 async function unownedMsWithin(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<number> {
-  const { rows } = await sql<{ ms: unknown }>`
-    SELECT SUM(
-      (CASE WHEN ended_at IS NULL OR ended_at > ${ms(to)} THEN ${ms(to)} ELSE ended_at END)
-      - (CASE WHEN started_at < ${ms(from)} THEN ${ms(from)} ELSE started_at END)
-    ) AS ms
-    FROM case_ownership
-    WHERE team IS NULL AND started_at < ${ms(to)} AND (ended_at IS NULL OR ended_at > ${ms(from)})`.execute(db);
-  return Number(rows[0]?.ms ?? 0);
+  const until = (alias: string) =>
+    sql`CASE WHEN ${sql.ref(`${alias}.ended_at`)} IS NULL OR ${sql.ref(`${alias}.ended_at`)} > ${ms(to)} THEN ${ms(to)} ELSE ${sql.ref(`${alias}.ended_at`)} END`;
+  const { rows } = await sql<{ inside: unknown; before: unknown }>`
+    WITH ${ownershipAt(from, true)}
+    SELECT
+      (SELECT SUM(${until('o')} - o.started_at) FROM case_ownership o
+        WHERE o.team IS NULL AND o.started_at >= ${ms(from)} AND o.started_at < ${ms(to)}) AS inside,
+      (SELECT SUM(${until('r')} - ${ms(from)}) FROM running r WHERE r.team IS NULL) AS before`.execute(db);
+  return Number(rows[0]?.inside ?? 0) + Number(rows[0]?.before ?? 0);
 }
 
 function tally(teams: Map<string, Counts>, team: string): Counts {

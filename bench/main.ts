@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchRow } from './bench-row';
+import { benchCases } from './cases-bench';
+import { benchEventStores } from './event-store-bench';
+import { benchHttpIngest } from './http-ingest-bench';
+import { benchKafka } from './kafka-bench';
+import { benchLifecycleQueries, benchRebuild } from './lifecycle-bench';
+import { benchLoyalty } from './loyalty-bench';
+import { benchOps } from './ops-bench';
+import { postgresServerUrl, scratchDatabase } from './postgres-database';
+import { simulatedDataset } from './simulated-dataset';
+
+/**
+ * `npm run bench [-- --events N --report-events N --http-events N --only a,b]`: every figure
+ * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
+ * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
+ * issues' full size.
+ */
+const flags = parseFlags(process.argv.slice(2));
+const sizes = {
+  events: flags.number('events', 100_000),
+  reportEvents: flags.number('report-events', 100_000),
+  httpEvents: flags.number('http-events', 50_000),
+  kafkaEvents: flags.number('kafka-events', 20_000),
+};
+
+const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
+  http: () => benchHttpIngest({ events: sizes.httpEvents }),
+  stores: () => benchEventStores({}),
+  kafka: () => benchKafka({ events: sizes.kafkaEvents }),
+  sqlite: () => projectionSection('sqlite', {}),
+  postgres: async () => {
+    const database = await scratchDatabase(postgresServerUrl(), 'views');
+    try {
+      return await projectionSection('postgres', { CX_EVENT_STORE: 'postgres', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url });
+    } finally {
+      await database.drop();
+    }
+  },
+  loyalty: () => benchLoyalty({ events: sizes.reportEvents }),
+  cases: () => benchCases({ events: sizes.reportEvents }),
+};
+
+/** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
+async function projectionSection(label: string, env: Record<string, string>): Promise<BenchRow[]> {
+  const dataset = await simulatedDataset(sizes.events, env);
+  const rows: BenchRow[] = [{ name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' }];
+  for (const target of ['lifecycle', 'loyalty', 'cases', 'all']) rows.push(...benchRebuild(dataset, target, label));
+  rows.push(...(await benchLifecycleQueries(dataset, label)));
+  rows.push(...benchOps(dataset, label));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const chosen = flags.list('only') ?? Object.keys(SECTIONS);
+  const rows: BenchRow[] = [];
+  for (const name of chosen) {
+    process.stderr.write(`bench: ${name}…\n`);
+    try {
+      rows.push(...(await SECTIONS[name]()));
+    } catch (error) {
+      rows.push({ name: `${name}: not measured (${(error as Error).message.split('\n')[0]})`, value: NaN, unit: '' });
+    }
+  }
+  printTable(rows);
+  const out = join(process.cwd(), 'bench-results');
+  mkdirSync(out, { recursive: true });
+  const report = { at: new Date().toISOString(), node: process.version, sizes, rows };
+  writeFileSync(join(out, 'latest.json'), JSON.stringify(report, null, 2));
+  process.stdout.write(`\nwritten: bench-results/latest.json\n`);
+}
+
+function printTable(rows: BenchRow[]): void {
+  const width = Math.max(...rows.map((r) => r.name.length));
+  process.stdout.write(`\n${'figure'.padEnd(width)}  ${'value'.padStart(12)}  unit\n${'-'.repeat(width + 22)}\n`);
+  for (const row of rows) process.stdout.write(`${row.name.padEnd(width)}  ${String(row.value).padStart(12)}  ${row.unit}\n`);
+}
+
+function parseFlags(args: string[]) {
+  const value = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  return {
+    number(name: string, fallback: number): number {
+      const raw = value(name);
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} takes a whole number`);
+      return n;
+    },
+    list: (name: string) => value(name)?.split(',').map((s) => s.trim()).filter((s) => SECTIONS[s] ?? failUnknown(s)),
+  };
+}
+
+function failUnknown(section: string): never {
+  throw new Error(`unknown bench section "${section}" (sections: ${Object.keys(SECTIONS).join(', ')})`);
+}
+
+void main();

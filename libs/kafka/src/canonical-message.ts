@@ -1,0 +1,46 @@
+import type { IHeaders, Message } from 'kafkajs';
+import type { StoredEvent } from '@cx/event-store';
+import { textHeaders } from './headers';
+
+/** CloudEvents extension attributes CX Ledger adds to every event of `cx.events`. */
+export const CANONICAL_EXTENSIONS = { position: 'cxposition', customerId: 'cxcustomerid', recordedAt: 'cxrecordedat' } as const;
+
+/**
+ * A stored event as a message of `cx.events`: CloudEvents binary mode, the attributes as
+ * sent in `ce_*` headers (non-text extension values as JSON), `data` as the JSON value,
+ * and the key the customer id, so one customer's events share a partition and keep their order.
+ */
+export function canonicalMessage(event: StoredEvent): Message {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.attributes)) {
+    if (name === 'datacontenttype' || value === undefined) continue;
+    headers[`ce_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  headers['content-type'] = 'application/json';
+  headers[`ce_${CANONICAL_EXTENSIONS.position}`] = String(event.position);
+  headers[`ce_${CANONICAL_EXTENSIONS.customerId}`] = event.customerId;
+  headers[`ce_${CANONICAL_EXTENSIONS.recordedAt}`] = new Date(event.recordedAt).toISOString();
+  return { key: event.customerId, value: JSON.stringify(event.data), headers, timestamp: String(event.recordedAt) };
+}
+
+/** What a consumer of `cx.events` reads back: dedupe by `position` (or by `source` and `id`). */
+export interface CanonicalEvent {
+  position: number;
+  customerId: string;
+  recordedAt: string;
+  /** Every CloudEvent attribute, extensions included, as text. */
+  attributes: Record<string, string>;
+  data: unknown;
+}
+
+export function readCanonicalMessage(message: { value: Buffer | null; headers?: IHeaders }): CanonicalEvent {
+  const attributes: Record<string, string> = {};
+  for (const [name, text] of textHeaders(message.headers)) if (name.startsWith('ce_')) attributes[name.slice(3)] = text;
+  return {
+    position: Number(attributes[CANONICAL_EXTENSIONS.position]),
+    customerId: attributes[CANONICAL_EXTENSIONS.customerId],
+    recordedAt: attributes[CANONICAL_EXTENSIONS.recordedAt],
+    attributes,
+    data: message.value === null ? null : JSON.parse(message.value.toString('utf8')),
+  };
+}

@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logCreator, logLevel } from 'kafkajs';
+
+/** kafkajs logs go through Nest's logger, so they follow the process's log settings. */
+const nestLogCreator: logCreator = () => ({ namespace, level, log }) => {
+  const logger = new Logger(`kafka${namespace ? `:${namespace}` : ''}`);
+  const { message, error } = log as { message: string; error?: unknown };
+  const text = error ? `${message}: ${String(error)}` : message;
+  if (level === logLevel.ERROR) logger.error(text);
+  else if (level === logLevel.WARN) logger.warn(text);
+  else logger.debug(text);
+};
+
+export function createKafka(brokers: string[], clientId: string, level: logLevel = logLevel.WARN): Kafka {
+  return new Kafka({ brokers, clientId, logLevel: level, logCreator: nestLogCreator, retry: { retries: 8 } });
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+}
+
+/**
+ * Creates the topics that are missing; the broker's default replication factor applies.
+ * Several processes may start together, so "already exists" is success, not an error.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter(({ topic }) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+    }).catch((error: unknown) => {
+      if (!isTopicAlreadyExists(error)) throw error;
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const isTopicAlreadyExists = (error: unknown): boolean => {
+  const { type, errors } = error as { type?: string; errors?: Array<{ type?: string }> };
+  return type === 'TOPIC_ALREADY_EXISTS' || (Array.isArray(errors) && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));
+};

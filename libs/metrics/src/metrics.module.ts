@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CleanExitOnSignal } from './graceful-shutdown';
+import { IngestMetrics } from './ingest-metrics.handler';
+import { KafkaLagMetrics } from './kafka-lag-metrics';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
+import { ProjectionMetrics } from './projection-metrics';
+
+/**
+ * Operability in every process, whatever its roles: `GET /metrics`, `Metrics` for any
+ * module to register its own, and a clean exit code after a graceful shutdown.
+ */
+@Global()
+@Module({
+  imports: [CqrsModule],
+  controllers: [MetricsController],
+  providers: [Metrics, IngestMetrics, ProjectionMetrics, KafkaLagMetrics, CleanExitOnSignal],
+  exports: [Metrics],
+})
+export class MetricsModule {}

@@ -1,0 +1,27 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ProjectionEngine } from '@cx/projector';
+import { Metrics } from './metrics';
+
+const STATES = ['catching_up', 'live', 'failing', 'stopped', 'idle'] as const;
+
+/** Projection checkpoints and lag (SPEC §3 `/v1/ops/projections`), read from the engine on every scrape. */
+@Injectable()
+export class ProjectionMetrics implements OnModuleInit {
+  constructor(private readonly metrics: Metrics, private readonly engine: ProjectionEngine) {}
+
+  onModuleInit(): void {
+    const lag = this.metrics.gauge({ name: 'cx_projection_lag_events', help: 'Events appended but not yet applied by the live generation', labelNames: ['projection'] });
+    const checkpoint = this.metrics.gauge({ name: 'cx_projection_checkpoint_position', help: 'Last event position applied by the live generation', labelNames: ['projection'] });
+    const rebuildLag = this.metrics.gauge({ name: 'cx_projection_rebuild_lag_events', help: 'Events a rebuilding generation still has to apply (0 when none is rebuilding)', labelNames: ['projection'] });
+    const state = this.metrics.gauge({ name: 'cx_projection_state', help: '1 for the state the live generation is in', labelNames: ['projection', 'state'] });
+    this.metrics.onScrape(async () => {
+      for (const status of await this.engine.status()) {
+        const projection = status.name;
+        lag.set({ projection }, status.lag);
+        checkpoint.set({ projection }, status.checkpoint);
+        rebuildLag.set({ projection }, status.rebuilding?.lag ?? 0);
+        for (const s of STATES) state.set({ projection, state: s }, status.state === s ? 1 : 0);
+      }
+    });
+  }
+}

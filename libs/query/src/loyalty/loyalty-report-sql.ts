@@ -1,0 +1,92 @@
+import { Kysely, sql } from 'kysely';
+import type { Thresholds } from '@cx/settings';
+import type { ViewStore } from '@cx/view-store';
+import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
+import { churnCounts } from './churn-sql';
+import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
+import {
+  blockKeys, BlockKeys, KeySource, openedCases, purchaseCounts, referralCounts, resolvedCases, revenue, Row, surveyCounts, Window,
+} from './loyalty-sql';
+
+export interface LoyaltyRequest extends Window {
+  groupBy: LoyaltyGroupBy | null;
+}
+
+/**
+ * Every query of a report reads one snapshot, so a batch the projector commits meanwhile
+ * (or a merge re-pointing rows) cannot be half in one block and half out of another.
+ * On PostgreSQL JIT is off for the report: its queries run in milliseconds, and a cost
+ * estimate inflated by tables not analyzed yet (right after a rebuild) made PostgreSQL spend
+ * half a second compiling each one.
+ */
+export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  if (views.dialect !== 'postgres') return views.reader.transaction().execute(work);
+  return views.reader.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (tx) => {
+    await sql`SET LOCAL jit = off`.execute(tx);
+    return work(tx);
+  });
+}
+
+const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
+
+/** Runs each keyed block's query; a block with no key under the grouping is not queried. */
+async function queryBlocks(db: Kysely<any>, window: Window, keys: BlockKeys, grouped: boolean, thresholds: Thresholds) {
+  const run = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) =>
+    !grouped || key ? query(db, window, key) : Promise.resolve([]);
+  return {
+    surveys: await run(keys.surveys, surveyCounts),
+    purchases: await run(keys.orders, purchaseCounts),
+    revenue: await run(keys.orders, revenue),
+    referrals: await run(keys.referrals, referralCounts),
+    opened: await run(keys.opened, openedCases),
+    resolved: await run(keys.resolved, resolvedCases),
+    churn: !grouped || keys.churn ? await churnCounts(db, window, keys.churn, thresholds) : new Map(),
+  };
+}
+
+/** Rows by group key; the group of a row without grouping is ''. */
+function byGroup(blocks: Awaited<ReturnType<typeof queryBlocks>>): Map<string, GroupRows> {
+  const groups = new Map<string, GroupRows>();
+  const group = (row: { grp?: string } | string): GroupRows => {
+    const key = typeof row === 'string' ? row : row.grp ?? '';
+    const rows = groups.get(key) ?? emptyGroupRows();
+    groups.set(key, rows);
+    return rows;
+  };
+  for (const row of blocks.surveys) group(row).surveys.push(row);
+  for (const row of blocks.purchases) if (Number(row.customers) > 0) group(row).purchases = row;
+  for (const row of blocks.revenue) group(row).revenue.push(row);
+  for (const row of blocks.referrals) if (Number(row.n) > 0) group(row).referrals = row;
+  for (const row of blocks.opened) if (Number(row.n) > 0) group(row).opened = row;
+  for (const row of blocks.resolved) if (Number(row.n) > 0) group(row).resolved = row;
+  for (const [key, counts] of blocks.churn) group(key).churn = counts;
+  return groups;
+}
+
+/** A block is null in every group when it has no key under the grouping (see libs/views/src/loyalty/README.md). */
+function groupBlocks(rows: GroupRows, keys: BlockKeys): LoyaltyGroupBlocks {
+  const all = blocksOf(rows);
+  const keyed = <B>(key: KeySource | null, block: B): B | null => (key ? block : null);
+  return {
+    nps: keyed(keys.surveys, all.nps), csat: keyed(keys.surveys, all.csat), ces: keyed(keys.surveys, all.ces),
+    purchases: keyed(keys.orders, all.purchases), referrals: keyed(keys.referrals, all.referrals),
+    churn: keyed(keys.churn, all.churn), cases: keyed(keys.opened ?? keys.resolved, all.cases),
+  };
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * SPEC §2.2 over [from, to), aggregated in the database: the same report, to the rounding, as
+ * the pure `loyaltyReport` over the same events. Groups appear when a counted fact falls in
+ * them, in code-unit order.
+ */
+export async function loyaltyReportInSql(views: ViewStore, request: LoyaltyRequest, thresholds: Thresholds): Promise<LoyaltyReport> {
+  const { from, to, groupBy } = request;
+  const keys = groupBy ? blockKeys(groupBy) : NO_KEYS;
+  const blocks = await inSnapshot(views, (db) => queryBlocks(db, { from, to }, keys, groupBy !== null, thresholds));
+  const groups = byGroup(blocks);
+  if (groupBy === null) return { from, to, groupBy: null, blocks: blocksOf(groups.get('') ?? emptyGroupRows()) };
+  const sorted = [...groups.keys()].sort(byCodeUnits);
+  return { from, to, groupBy, groups: Object.fromEntries(sorted.map((key) => [key, groupBlocks(groups.get(key)!, keys)])) };
+}

@@ -1,0 +1,47 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RequireRole } from '@cx/access';
+import { ReadYourWrites } from '@cx/projector';
+import { SETTINGS, Settings } from '@cx/settings';
+import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { sendReport } from '../report-response';
+import { groupByParam, windowParams } from './loyalty-params';
+import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';
+
+/** The loyalty report reads the lifecycle's stages (churn block) and customers besides its own facts. */
+const READS = ['lifecycle', 'loyalty'];
+
+@Controller('v1/reports')
+@RequireRole('analyst')
+export class LoyaltyReportsController {
+  constructor(
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  /** SPEC §2.2 over [from, to), optionally grouped; JSON, or CSV with `Accept: text/csv`. */
+  @Get('loyalty')
+  async loyalty(
+    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
+    @Query('from') from?: string, @Query('to') to?: string, @Query('groupBy') groupBy?: string, @Query('after') after?: string,
+  ) {
+    const window = windowParams(from, to);
+    groupByParam(groupBy);
+    await this.readYourWrites.await(after, READS);
+    const report = await loyaltyReportBuilder(this.views, { ...window, groupBy }, this.settings);
+    return sendReport(reply, accept, report.json, report.csv);
+  }
+
+  /** SPEC §2.2 cohorts: monthly first-purchase cohorts shown from the month of `from`, months up to `to`. */
+  @Get('cohorts')
+  async cohorts(
+    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
+    @Query('from') from?: string, @Query('to') to?: string, @Query('after') after?: string,
+  ) {
+    const window = windowParams(from, to);
+    await this.readYourWrites.await(after, READS);
+    const report = await cohortReportBuilder(this.views, window);
+    return sendReport(reply, accept, report.json, report.csv);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Kafka } from 'kafkajs';
+import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
+import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
+import { produce, testKafka, uniqueTopicPrefix } from '../libs/kafka/src/testing/kafka-topics';
+import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+
+/** `GET /metrics` reports the ingest group's Kafka lag, per partition, against a real broker. */
+describe('Kafka consumer lag in /metrics', () => {
+  let broker: KafkaBroker | null;
+  let kafka: Kafka;
+  let topics: KafkaTopics;
+  let server: RunningServer;
+  const run = uniqueTopicPrefix('lag');
+  const previousPrefix = process.env.CX_KAFKA_TOPIC_PREFIX;
+
+  beforeAll(async () => {
+    broker = await findKafkaBroker();
+    if (!broker) return;
+    kafka = testKafka(broker.brokers);
+    process.env.CX_KAFKA_TOPIC_PREFIX = run;
+    topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.ingest, numPartitions: 2 }] });
+    await admin.disconnect();
+    // A query process: Kafka configured, nobody consuming, so whatever is produced stays behind.
+    server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'query' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await broker?.release();
+    if (previousPrefix === undefined) delete process.env.CX_KAFKA_TOPIC_PREFIX;
+    else process.env.CX_KAFKA_TOPIC_PREFIX = previousPrefix;
+  });
+
+  it('counts the messages the ingest group has not consumed, by partition', async () => {
+    if (!broker) return;
+    await produce(kafka, topics.ingest, Array.from({ length: 7 }, (_, i) => ({ partition: i % 2, key: `k${i}`, value: '{}' })));
+    const text = String((await client(server.url, KEYS.ops).get('/metrics')).body);
+    const lag = (partition: number) => {
+      const line = text.split('\n').find((l) => l.startsWith('cx_kafka_consumer_lag{') && l.includes(`partition="${partition}"`) && l.includes(`topic="${topics.ingest}"`));
+      return Number(line?.split(' ').pop());
+    };
+    expect(lag(0)).toBe(4);
+    expect(lag(1)).toBe(3);
+    expect(text).toContain(`group="${run}cx-ledger-ingest"`);
+  });
+});
