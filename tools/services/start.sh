@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts what the tests talk to, on this machine: PostgreSQL (the local cluster) and a
-# single-node Kafka broker (tools/kafka). A server named in the environment is used as it is.
+# single-node Kafka broker (tools/kafka); installs Debian's Chromium for the dashboard's
+# browser test. A server named in the environment is used as it is.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -21,5 +22,12 @@ start_kafka() {
   bash "$repo/tools/kafka/start.sh"
 }
 
+# playwright-core downloads no browser: the dashboard test drives Debian's.
+ensure_chromium() {
+  if command -v chromium >/dev/null 2>&1; then echo "chromium: $(command -v chromium)"; return; fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+}
+
 start_postgres
 start_kafka
+ensure_chromium
