@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { BenchRow } from './bench-row';
 import type { Dataset } from './simulated-dataset';
 
-const CX = join(__dirname, '..', 'bin', 'cx.js');
+// Compiled to dist/bench: the CLI is at the repository's bin/.
+const CX = join(__dirname, '..', '..', 'bin', 'cx.js');
 
 /** Issue 8's figures: `cx verify` (chains and a row-by-row comparison of every view) and a `--known-at` report, as ops run them. */
 export function benchOps(dataset: Dataset, label: string): BenchRow[] {

@@ -21,6 +21,9 @@ describe('POST /v1/events and the customer routes (embedded store)', () => {
     expect(first.body).toEqual([{ index: 0, id: event.id, status: 'accepted', position: expect.any(Number), customerId: 'cust-accept' }]);
     const again = await ingest.post('/v1/events', { ...event, data: { ...event.data } });
     expect(again.body).toEqual([{ ...first.body[0], status: 'duplicate' }]);
+    const twice = await ingest.post('/v1/events', [event, event]);
+    expect(twice.status).toBe(202);
+    expect(twice.body.map((r: { status: string; position: number }) => [r.status, r.position])).toEqual([['duplicate', first.body[0].position], ['duplicate', first.body[0].position]]);
     const timeline = await analyst.get('/v1/customers/cust-accept/timeline');
     expect(timeline.body.events).toHaveLength(1);
   });

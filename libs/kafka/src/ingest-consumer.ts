@@ -32,7 +32,7 @@ export interface IngestCounts {
   deadLettered: number;
 }
 
-const RESTART_MS = { first: 1_000, max: 30_000 };
+const RESTART_MS = { first: 1_000, max: 10_000 };
 
 /**
  * Consumes `cx.ingest` in a consumer group. Each batch of a partition is decoded, recorded

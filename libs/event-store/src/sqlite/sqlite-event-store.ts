@@ -34,7 +34,7 @@ interface StreamHead {
 
 type Classified =
   | { kind: 'stored'; outcome: EventOutcome }
-  | { kind: 'repeat'; of: number; contentHash: string }
+  | { kind: 'repeat'; of: number; sameContent: boolean }
   | { kind: 'new'; event: ProposedEvent };
 
 /**
@@ -85,8 +85,7 @@ export class SqliteEventStore implements EventStore {
       }
       if (item.kind === 'repeat') {
         const first = outcomes[item.of];
-        const sameContent = (classified[item.of] as { event: ProposedEvent }).event.contentHash === item.contentHash;
-        outcomes.push({ status: sameContent ? 'duplicate' : 'id_conflict', position: first.position, customerId: first.customerId });
+        outcomes.push({ status: item.sameContent ? 'duplicate' : 'id_conflict', position: first.position, customerId: first.customerId });
         continue;
       }
       revision += 1;
@@ -98,15 +97,19 @@ export class SqliteEventStore implements EventStore {
     return { ok: true, outcomes, streamRevision: revision };
   }
 
-  /** Sorts each event into: stored already, repeated earlier in this write, or new. */
+  /**
+   * Sorts each event into: stored already, repeated earlier in this write, or new. A repeat
+   * is compared with the content its key is bound to: the stored event's, else the first
+   * occurrence's in this write.
+   */
   private classify(events: ProposedEvent[]): Classified[] {
-    const firstIndexOfKey = new Map<string, number>();
+    const firstOfKey = new Map<string, { index: number; contentHash: string }>();
     return events.map((event, index) => {
       const key = `${event.source}\u0000${event.id}`;
-      const earlier = firstIndexOfKey.get(key);
-      if (earlier !== undefined) return { kind: 'repeat', of: earlier, contentHash: event.contentHash };
-      firstIndexOfKey.set(key, index);
+      const earlier = firstOfKey.get(key);
+      if (earlier !== undefined) return { kind: 'repeat', of: earlier.index, sameContent: earlier.contentHash === event.contentHash };
       const row = this.statements.byKey.get(event.source, event.id) as Pick<EventRow, 'position' | 'customer_id' | 'content_hash'> | undefined;
+      firstOfKey.set(key, { index, contentHash: row?.content_hash ?? event.contentHash });
       if (!row) return { kind: 'new', event };
       const status = row.content_hash === event.contentHash ? 'duplicate' : 'id_conflict';
       return { kind: 'stored', outcome: { status, position: row.position, customerId: row.customer_id } };

@@ -100,6 +100,18 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(await store.readStream(s)).toHaveLength(1);
     });
 
+    it('answers every repeat of an already stored event in one write by the stored content', async () => {
+      const s = stream();
+      const event = proposedEvent({ customerId: s });
+      const first = await appendToStream(store, { streamId: s, events: [event] });
+      const position = first.outcomes[0].position;
+      const conflicting = { ...event, contentHash: 'other' };
+      const again = await appendToStream(store, { streamId: s, events: [event, event, conflicting, proposedEvent({ customerId: s })] });
+      expect(again.outcomes.slice(0, 3).map((o) => [o.status, o.position])).toEqual([['duplicate', position], ['duplicate', position], ['id_conflict', position]]);
+      expect(again.outcomes[3].status).toBe('accepted');
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
     it('checks the expected revision', async () => {
       const s = stream();
       await expect(appendToStream(store, { streamId: s, expectedRevision: 'stream_exists', events: [proposedEvent({ customerId: s })] }))
