@@ -2,16 +2,15 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import type { EventType } from '@cx/events';
 import { loadSettings } from '@cx/settings';
 import { ProjectionRegistry } from '@cx/view-store';
 import { createServer } from '../apps/server/src/server';
+import { latencies, type BenchRow } from './bench-row';
+import { postgresServerUrl, scratchDatabase } from './postgres-database';
 
-import type { BenchRow } from './bench-row';
 export type { BenchRow } from './bench-row';
 
 export interface CasesBenchOptions {
@@ -72,28 +71,14 @@ async function benchEnvironment(store: 'sqlite' | 'postgres', postgresUrl?: stri
   const dataDir = mkdtempSync(join(tmpdir(), 'cx-bench-cases-'));
   const removeDir = async () => rmSync(dataDir, { recursive: true, force: true });
   if (store === 'sqlite') return { settings: { CX_DATA_DIR: dataDir }, cleanup: removeDir };
-  const base = postgresUrl ?? process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `cx_bench_cases_${randomBytes(4).toString('hex')}`;
-  await adminQuery(base, `CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const database = await scratchDatabase(postgresUrl ?? postgresServerUrl(), 'cases');
   return {
-    settings: { CX_DATA_DIR: dataDir, CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: url.toString() },
+    settings: { CX_DATA_DIR: dataDir, CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url },
     cleanup: async () => {
-      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await database.drop();
       await removeDir();
     },
   };
-}
-
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const pg = new Client({ connectionString: url });
-  await pg.connect();
-  try {
-    await pg.query(statement);
-  } finally {
-    await pg.end();
-  }
 }
 
 /** Appends the generated events in batches of 10,000, one write per customer stream. */
@@ -225,17 +210,8 @@ async function fetchOk(url: string, path: string): Promise<void> {
   if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
 }
 
+/** p50/p99 of sequential calls, after one warm-up call. */
 async function measure(requests: number, call: (i: number) => Promise<void>): Promise<{ p50: number; p99: number }> {
-  await call(requests); // warm-up
-  const latencies: number[] = [];
-  for (let i = 0; i < requests; i++) {
-    const started = performance.now();
-    await call(i);
-    latencies.push(performance.now() - started);
-  }
-  latencies.sort((a, b) => a - b);
-  const percentile = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * p) - 1)]);
-  return { p50: percentile(0.5), p99: percentile(0.99) };
+  await call(requests);
+  return latencies(requests, call);
 }
-
-const round = (n: number) => Math.round(n * 10) / 10;

@@ -3,7 +3,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { systemClock } from '@cx/clock';
 import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
 import type { EventType } from '@cx/events';
@@ -12,6 +11,7 @@ import { openSqlite } from '@cx/sqlite';
 import { ProjectionRegistry } from '@cx/view-store';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
+import { postgresServerUrl, scratchDatabase } from './postgres-database';
 
 /**
  * p50/p99 of `GET /v1/reports/loyalty` (no grouping and each grouping) and of
@@ -26,7 +26,7 @@ export interface LoyaltyBenchOptions {
   samples?: number;
   /** View stores to measure (default both; PostgreSQL from `postgresUrl`). */
   stores?: Array<'sqlite' | 'postgres'>;
-  /** A PostgreSQL connection (default `CX_POSTGRES_URL`, else the local server): the bench creates a database of its own there and drops it after. */
+  /** A PostgreSQL server (default `CX_POSTGRES_URL`, else the local one): the bench creates a database of its own there and drops it after. */
   postgresUrl?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -65,7 +65,7 @@ export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<B
 
 /** One view store: projections catch up from the first event, then every report is timed over HTTP. */
 async function benchStore(store: 'sqlite' | 'postgres', dataDir: string, total: number, options: LoyaltyBenchOptions, log: (line: string) => void): Promise<BenchRow[]> {
-  const database = store === 'postgres' ? await createDatabase(options.postgresUrl) : undefined;
+  const database = store === 'postgres' ? await scratchDatabase(options.postgresUrl ?? postgresServerUrl(), 'loyalty') : undefined;
   const env: Record<string, string> = { CX_DATA_DIR: dataDir, CX_API_KEYS: `${KEY}=analyst`, LOG_LEVEL: 'silent', PORT: '0' };
   if (database) Object.assign(env, { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url });
   // The projector starts with the server (and on SQLite may finish before it listens): timed from here.
@@ -121,24 +121,6 @@ async function waitForProjections(app: NestFastifyApplication, log: (line: strin
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function createDatabase(adminUrl = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') {
-  const name = `cx_bench_loyalty_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Appends the ledger in batches of 5,000 events (one write per customer stream); answers events/s. */

@@ -19,7 +19,7 @@ const SLA = 4 * HOUR;
 const report = (server: CaseServer, from: number, to: number, headers?: Record<string, string>) =>
   server.get(`/v1/reports/handoffs?from=${iso(from)}&to=${iso(to)}`, headers);
 const caseAt = (server: CaseServer, caseId: string, asOf: number) => server.get(`/v1/cases/${caseId}?asOf=${iso(asOf)}`);
-const noFlags = { outcome: 'accepted', flags: [] };
+const acceptedWithoutFlags = { outcome: 'accepted', flags: [] };
 
 /**
  * The report over the dataset, window [01:00, 12:00), SLA 4 h, worked out by hand (the
@@ -248,7 +248,7 @@ describeEachViewStore('each rule of §2.3 on its own, through the case view', (s
   it('events for a case never opened create it, marked orphan', async () => {
     const { body } = await caseAt(server, 'R8', at(30));
     expect(body).toMatchObject({ flags: ['orphan'], status: 'open', startedAt: '2026-03-02T00:10:00.000Z', owner: { team: 'tech' }, unownedMinutes: 15 });
-    expect(body.handoffs).toEqual([expect.objectContaining({ fromTeam: 'sales', toTeam: 'tech', minutesToAccept: 15, ...noFlags })]);
+    expect(body.handoffs).toEqual([expect.objectContaining({ fromTeam: 'sales', toTeam: 'tech', minutesToAccept: 15, ...acceptedWithoutFlags })]);
   });
 
   it('resolution ends ownership time; a reopen returns the case to the team (and agent) that resolved it', async () => {
@@ -265,7 +265,7 @@ describeEachViewStore('each rule of §2.3 on its own, through the case view', (s
     const inOrder = (await caseAt(server, 'R11', at(40))).body;
     const comparable = (view: any) => ({ ...view, caseId: undefined, customerId: undefined, timeline: view.timeline.map((t: any) => ({ ...t, position: undefined, customerId: undefined })) });
     expect(comparable(early)).toEqual(comparable(inOrder));
-    expect(early.handoffs).toEqual([expect.objectContaining({ minutesToAccept: 20, ...noFlags })]);
+    expect(early.handoffs).toEqual([expect.objectContaining({ minutesToAccept: 20, ...acceptedWithoutFlags })]);
     expect(early.owner).toEqual({ team: 'tech' });
   });
 

@@ -32,7 +32,7 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    if (!broker) return;
+    if (!broker) throw new Error('no Kafka broker to run against');
     if (!existsSync(BUILT_KAFKA)) throw new Error('dist/ has no Kafka module: run `npm run build` first (npm test does)');
     kafka = testKafka(broker.brokers);
     dataDir = mkdtempSync(join(tmpdir(), 'cx-kafka-kill-'));
@@ -58,7 +58,7 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
   afterEach(() => (finished = true));
 
   it('stores every event once and publishes every stored event to cx.events with no gap', async () => {
-    if (!broker) return;
+    if (!broker) throw new Error('no Kafka broker to run against');
     const events = Array.from({ length: 8000 }, (_, i) => sampleEvent(run, i, 250));
     const first = await spawn();
     // Channel systems keep producing at a steady pace through the kill and the restart.

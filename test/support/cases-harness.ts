@@ -56,7 +56,10 @@ export interface CaseServer {
 export async function startCaseServer(store: ViewStoreName, env: Record<string, string> = {}): Promise<CaseServer> {
   const database = store === 'postgres' ? await createDatabase() : undefined;
   const storeEnv: Record<string, string> = database ? { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url } : {};
-  const server = await startServer({ ...storeEnv, ...env });
+  const server = await startServer({ ...storeEnv, ...env }).catch(async (error: unknown) => {
+    await database?.drop();
+    throw error;
+  });
   const ingest = client(server.url, KEYS.all);
   const analyst = client(server.url, KEYS.analyst);
   let after = 0;

@@ -5,11 +5,12 @@ import { Answer, client, KEYS, RunningServer, startServer } from './cx-server';
 
 /**
  * The view stores the loyalty suites run on: SQLite always; PostgreSQL when it answers at
- * CX_POSTGRES_URL (default: the local server; tools/services/start.sh starts it). With CI=true a missing PostgreSQL fails
- * the suite instead of skipping it. Each suite gets a database of its own, dropped after, so
- * suites running side by side (the view schema is fixed) never share tables.
+ * CX_POSTGRES_URL (default: the local server that tools/services/start.sh starts). With
+ * CI=true a missing PostgreSQL fails the suite instead of skipping it. Each suite gets a
+ * database of its own, dropped after, so suites running side by side (the view schema is
+ * fixed) never share tables.
  */
-const ADMIN_URL = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = process.env.CX_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function postgresAnswers(): boolean {
   const probe = `const { Client } = require('pg'); const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });

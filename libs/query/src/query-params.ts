@@ -1,10 +1,13 @@
 import { parseEventTime } from '@cx/events';
 import { ApiError } from '@cx/http';
 
+/** RFC 3339 with its offset: without one, `Date.parse` would read the time in the server's zone. */
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
 /** An RFC 3339 query parameter as epoch ms, or the fallback when absent. */
 export function instantParam(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const ms = /^\d{4}-\d{2}-\d{2}T/i.test(value) ? parseEventTime(value) : null;
+  const ms = RFC_3339.test(value) ? parseEventTime(value) : null;
   if (ms === null) throw new ApiError(400, 'invalid_parameter', `${name} must be an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
   return ms;
 }

@@ -1,6 +1,10 @@
 import type { Settings } from '@cx/settings';
 import type { ViewStore } from '@cx/view-store';
+import { ApiError } from '@cx/http';
+import { handoffReportCsv, handoffReportJson } from './cases/case-json';
+import { HandoffReportQueries } from './cases/handoff-report-queries';
 import { LifecycleQueries } from './lifecycle-queries';
+import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty/loyalty-report.builders';
 import { iso } from './query-params';
 
 export interface ReportRequest {
@@ -27,10 +31,21 @@ export const lifecycleReport: ReportBuilder = async (views, { asOf }) => {
   };
 };
 
+/** SPEC §2.3's handoff report over [from, to). */
+export const handoffReport: ReportBuilder = async (views, { from, to }, settings) => {
+  if (from === undefined || to === undefined) throw new ApiError(400, 'invalid_parameter', 'the handoff report needs from and to');
+  if (from > to) throw new ApiError(400, 'invalid_parameter', 'from must not be after to');
+  const report = await new HandoffReportQueries(views).report({ from, to, slaMs: settings.thresholds.handoffAcceptanceSlaMs });
+  return { json: handoffReportJson(report), csv: () => handoffReportCsv(report) };
+};
+
 /**
  * Every report by name, over any view store: the live one for the API, a scratch one
  * built from the events recorded by a time for `cx report --known-at`.
  */
 export const REPORT_BUILDERS: Record<string, ReportBuilder> = {
   lifecycle: lifecycleReport,
+  loyalty: loyaltyReportBuilder,
+  cohorts: cohortReportBuilder,
+  handoffs: handoffReport,
 };

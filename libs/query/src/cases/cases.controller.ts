@@ -7,7 +7,7 @@ import { SETTINGS, Settings } from '@cx/settings';
 import { caseView } from '@cx/views';
 import { caseViewJson } from './case-json';
 import { CASE_READS, CaseQueries } from './case-queries';
-import { strictInstantParam } from './time-params';
+import { instantParam } from '../query-params';
 
 @Controller('v1/cases')
 @RequireRole('analyst')
@@ -23,7 +23,7 @@ export class CasesController {
   @Get(':id')
   async case(@Param('id') id: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
     await this.readYourWrites.await(after, CASE_READS);
-    const asOf = strictInstantParam('asOf', asOfParam, this.clock.now());
+    const asOf = instantParam('asOf', asOfParam, this.clock.now());
     const state = await this.cases.caseState(id);
     const view = state ? caseView(state, asOf, this.settings.thresholds) : null;
     // A case none of whose events happened by asOf did not exist yet: unknown, like one never named.
