@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { anonymousCustomerId } from '@cx/identity';
 import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { eventually } from './support/eventually';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
@@ -123,14 +124,3 @@ describe('forgetting leaves no personal data in the embedded files', () => {
   });
 });
 
-async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { anonymousCustomerId } from '@cx/identity';
 import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { eventually } from './support/eventually';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';
 
 const at = (iso: string) => ({ time: iso });
@@ -222,14 +223,3 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   return result;
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
