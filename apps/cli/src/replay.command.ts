@@ -5,36 +5,65 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cx/event-store';
 import { customerStreams } from '@cx/projections';
 import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { canonicalMessage, createKafka, kafkaOptionsFrom } from '@cx/kafka';
+import { SETTINGS, Settings } from '@cx/settings';
 import { ProgressBar } from './progress';
 
 interface ReplayOptions {
   toFile?: string;
+  /** A topic, or true for the canonical stream's (`cx.events`). */
+  toKafka?: string | true;
   fromPosition: number;
   toPosition?: number;
   customer?: string;
 }
 
+/** Where replayed events go. */
+interface ReplaySink {
+  write(events: StoredEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const KAFKA_BATCH = 500;
+
 /**
- * `cx replay --to-file PATH [--from-position N] [--to-position N] [--customer ID]`: re-emits
- * stored events as CloudEvents (JSON lines), with the store's position, customer and
- * recordedAt as extension attributes, for a downstream system that lost data.
+ * `cx replay --to-file PATH | --to-kafka [TOPIC] [--from-position N] [--to-position N]
+ * [--customer ID]`: re-emits stored events for a downstream system that lost data. To a
+ * file: CloudEvents as JSON lines with the store's position, customer and recordedAt as
+ * extension attributes. To Kafka: the canonical stream's messages (binary mode, key =
+ * customer id), so consumers dedupe them by position as they do the relay's.
  */
 @Command({ name: 'replay', description: 're-emit stored events (a position range, or one customer) as CloudEvents' })
 export class ReplayCommand extends CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore) {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {
     super();
   }
 
   async run(_: string[], options: ReplayOptions): Promise<void> {
-    if (!options.toFile) throw new Error('name a destination: --to-file PATH');
-    const out = options.toFile === '-' ? process.stdout : createWriteStream(options.toFile);
+    const sink = await this.sinkFor(options);
     let count = 0;
+    let batch: StoredEvent[] = [];
     for await (const event of this.selected(options)) {
-      if (!out.write(`${JSON.stringify(asCloudEvent(event))}\n`)) await once(out, 'drain');
-      count += 1;
+      batch.push(event);
+      if (batch.length < KAFKA_BATCH) continue;
+      await sink.write(batch);
+      count += batch.length;
+      batch = [];
     }
-    if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));
-    process.stderr.write(`replayed ${count} events\n`);
+    await sink.write(batch);
+    await sink.close();
+    process.stderr.write(`replayed ${count + batch.length} events\n`);
+  }
+
+  private async sinkFor(options: ReplayOptions): Promise<ReplaySink> {
+    if (options.toFile && options.toKafka) throw new Error('name one destination: --to-file or --to-kafka');
+    if (options.toFile) return fileSink(options.toFile);
+    if (options.toKafka) return kafkaSink(this.settings, options.toKafka);
+    throw new Error('name a destination: --to-file PATH or --to-kafka [TOPIC]');
   }
 
   private async *selected(options: ReplayOptions): AsyncGenerator<StoredEvent> {
@@ -61,6 +90,11 @@ export class ReplayCommand extends CommandRunner {
     return value;
   }
 
+  @Option({ flags: '--to-kafka [topic]', description: 'produce to this topic (default: the canonical stream, cx.events) on CX_KAFKA_BROKERS' })
+  parseToKafka(value: string | undefined): string | true {
+    return value ?? true;
+  }
+
   @Option({ flags: '--from-position <n>', description: 'first position (default 1)', defaultValue: 1 })
   parseFrom(value: string): number {
     return positive(value);
@@ -75,6 +109,32 @@ export class ReplayCommand extends CommandRunner {
   parseCustomer(value: string): string {
     return value;
   }
+}
+
+function fileSink(path: string): ReplaySink {
+  const out = path === '-' ? process.stdout : createWriteStream(path);
+  return {
+    async write(events) {
+      for (const event of events) if (!out.write(`${JSON.stringify(asCloudEvent(event))}\n`)) await once(out, 'drain');
+    },
+    async close() {
+      if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));
+    },
+  };
+}
+
+async function kafkaSink(settings: Settings, topic: string | true): Promise<ReplaySink> {
+  if (settings.kafkaBrokers.length === 0) throw new Error('--to-kafka needs CX_KAFKA_BROKERS');
+  const options = kafkaOptionsFrom(settings);
+  const producer = createKafka(options.brokers, `${options.clientId}-replay`).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const target = topic === true ? options.topics.events : topic;
+  return {
+    async write(events) {
+      if (events.length > 0) await producer.send({ topic: target, acks: -1, messages: events.map(canonicalMessage) });
+    },
+    close: () => producer.disconnect(),
+  };
 }
 
 function positive(value: string): number {
