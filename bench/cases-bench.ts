@@ -11,7 +11,6 @@ import { createServer } from '../apps/server/src/server';
 import { latencies, type BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 
-export type { BenchRow } from './bench-row';
 
 export interface CasesBenchOptions {
   /** Case events to store (default 100,000; the figure is 1,000,000). */

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
 import { contentHashOf, EventStore, PostgresEventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
 import { openSqlite } from '@cx/sqlite';
-import type { BenchRow } from './http-ingest-bench';
+import type { BenchRow } from './bench-row';
 
 export interface EventStoreBenchOptions {
   /** Events appended in batches of 100, then read back with readAll. */

@@ -6,7 +6,6 @@ import { loadSettings } from '@cx/settings';
 import { createServer } from '../apps/server/src/server';
 
 import type { BenchRow } from './bench-row';
-export type { BenchRow } from './bench-row';
 
 const KEY = 'bench-ingest-key';
 

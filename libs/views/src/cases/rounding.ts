@@ -1,17 +1,7 @@
-/**
- * Rounds half away from zero (SPEC §2.2): 0.25 → 0.3, -0.25 → -0.3.
- *
- * Scaling by 10^decimals with `*` is not safe (1.005 * 100 = 100.49999…), so the decimal
- * point is shifted through the exponent of the number's decimal form instead.
- */
-export function roundHalfAwayFromZero(value: number, decimals: number): number {
-  if (!Number.isFinite(value) || value === 0) return value === 0 ? 0 : value;
-  const [mantissa, exponent] = Math.abs(value).toExponential().split('e');
-  const shifted = Number(`${mantissa}e${Number(exponent) + decimals}`);
-  const rounded = Number(`${Math.round(shifted)}e${-decimals}`);
-  // `|| 0` turns -0 into 0 so that JSON and equality never see a negative zero.
-  return Math.sign(value) * rounded || 0;
-}
+import { roundHalfAwayFromZero } from '../loyalty/rounding';
+
+/** SPEC §2.2's rounding, one implementation for every view: exact on decimal halves. */
+export { roundHalfAwayFromZero };
 
 /** Median of numbers; of an even count, the mean of the two middle values; of none, null. */
 export function median(values: readonly number[]): number | null {
