@@ -13,7 +13,7 @@ import { ViewStoreModule } from '@cx/view-store';
 /** CX Ledger without HTTP, for benchmarks: the same modules the server composes. */
 export async function benchContext(env: Record<string, string>): Promise<{ app: INestApplicationContext; settings: Settings }> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
-  @Module({ imports: [SettingsModule.forRoot(settings), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false }), IngestCommandModule] })
+  @Module({ imports: [SettingsModule.forRoot(settings), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule] })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();

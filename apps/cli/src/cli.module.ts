@@ -14,7 +14,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false })],
+  imports: [SettingsModule.forRoot(), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
   providers: [VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

@@ -6,7 +6,7 @@ import { EventStoreModule } from '@cx/event-store';
 import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
 import { IngestModule } from '@cx/ingest';
-import { KafkaIngestModule, KafkaRelayModule } from '@cx/kafka';
+import { KafkaIngestModule, KafkaProjectorModule, KafkaRelayModule } from '@cx/kafka';
 import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
 import { ProjectorModule } from '@cx/projector';
@@ -18,7 +18,8 @@ import { Role, Settings, SettingsModule } from '@cx/settings';
 const MODULES_BY_ROLE: Record<Role, Type[]> = {
   // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
   ingest: [IngestModule, KafkaIngestModule],
-  projector: [KafkaRelayModule],
+  // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka.
+  projector: [KafkaRelayModule, KafkaProjectorModule],
   query: [QueryModule, OpsModule, DashboardModule],
 };
 
@@ -41,7 +42,7 @@ export class AppModule {
         EventStoreModule,
         PrivacyModule,
         ViewStoreModule,
-        ProjectorModule.forRoot({ runs: settings.roles.has('projector') }),
+        ProjectorModule.forRoot({ runs: settings.roles.has('projector'), source: settings.projectorSource }),
         HealthModule,
         MetricsModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),

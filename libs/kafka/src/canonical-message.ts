@@ -1,9 +1,10 @@
 import type { IHeaders, Message } from 'kafkajs';
 import type { StoredEvent } from '@cx/event-store';
+import type { EventType, LedgerEvent } from '@cx/events';
 import { textHeaders } from './headers';
 
 /** CloudEvents extension attributes CX Ledger adds to every event of `cx.events`. */
-export const CANONICAL_EXTENSIONS = { position: 'cxposition', customerId: 'cxcustomerid', recordedAt: 'cxrecordedat' } as const;
+export const CANONICAL_EXTENSIONS = { position: 'cxposition', customerId: 'cxcustomerid', recordedAt: 'cxrecordedat', revision: 'cxrevision' } as const;
 
 /**
  * A stored event as a message of `cx.events`: CloudEvents binary mode, the attributes as
@@ -20,6 +21,7 @@ export function canonicalMessage(event: StoredEvent): Message {
   headers[`ce_${CANONICAL_EXTENSIONS.position}`] = String(event.position);
   headers[`ce_${CANONICAL_EXTENSIONS.customerId}`] = event.customerId;
   headers[`ce_${CANONICAL_EXTENSIONS.recordedAt}`] = new Date(event.recordedAt).toISOString();
+  headers[`ce_${CANONICAL_EXTENSIONS.revision}`] = String(event.revision);
   return { key: event.customerId, value: JSON.stringify(event.data), headers, timestamp: String(event.recordedAt) };
 }
 
@@ -43,4 +45,27 @@ export function readCanonicalMessage(message: { value: Buffer | null; headers?: 
     attributes,
     data: message.value === null ? null : JSON.parse(message.value.toString('utf8')),
   };
+}
+
+/**
+ * The event a projection folds, from a message of `cx.events`. Personal fields arrive
+ * opened, but no view keeps them, so the rows are those the sealed store gives.
+ */
+export function ledgerEventOf(message: CanonicalEvent): LedgerEvent {
+  const { attributes } = message;
+  const event = {
+    position: message.position,
+    streamId: message.customerId,
+    revision: Number(attributes[CANONICAL_EXTENSIONS.revision]),
+    customerId: message.customerId,
+    id: attributes.id,
+    source: attributes.source,
+    type: attributes.type as EventType,
+    time: Date.parse(attributes.time),
+    recordedAt: Date.parse(message.recordedAt),
+    data: message.data,
+  } as LedgerEvent;
+  const broken = Object.entries(event).filter(([, value]) => value === undefined || (typeof value === 'number' && !Number.isFinite(value)));
+  if (broken.length > 0) throw new Error(`not a cx.events message: ${broken.map(([name]) => name).join(', ')} missing or invalid`);
+  return event;
 }

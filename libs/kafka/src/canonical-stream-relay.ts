@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message, PartitionMetadata, Partitioners, Producer, RecordMetadata } from 'kafkajs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cx/event-store';
 import { canonicalMessage } from './canonical-message';
-import { ensureTopics } from './kafka-client';
+import { ensureTopics, partitionsOf } from './kafka-client';
 import type { RelayCheckpoints } from './relay-checkpoints';
 
 export interface RelayConfig {
@@ -46,6 +46,8 @@ export class CanonicalStreamRelay {
   private prepared = false;
   private wake: () => void = () => undefined;
   private readonly producer: Producer;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  private partitionMetadata: PartitionMetadata[] = [];
 
   constructor(
     private readonly events: EventStore,
@@ -128,6 +130,7 @@ export class CanonicalStreamRelay {
   private async prepare(): Promise<void> {
     if (this.prepared) return;
     await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
+    this.partitionMetadata = (await partitionsOf(this.kafka, this.config.topic)).map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
     await this.checkpoints.ensureTable();
     await this.producer.connect();
     this.prepared = true;
@@ -147,13 +150,19 @@ export class CanonicalStreamRelay {
         await this.sleep(this.idleMs);
         continue;
       }
-      await this.producer.send({ topic: this.config.topic, acks: -1, messages: batch.map(canonicalMessage) });
+      const messages = batch.map((event) => this.partitioned(canonicalMessage(event)));
+      const acknowledged = await this.producer.send({ topic: this.config.topic, acks: -1, messages });
       this.publishedCount += batch.length;
       const last = batch[batch.length - 1].position;
-      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs))) return this.lostLease();
+      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs, partitionEnds(messages, acknowledged)))) return this.lostLease();
       this.position = last;
       renewedAt = Date.now();
     }
+  }
+
+  /** The producer's own partitioner, applied here so the relay knows how many messages each partition got. */
+  private partitioned(message: Message): Message & { partition: number } {
+    return { ...message, partition: this.partitioner({ topic: this.config.topic, partitionMetadata: this.partitionMetadata, message }) };
   }
 
   private lostLease(): void {
@@ -175,4 +184,22 @@ export class CanonicalStreamRelay {
       };
     });
   }
+}
+
+/** Each partition's offset after the batch: its first offset as the broker acknowledged it, plus its messages. */
+function partitionEnds(messages: ReadonlyArray<{ partition: number }>, acknowledged: RecordMetadata[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const { partition } of messages) counts.set(partition, (counts.get(partition) ?? 0) + 1);
+  const firsts = new Map<number, number>();
+  for (const record of acknowledged) {
+    const base = Number(record.baseOffset);
+    firsts.set(record.partition, Math.min(firsts.get(record.partition) ?? base, base));
+  }
+  const ends = new Map<number, number>();
+  for (const [partition, count] of counts) {
+    const first = firsts.get(partition);
+    if (first === undefined) throw new Error(`the broker acknowledged no offset for partition ${partition} of the batch`);
+    ends.set(partition, first + count);
+  }
+  return ends;
 }

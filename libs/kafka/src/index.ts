@@ -9,3 +9,6 @@ export * from './relay-checkpoints';
 export * from './canonical-stream-relay';
 export * from './kafka-ingest.module';
 export * from './kafka-relay.module';
+export * from './processed-through';
+export * from './partitioned-projector';
+export * from './kafka-projector.module';

@@ -121,7 +121,7 @@ export class KafkaIngestConsumer {
     this.logger.error(`consumer stopped (${(error as Error)?.message ?? error}); starting again in ${delay} ms`);
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
-      void this.consumer?.disconnect().catch(() => undefined).then(() => this.start());
+      void (this.consumer?.disconnect() ?? Promise.resolve()).catch(() => undefined).then(() => this.start());
     }, delay);
   }
 

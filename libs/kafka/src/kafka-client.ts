@@ -42,6 +42,18 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
   }
 }
 
+/** The partition ids of a topic, as the cluster's metadata has them now. */
+export async function partitionsOf(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const isTopicAlreadyExists = (error: unknown): boolean => {
   const { type, errors } = error as { type?: string; errors?: Array<{ type?: string }> };
   return type === 'TOPIC_ALREADY_EXISTS' || (Array.isArray(errors) && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS'));

@@ -12,6 +12,8 @@ export interface KafkaTopics {
 
 export const PRODUCTION_TOPICS: Readonly<KafkaTopics> = { ingest: 'cx.ingest', deadLetters: 'cx.ingest.dlq', events: 'cx.events' };
 export const INGEST_GROUP = 'cx-ledger-ingest';
+/** Partitioned projectors: one group per projection, `cx-ledger-projector-lifecycle` and so on. */
+export const PROJECTOR_GROUP = 'cx-ledger-projector';
 /** Enough for six ingest processes (or projector consumers) to share the work; more can be added later, never fewer. */
 export const DEFAULT_PARTITIONS = 6;
 
@@ -20,6 +22,7 @@ export interface KafkaOptions {
   clientId: string;
   topics: KafkaTopics;
   ingestGroup: string;
+  projectorGroup: string;
   partitions: number;
 }
 
@@ -39,6 +42,7 @@ export function kafkaOptionsFrom(settings: Pick<Settings, 'kafkaBrokers'>, env: 
       events: prefix + PRODUCTION_TOPICS.events,
     },
     ingestGroup: prefix + INGEST_GROUP,
+    projectorGroup: prefix + PROJECTOR_GROUP,
     partitions: DEFAULT_PARTITIONS,
   };
 }

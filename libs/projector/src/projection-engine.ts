@@ -13,7 +13,20 @@ export interface ProjectionStatus {
   rebuilding: null | { generation: number; checkpoint: number; lag: number; state: RunnerState | 'idle' };
 }
 
-export const PROJECTOR_RUNS = Symbol('ProjectorRuns');
+export interface ProjectorOptions {
+  /** Whether this process runs the folds (the projector role). */
+  runs: boolean;
+  /** Where live generations are fed from: the store's global order, or `cx.events` partitions (then runners only rebuild). */
+  source: 'store' | 'kafka';
+}
+
+export const PROJECTOR_OPTIONS = Symbol('ProjectorOptions');
+
+/** A live generation fed from elsewhere (cx.events partitions), as this process sees it. */
+export interface LiveFeed {
+  readonly state: string;
+  readonly error?: string;
+}
 const RECONCILE_MS = 1000;
 
 /**
@@ -25,21 +38,26 @@ const RECONCILE_MS = 1000;
 export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationShutdown, RunnerEvents {
   private readonly logger = new Logger('projector');
   private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly liveFeeds = new Map<string, LiveFeed>();
   private timer?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
+  private markInstalled!: () => void;
+  /** Resolves once the registry's tables and every projection's first generation exist. */
+  readonly installed = new Promise<void>((resolve) => (this.markInstalled = resolve));
 
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(EVENT_LOG) private readonly events: EventStore,
-    @Inject(PROJECTOR_RUNS) private readonly runs: boolean,
+    @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
     private readonly registry: ProjectionRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.ensureTables();
     for (const projection of this.projections) await this.registry.install(projection);
-    if (!this.runs) return;
+    this.markInstalled();
+    if (!this.options.runs) return;
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
   }
@@ -51,13 +69,22 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     this.runners.clear();
   }
 
+  get allProjections(): readonly Projection[] {
+    return this.projections;
+  }
+
+  /** Shows a feed of live generations in the status (a partitioned projector of this process). */
+  reportLiveFeed(name: string, feed: LiveFeed): void {
+    this.liveFeeds.set(name, feed);
+  }
+
   projection(name: string): Projection | undefined {
     return this.projections.find((p) => p.name === name);
   }
 
   async rebuild(projection: Projection) {
     const request = await this.registry.requestRebuild(projection);
-    if (this.runs) await this.reconcile();
+    if (this.options.runs) await this.reconcile();
     return request;
   }
 
@@ -74,7 +101,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
           void runner.stop().then(() => this.registry.dropGeneration(p, retired)).then(() => resolve());
         },
         retired: () => resolve(),
-      });
+      }, { followsLive: false });
       void runner.start();
     });
     const progress = setInterval(async () => {
@@ -98,14 +125,21 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
         generation: record.activeGeneration,
         checkpoint,
         lag: Math.max(0, head - checkpoint),
-        state: runner?.state ?? 'idle',
-        ...(runner?.error ? { error: runner.error } : {}),
+        ...this.liveState(record.name, runner, head - checkpoint),
         rebuilding: building === null ? null : {
           generation: building, checkpoint: buildingCheckpoint, lag: Math.max(0, head - buildingCheckpoint),
           state: this.runners.get(key(record.name, building))?.state ?? 'idle',
         },
       };
     }));
+  }
+
+  private liveState(name: string, runner: ProjectionRunner | undefined, lag: number): { state: RunnerState | 'idle'; error?: string } {
+    if (runner) return { state: runner.state, ...(runner.error ? { error: runner.error } : {}) };
+    const feed = this.liveFeeds.get(name);
+    if (!feed || feed.state === 'stopped') return { state: 'idle' };
+    if (feed.error) return { state: 'failing', error: feed.error };
+    return { state: lag > 0 ? 'catching_up' : 'live' };
   }
 
   promoted(projection: Projection, generation: number, retired: number): void {
@@ -128,7 +162,9 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     for (const record of await this.registry.records()) {
       const projection = this.projection(record.name);
       if (!projection) continue;
-      for (const generation of [record.activeGeneration, record.buildingGeneration]) {
+      // Partitioned projectors (PartitionFeed) feed live generations from cx.events; runners here only rebuild.
+      const live = this.options.source === 'store' ? [record.activeGeneration] : [];
+      for (const generation of [...live, record.buildingGeneration]) {
         if (generation === null) continue;
         wanted.add(key(record.name, generation));
         if (!this.runners.has(key(record.name, generation))) await this.startRunner(projection, generation);
@@ -139,7 +175,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async startRunner(projection: Projection, generation: number): Promise<void> {
-    const runner = new ProjectionRunner(projection, generation, this.views, this.registry, this.events, this);
+    const runner = new ProjectionRunner(projection, generation, this.views, this.registry, this.events, this, { followsLive: this.options.source === 'store' });
     this.runners.set(key(projection.name, generation), runner);
     await runner.start();
   }
@@ -148,7 +184,9 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     const runner = this.runners.get(key(projection.name, generation));
     this.runners.delete(key(projection.name, generation));
     await runner?.stop();
-    await this.registry.dropGeneration(projection, generation);
+    // Called without waiting (from a runner's callback): a failure is logged, never an unhandled rejection.
+    await this.registry.dropGeneration(projection, generation)
+      .catch((error: unknown) => this.logger.error(`${projection.name}: generation ${generation} not dropped: ${(error as Error).message}`));
   }
 }
 

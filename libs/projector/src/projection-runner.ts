@@ -1,26 +1,41 @@
 import type { Kysely } from 'kysely';
 import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
 import { contextFor, forGeneration, Projection, ProjectionRegistry, ViewStore } from '@cx/view-store';
+import { PartitionCheckpoints } from './partition-checkpoints';
 
 export type RunnerState = 'catching_up' | 'live' | 'failing' | 'stopped';
 
 export interface RunnerEvents {
   /** A rebuilding runner caught up and its generation is now the live one. */
   promoted(projection: Projection, generation: number, retired: number): void;
-  /** The runner's generation is neither live nor being built any more. */
+  /** The runner's generation is neither live nor being built any more, or is live and fed from `cx.events` partitions. */
   retired(runner: ProjectionRunner): void;
 }
+
+export interface RunnerOptions {
+  /**
+   * Whether the runner goes on applying the global order once its generation is live.
+   * False where `cx.events` partitions feed live generations: the runner only rebuilds.
+   */
+  followsLive: boolean;
+  batchSize: number;
+}
+
+const DEFAULT_OPTIONS: RunnerOptions = { followsLive: true, batchSize: 5000 };
 
 /**
  * Folds one generation of one projection from the event store's subscription. Every batch
  * is one transaction that reads the stored checkpoint, applies only the events after it,
  * and moves the checkpoint: a crash anywhere loses nothing and counts nothing twice, and
- * two processes running the same projection cannot apply an event twice.
+ * two processes running the same projection cannot apply an event twice. A live generation
+ * that partitioned projectors have taken over (see PartitionFeed) is left to them.
  */
 export class ProjectionRunner {
   private subscription?: Subscription;
   private lastError?: string;
   private done = false;
+  private readonly partitionFeed: PartitionCheckpoints;
+  private readonly options: RunnerOptions;
   state: RunnerState = 'catching_up';
 
   constructor(
@@ -30,15 +45,18 @@ export class ProjectionRunner {
     private readonly registry: ProjectionRegistry,
     private readonly events: EventStore,
     private readonly listener: RunnerEvents,
-    private readonly batchSize = 5000,
-  ) {}
+    options: Partial<RunnerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.partitionFeed = new PartitionCheckpoints(projection.name, views.dialect);
+  }
 
   async start(): Promise<void> {
     const after = await this.registry.checkpoint(this.projection.name, this.generation);
     if (await this.promoteIfCaughtUpAt(after)) return;
     this.subscription = this.events.subscribe({
       after,
-      batchSize: this.batchSize,
+      batchSize: this.options.batchSize,
       onBatch: (batch) => this.apply(batch),
       onError: (error) => {
         this.state = 'failing';
@@ -65,6 +83,7 @@ export class ProjectionRunner {
       const active = Number(record?.active_generation);
       if (this.generation !== active && this.generation !== building) return { retired: true } as const;
       const stored = await this.lockCheckpoint(tx);
+      if (this.generation === active && !(await this.appliesLive(tx))) return { retired: true } as const;
       const fresh = batch.filter((event) => event.position > stored);
       if (fresh.length > 0) await this.projection.apply(forGeneration(tx, this.projection, this.generation), fresh, contextFor(this.views.dialect, this.generation));
       const last = batch[batch.length - 1].position;
@@ -89,6 +108,11 @@ export class ProjectionRunner {
     return row ? Number(row.position) : 0;
   }
 
+  /** Checked under the checkpoint's lock, which a hand-over to partitions takes too. */
+  private async appliesLive(tx: Kysely<any>): Promise<boolean> {
+    return this.options.followsLive && !(await this.partitionFeed.feedsFromPartitions(tx, this.generation));
+  }
+
   /** A rebuild of an empty store (or one resumed at the head) takes over at once. */
   private async promoteIfCaughtUpAt(checkpoint: number): Promise<boolean> {
     const records = await this.registry.records();
@@ -97,8 +121,9 @@ export class ProjectionRunner {
     if (checkpoint < (await this.events.headPosition())) return false;
     const retired = await this.views.transaction((tx) => this.registry.promote(tx, this.projection, this.generation));
     this.state = 'live';
-    this.listener.promoted(this.projection, this.generation, retired);
-    await this.start();
+    if (retired !== undefined) this.listener.promoted(this.projection, this.generation, retired);
+    if (this.options.followsLive) await this.start();
+    else this.retire();
     return true;
   }
 

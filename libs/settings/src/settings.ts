@@ -10,6 +10,12 @@ export interface Settings {
   postgresUrl?: string;
   eventStoreUrl?: string;
   kafkaBrokers: string[];
+  /**
+   * Where projector processes read events for the live views: `store` follows the event
+   * store's global order (one runner per view); `kafka` shares the partitions of
+   * `cx.events` in a consumer group, so views scale past one process.
+   */
+  projectorSource: 'store' | 'kafka';
   roles: ReadonlySet<Role>;
   /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
   apiKeys?: string;
@@ -59,6 +65,7 @@ export function loadSettings(env: Env): Settings {
     postgresUrl: env.CX_POSTGRES_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
     kafkaBrokers: (env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+    projectorSource: oneOf('CX_PROJECTOR_SOURCE', ['store', 'kafka'], 'store'),
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
     logLevel: 'info',
@@ -74,6 +81,9 @@ export function loadSettings(env: Env): Settings {
   settings.logLevel = logLevel;
   const usesPostgres = settings.eventStore === 'postgres' || settings.viewStore === 'postgres';
   if (usesPostgres && !settings.postgresUrl) problems.push('CX_POSTGRES_URL is required when CX_EVENT_STORE or CX_VIEW_STORE is postgres');
+  if (settings.projectorSource === 'kafka' && settings.kafkaBrokers.length === 0) problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_KAFKA_BROKERS');
+  // SQLite has one writer: projectors sharing partitions would only take turns.
+  if (settings.projectorSource === 'kafka' && settings.viewStore !== 'postgres') problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_VIEW_STORE=postgres');
   if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
   if (problems.length > 0) throw new SettingsError(`Invalid settings:\n- ${problems.join('\n- ')}`);
   return settings;

@@ -1,7 +1,10 @@
 import { Kysely, sql } from 'kysely';
+import { ENTITY_LOCKS_TABLE, lockEntities, lockSchemaChanges } from './entity-locks';
 import { GenerationTablesPlugin, physicalTable } from './generation-tables';
 import type { Projection, ProjectionContext } from './projection';
 import type { ViewDialect, ViewStore } from './view-store.port';
+
+export const PARTITION_CHECKPOINTS_TABLE = 'projection_partition_checkpoints';
 
 export interface ProjectionRecord {
   name: string;
@@ -20,6 +23,7 @@ export class ProjectionRegistry {
 
   async ensureTables(): Promise<void> {
     await this.store.transaction(async (tx) => {
+      await lockSchemaChanges(tx, this.store.dialect);
       await tx.schema.createTable('projections').ifNotExists()
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('active_generation', 'integer', (c) => c.notNull())
@@ -31,6 +35,23 @@ export class ProjectionRegistry {
         .addColumn('position', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('projection_checkpoints_pk', ['name', 'generation'])
+        .execute();
+      // Where a generation fed from `cx.events` stands in each partition (see @cx/projector's PartitionFeed).
+      await tx.schema.createTable(PARTITION_CHECKPOINTS_TABLE).ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('partition', 'integer', (c) => c.notNull())
+        .addColumn('next_offset', 'bigint', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_partition_checkpoints_pk', ['name', 'generation', 'topic', 'partition'])
+        .execute();
+      await tx.schema.createTable(ENTITY_LOCKS_TABLE).ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_entity_locks_pk', ['name', 'generation', 'key'])
         .execute();
     });
   }
@@ -48,6 +69,7 @@ export class ProjectionRegistry {
   /** Creates generation 1 of a projection the first time it is seen; a no-op after. */
   async install(projection: Projection): Promise<void> {
     await this.store.transaction(async (tx) => {
+      await lockSchemaChanges(tx, this.store.dialect);
       const existing = await tx.selectFrom('projections').select('name').where('name', '=', projection.name).executeTakeFirst();
       if (existing) return;
       await createGeneration(tx, projection, 1, this.store.dialect);
@@ -69,8 +91,16 @@ export class ProjectionRegistry {
   }
 
   /** The rebuilt generation takes over: views switch in the same transaction as its last batch. */
-  async promote(tx: Kysely<any>, projection: Projection, generation: number): Promise<number> {
-    const record = await tx.selectFrom('projections').selectAll().where('name', '=', projection.name).executeTakeFirstOrThrow();
+  /**
+   * Answers the generation it retired, or undefined when `generation` is no longer the one
+   * being built: two runners of one rebuild may both see it catch up, and only the first
+   * may switch (the second would retire the generation it just made live).
+   */
+  async promote(tx: Kysely<any>, projection: Projection, generation: number): Promise<number | undefined> {
+    let query = tx.selectFrom('projections').selectAll().where('name', '=', projection.name);
+    if (this.store.dialect === 'postgres') query = query.forUpdate();
+    const record = await query.executeTakeFirstOrThrow();
+    if (Number(record.building_generation) !== generation || record.building_generation === null) return undefined;
     const retired = Number(record.active_generation);
     await pointViewsAt(tx, projection, generation);
     await tx.updateTable('projections').set({ active_generation: generation, building_generation: null }).where('name', '=', projection.name).execute();
@@ -82,6 +112,8 @@ export class ProjectionRegistry {
     await this.store.transaction(async (tx) => {
       for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
       await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+      await tx.deleteFrom(ENTITY_LOCKS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+      await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
     });
   }
 }
@@ -94,10 +126,17 @@ export const contextFor = (dialect: ViewDialect, generation: number): Projection
   dialect, generation, unique: (name: string) => `${name}__g${generation}`,
 });
 
+/** The context of a batch that may run beside others of the same generation: entities are locked. */
+export const sharedContextFor = (tx: Kysely<any>, dialect: ViewDialect, projection: Projection, generation: number): ProjectionContext => ({
+  ...contextFor(dialect, generation),
+  lock: (keys) => lockEntities(tx, dialect, projection.name, generation, keys),
+});
+
 async function createGeneration(tx: Kysely<any>, projection: Projection, generation: number, dialect: ViewDialect): Promise<void> {
   for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
   await projection.createTables(forGeneration(tx, projection, generation), contextFor(dialect, generation));
   await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+  await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
   await tx.insertInto('projection_checkpoints').values({ name: projection.name, generation, position: 0, updated_at: Date.now() }).execute();
 }
 

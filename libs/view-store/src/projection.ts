@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StoredEvent } from '@cx/event-store';
+import type { LedgerEvent } from '@cx/events';
 import type { ViewDialect } from './view-store.port';
 
 export interface ProjectionContext {
@@ -7,6 +7,14 @@ export interface ProjectionContext {
   generation: number;
   /** A name unique to this generation, for indexes and constraints (tables are renamed for you). */
   unique(name: string): string;
+  /**
+   * Present when other transactions may apply events of the same generation at the same
+   * time (projectors sharing `cx.events` partitions): locks the named entities (customer,
+   * case, order ids, each under a kind prefix) until the transaction ends. A projection
+   * locks every entity it reads and rewrites before reading it. Absent when one runner
+   * applies the whole global order, which needs no lock.
+   */
+  lock?(keys: readonly string[]): Promise<void>;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface Projection {
   readonly tables: readonly string[];
   createTables(db: Kysely<any>, context: ProjectionContext): Promise<void>;
   /** Folds a batch, in global order, into its rows. Runs inside the engine's transaction. */
-  apply(tx: Kysely<any>, events: readonly StoredEvent[], context: ProjectionContext): Promise<void>;
+  apply(tx: Kysely<any>, events: readonly LedgerEvent[], context: ProjectionContext): Promise<void>;
 }
 
 export const PROJECTIONS = Symbol('Projections');

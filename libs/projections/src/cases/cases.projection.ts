@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { StoredEvent } from '@cx/event-store';
+import type { LedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext, ViewDialect } from '@cx/view-store';
 import { caseIdOf, evolveCase, initialCaseState, type CaseSettings, type CaseState } from '@cx/views';
+import { caseKey } from '../entity-keys';
 import { inChunks } from '../sql-batches';
 import { caseRows, type CaseRows } from './case-rows';
 import { CASES_TABLES } from './cases.tables';
@@ -28,16 +29,19 @@ export class CasesProjection implements Projection {
     await createResolutionsTable(db, unique);
   }
 
-  async apply(tx: Kysely<any>, events: readonly StoredEvent[], { dialect }: ProjectionContext): Promise<void> {
+  async apply(tx: Kysely<any>, events: readonly LedgerEvent[], context: ProjectionContext): Promise<void> {
     const caseEvents = events.filter((event) => caseIdOf(event) !== undefined);
     if (caseEvents.length === 0) return;
-    const states = await loadStates(tx, [...new Set(caseEvents.map((event) => caseIdOf(event)!))]);
+    const caseIds = [...new Set(caseEvents.map((event) => caseIdOf(event)!))];
+    // A case's events may come from several customers' streams, so from other partitions' batches too.
+    await context.lock?.(caseIds.map(caseKey));
+    const states = await loadStates(tx, caseIds);
     for (const event of caseEvents) {
       const caseId = caseIdOf(event)!;
       states.set(caseId, evolveCase(states.get(caseId) ?? initialCaseState(caseId), event));
     }
     const rows = [...states.values()].map((state) => caseRows(state, this.settings)).filter((r): r is CaseRows => r !== null);
-    await writeRows(tx, rows, dialect);
+    await writeRows(tx, rows, context.dialect);
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { StoredEvent } from '@cx/event-store';
-import type { AnyLedgerEvent } from '@cx/events';
+import type { AnyLedgerEvent, LedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '@cx/view-store';
 import {
   CustomerState, evolveCustomer, initialCustomerState, LifecycleSettings, mergeCustomerStates, stageHistory,
 } from '@cx/views';
+import { loadLockedAliases } from '../canonical-customers';
 import { inChunks } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
 import { LIFECYCLE_TABLES } from './lifecycle.tables';
@@ -58,16 +58,18 @@ export class LifecycleProjection implements Projection {
     await db.schema.createIndex(unique('customer_aliases_by_customer')).on('customer_aliases').column('customer_id').execute();
   }
 
-  async apply(tx: Kysely<any>, events: readonly StoredEvent[]): Promise<void> {
-    const batch = await this.load(tx, events);
-    for (const event of events as readonly AnyLedgerEvent[]) this.fold(batch, event);
+  async apply(tx: Kysely<any>, events: readonly LedgerEvent[], context: ProjectionContext): Promise<void> {
+    const ledger = events as readonly AnyLedgerEvent[];
+    const batch = await this.load(tx, ledger, context);
+    for (const event of ledger) this.fold(batch, event);
     await this.write(tx, batch);
   }
 
-  private async load(tx: Kysely<any>, events: readonly StoredEvent[]): Promise<Batch> {
+  /** Customer rows are read only once they are locked, with the aliases that lead to them (see loadLockedAliases). */
+  private async load(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<Batch> {
     const ids = new Set(events.map((e) => e.customerId));
-    for (const e of events) if (e.type === 'cx.customer.merged.v1') ids.add(mergeTarget(e as AnyLedgerEvent) ?? e.customerId);
-    const aliases = await CustomerAliases.load(tx, [...ids]);
+    for (const e of events) if (e.type === 'cx.customer.merged.v1') ids.add(mergeTarget(e) ?? e.customerId);
+    const aliases = await loadLockedAliases(context, [...ids], (loaded) => CustomerAliases.load(tx, loaded));
     const canonical = [...new Set([...ids].map((id) => aliases.of(id)))];
     const states = new Map<string, CustomerState>();
     const historiesBefore = new Map<string, string>();

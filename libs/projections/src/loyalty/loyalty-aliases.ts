@@ -28,6 +28,13 @@ export class LoyaltyAliases {
     this.point(from, into);
   }
 
+  /** The cases with events of an alias whose customer changed: `write` moves their rows. */
+  async casesMoved(db: Kysely<any>): Promise<string[]> {
+    if (this.changed.size === 0) return [];
+    const rows = await db.selectFrom('loyalty_case_events').select('case_id').distinct().where('customer_id', 'in', [...this.changed.keys()]).execute();
+    return rows.map((row) => row.case_id as string);
+  }
+
   /** Moves the rows of every changed alias to its customer, and records the aliases. */
   async write(tx: Kysely<any>): Promise<void> {
     for (const [alias, customer] of this.changed) {

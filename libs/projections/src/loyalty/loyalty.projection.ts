@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { StoredEvent } from '@cx/event-store';
-import type { AnyLedgerEvent } from '@cx/events';
+import type { AnyLedgerEvent, LedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '@cx/view-store';
+import { loadLockedAliases } from '../canonical-customers';
+import { caseKey, orderKey } from '../entity-keys';
 import { inChunks } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
@@ -22,14 +23,15 @@ export class LoyaltyProjection implements Projection {
     await createLoyaltyTables(db, context);
   }
 
-  async apply(tx: Kysely<any>, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tx: Kysely<any>, events: readonly LedgerEvent[], context: ProjectionContext): Promise<void> {
     const ledger = events as readonly AnyLedgerEvent[];
-    const aliases = await LoyaltyAliases.load(tx, customerIdsOf(ledger));
+    const aliases = await loadLockedAliases(context, customerIdsOf(ledger), (ids) => LoyaltyAliases.load(tx, ids));
     const rows = noFactRows();
     for (const event of ledger) {
       if (event.type === 'cx.customer.merged.v1') merge(aliases, event);
       else addFactRows(rows, event);
     }
+    await lockSharedFacts(tx, context, rows, aliases);
     // Stored rows move first, then the batch's rows go in under the customer they stand for now.
     await aliases.write(tx);
     canonicalize(rows, (id) => aliases.of(id));
@@ -44,6 +46,18 @@ function customerIdsOf(events: readonly AnyLedgerEvent[]): string[] {
   const ids = new Set(events.map((e) => e.customerId));
   for (const e of events) if (e.type === 'cx.customer.merged.v1' && e.data.into.id !== undefined) ids.add(e.data.into.id);
   return [...ids];
+}
+
+/**
+ * Orders and cases are not one customer's: an order id may come again from another customer,
+ * and a case's events from several. So their rows are locked before being read or rewritten:
+ * the batch's orders and cases, and the cases whose rows a merge moves to another customer
+ * (a batch refolding one of them at the same time would write the old customer back).
+ */
+async function lockSharedFacts(tx: Kysely<any>, context: ProjectionContext, rows: FactRows, aliases: LoyaltyAliases): Promise<void> {
+  if (!context.lock) return;
+  const cases = [...rows.caseEvents.map((row) => row.case_id), ...await aliases.casesMoved(tx)];
+  await context.lock([...rows.orders.map((row) => orderKey(row.order_id)), ...cases.map(caseKey)]);
 }
 
 /** SPEC §1.2 step 4, as the lifecycle projection reads it: the anonymous customer's history moves under `into`. */

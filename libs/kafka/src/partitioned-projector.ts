@@ -1,0 +1,221 @@
+import { Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { PartitionFeed, PartitionMessage } from '@cx/projector';
+import type { Projection, ViewStore } from '@cx/view-store';
+import { ledgerEventOf, readCanonicalMessage } from './canonical-message';
+import { ensureTopics, partitionsOf } from './kafka-client';
+import { partitionStarts, processedThrough } from './processed-through';
+import type { RelayCheckpoints } from './relay-checkpoints';
+
+export interface PartitionedProjectorConfig {
+  /** `cx.events`. */
+  topic: string;
+  groupId: string;
+  /** Partitions of the topic if it has to be created (the relay creates it with the same number). */
+  partitions: number;
+  /** How long the group waits for a silent member before giving its partitions to the others. */
+  sessionTimeoutMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /** How often the processed-through position (read-your-writes, lag) is worked out again. */
+  progressMs?: number;
+  /** How often to look for a newly promoted generation, which starts from its own offsets. */
+  generationCheckMs?: number;
+}
+
+export type PartitionedProjectorState = 'starting' | 'consuming' | 'failing' | 'stopped';
+
+const RESTART_MS = { first: 1_000, max: 10_000 };
+/** Rewinds to one offset that keep fetching something later: the topic no longer holds it. */
+const MAX_REWINDS = 5;
+
+/**
+ * One projection fed from the partitions of `cx.events` in a consumer group: each member
+ * applies the partitions it is assigned (PartitionFeed keeps their checkpoints with the view
+ * rows), so N processes share the work. On every assignment, and when a rebuilt generation
+ * goes live, each partition is sought to the offset its checkpoint names: offsets Kafka
+ * commits for the group are informative only.
+ */
+export class PartitionedProjector {
+  readonly feed: PartitionFeed;
+  private readonly logger: Logger;
+  private consumer?: Consumer;
+  private assigned: number[] = [];
+  private partitionIds: number[] = [];
+  private generation?: number;
+  private current: PartitionedProjectorState = 'starting';
+  private lastError?: string;
+  private stopping = false;
+  private restarts = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private restartTimer?: NodeJS.Timeout;
+  private readonly rewinds = new Map<number, { offset: number; times: number }>();
+  private appliedCount = 0;
+  private markJoined!: () => void;
+  /** Resolves when this member first gets its partitions. */
+  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
+
+  constructor(
+    private readonly kafka: Kafka,
+    projection: Projection,
+    views: ViewStore,
+    private readonly relay: RelayCheckpoints,
+    private readonly config: PartitionedProjectorConfig,
+  ) {
+    this.feed = new PartitionFeed(projection, views, (tx, topic, floor) => this.startsAt(tx, topic, floor));
+    this.logger = new Logger(`projector:${projection.name}`);
+  }
+
+  get state(): PartitionedProjectorState {
+    return this.current;
+  }
+
+  get error(): string | undefined {
+    return this.current === 'failing' ? this.lastError : undefined;
+  }
+
+  /** Partitions of `cx.events` this member holds since the last rebalance. */
+  get assignment(): readonly number[] {
+    return this.assigned;
+  }
+
+  /** Events this member applied to the views (repeats skipped). */
+  get applied(): number {
+    return this.appliedCount;
+  }
+
+  /** Starts consuming; a broker that does not answer yet is tried again in the background. */
+  async start(): Promise<void> {
+    try {
+      await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
+      this.partitionIds = await partitionsOf(this.kafka, this.config.topic);
+      await this.relay.ensureTable();
+      await this.run();
+      this.everyMs(this.config.progressMs ?? 100, () => this.recordProgress());
+      this.everyMs(this.config.generationCheckMs ?? 1_000, () => this.followPromotions());
+    } catch (error) {
+      this.restartLater(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.current = 'stopped';
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+  }
+
+  /** What the feed asks when a generation leaves the store's order: where each partition starts. */
+  private async startsAt(tx: Kysely<any>, topic: string, floor: number): Promise<ReadonlyMap<number, number>> {
+    return partitionStarts(await this.relay.published(topic, tx), this.partitionIds, floor);
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.config.groupId,
+      sessionTimeout: this.config.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = [...(payload.memberAssignment[this.config.topic] ?? [])].sort((a, b) => a - b);
+      this.restarts = 0;
+      void this.seekToCheckpoints().then(() => this.markJoined());
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.fail(payload.error);
+      if (!payload.restart) this.restartLater(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.consumeBatch(payload),
+    });
+  }
+
+  private async consumeBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const messages: PartitionMessage[] = batch.messages.map((message) => ({ offset: Number(message.offset), event: ledgerEventOf(readCanonicalMessage(message)) }));
+    const outcome = await this.feed.apply({ topic: batch.topic, partition: batch.partition, messages });
+    if (outcome.kind === 'rewind') return this.rewind(batch.partition, outcome.offset, messages[0].offset);
+    this.rewinds.delete(batch.partition);
+    this.appliedCount += outcome.applied;
+    this.current = 'consuming';
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(outcome.nextOffset) }] }] });
+    await heartbeat();
+  }
+
+  /** The views need messages before this batch: read the partition again from there, unless the topic no longer has them. */
+  private rewind(partition: number, offset: number, fetched: number): void {
+    const seen = this.rewinds.get(partition);
+    const times = seen?.offset === offset ? seen.times + 1 : 1;
+    this.rewinds.set(partition, { offset, times });
+    if (times > MAX_REWINDS) {
+      throw new Error(`${this.config.topic} partition ${partition} no longer holds offset ${offset} (the first it gives is ${fetched}; `
+        + 'retention deleted the rest?): rebuild the projection from the event store with `cx rebuild`');
+    }
+    this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
+  }
+
+  private async seekToCheckpoints(): Promise<void> {
+    try {
+      for (const partition of this.assigned) {
+        const { generation, offset } = await this.feed.nextOffset(this.config.topic, partition);
+        this.generation = generation;
+        this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** A rebuilt generation went live: it starts from its own checkpoints, usually behind the old one's. */
+  private async followPromotions(): Promise<void> {
+    const live = await this.feed.liveGeneration();
+    if (this.generation === undefined || live === this.generation) return;
+    this.logger.log(`generation ${live} is live; reading the partitions from its checkpoints`);
+    await this.seekToCheckpoints();
+  }
+
+  private async recordProgress(): Promise<void> {
+    const generation = await this.feed.liveGeneration();
+    const published = await this.relay.published(this.config.topic);
+    const checkpoints = await this.feed.partitions(generation, this.config.topic);
+    if (checkpoints.length === 0) return;
+    await this.feed.processedThrough(generation, processedThrough(published, checkpoints));
+  }
+
+  private everyMs(ms: number, work: () => Promise<void>): void {
+    let running = false;
+    this.timers.push(setInterval(() => {
+      if (running || this.stopping) return;
+      running = true;
+      work().catch((error: unknown) => this.fail(error)).finally(() => (running = false));
+    }, ms));
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopping) return;
+    this.current = 'failing';
+    this.lastError = error instanceof Error ? error.message : String(error);
+  }
+
+  private restartLater(error: unknown): void {
+    if (this.stopping) return;
+    this.fail(error);
+    const delay = Math.min(RESTART_MS.max, RESTART_MS.first * 2 ** this.restarts++);
+    this.logger.error(`consumer stopped (${this.lastError}); starting again in ${delay} ms`);
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      void (this.consumer?.disconnect() ?? Promise.resolve()).catch(() => undefined).then(() => this.start());
+    }, delay);
+  }
+}
