@@ -8,6 +8,7 @@ import { benchKafka } from './kafka-bench';
 import { benchLifecycleQueries, benchRebuild } from './lifecycle-bench';
 import { benchLoyalty } from './loyalty-bench';
 import { benchOps } from './ops-bench';
+import { benchPartitionedProjectors } from './partitioned-projector-bench';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { simulatedDataset } from './simulated-dataset';
 
@@ -23,6 +24,7 @@ const sizes = {
   reportEvents: flags.number('report-events', 100_000),
   httpEvents: flags.number('http-events', 50_000),
   kafkaEvents: flags.number('kafka-events', 20_000),
+  partitionedEvents: flags.number('partitioned-events', 50_000),
 };
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
@@ -40,6 +42,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   },
   loyalty: () => benchLoyalty({ events: sizes.reportEvents }),
   cases: () => benchCases({ events: sizes.reportEvents }),
+  partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
 };
 
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
