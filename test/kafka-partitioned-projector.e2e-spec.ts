@@ -108,6 +108,11 @@ describeWithPostgres('projectors sharing cx.events partitions', (database) => {
     await waitFor(async () => (await projectionLags(ops)).every((p) => p.lag === 0 && p.rebuilding === null), 120_000,
       async () => JSON.stringify(await projectionLags(ops)));
     expect(await messageCount(kafka, eventsTopic())).toBeGreaterThan(publishedBefore + 1000);
+    // Every live generation stands in all six partitions of cx.events, past the last event.
+    for (const status of await projectionLags(ops)) {
+      expect(status.partitions?.map((p) => p.partition)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(Math.max(...status.partitions!.map((p) => p.position))).toBe(head);
+    }
     expect(third.child.exitCode).toBeNull();
 
     // Read-your-writes answers at once now, and the views equal a rebuild from the event store.
@@ -141,7 +146,14 @@ async function processedThrough(url: string, projection: string): Promise<number
   });
 }
 
-async function projectionLags(ops: ReturnType<typeof client>): Promise<Array<{ name: string; lag: number; rebuilding: unknown }>> {
+interface Status {
+  name: string;
+  lag: number;
+  rebuilding: unknown;
+  partitions?: Array<{ partition: number; position: number }>;
+}
+
+async function projectionLags(ops: ReturnType<typeof client>): Promise<Status[]> {
   const answer = await ops.get('/v1/ops/projections');
   return answer.body.projections ?? answer.body;
 }

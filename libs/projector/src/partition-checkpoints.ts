@@ -44,6 +44,13 @@ export class PartitionCheckpoints {
       .execute();
   }
 
+  /** Every partition checkpoint of a generation, with its topic: empty while the store's global order feeds it. */
+  async ofGeneration(db: Kysely<any>, generation: number): Promise<Array<PartitionCheckpoint & { topic: string }>> {
+    const rows = await db.selectFrom(PARTITION_CHECKPOINTS_TABLE).select(['topic', 'partition', 'next_offset', 'position'])
+      .where('name', '=', this.name).where('generation', '=', generation).orderBy('topic').orderBy('partition').execute();
+    return rows.map((row) => ({ topic: String(row.topic), ...toCheckpoint(row) }));
+  }
+
   /** Whether a generation is fed from partitions: then no runner may apply the store's global order to it. */
   async feedsFromPartitions(db: Kysely<any>, generation: number): Promise<boolean> {
     const row = await db.selectFrom(PARTITION_CHECKPOINTS_TABLE).select('partition')

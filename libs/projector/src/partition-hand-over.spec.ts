@@ -61,7 +61,7 @@ describeWithPostgres('partition feed hand-over', (database) => {
       await store.append([{ streamId: customerId, events: [proposedEvent({ customerId })] }]);
     }
   };
-  const counts = async () => Object.fromEntries((await views.reader.selectFrom('event_counts').selectAll().orderBy('customer_id').execute()).map((r) => [r.customer_id, Number(r.events)]));
+  const counts = async (): Promise<Record<string, number>> => Object.fromEntries((await views.reader.selectFrom('event_counts').selectAll().orderBy('customer_id').execute()).map((r) => [r.customer_id, Number(r.events)]));
   const total = async () => Object.values(await counts()).reduce((a, b) => a + b, 0);
   const checkpoint = () => new ProjectionRegistry(views).checkpoint(projection.name, 1);
   const until = async (condition: () => Promise<boolean>) => {

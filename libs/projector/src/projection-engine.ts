@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/view-store';
+import { PartitionCheckpoints } from './partition-checkpoints';
 import { ProjectionRunner, RunnerEvents, RunnerState } from './projection-runner';
 
 export interface ProjectionStatus {
@@ -11,6 +12,8 @@ export interface ProjectionStatus {
   state: RunnerState | 'idle';
   error?: string;
   rebuilding: null | { generation: number; checkpoint: number; lag: number; state: RunnerState | 'idle' };
+  /** Where the live generation stands in each partition of `cx.events`, when partitioned projectors feed it. */
+  partitions?: Array<{ topic: string; partition: number; nextOffset: number; position: number }>;
 }
 
 export interface ProjectorOptions {
@@ -130,8 +133,14 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
           generation: building, checkpoint: buildingCheckpoint, lag: Math.max(0, head - buildingCheckpoint),
           state: this.runners.get(key(record.name, building))?.state ?? 'idle',
         },
+        ...(await this.partitionsOf(record.name, record.activeGeneration)),
       };
     }));
+  }
+
+  private async partitionsOf(name: string, generation: number): Promise<Pick<ProjectionStatus, 'partitions'>> {
+    const partitions = await new PartitionCheckpoints(name, this.views.dialect).ofGeneration(this.views.reader, generation);
+    return partitions.length > 0 ? { partitions } : {};
   }
 
   private liveState(name: string, runner: ProjectionRunner | undefined, lag: number): { state: RunnerState | 'idle'; error?: string } {
