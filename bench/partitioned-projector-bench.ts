@@ -41,27 +41,33 @@ interface Setup {
  */
 export async function benchPartitionedProjectors(options: PartitionedBenchOptions = {}): Promise<BenchRow[]> {
   const broker = await findKafkaBroker();
-  const database = await scratchDatabase(postgresServerUrl(), 'partitioned');
-  let dataset: Dataset | undefined;
   try {
-    dataset = await simulatedDataset(options.events ?? 50_000, { CX_EVENT_STORE: 'postgres', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url });
-    const storage = await openEventStorage(loadSettings(dataset.env), systemClock);
+    const database = await scratchDatabase(postgresServerUrl(), 'partitioned');
     try {
-      const setup = { dataset, url: database.url, events: storage.events, head: await storage.events.headPosition(), brokers: broker.brokers };
-      const size = `${setup.head} events`;
-      const rate = (seconds: number) => Math.round(setup.head / seconds);
-      return [
-        { name: `projectors from cx.events (postgres views, ${size}): 1 process`, value: rate(await fromPartitions(setup, 1)), unit: 'events/s' },
-        { name: `projectors from cx.events (postgres views, ${size}): 2 processes`, value: rate(await fromPartitions(setup, 2)), unit: 'events/s' },
-        { name: `global-order runner (postgres views, ${size}), 1 process`, value: rate(await fromStore(setup)), unit: 'events/s' },
-      ];
+      return await measure(database.url, broker.brokers, options.events ?? 50_000);
     } finally {
-      await storage.close();
+      await database.drop();
     }
   } finally {
-    await database.drop();
-    if (dataset) rmSync(dataset.dataDir, { recursive: true, force: true });
     await broker.release();
+  }
+}
+
+async function measure(url: string, brokers: string[], events: number): Promise<BenchRow[]> {
+  const dataset = await simulatedDataset(events, { CX_EVENT_STORE: 'postgres', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: url });
+  const storage = await openEventStorage(loadSettings(dataset.env), systemClock);
+  try {
+    const setup = { dataset, url, events: storage.events, head: await storage.events.headPosition(), brokers };
+    const size = `${setup.head} events`;
+    const rate = (seconds: number) => Math.round(setup.head / seconds);
+    return [
+      { name: `projectors from cx.events (postgres views, ${size}): 1 process`, value: rate(await fromPartitions(setup, 1)), unit: 'events/s' },
+      { name: `projectors from cx.events (postgres views, ${size}): 2 processes`, value: rate(await fromPartitions(setup, 2)), unit: 'events/s' },
+      { name: `global-order runner (postgres views, ${size}), 1 process`, value: rate(await fromStore(setup)), unit: 'events/s' },
+    ];
+  } finally {
+    await storage.close();
+    rmSync(dataset.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -84,10 +90,13 @@ async function fromPartitions(setup: Setup, processes: number): Promise<number> 
   }
 }
 
-/** Without CX_KAFKA_BROKERS: no relay in the process, only the runners reading the store. */
+/**
+ * With CX_KAFKA_BROKERS blanked (the bench's own environment may set it): no relay in the
+ * process publishing beside the runners, and nothing written to the broker's `cx.events`.
+ */
 async function fromStore(setup: Setup): Promise<number> {
   await emptyViews(setup.url);
-  return timedRun(setup, 1, { CX_PROJECTOR_SOURCE: 'store' });
+  return timedRun(setup, 1, { CX_PROJECTOR_SOURCE: 'store', CX_KAFKA_BROKERS: '' });
 }
 
 /** The relay, in this process and untimed, until the broker acknowledged the last event; it hands its lease back when stopped. */
@@ -113,7 +122,7 @@ async function timedRun(setup: Setup, processes: number, env: Record<string, str
   try {
     await waitFor(async () => {
       const crashed = children.find((c) => c.child.exitCode !== null);
-      if (crashed) throw new Error(`projector process exited with ${crashed.child.exitCode}: ${crashed.output().split('\n').slice(-10).join('\n')}`);
+      if (crashed) throw new Error(`projector process exited with ${crashed.child.exitCode}: ${said(crashed.output())}`);
       const checkpoints = await liveCheckpoints(pg);
       progress(`projectors (${processes}): ${JSON.stringify(checkpoints)} of ${setup.head}`);
       return PROJECTIONS.every((name) => checkpoints[name] === setup.head);
@@ -137,6 +146,9 @@ function spawnProjector(env: Record<string, string>): { child: ChildProcess; out
   child.stderr!.on('data', (chunk) => (output += chunk));
   return { child, output: () => output };
 }
+
+/** The last lines a process wrote, stack frames left out, on one line: the bench table shows only a failure's first line. */
+const said = (output: string): string => output.split('\n').filter((line) => line.trim() && !/^\s+at /.test(line)).slice(-5).join(' | ');
 
 /** SIGTERM, so the consumers leave their groups (which can then be deleted); SIGKILL if it hangs. */
 function stop(child: ChildProcess): Promise<void> {
@@ -178,6 +190,7 @@ async function deleteTopicAndGroups(brokers: string[], topic: string, groups: st
   const admin = testKafka(brokers).admin();
   await admin.connect();
   try {
+    // Fails only while a member killed with SIGKILL still holds a group; the broker expires it later.
     await admin.deleteGroups(groups).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   } finally {
