@@ -20,7 +20,9 @@ describeWithPostgres('partitioned projectors across a broker restart', (database
   const run = uniqueTopicPrefix('parts-restart');
 
   beforeAll(async () => {
-    broker = await startOwnKafkaBroker();
+    const own = await startOwnKafkaBroker();
+    if (!own) throw new Error('no Kafka broker of its own to run against');
+    broker = own;
     process.env.CX_KAFKA_TOPIC_PREFIX = run;
     server = await startServer({
       CX_ROLES: 'ingest,projector,query', CX_PROJECTOR_SOURCE: 'kafka', CX_KAFKA_BROKERS: broker.brokers.join(','),

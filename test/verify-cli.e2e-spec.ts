@@ -80,6 +80,21 @@ describe('cx ops commands (embedded store)', () => {
     expect(run.stdout).toMatch(/customers: 1 row\(s\) only live, 1 only rebuilt/);
   });
 
+  it('rebuilds a projection beside the live one, switches to it and drops the old one (cx rebuild)', () => {
+    const run = cx(server.dataDir, 'rebuild', 'lifecycle');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/lifecycle: generation 2 is live/);
+    // The row altered by hand above was in generation 1: the rebuild is equal to the events again, and generation 1 is gone.
+    expect(cx(server.dataDir, 'verify').stdout).toMatch(/ok: lifecycle matches a rebuild at position \d+/);
+    const db = new Database(join(server.dataDir, 'views.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'customers__g%'`).all()).toEqual([{ name: 'customers__g2' }]);
+    } finally {
+      db.close();
+    }
+    expect(cx(server.dataDir, 'rebuild', 'nope').status).toBe(2);
+  });
+
   it('answers a report as known at a past time, from the events recorded by then', () => {
     const then = JSON.parse(cx(server.dataDir, 'report', 'lifecycle', '--known-at', knownAt, '--as-of', '2026-02-01T00:00:00Z').stdout);
     // By then: an anonymous buyer and OPS1 with one purchase each; the merge and OPS1's second purchase came later.

@@ -99,11 +99,16 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     const request = await this.registry.requestRebuild(projection);
     const generation = 'generation' in request ? request.generation : request.alreadyBuilding;
     const promoted = new Promise<void>((resolve) => {
+      let promotion: Promise<void> | undefined;
       const runner = new ProjectionRunner(projection, generation, this.views, this.registry, this.events, {
         promoted: (p, g, retired) => {
-          void runner.stop().then(() => this.registry.dropGeneration(p, retired)).then(() => resolve());
+          promotion = runner.stop().then(() => this.registry.dropGeneration(p, retired));
+          void promotion.then(() => resolve());
         },
-        retired: () => resolve(),
+        // After a promotion the runner retires too; the rebuild is done once the old generation is dropped.
+        retired: () => {
+          if (!promotion) resolve();
+        },
       }, { followsLive: false });
       void runner.start();
     });
