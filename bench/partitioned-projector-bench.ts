@@ -59,11 +59,14 @@ async function measure(url: string, brokers: string[], events: number): Promise<
   try {
     const setup = { dataset, url, events: storage.events, head: await storage.events.headPosition(), brokers };
     const size = `${setup.head} events`;
-    const rate = (seconds: number) => Math.round(setup.head / seconds);
+    const rows = (name: string, run: Run): BenchRow[] => [
+      { name: `${name}, from spawn`, value: Math.round(setup.head / run.seconds), unit: 'events/s' },
+      { name: `${name}, once all are applying`, value: Math.round(run.steadyEvents / run.steadySeconds), unit: 'events/s' },
+    ];
     return [
-      { name: `projectors from cx.events (postgres views, ${size}): 1 process`, value: rate(await fromPartitions(setup, 1)), unit: 'events/s' },
-      { name: `projectors from cx.events (postgres views, ${size}): 2 processes`, value: rate(await fromPartitions(setup, 2)), unit: 'events/s' },
-      { name: `global-order runner (postgres views, ${size}), 1 process`, value: rate(await fromStore(setup)), unit: 'events/s' },
+      ...rows(`projectors from cx.events (postgres views, ${size}): 1 process`, await fromPartitions(setup, 1)),
+      ...rows(`projectors from cx.events (postgres views, ${size}): 2 processes`, await fromPartitions(setup, 2)),
+      ...rows(`global-order runner (postgres views, ${size}), 1 process`, await fromStore(setup)),
     ];
   } finally {
     await storage.close();
@@ -76,7 +79,7 @@ async function measure(url: string, brokers: string[], events: number): Promise<
  * committed offsets or members from an earlier run would not start like a first deployment.
  * So the topic is new too, and the relay publishes the dataset to it again.
  */
-async function fromPartitions(setup: Setup, processes: number): Promise<number> {
+async function fromPartitions(setup: Setup, processes: number): Promise<Run> {
   const prefix = uniqueTopicPrefix('bench-parts');
   const kafka = kafkaOptionsFrom({ kafkaBrokers: setup.brokers }, { CX_KAFKA_TOPIC_PREFIX: prefix });
   await emptyViews(setup.url);
@@ -94,7 +97,7 @@ async function fromPartitions(setup: Setup, processes: number): Promise<number> 
  * With CX_KAFKA_BROKERS blanked (the bench's own environment may set it): no relay in the
  * process publishing beside the runners, and nothing written to the broker's `cx.events`.
  */
-async function fromStore(setup: Setup): Promise<number> {
+async function fromStore(setup: Setup): Promise<Run> {
   await emptyViews(setup.url);
   return timedRun(setup, 1, { CX_PROJECTOR_SOURCE: 'store', CX_KAFKA_BROKERS: '' });
 }
@@ -113,9 +116,20 @@ async function publishAll(setup: Setup, topic: string, partitions: number): Prom
   }
 }
 
-/** Seconds from spawning `processes` projector processes to every projection's checkpoint at the head. */
-async function timedRun(setup: Setup, processes: number, env: Record<string, string>): Promise<number> {
+/**
+ * A run's times: from spawning the processes to every checkpoint at the head, and the part
+ * after every projection's checkpoint first moved (processes up, consumer groups joined),
+ * which leaves start-up out.
+ */
+interface Run {
+  seconds: number;
+  steadySeconds: number;
+  steadyEvents: number;
+}
+
+async function timedRun(setup: Setup, processes: number, env: Record<string, string>): Promise<Run> {
   const started = performance.now();
+  let steady: { at: number; from: number } | undefined;
   const children = Array.from({ length: processes }, () => spawnProjector({ ...setup.dataset.env, CX_ROLES: 'projector', ...env }));
   const pg = new Client({ connectionString: setup.url });
   await pg.connect();
@@ -125,10 +139,14 @@ async function timedRun(setup: Setup, processes: number, env: Record<string, str
       if (crashed) throw new Error(`projector process exited with ${crashed.child.exitCode}: ${said(crashed.output())}`);
       const checkpoints = await liveCheckpoints(pg);
       progress(`projectors (${processes}): ${JSON.stringify(checkpoints)} of ${setup.head}`);
+      const lowest = Math.min(...PROJECTIONS.map((name) => checkpoints[name] ?? 0));
+      if (!steady && lowest > 0) steady = { at: performance.now(), from: lowest };
       return PROJECTIONS.every((name) => checkpoints[name] === setup.head);
     }, RUN_TIMEOUT_MS, async () => `checkpoints ${JSON.stringify(await liveCheckpoints(pg))}, head ${setup.head}`, 50);
     progress('');
-    return (performance.now() - started) / 1000;
+    const ended = performance.now();
+    const from = steady ?? { at: started, from: 0 };
+    return { seconds: (ended - started) / 1000, steadySeconds: Math.max(0.001, (ended - from.at) / 1000), steadyEvents: setup.head - from.from };
   } finally {
     await pg.end();
     await Promise.all(children.map((c) => stop(c.child)));
