@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import type { IngestResult } from '@cx/ingest';
 import { deadLetter, Rejection } from './dead-letter';
+import { groupMember, MemberRestarts } from './group-member';
 import { ensureTopics } from './kafka-client';
 import { IngestMessage, readIngestMessage } from './ingest-message';
 
@@ -32,8 +33,6 @@ export interface IngestCounts {
   deadLettered: number;
 }
 
-const RESTART_MS = { first: 1_000, max: 10_000 };
-
 /**
  * Consumes `cx.ingest` in a consumer group. Each batch of a partition is decoded, recorded
  * through the same command as HTTP, its rejected messages written to the dead-letter topic,
@@ -48,8 +47,7 @@ export class KafkaIngestConsumer {
   private consumer?: Consumer;
   private assigned: number[] = [];
   private stopping = false;
-  private restartTimer?: NodeJS.Timeout;
-  private restarts = 0;
+  private readonly restarts = new MemberRestarts(this.logger);
   private markJoined!: () => void;
   /** Resolves when this member first gets its partitions. */
   readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
@@ -81,30 +79,22 @@ export class KafkaIngestConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
+    this.restarts.cancel();
     await this.consumer?.disconnect();
     await this.producer.disconnect();
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: this.config.groupId,
-      sessionTimeout: this.config.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: 1_000,
-      // An idle fetch waits at most this long for messages; a clean stop waits for that fetch.
-      maxWaitTimeInMs: 1_000,
-      allowAutoTopicCreation: false,
+    const consumer = groupMember(this.kafka, { ...this.config, maxWaitTimeInMs: 1_000 }, {
+      joined: (partitions) => {
+        this.assigned = partitions;
+        this.restarts.reset();
+        this.markJoined();
+      },
+      crashed: () => undefined,
+      gaveUp: (error) => this.restartLater(error),
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.assigned = [...(payload.memberAssignment[this.config.topic] ?? [])].sort((a, b) => a - b);
-      this.restarts = 0;
-      this.markJoined();
-    });
-    // kafkajs restarts itself after retriable errors; after the others it gives up, we do not.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.restartLater(payload.error);
-    });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
     await consumer.run({
@@ -117,12 +107,7 @@ export class KafkaIngestConsumer {
 
   private restartLater(error: unknown): void {
     if (this.stopping) return;
-    const delay = Math.min(RESTART_MS.max, RESTART_MS.first * 2 ** this.restarts++);
-    this.logger.error(`consumer stopped (${(error as Error)?.message ?? error}); starting again in ${delay} ms`);
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void (this.consumer?.disconnect() ?? Promise.resolve()).catch(() => undefined).then(() => this.start());
-    }, delay);
+    this.restarts.schedule(error, this.consumer, () => this.start());
   }
 
   private async consumeBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

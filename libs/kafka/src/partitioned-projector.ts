@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { PartitionFeed, PartitionMessage } from '@cx/projector';
 import type { Projection, ViewStore } from '@cx/view-store';
 import { ledgerEventOf, readCanonicalMessage } from './canonical-message';
+import { groupMember, MemberRestarts } from './group-member';
 import { ensureTopics, partitionsOf } from './kafka-client';
 import { partitionStarts, processedThrough } from './processed-through';
 import type { RelayCheckpoints } from './relay-checkpoints';
@@ -25,7 +26,6 @@ export interface PartitionedProjectorConfig {
 
 export type PartitionedProjectorState = 'starting' | 'consuming' | 'failing' | 'stopped';
 
-const RESTART_MS = { first: 1_000, max: 10_000 };
 /** Rewinds to one offset that keep fetching something later: the topic no longer holds it. */
 const MAX_REWINDS = 5;
 
@@ -46,9 +46,8 @@ export class PartitionedProjector {
   private current: PartitionedProjectorState = 'starting';
   private lastError?: string;
   private stopping = false;
-  private restarts = 0;
+  private readonly restarts: MemberRestarts;
   private readonly timers: NodeJS.Timeout[] = [];
-  private restartTimer?: NodeJS.Timeout;
   private readonly rewinds = new Map<number, { offset: number; times: number }>();
   private appliedCount = 0;
   private markJoined!: () => void;
@@ -64,6 +63,7 @@ export class PartitionedProjector {
   ) {
     this.feed = new PartitionFeed(projection, views, (tx, topic, floor) => this.startsAt(tx, topic, floor));
     this.logger = new Logger(`projector:${projection.name}`);
+    this.restarts = new MemberRestarts(this.logger);
   }
 
   get state(): PartitionedProjectorState {
@@ -102,7 +102,7 @@ export class PartitionedProjector {
     this.stopping = true;
     this.current = 'stopped';
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    clearTimeout(this.restartTimer);
+    this.restarts.cancel();
     await this.consumer?.disconnect();
   }
 
@@ -112,23 +112,16 @@ export class PartitionedProjector {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: this.config.groupId,
-      sessionTimeout: this.config.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 500,
-      allowAutoTopicCreation: false,
+    const consumer = groupMember(this.kafka, { ...this.config, maxWaitTimeInMs: 500 }, {
+      joined: (partitions) => {
+        this.assigned = partitions;
+        this.restarts.reset();
+        void this.seekToCheckpoints().then(() => this.markJoined());
+      },
+      crashed: (error) => this.fail(error),
+      gaveUp: (error) => this.restartLater(error),
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.assigned = [...(payload.memberAssignment[this.config.topic] ?? [])].sort((a, b) => a - b);
-      this.restarts = 0;
-      void this.seekToCheckpoints().then(() => this.markJoined());
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.fail(payload.error);
-      if (!payload.restart) this.restartLater(payload.error);
-    });
     await consumer.connect();
     await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
     await consumer.run({
@@ -210,12 +203,7 @@ export class PartitionedProjector {
   private restartLater(error: unknown): void {
     if (this.stopping) return;
     this.fail(error);
-    const delay = Math.min(RESTART_MS.max, RESTART_MS.first * 2 ** this.restarts++);
-    this.logger.error(`consumer stopped (${this.lastError}); starting again in ${delay} ms`);
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void (this.consumer?.disconnect() ?? Promise.resolve()).catch(() => undefined).then(() => this.start());
-    }, delay);
+    this.restarts.schedule(error, this.consumer, () => this.start());
   }
 }
