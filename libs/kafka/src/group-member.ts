@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 export interface GroupMemberConfig {
   groupId: string;
@@ -37,6 +37,16 @@ export function groupMember(kafka: Kafka, config: GroupMemberConfig, events: Gro
     if (!payload.restart) events.gaveUp(payload.error);
   });
   return consumer;
+}
+
+/**
+ * Joins the group and consumes the topic from its start (for a group with no offsets yet).
+ * Offsets are resolved and committed by `eachBatch` itself, only after its work is done.
+ */
+export async function consumeAsMember(consumer: Consumer, topic: string, concurrency: number, eachBatch: (payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch });
 }
 
 const RESTART_MS = { first: 1_000, max: 10_000 };

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
 import type { IngestResult } from '@cx/ingest';
 import { deadLetter, Rejection } from './dead-letter';
-import { groupMember, MemberRestarts } from './group-member';
+import { consumeAsMember, groupMember, MemberRestarts } from './group-member';
 import { ensureTopics } from './kafka-client';
 import { IngestMessage, readIngestMessage } from './ingest-message';
 
@@ -95,14 +95,7 @@ export class KafkaIngestConsumer {
       gaveUp: (error) => this.restartLater(error),
     });
     this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 1, (payload) => this.consumeBatch(payload));
   }
 
   private restartLater(error: unknown): void {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { PartitionFeed, PartitionMessage } from '@cx/projector';
 import type { Projection, ViewStore } from '@cx/view-store';
 import { ledgerEventOf, readCanonicalMessage } from './canonical-message';
-import { groupMember, MemberRestarts } from './group-member';
+import { consumeAsMember, groupMember, MemberRestarts } from './group-member';
 import { ensureTopics, partitionsOf } from './kafka-client';
 import { partitionStarts, processedThrough } from './processed-through';
 import type { RelayCheckpoints } from './relay-checkpoints';
@@ -122,14 +122,7 @@ export class PartitionedProjector {
       gaveUp: (error) => this.restartLater(error),
     });
     this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.config.topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 3, (payload) => this.consumeBatch(payload));
   }
 
   private async consumeBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
