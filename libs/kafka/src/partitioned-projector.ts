@@ -49,7 +49,6 @@ export class PartitionedProjector {
   private readonly restarts: MemberRestarts;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly rewinds = new Map<number, { offset: number; times: number }>();
-  private appliedCount = 0;
   private markJoined!: () => void;
   /** Resolves when this member first gets its partitions. */
   readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
@@ -72,16 +71,6 @@ export class PartitionedProjector {
 
   get error(): string | undefined {
     return this.current === 'failing' ? this.lastError : undefined;
-  }
-
-  /** Partitions of `cx.events` this member holds since the last rebalance. */
-  get assignment(): readonly number[] {
-    return this.assigned;
-  }
-
-  /** Events this member applied to the views (repeats skipped). */
-  get applied(): number {
-    return this.appliedCount;
   }
 
   /** Starts consuming; a broker that does not answer yet is tried again in the background. */
@@ -131,7 +120,6 @@ export class PartitionedProjector {
     const outcome = await this.feed.apply({ topic: batch.topic, partition: batch.partition, messages });
     if (outcome.kind === 'rewind') return this.rewind(batch.partition, outcome.offset, messages[0].offset);
     this.rewinds.delete(batch.partition);
-    this.appliedCount += outcome.applied;
     this.current = 'consuming';
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(outcome.nextOffset) }] }] });
