@@ -47,6 +47,7 @@ export class KafkaIngestConsumer {
   private consumer?: Consumer;
   private assigned: number[] = [];
   private stopping = false;
+  private starting?: Promise<void>;
   private readonly restarts = new MemberRestarts(this.logger);
   private markJoined!: () => void;
   /** Resolves when this member first gets its partitions. */
@@ -67,7 +68,22 @@ export class KafkaIngestConsumer {
   }
 
   /** Starts consuming; a broker that does not answer yet is tried again in the background. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  /** Waits for a start in progress (a restart, say), so that nothing it opens outlives the stop. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.restarts.cancel();
+    await this.starting;
+    await this.consumer?.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.stopping) return;
     try {
       await ensureTopics(this.kafka, [this.config.topic, this.config.deadLetterTopic].map((topic) => ({ topic, partitions: this.config.partitions })));
       await this.producer.connect();
@@ -75,13 +91,6 @@ export class KafkaIngestConsumer {
     } catch (error) {
       this.restartLater(error);
     }
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.restarts.cancel();
-    await this.consumer?.disconnect();
-    await this.producer.disconnect();
   }
 
   private async run(): Promise<void> {

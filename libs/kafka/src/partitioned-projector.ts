@@ -46,6 +46,7 @@ export class PartitionedProjector {
   private current: PartitionedProjectorState = 'starting';
   private lastError?: string;
   private stopping = false;
+  private starting?: Promise<void>;
   private readonly restarts: MemberRestarts;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly rewinds = new Map<number, { offset: number; times: number }>();
@@ -74,7 +75,23 @@ export class PartitionedProjector {
   }
 
   /** Starts consuming; a broker that does not answer yet is tried again in the background. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  /** Waits for a start in progress (a restart, say), so that nothing it opens outlives the stop. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.current = 'stopped';
+    this.restarts.cancel();
+    await this.starting;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await this.consumer?.disconnect();
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.stopping) return;
     try {
       await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
       this.partitionIds = await partitionsOf(this.kafka, this.config.topic);
@@ -85,14 +102,6 @@ export class PartitionedProjector {
     } catch (error) {
       this.restartLater(error);
     }
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.current = 'stopped';
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
-    this.restarts.cancel();
-    await this.consumer?.disconnect();
   }
 
   /** What the feed asks when a generation leaves the store's order: where each partition starts. */
