@@ -47,6 +47,8 @@ export class PartitionedProjector {
   private lastError?: string;
   private stopping = false;
   private starting?: Promise<void>;
+  /** The processed-through position this member last wrote. */
+  private recorded?: { generation: number; through: number };
   private readonly restarts: MemberRestarts;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly rewinds = new Map<number, { offset: number; times: number }>();
@@ -172,7 +174,11 @@ export class PartitionedProjector {
     const published = await this.relay.published(this.config.topic);
     const checkpoints = await this.feed.partitions(generation, this.config.topic);
     if (checkpoints.length === 0) return;
-    await this.feed.processedThrough(generation, processedThrough(published, checkpoints));
+    const through = processedThrough(published, checkpoints);
+    // Ten times a second per projection: an idle projector writes nothing.
+    if (this.recorded?.generation === generation && this.recorded.through === through) return;
+    await this.feed.processedThrough(generation, through);
+    this.recorded = { generation, through };
   }
 
   private everyMs(ms: number, work: () => Promise<void>): void {

@@ -34,7 +34,7 @@ export class ProjectionRunner {
   private subscription?: Subscription;
   private lastError?: string;
   private done = false;
-  private readonly partitionFeed: PartitionCheckpoints;
+  private readonly partitionCheckpoints: PartitionCheckpoints;
   private readonly options: RunnerOptions;
   state: RunnerState = 'catching_up';
 
@@ -48,7 +48,7 @@ export class ProjectionRunner {
     options: Partial<RunnerOptions> = {},
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    this.partitionFeed = new PartitionCheckpoints(projection.name, views.dialect);
+    this.partitionCheckpoints = new PartitionCheckpoints(projection.name, views.dialect);
   }
 
   async start(): Promise<void> {
@@ -110,7 +110,7 @@ export class ProjectionRunner {
 
   /** Checked under the checkpoint's lock, which a hand-over to partitions takes too. */
   private async appliesLive(tx: Kysely<any>): Promise<boolean> {
-    return this.options.followsLive && !(await this.partitionFeed.feedsFromPartitions(tx, this.generation));
+    return this.options.followsLive && !(await this.partitionCheckpoints.feedsFromPartitions(tx, this.generation));
   }
 
   /** A rebuild of an empty store (or one resumed at the head) takes over at once. */

@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely';
-import { ENTITY_LOCKS_TABLE, lockEntities, lockSchemaChanges } from './entity-locks';
+import { ENTITY_LOCKS_TABLE, lockEntities } from './entity-locks';
+import { lockSchemaChanges } from './schema-changes';
 import { GenerationTablesPlugin, physicalTable } from './generation-tables';
 import type { Projection, ProjectionContext } from './projection';
 import type { ViewDialect, ViewStore } from './view-store.port';
