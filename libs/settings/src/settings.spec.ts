@@ -25,4 +25,11 @@ describe('loadSettings (SPEC §5)', () => {
     expect(() => loadSettings({ PORT: 'x', CX_EVENT_STORE: 'mysql', CX_ROLES: 'ingest,admin', CX_VIEW_STORE: 'postgres' }))
       .toThrow(/PORT[\s\S]*CX_ROLES: unknown role "admin"[\s\S]*CX_EVENT_STORE[\s\S]*CX_POSTGRES_URL is required/);
   });
+
+  it('feeds projectors from cx.events only with brokers and PostgreSQL views', () => {
+    expect(loadSettings({}).projectorSource).toBe('store');
+    expect(loadSettings({ CX_PROJECTOR_SOURCE: 'kafka', CX_KAFKA_BROKERS: 'k:9092', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: 'postgres://x' }).projectorSource).toBe('kafka');
+    expect(() => loadSettings({ CX_PROJECTOR_SOURCE: 'kafka' })).toThrow(/needs CX_KAFKA_BROKERS[\s\S]*needs CX_VIEW_STORE=postgres/);
+    expect(() => loadSettings({ CX_PROJECTOR_SOURCE: 'partitions' })).toThrow(/CX_PROJECTOR_SOURCE must be one of store, kafka/);
+  });
 });
