@@ -4,6 +4,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@cx/event-store';
+import { IdentityModule } from '@cx/identity';
+import { PostgresModule } from '@cx/postgres';
 import { PrivacyModule } from '@cx/privacy';
 import { IngestCommandModule, RecordEventsCommand } from '@cx/ingest';
 import { ProjectorModule } from '@cx/projector';
@@ -13,7 +15,7 @@ import { ViewStoreModule } from '@cx/view-store';
 /** CX Ledger without HTTP, for benchmarks: the same modules the server composes. */
 export async function benchContext(env: Record<string, string>): Promise<{ app: INestApplicationContext; settings: Settings }> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
-  @Module({ imports: [SettingsModule.forRoot(settings), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule] })
+  @Module({ imports: [SettingsModule.forRoot(settings), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule] })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();

@@ -6,6 +6,7 @@ import { systemClock } from '@cx/clock';
 import { EventStore, openEventStorage } from '@cx/event-store';
 import { CanonicalStreamRelay, createKafka, kafkaOptionsFrom, RelayCheckpoints } from '@cx/kafka';
 import { loadSettings } from '@cx/settings';
+import { openPostgresPool } from '@cx/postgres';
 import { PostgresViewStore } from '@cx/view-store';
 import type { BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
@@ -55,7 +56,8 @@ export async function benchPartitionedProjectors(options: PartitionedBenchOption
 
 async function measure(url: string, brokers: string[], events: number): Promise<BenchRow[]> {
   const dataset = await simulatedDataset(events, { CX_EVENT_STORE: 'postgres', CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: url });
-  const storage = await openEventStorage(loadSettings(dataset.env), systemClock);
+  const pool = openPostgresPool(url);
+  const storage = await openEventStorage(loadSettings(dataset.env), systemClock, pool);
   try {
     const setup = { dataset, url, events: storage.events, head: await storage.events.headPosition(), brokers };
     const size = `${setup.head} events`;
@@ -70,6 +72,7 @@ async function measure(url: string, brokers: string[], events: number): Promise<
     ];
   } finally {
     await storage.close();
+    await pool.end();
     rmSync(dataset.dataDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@cx/event-store';
+import { IdentityModule } from '@cx/identity';
+import { PostgresModule } from '@cx/postgres';
 import { PrivacyModule } from '@cx/privacy';
 import { ProjectorModule } from '@cx/projector';
 import { SettingsModule } from '@cx/settings';
@@ -14,7 +16,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), EventStoreModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
+  imports: [SettingsModule.forRoot(), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
   providers: [VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

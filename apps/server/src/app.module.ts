@@ -5,10 +5,12 @@ import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
 import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
+import { IdentityModule } from '@cx/identity';
 import { IngestModule } from '@cx/ingest';
 import { KafkaIngestModule, KafkaProjectorModule, KafkaRelayModule } from '@cx/kafka';
 import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
+import { PostgresModule } from '@cx/postgres';
 import { ProjectorModule } from '@cx/projector';
 import { QueryModule } from '@cx/query';
 import { ViewStoreModule } from '@cx/view-store';
@@ -39,7 +41,10 @@ export class AppModule {
           },
         }),
         AccessModule,
+        // First of the stores: global modules shut down in reverse, so the shared pool ends last.
+        PostgresModule,
         EventStoreModule,
+        IdentityModule,
         PrivacyModule,
         ViewStoreModule,
         ProjectorModule.forRoot({ runs: settings.roles.has('projector'), source: settings.projectorSource }),

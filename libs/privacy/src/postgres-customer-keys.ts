@@ -2,11 +2,15 @@ import type { Pool } from 'pg';
 import { newCustomerKey } from './field-cipher';
 import type { CustomerKeys } from './customer-keys.port';
 
-/** Keys in PostgreSQL, for the postgres and eventstoredb event stores (an EventStoreDB log cannot really delete). */
+/**
+ * Keys in PostgreSQL, for the postgres and eventstoredb event stores (an EventStoreDB log
+ * cannot really delete). The table is named with its schema: the process's pool is shared
+ * with the view store, whose connections put `cx_views` first on the search path.
+ */
 export class PostgresCustomerKeys implements CustomerKeys {
   private ready?: Promise<void>;
 
-  constructor(private readonly pool: Pool, private readonly table = 'cx_customer_keys') {}
+  constructor(private readonly pool: Pool, private readonly table = 'public.cx_customer_keys') {}
 
   private init(): Promise<void> {
     this.ready ??= this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (customer_id text PRIMARY KEY, key bytea NOT NULL)`).then(() => undefined);

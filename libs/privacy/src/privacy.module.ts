@@ -1,7 +1,8 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { EVENT_LOG, EVENT_STORE, EventStore } from '@cx/event-store';
+import { POSTGRES_POOL } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { openSqlite } from '@cx/sqlite';
 import { CUSTOMER_KEYS, CustomerKeys } from './customer-keys.port';
@@ -17,14 +18,11 @@ interface KeyStore {
 /**
  * Customer keys in a store that can really delete: PostgreSQL when `CX_POSTGRES_URL` is
  * set and events are not in the embedded file; otherwise `keys.sqlite` in the data folder,
- * a file of its own so erasing a key never waits on, or lingers in, the event log.
+ * a file of its own so erasing a key never waits on, or lingers in, the event log. The
+ * PostgreSQL pool is the process's (@cx/postgres).
  */
-function openKeyStore(settings: Settings): KeyStore {
-  if (settings.eventStore !== 'sqlite' && settings.postgresUrl) {
-    const pool = new Pool({ connectionString: settings.postgresUrl, max: 4 });
-    pool.on('error', () => undefined);
-    return { keys: new PostgresCustomerKeys(pool), close: () => pool.end() };
-  }
+function openKeyStore(settings: Settings, pool: Pool | null): KeyStore {
+  if (settings.eventStore !== 'sqlite' && pool) return { keys: new PostgresCustomerKeys(pool), close: async () => undefined };
   const db = openSqlite(join(settings.dataDir, 'keys.sqlite'));
   return { keys: new SqliteCustomerKeys(db), close: async () => void db.close() };
 }
@@ -35,7 +33,7 @@ const KEY_STORE = Symbol('KeyStore');
 @Global()
 @Module({
   providers: [
-    { provide: KEY_STORE, inject: [SETTINGS], useFactory: openKeyStore },
+    { provide: KEY_STORE, inject: [SETTINGS, POSTGRES_POOL], useFactory: openKeyStore },
     { provide: CUSTOMER_KEYS, inject: [KEY_STORE], useFactory: (store: KeyStore) => store.keys },
     { provide: EVENT_STORE, inject: [EVENT_LOG, CUSTOMER_KEYS], useFactory: (log: EventStore, keys: CustomerKeys) => new SealedEventStore(log, keys) },
   ],

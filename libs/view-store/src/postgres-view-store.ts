@@ -1,16 +1,30 @@
-import { Kysely, PostgresDialect } from 'kysely';
-import { Pool } from 'pg';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import type { Pool } from 'pg';
+import { checkedSchema } from '@cx/event-store';
+import { openPostgresPool } from '@cx/postgres';
 import type { ViewStore } from './view-store.port';
 
-/** Views in PostgreSQL, in their own schema so they never meet the event store's tables. */
+/**
+ * Views in PostgreSQL, in their own schema so they never meet the event store's tables.
+ * Given a pool, it shares it (the process's one pool) and leaves it open on close; given a
+ * connection string, it opens a pool of its own and ends it on close.
+ */
 export class PostgresViewStore implements ViewStore {
   readonly dialect = 'postgres' as const;
   readonly reader: Kysely<any>;
   private readonly pool: Pool;
+  private readonly ownsPool: boolean;
 
-  constructor(connectionString: string, readonly schema = 'cx_views') {
-    this.pool = new Pool({ connectionString, max: 10, options: `-c search_path=${schema},public` });
-    this.reader = new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) });
+  constructor(connection: string | Pool, readonly schema = 'cx_views') {
+    checkedSchema(schema);
+    this.ownsPool = typeof connection === 'string';
+    this.pool = typeof connection === 'string' ? openPostgresPool(connection, { max: 10 }) : connection;
+    // Queries name tables without a schema: each connection this store first meets gets the
+    // search path, once (the pool's other users name every table with its schema).
+    const onCreateConnection = async (connection: { executeQuery(query: CompiledQuery): Promise<unknown> }) => {
+      await connection.executeQuery(CompiledQuery.raw(`SET search_path TO ${schema}, public`));
+    };
+    this.reader = new Kysely({ dialect: new PostgresDialect({ pool: this.pool, onCreateConnection }) });
   }
 
   /** Creates the schema once; an advisory lock keeps processes that start together from racing. */
@@ -29,11 +43,12 @@ export class PostgresViewStore implements ViewStore {
     return this.reader.transaction().execute(work);
   }
 
-  async execute(sql: string): Promise<void> {
-    await this.pool.query(sql);
+  /** Through Kysely, so the statement runs on a connection with this store's search path. */
+  async execute(statement: string): Promise<void> {
+    await sql.raw(statement).execute(this.reader);
   }
 
   async close(): Promise<void> {
-    await this.reader.destroy();
+    if (this.ownsPool) await this.reader.destroy();
   }
 }

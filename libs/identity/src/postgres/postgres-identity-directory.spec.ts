@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ManualClock } from '@cx/clock';
-import { describeWithPostgres } from '../testing/postgres-server';
+import { describeWithPostgres } from '../../../event-store/src/testing/postgres-server';
 import { PostgresIdentityDirectory } from './postgres-identity-directory';
 
 describeWithPostgres('PostgreSQL identity directory', (database) => {

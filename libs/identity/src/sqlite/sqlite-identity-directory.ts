@@ -1,6 +1,6 @@
-import type { IdentityChanges, IdentityDirectory, RecordedConflict } from '@cx/identity';
 import type { SqliteDatabase } from '@cx/sqlite';
 import type { Clock } from '@cx/clock';
+import type { IdentityChanges, IdentityDirectory, RecordedConflict } from '../identity-directory.port';
 
 /** Identifier links in the embedded store's file, beside the events (tables from its migrations). */
 export class SqliteIdentityDirectory implements IdentityDirectory {

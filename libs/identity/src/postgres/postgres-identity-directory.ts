@@ -1,19 +1,16 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Clock } from '@cx/clock';
-import type { IdentityChanges, IdentityDirectory, IdentityLink, RecordedConflict } from '@cx/identity';
-import { checkedSchema, migrate } from './postgres-migrator';
-import { EVENT_STORE_SCHEMA, eventStoreMigrations } from './postgres-schema';
-import { fromPgText, toPgText } from './postgres-text';
-import { inTransaction, toleratePoolErrors } from './postgres-transaction';
-import type { PostgresStoreOptions } from './postgres-event-store';
+import { checkedSchema, EVENT_STORE_SCHEMA, eventStoreMigrations, fromPgText, inTransaction, migrate, toPgText } from '@cx/event-store';
+import type { IdentityChanges, IdentityDirectory, RecordedConflict } from '../identity-directory.port';
+import type { IdentityLink } from '../customer-resolution';
 
 /** Identifier links in PostgreSQL, in the event store's schema (tables from its migrations). */
 export class PostgresIdentityDirectory implements IdentityDirectory {
   private constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly schema: string) {}
 
-  static async open(pool: Pool, clock: Clock, options: PostgresStoreOptions = {}): Promise<PostgresIdentityDirectory> {
+  /** Over the event store's pool, whose caller hears its connection errors (see @cx/postgres). */
+  static async open(pool: Pool, clock: Clock, options: { schema?: string } = {}): Promise<PostgresIdentityDirectory> {
     const schema = checkedSchema(options.schema ?? EVENT_STORE_SCHEMA);
-    toleratePoolErrors(pool);
     await migrate(pool, schema, eventStoreMigrations(schema));
     return new PostgresIdentityDirectory(pool, clock, schema);
   }

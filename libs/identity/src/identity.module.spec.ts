@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '@cx/clock';
+import { openEventStorage } from '@cx/event-store';
+import { openPostgresPool } from '@cx/postgres';
+import { loadSettings } from '@cx/settings';
+import { describeWithPostgres } from '../../event-store/src/testing/postgres-server';
+import { openIdentityDirectory } from './identity.module';
+import { PostgresIdentityDirectory } from './postgres/postgres-identity-directory';
+import { SqliteIdentityDirectory } from './sqlite/sqlite-identity-directory';
+
+describe('the identity directory beside the events', () => {
+  it('on the embedded store, lives in events.sqlite', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cx-identity-'));
+    const settings = loadSettings({ CX_DATA_DIR: dataDir });
+    const storage = await openEventStorage(settings, systemClock, null);
+    try {
+      const open = await openIdentityDirectory(settings, systemClock, storage, null);
+      expect(open.directory).toBeInstanceOf(SqliteIdentityDirectory);
+      await open.directory.record({ links: [{ key: 'email:a@x.io', customerId: 'c-a' }], merges: [], conflicts: [] });
+      if (storage.home.kind !== 'sqlite') throw new Error('expected the embedded store');
+      expect(storage.home.db.prepare('SELECT customer_id FROM identities').all()).toEqual([{ customer_id: 'c-a' }]);
+      await open.close();
+    } finally {
+      await storage.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithPostgres('the identity directory beside PostgreSQL events', (database) => {
+  it('uses the process pool, and leaves it open when it closes', async () => {
+    const settings = loadSettings({ CX_EVENT_STORE: 'postgres', CX_POSTGRES_URL: database.url });
+    const pool = openPostgresPool(database.url);
+    try {
+      const storage = await openEventStorage(settings, systemClock, pool);
+      const open = await openIdentityDirectory(settings, systemClock, storage, pool);
+      expect(open.directory).toBeInstanceOf(PostgresIdentityDirectory);
+      await open.directory.record({ links: [{ key: 'email:b@x.io', customerId: 'c-b' }], merges: [], conflicts: [] });
+      expect(await open.directory.lookup(['email:b@x.io'])).toEqual(new Map([['email:b@x.io', 'c-b']]));
+      await open.close();
+      await storage.close();
+      expect((await pool.query('SELECT count(*)::int AS n FROM cx_events.identities')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+});

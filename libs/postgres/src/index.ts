@@ -1,0 +1,2 @@
+export * from './postgres-pool';
+export * from './postgres.module';
