@@ -1,14 +1,35 @@
+/** Escaped object keys with their colon: events repeat a few dozen keys, so each is escaped once (bounded, against hostile keys). */
+const escapedKeys = new Map<string, string>();
+const MAX_ESCAPED_KEYS = 4096;
+
 /**
  * Canonical JSON: object keys sorted, no white space. Two events with the same content
  * give the same text whatever key order the sender used, so it can be hashed (SPEC §1.1
- * idempotency, §4.2 tamper evidence).
+ * idempotency, §4.2 tamper evidence). Keys whose value is undefined are left out, as
+ * JSON.stringify leaves them out; in arrays, undefined is null.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value as Record<string, unknown>)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(',')}}`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${text}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    text += (text.length === 1 ? '' : ',') + escapedKey(key) + canonicalJson(item);
+  }
+  return `${text}}`;
+}
+
+function escapedKey(key: string): string {
+  let escaped = escapedKeys.get(key);
+  if (escaped !== undefined) return escaped;
+  escaped = `${JSON.stringify(key)}:`;
+  if (escapedKeys.size < MAX_ESCAPED_KEYS) escapedKeys.set(key, escaped);
+  return escaped;
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@cx/clock';
-import { contentHashOf, EVENT_STORE, EventOutcome, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
+import { canonicalHash, EVENT_STORE, EventOutcome, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import { validateCloudEvent, ValidEvent } from '@cx/events';
 import { IDENTITY_DIRECTORY, IdentityDirectory, resolveBatch } from '@cx/identity';
 import { EventsRecordedEvent } from './events-recorded.event';
@@ -92,11 +92,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
   }
 }
 
-function toProposedEvent({ event, timeMs }: ValidEvent, customerId: string): ProposedEvent {
+function toProposedEvent({ event, timeMs, canonical }: ValidEvent, customerId: string): ProposedEvent {
   const { data, ...attributes } = event;
   return {
     id: event.id, source: event.source, type: event.type, customerId, time: timeMs,
-    attributes, data: data as unknown as Record<string, unknown>, contentHash: contentHashOf(event),
+    attributes, data: data as unknown as Record<string, unknown>, contentHash: canonicalHash(canonical),
   };
 }
 

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonical-json';
+import { MAX_EVENT_DEPTH } from './event-shape';
 import { MAX_EVENT_BYTES, validateCloudEvent } from './validate-cloud-event';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -19,7 +20,19 @@ const pathsOf = (raw: unknown) => {
 describe('validateCloudEvent', () => {
   it('accepts a valid event and gives its time in epoch ms', () => {
     const result = validateCloudEvent(survey(), NOW);
-    expect(result).toEqual({ ok: true, event: survey(), timeMs: Date.parse('2026-03-01T09:30:00Z') });
+    expect(result).toEqual({ ok: true, event: survey(), timeMs: Date.parse('2026-03-01T09:30:00Z'), canonical: canonicalJson(survey()) });
+  });
+
+  it('accepts a datacontenttype with parameters, in any case', () => {
+    expect(codeOf(survey({ datacontenttype: 'application/json; charset=utf-8' }))).toBe('ok');
+    expect(codeOf(survey({ datacontenttype: 'Application/JSON' }))).toBe('ok');
+    expect(codeOf(survey({ datacontenttype: 'application/jsonp' }))).toBe('invalid');
+  });
+
+  it('keeps "constructor" and "prototype" as ordinary keys', () => {
+    const raw = survey({ constructor: 'x' }, { constructor: { prototype: 1 }, customer: { id: 'c1', constructor: 'y' } });
+    const result = validateCloudEvent(raw, NOW);
+    expect(result.ok && result.event.data).toEqual(raw.data);
   });
 
   it('keeps unknown attributes and accepts an offset time', () => {
@@ -42,6 +55,40 @@ describe('validateCloudEvent', () => {
   ])('rejects %s as invalid with its path', (_name, raw, paths) => {
     expect(codeOf(raw)).toBe('invalid');
     expect(pathsOf(raw)).toEqual(expect.arrayContaining(paths));
+  });
+
+  it.each([
+    ['a customer id of null', { customer: { id: null } }, 'data.customer.id', 'id must be a string of 1 to 128 characters'],
+    ['an e-mail of null', { customer: { email: null } }, 'data.customer.email', 'email must be an e-mail address of at most 254 characters'],
+    ['a customer of null', { customer: null }, 'data.customer', 'customer must be a JSON object'],
+    ['a lone surrogate in a customer id', { customer: { id: 'S\ud800' } }, 'data.customer.id', 'the text is not valid Unicode: it holds an unpaired UTF-16 surrogate'],
+    ['a NUL in a personal field', { comment: 'a\u0000b' }, 'data.comment', 'the text holds a NUL character (U+0000), which is not allowed'],
+    ['a NUL in a key', { extra: { 'a\u0000': 1 } }, 'data.extra.a\u0000', 'the key holds a NUL character (U+0000), which is not allowed'],
+    ['a __proto__ key', JSON.parse('{"customer":{"id":"c1","__proto__":{"x":1}}}'), 'data.customer.__proto__', 'a key named __proto__ is not allowed'],
+  ])('rejects %s as invalid, with its path and message', (_name, data, path, message) => {
+    const result = validateCloudEvent(survey({}, data), NOW);
+    expect(result).toEqual({ ok: false, code: 'invalid', problems: expect.arrayContaining([{ path, message }]) });
+  });
+
+  it('rejects nesting deeper than the limit without overflowing the stack', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = { deep };
+    const result = validateCloudEvent(survey({}, { deep }), NOW);
+    expect(result.ok || result.problems[0].message).toBe(`objects and arrays nest at most ${MAX_EVENT_DEPTH} levels deep in an event`);
+    let shallow: unknown = 'bottom';
+    for (let i = 0; i < MAX_EVENT_DEPTH - 3; i++) shallow = [shallow];
+    expect(codeOf(survey({}, { shallow }))).toBe('ok');
+  });
+
+  it('names each problem once, with the rule it breaks', () => {
+    const raw = survey({ type: 'cx.case.handoff.requested.v1', data: { customer: { id: 'c1' }, caseId: 'k1', fromTeam: 7 } });
+    expect(validateCloudEvent(raw, NOW)).toEqual({ ok: false, code: 'invalid', problems: [
+      { path: 'data.toTeam', message: 'toTeam is required' },
+      { path: 'data.fromTeam', message: 'fromTeam must be a string of 1 to 128 characters' },
+    ] });
+    expect(validateCloudEvent(survey({}, { channel: 'pigeon' }), NOW)).toMatchObject({ problems: [
+      { path: 'data.channel', message: 'channel must be one of phone, email, chat, web, app, social, store, letter, field_service, delivery, other' },
+    ] });
   });
 
   it('rejects an unknown type as unknown_type', () => {

@@ -1,13 +1,14 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import type { TObject } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { canonicalJson } from '../canonical-json';
 import type { CloudEvent } from '../cloud-event';
-import type { EventDataByType } from '../event-data';
+import { DATA_SCHEMAS, EventDataByType, SURVEY_SCORE_RANGE } from '../event-data';
 import { EventType, isEventType } from '../event-types';
-import { CloudEventDto } from './cloud-event.dto';
-import { CUSTOMER_IDENTIFIER_FIELDS } from './customer-ref.dto';
-import { DATA_DTO_BY_TYPE, SURVEY_SCORE_RANGE } from './event-data.dto';
+import { EnvelopeSchema } from './envelope-schema';
 import type { FieldProblem, RejectionCode } from './event-error';
+import { shapeProblem } from './event-shape';
 import { isWithinAcceptedTimeRange, parseEventTime } from './event-time';
+import { schemaProblems } from './schema-problems';
 
 /** SPEC §1.1: one event at most 64 KiB as JSON. */
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -17,6 +18,8 @@ export interface ValidEvent {
   event: CloudEvent<EventDataByType[EventType]> & { type: EventType };
   /** Event time, epoch milliseconds. */
   timeMs: number;
+  /** The event's canonical JSON (`canonicalJson`), measured for the size limit and kept for its content hash. */
+  canonical: string;
 }
 
 export interface InvalidEvent {
@@ -27,55 +30,77 @@ export interface InvalidEvent {
 
 export type EventValidation = ValidEvent | InvalidEvent;
 
-const VALIDATION_OPTIONS = { forbidUnknownValues: false, validationError: { target: false, value: false } } as const;
+/** Compiled once: checking a valid event is a handful of generated comparisons, with no allocation. */
+const envelopeCheck = TypeCompiler.Compile(EnvelopeSchema);
+const dataChecks = new Map(Object.entries(DATA_SCHEMAS).map(([type, schema]) => [type, TypeCompiler.Compile(schema as TObject)]));
+const JSON_MEDIA_TYPE = /^application\/json\s*(;.*)?$/i;
+const CUSTOMER_IDENTIFIERS = ['id', 'email', 'phone', 'externalIds'] as const;
 
 /**
  * Checks one CloudEvent against SPEC §1.1 and §1.3. Pure: the caller gives the clock
  * reading `nowMs`, so the same input and time always give the same verdict.
- * The order of the checks decides the code: the envelope, then the type, then the data, then the time range.
+ * The order of the checks decides the code: the shape (depth, keys, text) and size, the
+ * envelope, then the type, then the data, then the time range.
  */
 export function validateCloudEvent(raw: unknown, nowMs: number): EventValidation {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return invalid('invalid', [{ path: '', message: 'an event must be a JSON object' }]);
   }
-  const bytes = Buffer.byteLength(JSON.stringify(raw), 'utf8');
+  const shape = shapeProblem(raw);
+  if (shape) return invalid('invalid', [shape]);
+  const canonical = canonicalJson(raw);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: only a long text needs counting.
+  const bytes = canonical.length * 3 > MAX_EVENT_BYTES ? Buffer.byteLength(canonical, 'utf8') : 0;
   if (bytes > MAX_EVENT_BYTES) {
     return invalid('invalid', [{ path: '', message: `the event is ${bytes} bytes as JSON; the limit is ${MAX_EVENT_BYTES}` }]);
   }
-  const envelopeProblems = problemsOf(validateSync(plainToInstance(CloudEventDto, raw), VALIDATION_OPTIONS));
   const event = raw as CloudEvent;
-  const timeMs = typeof event.time === 'string' ? parseEventTime(event.time) : null;
-  if (timeMs === null && !envelopeProblems.some((p) => p.path === 'time')) {
-    envelopeProblems.push({ path: 'time', message: 'time names no real instant' });
-  }
-  if (envelopeProblems.length > 0) return invalid('invalid', envelopeProblems);
+  const envelope = envelopeProblems(event);
+  if (envelope.problems.length > 0) return invalid('invalid', envelope.problems);
   if (!isEventType(event.type)) {
     return invalid('unknown_type', [{ path: 'type', message: `unknown event type "${event.type}"` }]);
   }
   const dataProblems = dataProblemsOf(event.type, event.data);
   if (dataProblems.length > 0) return invalid('invalid', dataProblems);
-  if (!isWithinAcceptedTimeRange(timeMs!, nowMs)) {
+  if (!isWithinAcceptedTimeRange(envelope.timeMs, nowMs)) {
     return invalid('invalid_time', [{ path: 'time', message: 'time must be after 2000-01-01 and at most 5 minutes in the future' }]);
   }
-  return { ok: true, event: event as unknown as ValidEvent['event'], timeMs: timeMs! };
+  return { ok: true, event: event as unknown as ValidEvent['event'], timeMs: envelope.timeMs, canonical };
+}
+
+function envelopeProblems(event: CloudEvent): { problems: FieldProblem[]; timeMs: number } {
+  const problems = envelopeCheck.Check(event) ? [] : schemaProblems(envelopeCheck, event, '');
+  const timeMs = typeof event.time === 'string' ? parseEventTime(event.time) : null;
+  if (timeMs === null && !problems.some((p) => p.path === 'time')) problems.push({ path: 'time', message: 'time names no real instant' });
+  const mediaType = event.datacontenttype;
+  if (mediaType !== undefined && !(typeof mediaType === 'string' && JSON_MEDIA_TYPE.test(mediaType))) {
+    problems.push({ path: 'datacontenttype', message: 'datacontenttype must be application/json, optionally with parameters such as charset=utf-8' });
+  }
+  return { problems, timeMs: timeMs ?? NaN };
 }
 
 function dataProblemsOf(type: EventType, data: Record<string, unknown>): FieldProblem[] {
-  const dto = plainToInstance(DATA_DTO_BY_TYPE[type], data);
-  const problems = problemsOf(validateSync(dto, VALIDATION_OPTIONS), 'data');
+  const check = dataChecks.get(type)!;
+  const problems = check.Check(data) ? [] : schemaProblems(check, data, 'data');
   problems.push(...customerRefProblems(data.customer, 'data.customer'));
-  if (type === 'cx.customer.referred.v1' && data.referred !== undefined) {
-    problems.push(...customerRefProblems(data.referred, 'data.referred'));
-  }
+  if (type === 'cx.customer.referred.v1' && data.referred !== undefined) problems.push(...customerRefProblems(data.referred, 'data.referred'));
   if (type === 'cx.customer.merged.v1') problems.push(...customerRefProblems(data.into, 'data.into'));
   if (type === 'cx.survey.answered.v1') problems.push(...surveyScoreProblems(data));
   return problems;
 }
 
+/** SPEC §1.2 beside the schema: at least one identifier, and external system names of 1 to 128 characters. */
 function customerRefProblems(ref: unknown, path: string): FieldProblem[] {
-  if (ref === null || typeof ref !== 'object') return [];
-  const given = CUSTOMER_IDENTIFIER_FIELDS.some((field) => (ref as Record<string, unknown>)[field] !== undefined);
-  return given ? [] : [{ path, message: 'a customer needs at least one of id, email, phone, externalIds' }];
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) return [];
+  const fields = ref as Record<string, unknown>;
+  if (!CUSTOMER_IDENTIFIERS.some((field) => fields[field] !== undefined)) {
+    return [{ path, message: 'a customer needs at least one of id, email, phone, externalIds' }];
+  }
+  const systems = fields.externalIds !== null && typeof fields.externalIds === 'object' ? Object.keys(fields.externalIds) : [];
+  if (systems.some((system) => system.length < 1 || system.length > 128)) {
+    return [{ path: `${path}.externalIds`, message: 'externalIds must map system names of 1 to 128 characters to ids' }];
+  }
+  return [];
 }
 
 function surveyScoreProblems(data: Record<string, unknown>): FieldProblem[] {
@@ -85,14 +110,6 @@ function surveyScoreProblems(data: Record<string, unknown>): FieldProblem[] {
   const [min, max] = range;
   if (score >= min && score <= max) return [];
   return [{ path: 'data.score', message: `a ${data.survey} score must be an integer from ${min} to ${max}` }];
-}
-
-function problemsOf(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
-    return [...own, ...problemsOf(error.children ?? [], path)];
-  });
 }
 
 const invalid = (code: InvalidEvent['code'], problems: FieldProblem[]): InvalidEvent => ({ ok: false, code, problems });
