@@ -1,9 +1,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { sql } from 'kysely';
 import { Public } from '@cx/access';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
+import { VIEW_STORE, ViewStore } from '@cx/view-store';
 
-/** SPEC §3 `GET /health`: liveness and readiness, without a key. Ready when the event store answers. */
+/**
+ * SPEC §3 `GET /health`, without a key. Answering at all is liveness; 200 is readiness:
+ * the event store and the view store both answer. While either is away (SPEC §4.1) it is
+ * 503 with `details` naming the store that is down, and 200 again once it is back.
+ */
 @Controller('health')
 @Public()
 export class HealthController {
@@ -11,12 +17,13 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventStore()]);
+    return this.health.check([() => this.eventStore(), () => this.viewStore()]);
   }
 
   private async eventStore() {
@@ -24,6 +31,16 @@ export class HealthController {
     try {
       await this.store.ping();
       return indicator.up({ headPosition: await this.store.headPosition() });
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private async viewStore() {
+    const indicator = this.indicators.check('viewStore');
+    try {
+      await sql`SELECT 1`.execute(this.views.reader);
+      return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }

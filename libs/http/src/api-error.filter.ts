@@ -2,8 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { apiErrorBody, codeFor } from './api-error';
 import { MAX_BODY_BYTES } from './json-body';
+import { isStoreUnavailable } from './store-unavailable';
 
-/** Answers every error in the API's shape; an unexpected one is logged and answered 500 without its internals. */
+/**
+ * Answers every error in the API's shape. A store that is away (SPEC §4.1) is a 503 the
+ * client may retry; any other unexpected error is logged and answered 500 without its internals.
+ */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -19,10 +23,20 @@ export class ApiErrorFilter implements ExceptionFilter {
       void reply.status(status).send(frameworkErrorBody(status, exception as Error & { code?: string }));
       return;
     }
+    if (isStoreUnavailable(exception)) {
+      this.logger.warn(`store unavailable: ${(exception as Error).message}`);
+      void reply.status(503).header('retry-after', '1').send(STORE_UNAVAILABLE);
+      return;
+    }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     void reply.status(500).send({ error: 'internal', message: 'internal error; the request was not completed' });
   }
 }
+
+const STORE_UNAVAILABLE = {
+  error: 'store_unavailable',
+  message: 'a store is unavailable (restarting or unreachable); try again shortly: an event sent again is answered duplicate if it was stored',
+};
 
 /** Errors raised before a route runs: our JSON parser's, and Fastify's own (body too large, bad media type). */
 function frameworkErrorBody(status: number, error: Error & { code?: string }) {

@@ -18,7 +18,13 @@ export interface PostgresPoolOptions {
  * every other append wait behind it.
  */
 export function openPostgresPool(connectionString: string, options: PostgresPoolOptions = {}): Pool {
-  const pool = new Pool({ connectionString, max: options.max ?? DEFAULT_MAX, idle_in_transaction_session_timeout: 30_000 });
+  const pool = new Pool({
+    connectionString,
+    max: options.max ?? DEFAULT_MAX,
+    idle_in_transaction_session_timeout: 30_000,
+    // A request waits this long at most for a connection (a server that does not answer, or a pool in full use), then fails: 503.
+    connectionTimeoutMillis: 10_000,
+  });
   hearConnectionErrors(pool, options.onError ?? (() => undefined));
   return pool;
 }

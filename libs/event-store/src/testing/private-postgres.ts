@@ -14,6 +14,10 @@ export interface PrivateCluster {
   readonly url: string;
   /** `pg_ctl restart -m immediate`: the server stops as on a crash and recovers from its WAL. */
   restart(): Promise<void>;
+  /** `pg_ctl stop -m fast`: every session is ended (57P01) and the server stays down until `start`. */
+  shutDown(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and deletes the cluster. */
   stop(): void;
 }
 
@@ -49,9 +53,13 @@ export async function startPrivateCluster(tools: Tools): Promise<PrivateCluster>
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     // Asynchronous, so the test's appends keep running while the server goes down.
     restart: () => run(pgCtl('restart', '-m', 'immediate')),
+    shutDown: () => run(pgCtl('stop', '-m', 'fast')),
+    start: () => run(pgCtl('start')),
     stop: () => {
       try {
         execFileSync(...pgCtl('stop', '-m', 'immediate'), { stdio: 'ignore', timeout: 60_000 });
+      } catch {
+        // Already down (shutDown without start): nothing to stop.
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
