@@ -8,9 +8,8 @@ import { IdentityModule } from '@cx/identity';
 import { PostgresModule } from '@cx/postgres';
 import { PrivacyModule } from '@cx/privacy';
 import { IngestCommandModule, RecordEventsCommand } from '@cx/ingest';
-import { ProjectorModule } from '@cx/projector';
+import { ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { loadSettings, Settings, SettingsModule } from '@cx/settings';
-import { ViewStoreModule } from '@cx/view-store';
 
 /** CX Ledger without HTTP, for benchmarks: the same modules the server composes. */
 export async function benchContext(env: Record<string, string>): Promise<{ app: INestApplicationContext; settings: Settings }> {

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import type { EventType } from '@cx/events';
 import { loadSettings } from '@cx/settings';
-import { ProjectionRegistry } from '@cx/view-store';
+import { ProjectionRegistry } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import { latencies, type BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';

@@ -8,7 +8,7 @@ import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, SqliteEventStore
 import type { EventType } from '@cx/events';
 import { loadSettings } from '@cx/settings';
 import { openSqlite } from '@cx/sqlite';
-import { ProjectionRegistry } from '@cx/view-store';
+import { ProjectionRegistry } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';

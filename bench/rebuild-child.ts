@@ -1,13 +1,12 @@
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { ProjectionEngine } from '@cx/projector';
-import { Projection, PROJECTIONS } from '@cx/view-store';
+import { Projection, ProjectionEngine, PROJECTIONS } from '@cx/projection';
 import { benchContext } from './bench-app';
 
 /**
  * Runs in its own process so that its peak memory is the rebuild's alone:
  * `node rebuild-child.js <projection|all>` with the data's settings in the environment.
- * Prints one JSON line: events/s and peak RSS. "all" rebuilds every projection at once,
- * as a projector process does.
+ * Prints one JSON line: events/s and peak RSS. "all" rebuilds every projection in one pass
+ * over the log, as `cx rebuild` does.
  */
 async function main(): Promise<void> {
   const target = process.argv[2] ?? 'all';
@@ -17,7 +16,7 @@ async function main(): Promise<void> {
   const all = app.get<Projection[]>(PROJECTIONS);
   const chosen = target === 'all' ? all : all.filter((p) => p.name === target);
   const started = performance.now();
-  await Promise.all(chosen.map((projection) => engine.rebuildHere(projection, () => undefined)));
+  await engine.rebuildHere(chosen, () => undefined);
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(`${JSON.stringify({ target, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb })}\n`);

@@ -1,8 +1,6 @@
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { KafkaProjectorService } from '@cx/kafka';
 import { compareProjection, projectInto, withScratchViews } from '@cx/ops';
-import { ProjectionEngine } from '@cx/projector';
-import { PROJECTIONS, Projection, VIEW_STORE, ViewStore } from '@cx/view-store';
+import { KafkaProjectorService, Projection, ProjectionEngine, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
 import { OwnKafkaBroker, startOwnKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
 import { uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';

@@ -2,9 +2,8 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { customerAudit } from '@cx/ops';
-import { customerStreams } from '@cx/projections';
+import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
 import { instantParam, toCsv } from '@cx/query';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
 
 interface AuditOptions {
   knownAt?: string;

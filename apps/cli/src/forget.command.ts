@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore } from '@cx/event-store';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { eraseCustomer } from '@cx/ops';
 import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
 
 /** `cx forget <customer>`: erasure as SPEC §4.3, the same as POST /v1/ops/customers/:id/forget. */
 @Command({ name: 'forget', arguments: '<customer>', description: "erase a customer's personal data: delete its keys and append cx.customer.forgotten.v1" })

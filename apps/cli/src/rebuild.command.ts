@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
-import { ProjectionEngine } from '@cx/projector';
-import { Projection, PROJECTIONS } from '@cx/view-store';
+import { Projection, ProjectionEngine, PROJECTIONS } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 /** `cx rebuild [projection…]`: rebuild from the first event beside the live version, as the HTTP route does, and wait for the switch. */
-@Command({ name: 'rebuild', arguments: '[projections...]', description: 'rebuild projections (all when none is named) from the first event; the live version serves until the new one has caught up' })
+@Command({ name: 'rebuild', arguments: '[projections...]', description: 'rebuild projections (all when none is named) from the first event, in one pass over the log; the live version serves until the new one has caught up' })
 export class RebuildCommand extends CommandRunner {
   constructor(private readonly engine: ProjectionEngine, @Inject(PROJECTIONS) private readonly projections: Projection[]) {
     super();
@@ -19,11 +18,9 @@ export class RebuildCommand extends CommandRunner {
       process.exitCode = 2;
       return;
     }
-    for (const projection of chosen as Projection[]) {
-      const bar = new ProgressBar(`rebuilding ${projection.name}`);
-      const generation = await this.engine.rebuildHere(projection, (done, head) => bar.update(done, head));
-      bar.finish();
-      process.stdout.write(`${projection.name}: generation ${generation} is live (${bar.elapsed().toFixed(1)} s)\n`);
-    }
+    const bar = new ProgressBar(`rebuilding ${(chosen as Projection[]).map((p) => p.name).join(', ')}`);
+    const generations = await this.engine.rebuildHere(chosen as Projection[], (done, head) => bar.update(done, head));
+    bar.finish();
+    for (const [name, generation] of generations) process.stdout.write(`${name}: generation ${generation} is live (${bar.elapsed().toFixed(1)} s)\n`);
   }
 }

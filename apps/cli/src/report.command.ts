@@ -4,7 +4,7 @@ import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { projectInto, withScratchViews } from '@cx/ops';
 import { instantParam, REPORT_BUILDERS, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
-import { Projection, PROJECTIONS } from '@cx/view-store';
+import { Projection, PROJECTIONS } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 interface ReportOptions {

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { compareProjection, projectInto, verifyChains, ViewDifference, withScratchViews } from '@cx/ops';
-import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/view-store';
+import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 /** A live projection that moves while it is compared is compared again, this many times. */

@@ -7,13 +7,12 @@ import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
 import { IdentityModule } from '@cx/identity';
 import { IngestModule } from '@cx/ingest';
-import { KafkaIngestModule, KafkaProjectorModule, KafkaRelayModule } from '@cx/kafka';
+import { KafkaIngestModule } from '@cx/kafka';
 import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
 import { PostgresModule } from '@cx/postgres';
-import { ProjectorModule } from '@cx/projector';
+import { KafkaProjectorModule, KafkaRelayModule, ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { QueryModule } from '@cx/query';
-import { ViewStoreModule } from '@cx/view-store';
 import { Role, Settings, SettingsModule } from '@cx/settings';
 
 /** What each role of SPEC §5 adds to the process. */

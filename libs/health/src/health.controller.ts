@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { sql } from 'kysely';
 import { Public } from '@cx/access';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
 
 /**
  * SPEC §3 `GET /health`, without a key. Answering at all is liveness; 200 is readiness:

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cx/event-store';
 import { canonicalMessage } from './canonical-message';
 import { ensureTopics, partitionsOf } from './kafka-client';
-import type { RelayCheckpoints } from './relay-checkpoints';
 
 export interface RelayConfig {
   topic: string;
@@ -26,6 +25,21 @@ export interface RelayConfig {
 export type RelayState = 'starting' | 'standby' | 'publishing' | 'stopped';
 
 const MAX_BACKOFF_MS = 5_000;
+
+
+/**
+ * Where the relay keeps its progress and its lease (the view store, so partitioned
+ * projectors read it in their own transactions): see RelayCheckpoints in @cx/projection.
+ */
+export interface RelayProgress {
+  ensureTable(): Promise<void>;
+  /** Takes (or renews) the lease; the checkpoint, or null while another process holds it. */
+  acquire(topic: string, owner: string, leaseMs: number): Promise<number | null>;
+  /** Moves the checkpoint and records partition end offsets while `owner` holds the lease; false when it was lost. */
+  advance(topic: string, owner: string, position: number, leaseMs: number, partitionEnds?: ReadonlyMap<number, number>): Promise<boolean>;
+  renew(topic: string, owner: string, leaseMs: number): Promise<boolean>;
+  release(topic: string, owner: string): Promise<void>;
+}
 
 /**
  * Publishes every stored event to `cx.events`, in global order, from a durable checkpoint.
@@ -51,7 +65,7 @@ export class CanonicalStreamRelay {
 
   constructor(
     private readonly events: EventStore,
-    private readonly checkpoints: RelayCheckpoints,
+    private readonly checkpoints: RelayProgress,
     private readonly kafka: Kafka,
     private readonly config: RelayConfig,
   ) {

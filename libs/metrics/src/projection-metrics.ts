@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ProjectionEngine } from '@cx/projector';
+import { ProjectionEngine } from '@cx/projection';
 import { Metrics } from './metrics';
 
 const STATES = ['catching_up', 'live', 'failing', 'stopped', 'idle'] as const;

@@ -2,9 +2,8 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { ApiError } from '@cx/http';
-import { customerStreams } from '@cx/projections';
+import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
 import { instantParam, iso } from '@cx/query';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
 import { customerAudit } from './customer-audit';
 
 @Controller('v1/ops/customers')

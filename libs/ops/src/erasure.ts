@@ -1,8 +1,7 @@
 import type { EventStore } from '@cx/event-store';
 import type { IdentityDirectory } from '@cx/identity';
 import { CustomerKeys, forgetCustomer, Forgetting } from '@cx/privacy';
-import { customerStreams } from '@cx/projections';
-import type { ViewStore } from '@cx/view-store';
+import { customerStreams, type ViewStore } from '@cx/projection';
 
 export interface ErasureDeps {
   events: EventStore;

@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore } from '@cx/event-store';
 import { ApiError } from '@cx/http';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
 import { eraseCustomer } from './erasure';
 
 @Controller('v1/ops/customers')

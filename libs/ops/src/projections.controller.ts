@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { ApiError } from '@cx/http';
-import { ProjectionEngine } from '@cx/projector';
+import { ProjectionEngine } from '@cx/projection';
 
 /** SPEC §3: each projection's checkpoint, lag and state; rebuilds beside the live version. */
 @Controller('v1/ops/projections')

@@ -1,5 +1,6 @@
 import type { EventStore, StoredEvent } from '@cx/event-store';
-import { contextFor, forGeneration, Projection, ProjectionRegistry, ViewStore } from '@cx/view-store';
+import type { AnyLedgerEvent } from '@cx/events';
+import { contextFor, eventsFor, forGeneration, Projection, ProjectionRegistry, ViewStore } from '@cx/projection';
 
 export interface ScratchBuild {
   /** Only events at or before this position. */
@@ -10,10 +11,12 @@ export interface ScratchBuild {
   batchSize?: number;
 }
 
+const SETTLE_BATCH = 2000;
+
 /**
  * Folds events into a separate view store, from the first event, through the projections'
- * own `apply`: what verification compares with the live views, and what a report "as
- * known at T" is answered from.
+ * own `apply` (one read of the log for all of them), then settles what they left for later:
+ * what verification compares with the live views.
  */
 export async function projectInto(views: ViewStore, store: EventStore, projections: readonly Projection[], build: ScratchBuild = {}): Promise<void> {
   const registry = new ProjectionRegistry(views);
@@ -21,17 +24,27 @@ export async function projectInto(views: ViewStore, store: EventStore, projectio
   for (const projection of projections) await registry.install(projection);
   const head = build.upTo ?? (await store.headPosition());
   for (let after = 0; after < head;) {
-    const read = await store.readAll({ after, maxCount: build.batchSize ?? 2000 });
+    const read = await store.readAll({ after, maxCount: build.batchSize ?? 5000 });
     if (read.length === 0) break;
     const batch = read.filter((event) => event.position <= head && (build.knownAt === undefined || event.recordedAt <= build.knownAt));
     if (batch.length > 0) await applyToAll(views, projections, batch);
     after = read[read.length - 1].position;
     build.onProgress?.(Math.min(after, head), head);
   }
+  for (const projection of projections) await settle(views, projection);
 }
 
 async function applyToAll(views: ViewStore, projections: readonly Projection[], batch: StoredEvent[]): Promise<void> {
   await views.transaction(async (tx) => {
-    for (const projection of projections) await projection.apply(forGeneration(tx, projection, 1), batch, contextFor(views.dialect, 1));
+    for (const projection of projections) {
+      const events = eventsFor(projection, batch as AnyLedgerEvent[]);
+      if (events.length > 0) await projection.apply(forGeneration(tx, projection, 1), events, contextFor(views.dialect, 1, true));
+    }
   });
+}
+
+async function settle(views: ViewStore, projection: Projection): Promise<void> {
+  if (!projection.settle) return;
+  const context = contextFor(views.dialect, 1);
+  while ((await views.transaction((tx) => projection.settle!(forGeneration(tx, projection, 1), context, SETTLE_BATCH))) > 0);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteViewStore, ViewStore } from '@cx/view-store';
+import { SqliteViewStore, ViewStore } from '@cx/projection';
 
 /** A throw-away embedded view store for one piece of ops work; removed afterwards. */
 export async function withScratchViews<T>(work: (views: ViewStore) => Promise<T>): Promise<T> {

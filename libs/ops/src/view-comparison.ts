@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Projection, ViewStore } from '@cx/view-store';
+import type { Projection, ViewStore } from '@cx/projection';
 
 export interface ViewDifference {
   table: string;

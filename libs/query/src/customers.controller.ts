@@ -5,7 +5,7 @@ import type { StoredEvent } from '@cx/event-store';
 import { ApiError } from '@cx/http';
 import { SETTINGS, Settings } from '@cx/settings';
 import { customerView, CustomerView } from '@cx/views';
-import { ReadYourWrites } from '@cx/projector';
+import { ReadYourWrites } from '@cx/projection';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
 import { LifecycleQueries } from './lifecycle-queries';
 import { decodeCursor, encodeCursor, instantParam, iso, limitParam } from './query-params';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { toNumber, VIEW_STORE, ViewStore } from '@cx/projection';
 import { LIFECYCLE_STAGES, LifecycleStage } from '@cx/views';
-import { toNumber } from '@cx/projections';
 
 export interface CustomerListFilter {
   asOf: number;

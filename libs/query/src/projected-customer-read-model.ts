@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cx/event-store';
 import { byTimeThenPosition } from '@cx/events';
-import { customerStreams } from '@cx/projections';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
 import type { CustomerState } from '@cx/views';
 import type { CustomerReadModel, TimelinePage } from './customer-read-model';
 import type { TimelineCursor } from './query-params';

@@ -1,5 +1,5 @@
 import type { Settings } from '@cx/settings';
-import type { ViewStore } from '@cx/view-store';
+import type { ViewStore } from '@cx/projection';
 import { ApiError } from '@cx/http';
 import { handoffReportCsv, handoffReportJson } from './cases/case-json';
 import { HandoffReportQueries } from './cases/handoff-report-queries';

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inChunks } from '@cx/projections';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
+import { inChunks, VIEW_STORE, ViewStore } from '@cx/projection';
 import type { CaseState } from '@cx/views';
 
 /** The projections the case routes read: the cases, and the lifecycle's aliases of merged customers. */

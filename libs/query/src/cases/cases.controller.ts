@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import { ApiError } from '@cx/http';
-import { ReadYourWrites } from '@cx/projector';
+import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { caseView } from '@cx/views';
 import { caseViewJson } from './case-json';

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { LENGTH_CLASSES } from '@cx/projections';
-import { VIEW_STORE, ViewDialect, ViewStore } from '@cx/view-store';
+import { LENGTH_CLASSES, VIEW_STORE, ViewDialect, ViewStore } from '@cx/projection';
 import {
   roundHalfAwayFromZero, UNKNOWN_CASE_TEAM, type HandoffMatrixCell, type HandoffReport, type OwnerlessCase, type TeamHandoffRow,
 } from '@cx/views';

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
-import { ReadYourWrites } from '@cx/projector';
+import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { sendReport } from '../report-response';
 import { handoffReportCsv, handoffReportJson } from './case-json';

@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import { CustomerState, LifecycleStage, stageAt } from '@cx/views';
-import { inChunks } from '@cx/projections';
+import { inChunks } from '@cx/projection';
 import { grouping, KeySource, Row, Window } from './loyalty-sql';
 
 /**

@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Cohort, CohortMonth, CohortReport } from '@cx/views';
 import { roundRatio } from '@cx/views';
-import { monthOf } from '@cx/projections';
+import { monthOf } from '@cx/projection';
 import type { Row, Window } from './loyalty-sql';
 
 /**

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
-import type { ViewStore } from '@cx/view-store';
+import type { ViewStore } from '@cx/projection';
 import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
 import { churnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';

@@ -1,6 +1,6 @@
 import { ApiError } from '@cx/http';
 import type { Settings } from '@cx/settings';
-import type { ViewStore } from '@cx/view-store';
+import type { ViewStore } from '@cx/projection';
 import type { CohortReport, LoyaltyBlocks, LoyaltyGroupBlocks, LoyaltyReport } from '@cx/views';
 import { iso } from '../query-params';
 import { cohortReportInSql } from './cohort-sql';

@@ -1,9 +1,8 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
-import { ReadYourWrites } from '@cx/projector';
+import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
-import { VIEW_STORE, ViewStore } from '@cx/view-store';
 import { sendReport } from '../report-response';
 import { groupByParam, windowParams } from './loyalty-params';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';

@@ -1,0 +1,237 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
+import { Projection, PROJECTIONS } from '../projection';
+import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
+import { VIEW_STORE, ViewStore } from '../view-store/view-store.port';
+import { ProjectionRecord, ProjectionRegistry } from './projection-registry';
+import { ProjectionRunner, RunnerEvents, RunnerState, RunnerTarget, targetKey } from './projection-runner';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  generation: number;
+  checkpoint: number;
+  lag: number;
+  state: RunnerState | 'idle';
+  error?: string;
+  rebuilding: null | { generation: number; checkpoint: number; lag: number; state: RunnerState | 'idle'; error?: string };
+  /** Where the live generation stands in each partition of `cx.events`, when partitioned projectors feed it. */
+  partitions?: Array<{ topic: string; partition: number; nextOffset: number; position: number }>;
+}
+
+export interface ProjectorOptions {
+  /** Whether this process runs the folds (the projector role). */
+  runs: boolean;
+  /** Where live generations are fed from: the store's global order, or `cx.events` partitions (then runners only rebuild). */
+  source: 'store' | 'kafka';
+}
+
+export const PROJECTOR_OPTIONS = Symbol('ProjectorOptions');
+
+/** A live generation fed from elsewhere (cx.events partitions), as this process sees it. */
+export interface LiveFeed {
+  readonly state: string;
+  readonly error?: string;
+}
+const RECONCILE_MS = 1000;
+
+/**
+ * Keeps one runner over the store's global order for every live generation, and runners
+ * for the generations being rebuilt (those requested together share one pass over the
+ * log), as the registry says. At start, a projection whose live generation was built from
+ * another version or other settings is rebuilt by itself. Runs the folds only in processes
+ * with the projector role; every process can read status and ask for a rebuild.
+ */
+@Injectable()
+export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationShutdown, RunnerEvents {
+  private readonly logger = new Logger('projector');
+  private live?: ProjectionRunner;
+  private readonly rebuilds = new Set<ProjectionRunner>();
+  private readonly liveFeeds = new Map<string, LiveFeed>();
+  private timer?: NodeJS.Timeout;
+  private reconciling?: Promise<void>;
+  private markInstalled!: () => void;
+  /** Resolves once the registry's tables and every projection's first generation exist. */
+  readonly installed = new Promise<void>((resolve) => (this.markInstalled = resolve));
+
+  constructor(
+    @Inject(PROJECTIONS) private readonly projections: Projection[],
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(EVENT_LOG) private readonly events: EventStore,
+    @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
+    private readonly registry: ProjectionRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.registry.ensureTables();
+    for (const projection of this.projections) {
+      const installation = await this.registry.install(projection);
+      if (typeof installation === 'object') this.logger.log(`${projection.name}: rebuilding as generation ${installation.rebuilding}: ${installation.reason}`);
+    }
+    this.markInstalled();
+    if (!this.options.runs) return;
+    await this.reconcile();
+    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.reconciling;
+    await Promise.all([this.live, ...this.rebuilds].map((runner) => runner?.stop()));
+    this.live = undefined;
+    this.rebuilds.clear();
+  }
+
+  get allProjections(): readonly Projection[] {
+    return this.projections;
+  }
+
+  /** Shows a feed of live generations in the status (a partitioned projector of this process). */
+  reportLiveFeed(name: string, feed: LiveFeed): void {
+    this.liveFeeds.set(name, feed);
+  }
+
+  projection(name: string): Projection | undefined {
+    return this.projections.find((p) => p.name === name);
+  }
+
+  async rebuild(projection: Projection) {
+    const request = await this.registry.requestRebuild(projection);
+    if (this.options.runs) await this.reconcile();
+    return request;
+  }
+
+  /**
+   * Rebuilds projections in this process, in one pass over the log, until each has taken
+   * over and its old generation is dropped (the CLI's `cx rebuild`). Safe beside projector
+   * processes doing the same: every batch checks the stored checkpoint.
+   */
+  async rebuildHere(projections: readonly Projection[], onProgress: (checkpoint: number, head: number) => void): Promise<Map<string, number>> {
+    const targets: RunnerTarget[] = [];
+    for (const projection of projections) {
+      const request = await this.registry.requestRebuild(projection);
+      targets.push({ projection, generation: 'generation' in request ? request.generation : request.alreadyBuilding });
+    }
+    const dropped: Promise<void>[] = [];
+    const finished = new Promise<void>((resolve) => {
+      const runner = new ProjectionRunner(targets, this.views, this.registry, this.events, {
+        promoted: (projection, _generation, retired) => dropped.push(this.registry.dropGeneration(projection, retired)),
+        retired: () => resolve(),
+      }, { role: 'rebuild' });
+      void runner.start();
+    });
+    const progress = setInterval(async () => {
+      const checkpoints = await Promise.all(targets.map((t) => this.registry.checkpoint(t.projection.name, t.generation)));
+      onProgress(Math.min(...checkpoints), await this.events.headPosition());
+    }, 200);
+    await finished;
+    clearInterval(progress);
+    await Promise.all(dropped);
+    return new Map(targets.map((t) => [t.projection.name, t.generation]));
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.events.headPosition();
+    const records = await this.registry.records();
+    return Promise.all(records.filter((r) => this.projection(r.name)).map(async (record) => {
+      const projection = this.projection(record.name)!;
+      const checkpoint = await this.registry.checkpoint(record.name, record.activeGeneration);
+      const building = record.buildingGeneration;
+      const buildingCheckpoint = building === null ? 0 : await this.registry.checkpoint(record.name, building);
+      return {
+        name: record.name,
+        version: projection.version,
+        generation: record.activeGeneration,
+        checkpoint,
+        lag: Math.max(0, head - checkpoint),
+        ...this.liveState(projection, record.activeGeneration, head - checkpoint),
+        rebuilding: building === null ? null : {
+          generation: building, checkpoint: buildingCheckpoint, lag: Math.max(0, head - buildingCheckpoint),
+          ...(this.rebuildState({ projection, generation: building }) ?? { state: 'idle' as const }),
+        },
+        ...(await this.partitionsOf(record.name, record.activeGeneration)),
+      };
+    }));
+  }
+
+  private async partitionsOf(name: string, generation: number): Promise<Pick<ProjectionStatus, 'partitions'>> {
+    const partitions = await new PartitionCheckpoints(name, this.views.dialect).ofGeneration(this.views.reader, generation);
+    return partitions.length > 0 ? { partitions } : {};
+  }
+
+  private liveState(projection: Projection, generation: number, lag: number): { state: RunnerState | 'idle'; error?: string } {
+    const running = this.live?.stateOf({ projection, generation });
+    if (running) return running;
+    const feed = this.liveFeeds.get(projection.name);
+    if (!feed || feed.state === 'stopped') return { state: 'idle' };
+    if (feed.error) return { state: 'failing', error: feed.error };
+    return { state: lag > 0 ? 'catching_up' : 'live' };
+  }
+
+  private rebuildState(target: RunnerTarget): { state: RunnerState; error?: string } | undefined {
+    for (const runner of this.rebuilds) {
+      const state = runner.stateOf(target);
+      if (state) return state;
+    }
+    return undefined;
+  }
+
+  promoted(projection: Projection, generation: number, retired: number): void {
+    this.logger.log(`${projection.name}: generation ${generation} caught up and is live; generation ${retired} retired`);
+    // The live runner moves to the new generation before the old one's tables go.
+    void this.reconcile()
+      .then(() => this.registry.dropGeneration(projection, retired))
+      .catch((error: unknown) => this.logger.error(`${projection.name}: generation ${retired} not dropped: ${(error as Error).message}`));
+  }
+
+  retired(runner: ProjectionRunner): void {
+    this.rebuilds.delete(runner);
+    if (this.live === runner) this.live = undefined;
+  }
+
+  /** One pass at a time: start what the registry wants running, stop what it no longer does. */
+  private reconcile(): Promise<void> {
+    this.reconciling ??= this.reconcileOnce().catch((error) => this.logger.error(`reconcile failed: ${(error as Error).message}`)).finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const records = (await this.registry.records()).filter((r) => this.projection(r.name));
+    await this.reconcileLive(records);
+    await this.reconcileRebuilds(records);
+  }
+
+  /** Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is no live runner. */
+  private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
+    const wanted = this.options.source === 'store'
+      ? records.map((r) => ({ projection: this.projection(r.name)!, generation: r.activeGeneration }))
+      : [];
+    if (sameTargets(this.live?.targets ?? [], wanted)) return;
+    await this.live?.stop();
+    this.live = wanted.length === 0 ? undefined : new ProjectionRunner(wanted, this.views, this.registry, this.events, this, { role: 'live' });
+    await this.live?.start();
+  }
+
+  /** Generations being built that no runner folds yet get one runner, together. */
+  private async reconcileRebuilds(records: ProjectionRecord[]): Promise<void> {
+    const wanted = records.filter((r) => r.buildingGeneration !== null)
+      .map((r) => ({ projection: this.projection(r.name)!, generation: r.buildingGeneration! }));
+    const wantedKeys = new Set(wanted.map(targetKey));
+    for (const runner of [...this.rebuilds]) {
+      if (runner.targets.some((t) => wantedKeys.has(targetKey(t)))) continue;
+      this.rebuilds.delete(runner);
+      await runner.stop();
+    }
+    const covered = new Set([...this.rebuilds].flatMap((runner) => runner.targets.map(targetKey)));
+    const missing = wanted.filter((t) => !covered.has(targetKey(t)));
+    if (missing.length === 0) return;
+    const runner = new ProjectionRunner(missing, this.views, this.registry, this.events, this, { role: 'rebuild' });
+    this.rebuilds.add(runner);
+    await runner.start();
+  }
+}
+
+function sameTargets(a: readonly RunnerTarget[], b: readonly RunnerTarget[]): boolean {
+  const keys = new Set(a.map(targetKey));
+  return a.length === b.length && b.every((t) => keys.has(targetKey(t)));
+}

@@ -1,0 +1,215 @@
+import { Kysely, sql } from 'kysely';
+import { Projection, ProjectionContext, stampOf } from '../projection';
+import { ENTITY_LOCKS_TABLE, lockEntities } from '../view-store/entity-locks';
+import { GenerationTablesPlugin, physicalTable } from '../view-store/generation-tables';
+import { lockSchemaChanges } from '../view-store/schema-changes';
+import type { ViewDialect, ViewStore } from '../view-store/view-store.port';
+
+export const PARTITION_CHECKPOINTS_TABLE = 'projection_partition_checkpoints';
+export const GENERATIONS_TABLE = 'projection_generations';
+
+export interface ProjectionRecord {
+  name: string;
+  activeGeneration: number;
+  /** The generation a rebuild is filling, until it catches up and takes over. */
+  buildingGeneration: number | null;
+}
+
+/** What `install` found: the live generation is current, was just made, or is being rebuilt because its stamp is out of date. */
+export type Installation = 'current' | 'created' | { rebuilding: number; reason: string };
+
+/**
+ * The engine's bookkeeping, in the view store itself: which generation of each projection
+ * is live, which is being rebuilt, what each generation was built from (version, settings,
+ * tables), and each generation's checkpoint. Any process may write a request here (a
+ * rebuild); projector processes act on it.
+ */
+export class ProjectionRegistry {
+  constructor(private readonly store: ViewStore) {}
+
+  async ensureTables(): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await lockSchemaChanges(tx, this.store.dialect);
+      await tx.schema.createTable('projections').ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('active_generation', 'integer', (c) => c.notNull())
+        .addColumn('building_generation', 'integer')
+        .execute();
+      await tx.schema.createTable('projection_checkpoints').ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_checkpoints_pk', ['name', 'generation'])
+        .execute();
+      // What each generation was built from; a generation without a row predates versions.
+      await tx.schema.createTable(GENERATIONS_TABLE).ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('stamp', 'text', (c) => c.notNull())
+        .addColumn('tables', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_generations_pk', ['name', 'generation'])
+        .execute();
+      // Where a generation fed from `cx.events` stands in each partition (see PartitionFeed).
+      await tx.schema.createTable(PARTITION_CHECKPOINTS_TABLE).ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('partition', 'integer', (c) => c.notNull())
+        .addColumn('next_offset', 'bigint', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_partition_checkpoints_pk', ['name', 'generation', 'topic', 'partition'])
+        .execute();
+      await tx.schema.createTable(ENTITY_LOCKS_TABLE).ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('projection_entity_locks_pk', ['name', 'generation', 'key'])
+        .execute();
+    });
+  }
+
+  async records(db: Kysely<any> = this.store.reader): Promise<ProjectionRecord[]> {
+    const rows = await db.selectFrom('projections').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, activeGeneration: Number(r.active_generation), buildingGeneration: r.building_generation === null ? null : Number(r.building_generation) }));
+  }
+
+  async checkpoint(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<number> {
+    const row = await db.selectFrom('projection_checkpoints').select('position').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+    return row ? Number(row.position) : 0;
+  }
+
+  /** The stamp a generation was built with (see `stampOf`); null for one made before versions. */
+  async stamp(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<string | null> {
+    const row = await db.selectFrom(GENERATIONS_TABLE).select('stamp').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+    return row ? String(row.stamp) : null;
+  }
+
+  /**
+   * Creates generation 1 of a projection the first time it is seen. After that, a live
+   * generation built from another version or other settings than the code's is rebuilt
+   * beside it (the live one serves until the new one has caught up); a rebuild under way
+   * from an out-of-date stamp is replaced by one from the current stamp.
+   */
+  async install(projection: Projection): Promise<Installation> {
+    return this.store.transaction(async (tx) => {
+      await lockSchemaChanges(tx, this.store.dialect);
+      const record = (await this.records(tx)).find((r) => r.name === projection.name);
+      if (!record) {
+        await createGeneration(tx, projection, 1, this.store.dialect);
+        await tx.insertInto('projections').values({ name: projection.name, active_generation: 1, building_generation: null }).execute();
+        await pointViewsAt(tx, projection, 1, []);
+        return 'created';
+      }
+      const wanted = stampOf(projection);
+      const live = await this.stamp(projection.name, record.activeGeneration, tx);
+      if (live === wanted) return 'current';
+      if (record.buildingGeneration !== null) {
+        if ((await this.stamp(projection.name, record.buildingGeneration, tx)) === wanted) return { rebuilding: record.buildingGeneration, reason: staleness(live, wanted) };
+        await this.dropGenerationIn(tx, projection, record.buildingGeneration);
+      }
+      const generation = await this.startGeneration(tx, projection, record);
+      return { rebuilding: generation, reason: staleness(live, wanted) };
+    });
+  }
+
+  /** Starts a rebuild: a new generation's tables, filled from the first event by the projectors. */
+  async requestRebuild(projection: Projection): Promise<{ generation: number } | { alreadyBuilding: number }> {
+    return this.store.transaction(async (tx) => {
+      const record = (await this.records(tx)).find((r) => r.name === projection.name);
+      if (!record) throw new Error(`projection ${projection.name} is not installed`);
+      if (record.buildingGeneration !== null) return { alreadyBuilding: record.buildingGeneration };
+      return { generation: await this.startGeneration(tx, projection, record) };
+    });
+  }
+
+  /**
+   * The rebuilt generation takes over: views switch in the same transaction as its last batch.
+   * Answers the generation it retired, or undefined when `generation` is no longer the one
+   * being built: two runners of one rebuild may both see it catch up, and only the first
+   * may switch (the second would retire the generation it just made live).
+   */
+  async promote(tx: Kysely<any>, projection: Projection, generation: number): Promise<number | undefined> {
+    let query = tx.selectFrom('projections').selectAll().where('name', '=', projection.name);
+    if (this.store.dialect === 'postgres') query = query.forUpdate();
+    const record = await query.executeTakeFirstOrThrow();
+    if (Number(record.building_generation) !== generation || record.building_generation === null) return undefined;
+    const retired = Number(record.active_generation);
+    await pointViewsAt(tx, projection, generation, await tablesOf(tx, projection, retired));
+    await tx.updateTable('projections').set({ active_generation: generation, building_generation: null }).where('name', '=', projection.name).execute();
+    return retired;
+  }
+
+  /** Drops a retired generation's tables, once nothing reads them. */
+  async dropGeneration(projection: Projection, generation: number): Promise<void> {
+    await this.store.transaction((tx) => this.dropGenerationIn(tx, projection, generation));
+  }
+
+  private async dropGenerationIn(tx: Kysely<any>, projection: Projection, generation: number): Promise<void> {
+    for (const table of await tablesOf(tx, projection, generation)) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
+    await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+    await tx.deleteFrom(GENERATIONS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+    await tx.deleteFrom(ENTITY_LOCKS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+    await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+    await tx.updateTable('projections').set({ building_generation: null }).where('name', '=', projection.name).where('building_generation', '=', generation).execute();
+  }
+
+  private async startGeneration(tx: Kysely<any>, projection: Projection, record: ProjectionRecord): Promise<number> {
+    const generation = Math.max(record.activeGeneration, await highestGeneration(tx, projection.name)) + 1;
+    await createGeneration(tx, projection, generation, this.store.dialect);
+    await tx.updateTable('projections').set({ building_generation: generation }).where('name', '=', projection.name).execute();
+    return generation;
+  }
+}
+
+const staleness = (live: string | null, wanted: string): string =>
+  live === null ? `the live generation predates versions; now ${wanted}` : `the live generation was built from ${live}; now ${wanted}`;
+
+/** The projection's tables for one generation, as seen through the renaming plugin. */
+export const forGeneration = (db: Kysely<any>, projection: Projection, generation: number): Kysely<any> =>
+  db.withPlugin(new GenerationTablesPlugin(projection.tables, generation));
+
+export const contextFor = (dialect: ViewDialect, generation: number, catchingUp = false): ProjectionContext => ({
+  dialect, generation, catchingUp, unique: (name: string) => `${name}__g${generation}`,
+});
+
+/** The context of a batch that may run beside others of the same generation: entities are locked. */
+export const sharedContextFor = (tx: Kysely<any>, dialect: ViewDialect, projection: Projection, generation: number): ProjectionContext => ({
+  ...contextFor(dialect, generation),
+  lock: (keys) => lockEntities(tx, dialect, projection.name, generation, keys),
+});
+
+async function createGeneration(tx: Kysely<any>, projection: Projection, generation: number, dialect: ViewDialect): Promise<void> {
+  for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
+  await projection.createTables(forGeneration(tx, projection, generation), contextFor(dialect, generation));
+  await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
+  await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+  await tx.deleteFrom(GENERATIONS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
+  await tx.insertInto('projection_checkpoints').values({ name: projection.name, generation, position: 0, updated_at: Date.now() }).execute();
+  await tx.insertInto(GENERATIONS_TABLE)
+    .values({ name: projection.name, generation, stamp: stampOf(projection), tables: JSON.stringify(projection.tables), created_at: Date.now() })
+    .execute();
+}
+
+/** The tables a generation was made with: those of the code for one made before they were recorded. */
+async function tablesOf(tx: Kysely<any>, projection: Projection, generation: number): Promise<string[]> {
+  const row = await tx.selectFrom(GENERATIONS_TABLE).select('tables').where('name', '=', projection.name).where('generation', '=', generation).executeTakeFirst();
+  const recorded = row ? (JSON.parse(String(row.tables)) as string[]) : [];
+  return [...new Set([...projection.tables, ...recorded])];
+}
+
+/** Points each table's view at the generation; views of tables the projection no longer has are dropped. */
+async function pointViewsAt(tx: Kysely<any>, projection: Projection, generation: number, previousTables: readonly string[]): Promise<void> {
+  for (const table of previousTables) if (!projection.tables.includes(table)) await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
+  for (const table of projection.tables) {
+    await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
+    await sql`CREATE VIEW ${sql.table(table)} AS SELECT * FROM ${sql.table(physicalTable(table, generation))}`.execute(tx);
+  }
+}
+
+async function highestGeneration(tx: Kysely<any>, name: string): Promise<number> {
+  const row = await tx.selectFrom('projection_checkpoints').select((eb) => eb.fn.max('generation').as('g')).where('name', '=', name).executeTakeFirst();
+  return Number(row?.g ?? 0);
+}

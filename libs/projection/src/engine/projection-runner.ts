@@ -1,0 +1,238 @@
+import type { Kysely } from 'kysely';
+import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
+import type { AnyLedgerEvent } from '@cx/events';
+import { eventsFor, Projection } from '../projection';
+import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
+import type { ViewStore } from '../view-store/view-store.port';
+import { contextFor, forGeneration, ProjectionRegistry } from './projection-registry';
+
+export type RunnerState = 'catching_up' | 'live' | 'failing' | 'stopped';
+
+/** One generation of one projection that a runner folds. */
+export interface RunnerTarget {
+  projection: Projection;
+  generation: number;
+}
+
+export interface RunnerEvents {
+  /** A rebuilding target caught up and its generation is now the live one. */
+  promoted(projection: Projection, generation: number, retired: number): void;
+  /** Every target of the runner is done: neither live nor being built any more, or fed from `cx.events` partitions. */
+  retired(runner: ProjectionRunner): void;
+}
+
+export interface RunnerOptions {
+  /**
+   * `live` folds live generations (and leaves one that `cx.events` partitions took over);
+   * `rebuild` folds generations being built, each until it goes live.
+   */
+  role: 'live' | 'rebuild';
+  batchSize: number;
+  /** Entities a projection settles per transaction before a rebuilt generation goes live. */
+  settleBatch: number;
+}
+
+const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000 };
+
+type Outcome = 'retired' | 'applied' | 'caught_up';
+
+/** Where one target stands in the runner. */
+class TargetRun {
+  state: RunnerState = 'catching_up';
+  error?: string;
+  done = false;
+  /** Whether no work left by batches applied while catching up remains (unknown after a start: false). */
+  settled = false;
+
+  constructor(readonly target: RunnerTarget) {}
+
+  get key(): string {
+    return targetKey(this.target);
+  }
+}
+
+/** Some targets failed on a batch (each has its error); the others took it. */
+class TargetsFailed extends Error {
+  constructor(keys: readonly string[]) {
+    super(`failed: ${keys.join(', ')}`);
+  }
+}
+
+export const targetKey = ({ projection, generation }: RunnerTarget): string => `${projection.name}#${generation}`;
+
+/**
+ * Folds generations of projections from one pass over the event store's subscription: each
+ * batch is read and parsed once, then applied to every target in a transaction of its own
+ * that reads the target's stored checkpoint, applies only the events after it, and moves
+ * the checkpoint. A crash anywhere loses nothing and counts nothing twice, and two
+ * processes running the same target cannot apply an event twice. A live generation that
+ * partitioned projectors have taken over (see PartitionFeed) is left to them.
+ *
+ * A generation being rebuilt is fed with `catchingUp` while the batch does not reach the
+ * head, then settled, and promoted once it has caught up.
+ */
+export class ProjectionRunner {
+  private subscription?: Subscription;
+  private readonly runs: TargetRun[];
+  private readonly options: RunnerOptions;
+  private stopped = false;
+
+  constructor(
+    targets: readonly RunnerTarget[],
+    private readonly views: ViewStore,
+    private readonly registry: ProjectionRegistry,
+    private readonly events: EventStore,
+    private readonly listener: RunnerEvents,
+    options: Partial<RunnerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.runs = targets.map((target) => new TargetRun(target));
+  }
+
+  /** The targets it still folds. */
+  get targets(): RunnerTarget[] {
+    return this.runs.filter((run) => !run.done).map((run) => run.target);
+  }
+
+  stateOf(target: RunnerTarget): { state: RunnerState; error?: string } | undefined {
+    const run = this.runs.find((r) => r.key === targetKey(target));
+    return run && { state: run.state, ...(run.state === 'failing' && run.error ? { error: run.error } : {}) };
+  }
+
+  async start(): Promise<void> {
+    const checkpoints = await Promise.all(this.runs.map((run) => this.registry.checkpoint(run.target.projection.name, run.target.generation)));
+    for (const [i, run] of this.runs.entries()) if (await this.promoteIfCaughtUp(run, checkpoints[i])) this.finish(run);
+    if (this.active().length === 0) return this.retire();
+    const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
+    this.subscription = this.events.subscribe({
+      after,
+      batchSize: this.options.batchSize,
+      onBatch: (batch) => this.apply(batch),
+      onError: (error) => {
+        if (error instanceof TargetsFailed) return;
+        const message = error instanceof Error ? error.message : String(error);
+        for (const run of this.active()) Object.assign(run, { state: 'failing', error: message });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const run of this.runs) run.state = 'stopped';
+    await this.subscription?.stop();
+  }
+
+  private active(): TargetRun[] {
+    return this.runs.filter((run) => !run.done);
+  }
+
+  private async apply(batch: StoredEvent[]): Promise<void> {
+    if (this.stopped) return;
+    const head = await this.events.headPosition();
+    const last = batch[batch.length - 1].position;
+    const failed: string[] = [];
+    for (const run of this.active()) {
+      try {
+        const outcome = await this.applyTo(run, batch as AnyLedgerEvent[], last, head);
+        if (outcome === 'retired') this.finish(run);
+        else if (outcome === 'caught_up' && this.options.role === 'rebuild') await this.settleAndPromote(run);
+      } catch (error) {
+        Object.assign(run, { state: 'failing', error: error instanceof Error ? error.message : String(error) });
+        failed.push(run.key);
+      }
+    }
+    if (this.active().length === 0) return this.retire();
+    // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
+    if (failed.length > 0) throw new TargetsFailed(failed);
+  }
+
+  /** One target, one transaction: checkpoint read under lock, fresh events applied, checkpoint moved. */
+  private async applyTo(run: TargetRun, batch: readonly AnyLedgerEvent[], last: number, head: number): Promise<Outcome> {
+    const { projection, generation } = run.target;
+    const catchingUp = last < head;
+    const outcome = await this.views.transaction(async (tx): Promise<Outcome> => {
+      const record = (await this.registry.records(tx)).find((r) => r.name === projection.name);
+      const live = this.options.role === 'live';
+      const current = live ? record?.activeGeneration : record?.buildingGeneration;
+      if (generation !== current) return 'retired';
+      const stored = await this.lockCheckpoint(tx, run);
+      if (live && (await this.fedFromPartitions(tx, run))) return 'retired';
+      const fresh = eventsFor(projection, batch.filter((event) => event.position > stored));
+      const deferring = !live && catchingUp;
+      if (fresh.length > 0) await projection.apply(forGeneration(tx, projection, generation), fresh, contextFor(this.views.dialect, generation, deferring));
+      if (deferring && fresh.length > 0) run.settled = false;
+      if (last > stored) {
+        await tx.updateTable('projection_checkpoints').set({ position: last, updated_at: Date.now() })
+          .where('name', '=', projection.name).where('generation', '=', generation).execute();
+      }
+      return Math.max(last, stored) >= head ? 'caught_up' : 'applied';
+    });
+    if (outcome !== 'retired') run.state = outcome === 'caught_up' ? 'live' : 'catching_up';
+    return outcome;
+  }
+
+  /** A rebuilt generation that has caught up: its deferred work is settled, then it goes live. */
+  private async settleAndPromote(run: TargetRun): Promise<void> {
+    const records = await this.registry.records();
+    if (records.find((r) => r.name === run.target.projection.name)?.buildingGeneration !== run.target.generation) return;
+    const checkpoint = await this.registry.checkpoint(run.target.projection.name, run.target.generation);
+    if (await this.promoteIfCaughtUp(run, checkpoint)) this.finish(run);
+  }
+
+  /** Runs the projection's `settle` in transactions of its own until nothing is left. */
+  private async settle(run: TargetRun): Promise<void> {
+    const { projection, generation } = run.target;
+    if (run.settled || !projection.settle) return;
+    const context = contextFor(this.views.dialect, generation);
+    for (;;) {
+      const done = await this.views.transaction((tx) => projection.settle!(forGeneration(tx, projection, generation), context, this.options.settleBatch));
+      if (done === 0) break;
+    }
+    run.settled = true;
+  }
+
+  /** The checkpoint inside the transaction; PostgreSQL locks the row so a second projector waits its turn. */
+  private async lockCheckpoint(tx: Kysely<any>, run: TargetRun): Promise<number> {
+    const { projection, generation } = run.target;
+    let query = tx.selectFrom('projection_checkpoints').select('position').where('name', '=', projection.name).where('generation', '=', generation);
+    if (this.views.dialect === 'postgres') query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? Number(row.position) : 0;
+  }
+
+  /** Checked under the checkpoint's lock, which a hand-over to partitions takes too. */
+  private async fedFromPartitions(tx: Kysely<any>, run: TargetRun): Promise<boolean> {
+    const partitions = new PartitionCheckpoints(run.target.projection.name, this.views.dialect);
+    return partitions.feedsFromPartitions(tx, run.target.generation);
+  }
+
+  /** A generation being built that stands at the head: settled, then live (in one transaction with a last look at the head). */
+  private async promoteIfCaughtUp(run: TargetRun, checkpoint: number): Promise<boolean> {
+    const { projection, generation } = run.target;
+    const record = (await this.registry.records()).find((r) => r.name === projection.name);
+    if (record?.buildingGeneration !== generation) return false;
+    if (checkpoint < (await this.events.headPosition())) return false;
+    await this.settle(run);
+    const retired = await this.views.transaction(async (tx) => {
+      const stored = await this.lockCheckpoint(tx, run);
+      if (stored < (await this.events.headPosition())) return 'behind' as const;
+      return this.registry.promote(tx, projection, generation);
+    });
+    if (retired === 'behind') return false;
+    run.state = 'live';
+    if (retired !== undefined) this.listener.promoted(projection, generation, retired);
+    return true;
+  }
+
+  private finish(run: TargetRun): void {
+    run.done = true;
+    run.state = 'stopped';
+  }
+
+  private retire(): void {
+    this.stopped = true;
+    // Not awaited: this runs inside the subscription's own loop, which stop() waits for.
+    void this.subscription?.stop();
+    this.listener.retired(this);
+  }
+}
