@@ -1,26 +1,17 @@
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
-import { replayCase, type HandoffOutcome, type HandoffRecord } from './case-replay';
+import { replayCase } from './case-replay';
 import type { CaseState } from './case-state';
-import { isStalled, msToAccept } from './case-view';
-import { minutesFromMs } from './rounding';
+import { isStalled, minutesToAccept, type Handoff } from './handoff';
 
 /**
- * Flat rows a projection stores for SQL users: one column per flag, so a query filters
- * with `WHERE ping_pong` instead of parsing a list. (caseId, position) is the key.
+ * Flat rows for SQL users: one column per flag, so a query filters with `WHERE ping_pong`
+ * instead of parsing a list. (caseId, position) is the key.
  */
-export interface HandoffFact {
+export interface HandoffFact extends Omit<Handoff, 'flags' | 'agentId'> {
   caseId: string;
   customerId: string;
-  /** Position of the request, or of the acceptance for a takeover. */
-  position: number;
-  fromTeam: string;
-  toTeam: string;
-  requestedAt: number | null;
-  acceptedAt: number | null;
-  acceptedBy: string | null;
   agentId: string | null;
   minutesToAccept: number | null;
-  outcome: HandoffOutcome;
   superseded: boolean;
   misrouted: boolean;
   takeover: boolean;
@@ -38,15 +29,11 @@ export interface OwnershipIntervalFact {
   end: number | null;
 }
 
-export function handoffFacts(
-  state: CaseState,
-  asOf: number,
-  settings: CaseSettings = DEFAULT_CASE_SETTINGS,
-): HandoffFact[] {
+export function handoffFacts(state: CaseState, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): HandoffFact[] {
   const replayed = replayCase(state, asOf);
   if (!replayed) return [];
   const { caseId, customerId } = replayed;
-  return replayed.handoffs.map((handoff) => ({ caseId, customerId, ...factOf(handoff, asOf, settings) }));
+  return replayed.handoffs.map((handoff) => ({ caseId, customerId, ...handoffFact(handoff), stalled: isStalled(handoff, asOf, settings) }));
 }
 
 export function ownershipIntervals(state: CaseState, asOf: number): OwnershipIntervalFact[] {
@@ -56,22 +43,16 @@ export function ownershipIntervals(state: CaseState, asOf: number): OwnershipInt
   return replayed.spans.map(({ team, start, end }) => ({ caseId, customerId, team, start, end }));
 }
 
-function factOf(handoff: HandoffRecord, asOf: number, settings: CaseSettings) {
-  const waitedMs = msToAccept(handoff);
+/** A handoff's columns, flags spread out (stalled aside: it depends on an instant). */
+export function handoffFact(handoff: Handoff) {
+  const { flags, agentId, ...fields } = handoff;
   return {
-    position: handoff.position,
-    fromTeam: handoff.fromTeam,
-    toTeam: handoff.toTeam,
-    requestedAt: handoff.requestedAt,
-    acceptedAt: handoff.acceptedAt,
-    acceptedBy: handoff.acceptedBy,
-    agentId: handoff.agentId ?? null,
-    minutesToAccept: waitedMs === null ? null : minutesFromMs(waitedMs),
-    outcome: handoff.outcome,
-    superseded: handoff.flags.includes('superseded'),
-    misrouted: handoff.flags.includes('misrouted'),
-    takeover: handoff.flags.includes('takeover'),
-    pingPong: handoff.flags.includes('pingPong'),
-    stalled: isStalled(handoff, asOf, settings),
+    ...fields,
+    agentId: agentId ?? null,
+    minutesToAccept: minutesToAccept(handoff),
+    superseded: flags.includes('superseded'),
+    misrouted: flags.includes('misrouted'),
+    takeover: flags.includes('takeover'),
+    pingPong: flags.includes('pingPong'),
   };
 }

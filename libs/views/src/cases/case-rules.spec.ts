@@ -380,7 +380,7 @@ describe('the fold', () => {
 });
 
 describe('fact rows', () => {
-  it('one handoff row per handoff with flag columns, one interval per stretch of open time', () => {
+  it('one handoff row per handoff with flag columns and when (and by which event) it stopped pending, one interval per stretch of open time', () => {
     const e = eventFactory();
     const state = foldCase('c1', [
       e.opened('c1', at(0), 'billing'),
@@ -393,11 +393,12 @@ describe('fact rows', () => {
     const noFlags = { superseded: false, misrouted: false, takeover: false, pingPong: false, stalled: false };
     expect(handoffFacts(state, at(70))).toEqual([
       { ...row, ...noFlags, position: 2, fromTeam: 'billing', toTeam: 'tech', requestedAt: at(10), acceptedAt: null,
-        acceptedBy: null, agentId: null, minutesToAccept: null, outcome: 'superseded', superseded: true },
+        acceptedBy: null, agentId: null, minutesToAccept: null, outcome: 'superseded', superseded: true, closedAt: at(20), closedPosition: 3 },
       { ...row, ...noFlags, position: 3, fromTeam: 'billing', toTeam: 'sales', requestedAt: at(20), acceptedAt: at(50),
-        acceptedBy: 'tech', agentId: 'tom', minutesToAccept: 30, outcome: 'accepted', misrouted: true },
+        acceptedBy: 'tech', agentId: 'tom', minutesToAccept: 30, outcome: 'accepted', misrouted: true, closedAt: at(50), closedPosition: 4 },
       { ...row, ...noFlags, position: 5, fromTeam: 'tech', toTeam: 'billing', requestedAt: null, acceptedAt: at(60),
-        acceptedBy: 'billing', agentId: null, minutesToAccept: null, outcome: 'accepted', takeover: true, pingPong: true },
+        acceptedBy: 'billing', agentId: null, minutesToAccept: null, outcome: 'accepted', takeover: true, pingPong: true,
+        closedAt: at(60), closedPosition: 5 },
     ]);
     expect(ownershipIntervals(state, at(70))).toEqual([
       { ...row, team: 'billing', start: at(0), end: at(10) },

@@ -1,4 +1,4 @@
-import type { AnyLedgerEvent, LedgerEvent } from '@cx/events';
+import type { AnyLedgerEvent, CaseCategory, Channel, LedgerEvent } from '@cx/events';
 
 /** The event types that drive a case (SPEC §1.3). */
 export const CASE_EVENT_TYPES = [
@@ -26,13 +26,16 @@ export interface CaseEventFact {
   agentId?: string;
   fromTeam?: string;
   toTeam?: string;
+  /** opened: the channel it was opened on and its category (the complaint rule of SPEC §2.1). */
+  channel?: Channel;
+  category?: CaseCategory;
 }
 
 /**
- * The fold state of one case: its events sorted by (time, position), one per position.
- * Keeping the events rather than a running owner is what makes the fold independent of
- * arrival order: every view replays them in time order (SPEC §2), so a late event simply
- * takes its place.
+ * A case's history: its events sorted by (time, position), one per position. Adding an
+ * event is independent of arrival order: a late event simply takes its place, and every
+ * view folds the history in time order (SPEC §2) with the one set of rules in case-fold.ts.
+ * A projection keeps the same events as rows and folds only from where a new one lands.
  */
 export interface CaseState {
   caseId: string;
@@ -54,7 +57,7 @@ export function caseIdOf(event: LedgerEvent | AnyLedgerEvent): string | undefine
 export function evolveCase(state: CaseState, event: LedgerEvent | AnyLedgerEvent): CaseState {
   if (caseIdOf(event) !== state.caseId) return state;
   if (state.events.some((known) => known.position === event.position)) return state;
-  const fact = toFact(event);
+  const fact = toCaseEventFact(event);
   const at = state.events.findIndex((known) => compareFacts(fact, known) < 0);
   const events = [...state.events];
   events.splice(at === -1 ? events.length : at, 0, fact);
@@ -62,11 +65,12 @@ export function evolveCase(state: CaseState, event: LedgerEvent | AnyLedgerEvent
 }
 
 /** SPEC §2 order: event time, ties by append order. */
-export const compareFacts = (a: CaseEventFact, b: CaseEventFact): number =>
+export const compareFacts = (a: { time: number; position: number }, b: { time: number; position: number }): number =>
   a.time - b.time || a.position - b.position;
 
-function toFact(event: LedgerEvent | AnyLedgerEvent): CaseEventFact {
-  const data = event.data as { team?: string; agentId?: string; fromTeam?: string; toTeam?: string };
+/** The case event as the rules read it; for an event of a case type (see `caseIdOf`). */
+export function toCaseEventFact(event: LedgerEvent | AnyLedgerEvent): CaseEventFact {
+  const data = event.data as { team?: string; agentId?: string; fromTeam?: string; toTeam?: string; channel?: Channel; category?: CaseCategory };
   const fact: CaseEventFact = {
     position: event.position,
     time: event.time,
@@ -77,5 +81,9 @@ function toFact(event: LedgerEvent | AnyLedgerEvent): CaseEventFact {
   if (data.agentId !== undefined) fact.agentId = data.agentId;
   if (data.fromTeam !== undefined) fact.fromTeam = data.fromTeam;
   if (data.toTeam !== undefined) fact.toTeam = data.toTeam;
+  if (event.type === 'cx.case.opened.v1') {
+    if (data.channel !== undefined) fact.channel = data.channel;
+    if (data.category !== undefined) fact.category = data.category;
+  }
   return fact;
 }

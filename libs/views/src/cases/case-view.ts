@@ -1,19 +1,14 @@
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
-import {
-  replayCase,
-  type CaseOwner,
-  type CaseTimelineEntry,
-  type HandoffFlag,
-  type HandoffOutcome,
-  type HandoffRecord,
-  type OwnershipSpan,
-} from './case-replay';
+import type { CaseOwner, OwnershipSpan } from './case-fold';
+import { replayCase, type CaseTimelineEntry } from './case-replay';
 import type { CaseState } from './case-state';
+import { flagsAt, minutesToAccept, type Handoff, type HandoffFlag, type HandoffOutcome } from './handoff';
 import { minutesFromMs } from './rounding';
 
 /** `orphan`: events exist but no `opened` counts (SPEC §2.3). */
 export type CaseFlag = 'orphan';
 
+/** A handoff as the case view shows it (SPEC §2.3): the `Handoff` without its keys, flags as of `asOf`. */
 export interface CaseHandoff {
   fromTeam: string;
   toTeam: string;
@@ -21,10 +16,10 @@ export interface CaseHandoff {
   acceptedAt: number | null;
   acceptedBy: string | null;
   agentId?: string;
-  /** accepted - requested, to 1 decimal; null while pending, when never accepted, and for takeovers. */
-  minutesToAccept: number | null;
   outcome: HandoffOutcome;
   flags: HandoffFlag[];
+  /** accepted - requested, to 1 decimal; null while pending, when never accepted, and for takeovers. */
+  minutesToAccept: number | null;
 }
 
 /** The case view of SPEC §2.3. Times are epoch milliseconds; the HTTP layer formats them. */
@@ -70,28 +65,18 @@ export function caseView(
     handoffs: replayed.handoffs.map((handoff) => viewHandoff(handoff, asOf, settings)),
     unownedMinutes: minutesFromMs(unownedMs(replayed.spans, asOf)),
     reopenCount: replayed.reopenCount,
-    flags: replayed.opened ? [] : ['orphan'],
+    flags: replayed.opening ? [] : ['orphan'],
     timeline: replayed.timeline,
   };
 }
 
-function viewHandoff(handoff: HandoffRecord, asOf: number, settings: CaseSettings): CaseHandoff {
-  const { position: _position, ...fields } = handoff;
-  const flags = isStalled(handoff, asOf, settings) ? [...handoff.flags, 'stalled' as const] : handoff.flags;
-  const waitedMs = msToAccept(handoff);
-  return { ...fields, minutesToAccept: waitedMs === null ? null : minutesFromMs(waitedMs), flags };
-}
-
-/** "More than" the SLA (SPEC §2.1: strict everywhere): exactly at the SLA it is not stalled. */
-export function isStalled(handoff: HandoffRecord, asOf: number, settings: CaseSettings): boolean {
-  if (handoff.outcome !== 'pending' || handoff.requestedAt === null) return false;
-  return asOf - handoff.requestedAt > settings.handoffAcceptanceSlaMs;
-}
-
-/** Accepted - requested; null for takeovers, which have no request to measure from. */
-export function msToAccept(handoff: HandoffRecord): number | null {
-  if (handoff.acceptedAt === null || handoff.requestedAt === null) return null;
-  return handoff.acceptedAt - handoff.requestedAt;
+export function viewHandoff(handoff: Handoff, asOf: number, settings: CaseSettings): CaseHandoff {
+  const { fromTeam, toTeam, requestedAt, acceptedAt, acceptedBy, agentId, outcome } = handoff;
+  return {
+    fromTeam, toTeam, requestedAt, acceptedAt, acceptedBy,
+    ...(agentId !== undefined ? { agentId } : {}),
+    outcome, flags: flagsAt(handoff, asOf, settings), minutesToAccept: minutesToAccept(handoff),
+  };
 }
 
 function unownedMs(spans: readonly OwnershipSpan[], asOf: number): number {

@@ -1,7 +1,8 @@
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
-import { replayCase, type OwnershipSpan, type ReplayedCase } from './case-replay';
+import type { OwnershipSpan } from './case-fold';
+import { replayCase, type ReplayedCase } from './case-replay';
 import type { CaseState } from './case-state';
-import { isStalled, msToAccept } from './case-view';
+import { isStalled, msToAccept } from './handoff';
 import { MS_PER_HOUR, medianMinutes, roundHalfAwayFromZero } from './rounding';
 
 export interface HandoffReportWindow {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { AnyLedgerEvent } from '@cx/events';
+import { caseView, evolveCase, initialCaseState } from '../cases';
 import { caseFacts, type CaseFact } from './case-facts';
 import { LEDGER, TO, ledgerBuilder } from './loyalty.fixtures';
 
@@ -100,5 +101,37 @@ describe('caseFacts does not depend on arrival order', () => {
         expect(caseFacts(events, cutoff)).toEqual(caseFacts(events.filter((e) => e.time < cutoff)));
       }),
     );
+  });
+
+  it('says what the case view says about each case at the cut-off: one fold', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 21 }), (steps, minute) => {
+        const events = ledgerOf(steps);
+        const cutoff = Date.UTC(2026, 2, 1, 0, minute);
+        for (const fact of caseFacts(events, cutoff)) {
+          const state = events.filter((e) => (e.data as { caseId?: string }).caseId === fact.caseId).reduce(evolveCase, initialCaseState(fact.caseId));
+          const view = caseView(state, cutoff - 1)!;
+          expect([fact.resolved, fact.customerId, fact.reopens]).toEqual([view.status === 'resolved', view.customerId, view.reopenCount]);
+          if (fact.resolved) expect([fact.lastResolvedAt, fact.resolvedTeam]).toEqual([view.resolvedAt, view.resolvedBy]);
+          expect(fact.handoffs).toBe(view.handoffs.filter((h) => h.outcome === 'accepted').length);
+        }
+      }),
+    );
+  });
+});
+
+describe('caseFacts where the case rules settle a corner', () => {
+  const { events, add } = ledgerBuilder();
+  add('cx.case.opened.v1', 'c', '2026-03-01T09:00:00Z', { caseId: 'R', category: 'inquiry', channel: 'chat', team: 't1' });
+  add('cx.case.resolved.v1', 'c', '2026-03-01T10:00:00Z', { caseId: 'R' });
+  add('cx.case.handoff.requested.v1', 'c', '2026-03-01T11:00:00Z', { caseId: 'R', fromTeam: 't1', toTeam: 't2' });
+  add('cx.case.handoff.accepted.v1', 'c', '2026-03-01T12:00:00Z', { caseId: 'R', team: 't2' });
+  add('cx.case.resolved.v1', 'c', '2026-03-01T13:00:00Z', { caseId: 'R', team: 't2' });
+
+  it('a repeat resolution and handoffs of a resolved case change nothing: the first resolution stands', () => {
+    expect(caseFacts(events)).toEqual([{
+      caseId: 'R', customerId: 'c', channel: 'chat', openedAt: at('2026-03-01T09:00:00Z'), openTeam: 't1',
+      handoffs: 0, reopens: 0, lastResolvedAt: at('2026-03-01T10:00:00Z'), resolvedTeam: 't1', resolved: true,
+    }]);
   });
 });
