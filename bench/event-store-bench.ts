@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
 import { contentHashOf, EventStore, PostgresEventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
-import { openSqlite } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import type { BenchRow } from './bench-row';
 
 export interface EventStoreBenchOptions {
@@ -108,7 +108,7 @@ function benchEvent(tag: string, i: number, customers: number): ProposedEvent {
 function openSqliteUnderBench(): StoreUnderBench {
   const dir = mkdtempSync(join(tmpdir(), 'cx-bench-events-'));
   const db = openSqlite(join(dir, 'events.sqlite'));
-  const store = new SqliteEventStore(db, systemClock);
+  const store = new SqliteEventStore(new SqliteWriter(db), systemClock);
   return {
     name: 'sqlite',
     store,

@@ -7,7 +7,7 @@ import { systemClock } from '@cx/clock';
 import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
 import type { EventType } from '@cx/events';
 import { loadSettings } from '@cx/settings';
-import { openSqlite } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { ProjectionRegistry } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
@@ -127,7 +127,7 @@ async function waitForProjections(app: NestFastifyApplication, log: (line: strin
 async function seedEventStore(dir: string, total: number, log: (line: string) => void): Promise<number> {
   const db = openSqlite(join(dir, 'events.sqlite'));
   db.pragma('synchronous = OFF'); // a bench seed, rebuilt on every run
-  const store = new SqliteEventStore(db, systemClock);
+  const store = new SqliteEventStore(new SqliteWriter(db), systemClock);
   const generator = new LedgerGenerator(total);
   const started = performance.now();
   for (let done = 0; done < total;) {

@@ -89,6 +89,11 @@ function describeErasure(label: string, env: () => Record<string, string>): void
       expect(second.status).toBe(200);
       expect(second.body.keysDestroyed).toBe(1);
       expect(JSON.stringify((await analyst().get(`/v1/customers/ERASE1/timeline?after=${second.body.position}`)).body)).not.toContain('a newer call');
+      const third = await ops().post('/v1/ops/customers/ERASE1/forget');
+      expect(third.body).toMatchObject({ keysDestroyed: 0, position: second.body.position });
+      const forgotten = (await analyst().get(`/v1/customers/ERASE1/timeline?after=${second.body.position}`)).body.events
+        .filter((e: { type: string }) => e.type === 'cx.customer.forgotten.v1');
+      expect(forgotten).toHaveLength(2);
       expect((await ops().post('/v1/ops/customers/nobody-at-all/forget')).status).toBe(404);
       expect((await analyst().post('/v1/ops/customers/ERASE1/forget')).status).toBe(403);
     });

@@ -5,7 +5,7 @@ import { Kafka, Partitioners } from 'kafkajs';
 import { systemClock } from '@cx/clock';
 import { SqliteEventStore } from '@cx/event-store';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
-import { openSqlite } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { RelayCheckpoints, SqliteViewStore } from '@cx/projection';
 import { expectCanonicalStream } from '../libs/kafka/src/testing/canonical-stream';
 import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
@@ -65,7 +65,7 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
     const producing = produceSteadily(kafka, topics.ingest, events, 100, 100, () => finished);
     await waitFor(async () => (await headOf(first)) >= 1000, 60_000, async () => `head ${await headOf(first)}`);
     await killHard(first);
-    const store = new SqliteEventStore(openSqlite(join(dataDir, 'events.sqlite')), systemClock);
+    const store = new SqliteEventStore(new SqliteWriter(openSqlite(join(dataDir, 'events.sqlite'))), systemClock);
     const headAtKill = await store.headPosition();
     expect(headAtKill).toBeLessThan(events.length);
 

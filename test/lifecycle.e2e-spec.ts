@@ -84,7 +84,9 @@ describe(`customer lifecycle views (${label})`, () => {
     await post([interaction({ id: 'N1', email: 'shared@example.com' })]);
     await post([interaction({ id: 'N2', email: 'shared@example.com' })]);
     const conflicts = await ops.get('/v1/ops/identity-conflicts');
-    expect(conflicts.body.conflicts).toContainEqual(expect.objectContaining({ key: 'email:shared@example.com', linkedTo: 'N1', claimedBy: 'N2' }));
+    expect(conflicts.body.conflicts).toContainEqual(expect.objectContaining({ key: expect.stringMatching(/^[\w-]{43}$/), linkedTo: 'N1', claimedBy: 'N2' }));
+    // SPEC §4.3: the directory holds a keyed hash of the identifier, never the identifier.
+    expect(JSON.stringify(conflicts.body)).not.toContain('shared@example.com');
     const [byEmail] = (await ingest.post('/v1/events', interaction({ email: 'shared@example.com' }))).body;
     expect(byEmail.customerId).toBe('N1');
   });

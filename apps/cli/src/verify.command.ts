@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { compareProjection, projectInto, verifyChains, ViewDifference, withScratchViews } from '@cx/ops';
+import { compareProjection, mergesWithoutEvent, projectInto, verifyChains, ViewDifference, withScratchViews } from '@cx/ops';
+import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
@@ -13,22 +14,24 @@ const ATTEMPTS = 3;
  * scratch store up to the live checkpoint and compares the two row by row. Exit 1 on any
  * broken link or difference.
  */
-@Command({ name: 'verify', description: 'check every hash chain, and compare each live projection with a rebuild, row by row; exit 1 on any difference' })
+@Command({ name: 'verify', description: 'check every hash chain and that every identity merge has its merge event, and compare each live projection with a rebuild, row by row; exit 1 on any difference' })
 export class VerifyCommand extends CommandRunner {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventStore,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     private readonly registry: ProjectionRegistry,
+    @Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory,
   ) {
     super();
   }
 
   async run(): Promise<void> {
     const chainsHold = await this.verifyChains();
+    const mergesHold = await this.verifyMerges();
     let viewsMatch = true;
     for (const projection of this.projections) viewsMatch = (await this.verifyProjection(projection)) && viewsMatch;
-    if (!chainsHold || !viewsMatch) process.exitCode = 1;
+    if (!chainsHold || !mergesHold || !viewsMatch) process.exitCode = 1;
   }
 
   private async verifyChains(): Promise<boolean> {
@@ -42,6 +45,16 @@ export class VerifyCommand extends CommandRunner {
     }
     process.stdout.write(`ok: ${result.checked} events in ${result.streams} streams check (${Math.round(result.checked / Math.max(bar.elapsed(), 0.001))} events/s)\n`);
     return true;
+  }
+
+  /** Every merge of the identity directory has its merge event (SPEC §4.1). */
+  private async verifyMerges(): Promise<boolean> {
+    const missing = await mergesWithoutEvent(this.events, this.identities);
+    for (const merge of missing) {
+      process.stdout.write(`FAILED: the identity directory merged ${merge.from} into ${merge.into}, but no cx.customer.merged.v1 event says so\n`);
+    }
+    if (missing.length === 0) process.stdout.write('ok: every identity merge has its merge event\n');
+    return missing.length === 0;
   }
 
   private async verifyProjection(projection: Projection): Promise<boolean> {

@@ -4,7 +4,7 @@ import { POSTGRES_POOL } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { openSqlite, SqliteDatabase } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { EVENT_LOG, EventStore } from './event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
@@ -14,7 +14,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
  * Where the events live, for what is kept beside them in the same database (the identity
  * directory): the embedded file's handle, or the process's PostgreSQL pool.
  */
-export type EventStoreHome = { kind: 'sqlite'; db: SqliteDatabase } | { kind: 'postgres'; pool: Pool } | { kind: 'eventstoredb' };
+export type EventStoreHome = { kind: 'sqlite'; writer: SqliteWriter } | { kind: 'postgres'; pool: Pool } | { kind: 'eventstoredb' };
 
 /** The write side's storage, as `CX_EVENT_STORE` chooses. */
 export interface EventStorage {
@@ -43,10 +43,11 @@ function openSqliteStorage(settings: Settings, clock: Clock): EventStorage {
   const db = openSqlite(join(settings.dataDir, 'events.sqlite'));
   // Erased identifier links are overwritten on disk, not left in free pages.
   db.pragma('secure_delete = ON');
-  const events = new SqliteEventStore(db, clock);
+  const writer = new SqliteWriter(db);
+  const events = new SqliteEventStore(writer, clock);
   return {
     events,
-    home: { kind: 'sqlite', db },
+    home: { kind: 'sqlite', writer },
     close: async () => {
       await events.close();
       db.close();

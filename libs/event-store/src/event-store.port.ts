@@ -96,6 +96,36 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
+/** Where a (source, id) already points: the content stored under it, its customer, and its position. */
+export interface StoredKey {
+  contentHash: string;
+  customerId: string;
+  position: number;
+}
+
+/**
+ * An append inside a larger transaction of the same store: the ingest path reads which keys
+ * are stored, resolves customers in the identity directory that lives beside the events,
+ * then appends, and all of it commits or none (SPEC §4.1).
+ */
+export interface AppendTransaction {
+  /** The stored events holding these (source, id) keys, by `keyOf`. */
+  storedKeys(events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Promise<Map<string, StoredKey>>;
+  /** As `EventStore.append`, inside the transaction. */
+  append(writes: StreamWrite[]): Promise<WriteResult[]>;
+}
+
+/** The connection a store's transaction runs on, for what lives beside the events in the same database (the identity directory). */
+export type StoreConnection = { kind: 'sqlite' } | { kind: 'postgres'; client: import('pg').PoolClient };
+
+/** A store whose appends can share a transaction with writes beside the events (SQLite, PostgreSQL). */
+export interface TransactionalEventStore extends EventStore {
+  transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T>;
+}
+
+export const isTransactional = (store: EventStore): store is TransactionalEventStore =>
+  typeof (store as Partial<TransactionalEventStore>).transaction === 'function';
+
 /**
  * The event store the application reads and writes through: with personal fields sealed
  * on the way in and opened on the way out (provided by @cx/privacy).

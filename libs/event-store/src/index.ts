@@ -1,4 +1,5 @@
 export * from './event-store.port';
+export { keyOf } from './append-plan';
 export * from './hash-chain';
 export * from './content-hash';
 export * from './append-signal';

@@ -1,7 +1,7 @@
 import type { CustomerRef } from '@cx/events';
 import { identifierKeys } from './customer-identifiers';
 import { CustomerResolution, resolveCustomer } from './customer-resolution';
-import type { IdentityChanges, IdentityDirectory } from './identity-directory.port';
+import type { IdentityChanges } from './identity-directory.port';
 
 export interface EventCustomer {
   ref: CustomerRef;
@@ -9,16 +9,15 @@ export interface EventCustomer {
   eventId: string;
 }
 
+/** Every identifier key the events carry, once each: what the batch looks up in the directory. */
+export const batchKeys = (events: readonly EventCustomer[]): string[] => [...new Set(events.flatMap((event) => identifierKeys(event.ref)))];
+
 /**
  * Resolves the customers of a batch in order, so that an event sees the links made by
- * the events before it in the same batch. One directory lookup for the whole batch.
+ * the events before it in the same batch. `links` are the directory's, for `batchKeys`
+ * (one look-up for the whole batch); it is updated as the batch resolves.
  */
-export async function resolveBatch(
-  events: readonly EventCustomer[],
-  directory: IdentityDirectory,
-): Promise<{ resolutions: CustomerResolution[]; changes: IdentityChanges }> {
-  const keys = [...new Set(events.flatMap((event) => identifierKeys(event.ref)))];
-  const links = keys.length > 0 ? await directory.lookup(keys) : new Map<string, string>();
+export function resolveBatch(events: readonly EventCustomer[], links: Map<string, string>): { resolutions: CustomerResolution[]; changes: IdentityChanges } {
   const changes: IdentityChanges = { links: [], merges: [], conflicts: [] };
   const resolutions = events.map((event) => {
     const resolution = resolveCustomer(event.ref, (key) => links.get(key));

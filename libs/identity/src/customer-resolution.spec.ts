@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { anonymousCustomerId, identifierKeys } from './customer-identifiers';
 import { resolveCustomer } from './customer-resolution';
-import { resolveBatch } from './batch-resolver';
-import type { IdentityChanges, IdentityDirectory } from './identity-directory.port';
+import { batchKeys, resolveBatch } from './batch-resolver';
 
 const links = (entries: Record<string, string>) => (key: string) => entries[key];
 
@@ -46,22 +45,18 @@ describe('resolveCustomer (SPEC §1.2)', () => {
 });
 
 describe('resolveBatch', () => {
-  const directory = (entries: Record<string, string>): IdentityDirectory => ({
-    lookup: async (keys) => new Map(keys.filter((k) => entries[k]).map((k) => [k, entries[k]])),
-    record: async (_changes: IdentityChanges) => undefined,
-    forget: async () => undefined,
-    conflicts: async () => [],
-  });
   const event = (ref: Record<string, unknown>, id: string) => ({ ref, eventSource: '/s', eventId: id });
 
-  it('lets later events of a batch see the links and merges of earlier ones', async () => {
+  it('lets later events of a batch see the links and merges of earlier ones', () => {
     const anon = anonymousCustomerId('email:a@x.io');
-    const { resolutions, changes } = await resolveBatch([
+    const events = [
       event({ email: 'a@x.io', phone: '555' }, '1'),
       event({ phone: '555' }, '2'),
       event({ id: 'C1', email: 'a@x.io' }, '3'),
       event({ phone: '555' }, '4'),
-    ], directory({}));
+    ];
+    expect(batchKeys(events)).toEqual(['email:a@x.io', 'phone:555']);
+    const { resolutions, changes } = resolveBatch(events, new Map());
     expect(resolutions.map((r) => r.customerId)).toEqual([anon, anon, 'C1', 'C1']);
     expect(changes.merges).toEqual([{ from: anon, into: 'C1' }]);
   });

@@ -18,9 +18,10 @@ describe('the identity directory beside the events', () => {
     try {
       const open = await openIdentityDirectory(settings, systemClock, storage, null);
       expect(open.directory).toBeInstanceOf(SqliteIdentityDirectory);
-      await open.directory.record({ links: [{ key: 'email:a@x.io', customerId: 'c-a' }], merges: [], conflicts: [] });
+      await open.writes.alone.record({ links: [{ key: 'digest-a', customerId: 'c-a' }], merges: [], conflicts: [] });
       if (storage.home.kind !== 'sqlite') throw new Error('expected the embedded store');
-      expect(storage.home.db.prepare('SELECT customer_id FROM identities').all()).toEqual([{ customer_id: 'c-a' }]);
+      expect(storage.home.writer.db.prepare('SELECT customer_id FROM identities').all()).toEqual([{ customer_id: 'c-a' }]);
+      expect(open.writes.within).toBeDefined();
       await open.close();
     } finally {
       await storage.close();
@@ -31,14 +32,14 @@ describe('the identity directory beside the events', () => {
 
 describeWithPostgres('the identity directory beside PostgreSQL events', (database) => {
   it('uses the process pool, and leaves it open when it closes', async () => {
-    const settings = loadSettings({ CX_EVENT_STORE: 'postgres', CX_POSTGRES_URL: database.url });
+    const settings = loadSettings({ CX_EVENT_STORE: 'postgres', CX_POSTGRES_URL: database.url, CX_DATA_DIR: mkdtempSync(join(tmpdir(), 'cx-identity-')) });
     const pool = openPostgresPool(database.url);
     try {
       const storage = await openEventStorage(settings, systemClock, pool);
       const open = await openIdentityDirectory(settings, systemClock, storage, pool);
       expect(open.directory).toBeInstanceOf(PostgresIdentityDirectory);
-      await open.directory.record({ links: [{ key: 'email:b@x.io', customerId: 'c-b' }], merges: [], conflicts: [] });
-      expect(await open.directory.lookup(['email:b@x.io'])).toEqual(new Map([['email:b@x.io', 'c-b']]));
+      await open.writes.alone.record({ links: [{ key: 'digest-b', customerId: 'c-b' }], merges: [], conflicts: [] });
+      expect(await open.writes.alone.lookup(['digest-b'])).toEqual(new Map([['digest-b', 'c-b']]));
       await open.close();
       await storage.close();
       expect((await pool.query('SELECT count(*)::int AS n FROM cx_events.identities')).rows).toEqual([{ n: 1 }]);

@@ -5,3 +5,6 @@ export * from './events-recorded.event';
 export * from './system-events';
 export * from './events.controller';
 export * from './ingest.module';
+export * from './ledger/ledger.port';
+export * from './ledger/store-ledger';
+export * from './ledger/group-commit';

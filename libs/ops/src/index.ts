@@ -9,3 +9,4 @@ export * from './audit.controller';
 export * from './scratch-view-store';
 export * from './forget.controller';
 export * from './erasure';
+export * from './merge-verification';

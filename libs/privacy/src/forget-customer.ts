@@ -24,10 +24,12 @@ export async function forgetCustomer(
   customer: { customerId: string; streams: string[] },
   nowMs: number,
 ): Promise<Forgetting> {
+  const earlier = await alreadyForgotten(deps, customer);
+  if (earlier) return { ...customer, keysDestroyed: 0, position: earlier.position };
   const keysDestroyed = await deps.keys.destroy(customer.streams);
   await deps.identities.forget(customer.streams);
   const type: EventType = 'cx.customer.forgotten.v1';
-  // One event per erasure: a customer heard from again after erasure can be forgotten again.
+  // One event per erasure: a customer heard from again (a new key made) can be forgotten again.
   const id = `forget:${customer.customerId}:${nowMs}`;
   const attributes = { specversion: '1.0', id, source: '/cx-ledger/ops', type, time: new Date(nowMs).toISOString() };
   const data = { customer: { id: customer.customerId } };
@@ -37,4 +39,14 @@ export async function forgetCustomer(
   }]);
   if (!result.ok) throw new Error(`could not append the forgotten event: ${result.error}`);
   return { ...customer, keysDestroyed, position: result.outcomes[0].position };
+}
+
+/**
+ * Forgetting twice changes nothing (SPEC §4.3): when the customer's last event is its
+ * erasure and no key of its streams exists again, the earlier erasure stands.
+ */
+async function alreadyForgotten(deps: { events: EventStore; keys: CustomerKeys }, customer: { customerId: string; streams: string[] }) {
+  const last = (await deps.events.readStream(customer.customerId)).at(-1);
+  if (last?.type !== 'cx.customer.forgotten.v1') return undefined;
+  return (await deps.keys.find(customer.streams)).size === 0 ? last : undefined;
 }

@@ -4,5 +4,7 @@ export * from './customer-keys.port';
 export * from './sqlite-customer-keys';
 export * from './postgres-customer-keys';
 export * from './sealed-event-store';
+export * from './event-sealer';
+export * from './cached-customer-keys';
 export * from './forget-customer';
 export * from './privacy.module';

@@ -5,8 +5,10 @@ import { EVENT_LOG, EVENT_STORE, EventStore } from '@cx/event-store';
 import { POSTGRES_POOL } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { openSqlite } from '@cx/sqlite';
+import { CachedCustomerKeys } from './cached-customer-keys';
 import { CUSTOMER_KEYS, CustomerKeys } from './customer-keys.port';
 import { PostgresCustomerKeys } from './postgres-customer-keys';
+import { EventSealer } from './event-sealer';
 import { SealedEventStore } from './sealed-event-store';
 import { SqliteCustomerKeys } from './sqlite-customer-keys';
 
@@ -34,10 +36,15 @@ const KEY_STORE = Symbol('KeyStore');
 @Module({
   providers: [
     { provide: KEY_STORE, inject: [SETTINGS, POSTGRES_POOL], useFactory: openKeyStore },
-    { provide: CUSTOMER_KEYS, inject: [KEY_STORE], useFactory: (store: KeyStore) => store.keys },
-    { provide: EVENT_STORE, inject: [EVENT_LOG, CUSTOMER_KEYS], useFactory: (log: EventStore, keys: CustomerKeys) => new SealedEventStore(log, keys) },
+    { provide: CUSTOMER_KEYS, inject: [KEY_STORE], useFactory: (store: KeyStore) => new CachedCustomerKeys(store.keys) },
+    { provide: EventSealer, inject: [CUSTOMER_KEYS], useFactory: (keys: CustomerKeys) => new EventSealer(keys) },
+    {
+      provide: EVENT_STORE,
+      inject: [EVENT_LOG, CUSTOMER_KEYS, EventSealer],
+      useFactory: (log: EventStore, keys: CustomerKeys, sealer: EventSealer) => new SealedEventStore(log, keys, sealer),
+    },
   ],
-  exports: [CUSTOMER_KEYS, EVENT_STORE],
+  exports: [CUSTOMER_KEYS, EVENT_STORE, EventSealer],
 })
 export class PrivacyModule implements OnApplicationShutdown {
   constructor(@Inject(KEY_STORE) private readonly store: KeyStore) {}

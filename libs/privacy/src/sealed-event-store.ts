@@ -1,7 +1,8 @@
 import type { EventStore, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeOptions, Subscription, WriteResult } from '@cx/event-store';
-import { isSealed, openValue, sealValue } from './field-cipher';
+import { EventSealer } from './event-sealer';
+import { isSealed, openValue } from './field-cipher';
 import type { CustomerKeys } from './customer-keys.port';
-import { hasPersonalFields, mapPersonalFields } from './personal-fields';
+import { mapPersonalFields } from './personal-fields';
 
 /**
  * SPEC §4.3 around any event store: personal fields are encrypted with the customer's key
@@ -11,20 +12,15 @@ import { hasPersonalFields, mapPersonalFields } from './personal-fields';
  * still a duplicate. Hash checks and projections read the inner store as stored.
  */
 export class SealedEventStore implements EventStore {
-  constructor(readonly stored: EventStore, private readonly keys: CustomerKeys) {}
+  private readonly sealer: EventSealer;
+
+  constructor(readonly stored: EventStore, private readonly keys: CustomerKeys, sealer?: EventSealer) {
+    this.sealer = sealer ?? new EventSealer(keys);
+  }
 
   async append(writes: StreamWrite[]): Promise<WriteResult[]> {
-    const owners = [...new Set(writes.flatMap((w) => w.events.filter((e) => hasPersonalFields(e.data)).map((e) => e.customerId)))];
-    if (owners.length === 0) return this.stored.append(writes);
-    const keys = await this.keys.ensure(owners);
-    return this.stored.append(writes.map((write) => ({
-      ...write,
-      events: write.events.map((event) => {
-        const key = keys.get(event.customerId);
-        if (!key || !hasPersonalFields(event.data)) return event;
-        return { ...event, data: mapPersonalFields(event.data, (value) => sealValue(value, key)) as Record<string, unknown> };
-      }),
-    })));
+    const sealed = await Promise.all(writes.map(async (write) => ({ ...write, events: await this.sealer.seal(write.events) })));
+    return this.stored.append(sealed);
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {

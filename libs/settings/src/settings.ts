@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 /** SPEC §5: every setting, read and checked once at start. */
 export type Role = 'ingest' | 'projector' | 'query';
 export const ROLES: readonly Role[] = ['ingest', 'projector', 'query'];
@@ -22,6 +23,8 @@ export interface Settings {
   thresholds: Thresholds;
   /** pino level: trace, debug, info, warn, error, fatal or silent. */
   logLevel: string;
+  /** SPEC §4.3: the secret of the identity directory's keyed hashes, outside the store; made on first start if missing. */
+  identitySecretFile: string;
 }
 
 /** SPEC §2: time thresholds of the views, in milliseconds. */
@@ -69,6 +72,7 @@ export function loadSettings(env: Env): Settings {
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
     logLevel: 'info',
+    identitySecretFile: env.CX_IDENTITY_SECRET_FILE || join(env.CX_DATA_DIR || './data', 'identity.secret'),
     thresholds: {
       atRiskInactivityMs: positive('CX_AT_RISK_INACTIVITY_DAYS', 90, DAY),
       churnInactivityMs: positive('CX_CHURN_INACTIVITY_DAYS', 180, DAY),

@@ -42,3 +42,41 @@ export function migrate(db: SqliteDatabase, scope: string, migrations: readonly 
     }).immediate();
   }
 }
+
+/**
+ * The one connection a process writes a database file through. Transactions run one after
+ * another, each IMMEDIATE (the write lock first, so two processes never deadlock upgrading),
+ * and may await between statements: nothing else uses this connection meanwhile, so nothing
+ * reads uncommitted rows through it. Readers use connections of their own, which in WAL mode
+ * only ever see committed transactions.
+ */
+export class SqliteWriter {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly begin;
+  private readonly commit;
+  private readonly rollback;
+
+  constructor(readonly db: SqliteDatabase) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+  }
+
+  transaction<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = this.tail.then(() => this.runNow(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runNow<T>(work: () => T | Promise<T>): Promise<T> {
+    this.begin.run();
+    try {
+      const result = await work();
+      this.commit.run();
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.rollback.run();
+      throw error;
+    }
+  }
+}

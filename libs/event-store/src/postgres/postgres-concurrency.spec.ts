@@ -183,7 +183,7 @@ describeWithPostgres('PostgreSQL event store under concurrency', (database) => {
     try {
       await Promise.all(Array.from({ length: 6 }, () => migrate(pool, schema, eventStoreMigrations(schema))));
       const { rows } = await pool.query(`SELECT version FROM ${schema}.schema_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual(eventStoreMigrations(schema).map(({ version }) => ({ version })));
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     }

@@ -5,7 +5,8 @@ import { AppendSignal } from '../append-signal';
 import { AppendPlan, FreshEvent, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import { catchUpSubscription } from '../catch-up-subscription';
 import type {
-  EventStore, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeOptions, Subscription, WriteResult,
+  AppendTransaction, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StoredKey, StoreConnection, StreamWrite, SubscribeOptions,
+  Subscription, TransactionalEventStore, WriteResult,
 } from '../event-store.port';
 import { PostgresAppendListener } from './postgres-append-listener';
 import { checkedSchema, migrate } from './postgres-migrator';
@@ -43,7 +44,7 @@ interface EventRow {
  * position below it. That is what lets `readAll` be a plain range scan that never passes
  * an event that commits late (docs/event-stores.md compares this with the xid8 approach).
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements TransactionalEventStore {
   private readonly signal = new AppendSignal();
   private readonly listener: PostgresAppendListener;
   private readonly channel: string;
@@ -63,9 +64,23 @@ export class PostgresEventStore implements EventStore {
 
   async append(writes: StreamWrite[]): Promise<WriteResult[]> {
     if (writes.length === 0) return [];
-    const results = await inTransaction(this.pool, (client) => this.appendIn(client, writes));
+    return this.transaction((tx) => tx.append(writes));
+  }
+
+  /**
+   * Runs `work` in one transaction on one pooled connection (the ingest path adds its
+   * identity writes to it), again from the start when an append lost a race to another.
+   */
+  async transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T> {
+    const result = await inTransaction(this.pool, (client) => work({
+      storedKeys: async (events) => {
+        const stored = await this.storedKeys(client, events);
+        return new Map([...stored].map(([key, holder]) => [key, { contentHash: holder.contentHash, customerId: holder.customerId, position: (holder.at as { position: number }).position } satisfies StoredKey]));
+      },
+      append: (writes) => this.appendIn(client, writes),
+    }, { kind: 'postgres', client }));
     this.signal.notify();
-    return results;
+    return result;
   }
 
   /**
@@ -76,6 +91,7 @@ export class PostgresEventStore implements EventStore {
    * nothing (ON CONFLICT DO NOTHING), and runs again, now seeing what the first stored.
    */
   private async appendIn(client: PoolClient, writes: StreamWrite[]): Promise<WriteResult[]> {
+    if (writes.length === 0) return [];
     const heads = await this.lockStreams(client, writes.map((write) => write.streamId));
     const keys = await this.storedKeys(client, writes.flatMap((write) => write.events));
     const plan = new AppendPlan(keys, heads, this.clock.now());
@@ -95,7 +111,7 @@ export class PostgresEventStore implements EventStore {
     return new Map(rows.map((row) => [fromPgText(row.stream_id), { revision: row.revision, lastHash: row.last_hash }]));
   }
 
-  private async storedKeys(client: PoolClient, events: ProposedEvent[]): Promise<Map<string, KeyHolder>> {
+  private async storedKeys(client: PoolClient, events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Promise<Map<string, KeyHolder>> {
     const { rows } = await client.query<{ source: string; event_id: string; position: string; customer_id: string; content_hash: string }>({
       name: this.statement('stored-keys'),
       text: `SELECT source, event_id, position, customer_id, content_hash FROM ${this.schema}.events

@@ -60,5 +60,16 @@ export function eventStoreMigrations(schema: string): PgMigration[] {
           recorded_at timestamptz NOT NULL
         );`,
     },
+    {
+      version: 2,
+      description: 'identity merges, for cx verify to find a merge whose event is missing',
+      sql: `
+        CREATE TABLE ${schema}.identity_merges (
+          from_customer text NOT NULL,
+          into_customer text NOT NULL,
+          recorded_at timestamptz NOT NULL
+        );
+        CREATE INDEX identity_merges_by_from ON ${schema}.identity_merges (from_customer);`,
+    },
   ];
 }

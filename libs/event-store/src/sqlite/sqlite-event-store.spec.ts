@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
-import { openSqlite } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 
 describeEventStoreContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cx-events-'));
   const db = openSqlite(join(dir, 'events.sqlite'));
-  const store = new SqliteEventStore(db, systemClock);
+  const store = new SqliteEventStore(new SqliteWriter(db), systemClock);
   return {
     store,
     dispose: async () => {

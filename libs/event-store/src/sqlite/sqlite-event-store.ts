@@ -1,13 +1,15 @@
 import type { Clock } from '@cx/clock';
 import type { EventType } from '@cx/events';
-import { migrate, SqliteDatabase } from '@cx/sqlite';
+import { migrate, openSqlite, SqliteDatabase, SqliteWriter } from '@cx/sqlite';
+import { AppendPlan, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import { AppendSignal } from '../append-signal';
 import { catchUpSubscription } from '../catch-up-subscription';
-import {
-  EventOutcome, EventStore, ProposedEvent, ReadAllOptions, ReadStreamOptions, revisionMatches, StoredEvent,
-  StreamWrite, SubscribeOptions, Subscription, WriteResult,
+import type {
+  AppendTransaction, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StoredKey, StreamWrite, SubscribeOptions,
+  Subscription, StoreConnection, TransactionalEventStore, WriteResult,
 } from '../event-store.port';
-import { chainHash } from '../hash-chain';
+
+const SQLITE_CONNECTION: StoreConnection = { kind: 'sqlite' };
 import { EVENT_STORE_MIGRATIONS } from './sqlite-schema';
 
 interface EventRow {
@@ -27,116 +29,92 @@ interface EventRow {
   hash: string;
 }
 
-interface StreamHead {
-  revision: number;
-  last_hash: string;
-}
-
-type Classified =
-  | { kind: 'stored'; outcome: EventOutcome }
-  | { kind: 'repeat'; of: number; sameContent: boolean }
-  | { kind: 'new'; event: ProposedEvent };
-
 /**
  * The embedded event store. SQLite serialises writers, so positions (rowids) are given
- * in commit order and a reader can never pass an event that commits later.
+ * in commit order and a reader can never pass an event that commits later. Writes go
+ * through the file's one `SqliteWriter`; reads through a connection of their own, which
+ * sees only committed events.
  */
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements TransactionalEventStore {
   private readonly signal = new AppendSignal();
-  private readonly statements;
+  private readonly reads;
+  private readonly writes;
+  private readonly inTransaction: AppendTransaction;
 
-  constructor(private readonly db: SqliteDatabase, private readonly clock: Clock) {
-    migrate(db, 'event-store', EVENT_STORE_MIGRATIONS);
-    this.statements = {
-      byKey: db.prepare('SELECT position, customer_id, content_hash FROM events WHERE source = ? AND event_id = ?'),
-      head: db.prepare('SELECT revision, last_hash FROM streams WHERE stream_id = ?'),
+  private readonly reader: SqliteDatabase;
+
+  constructor(private readonly writer: SqliteWriter, private readonly clock: Clock) {
+    migrate(writer.db, 'event-store', EVENT_STORE_MIGRATIONS);
+    this.reader = writer.db.memory ? writer.db : openSqlite(writer.db.name);
+    const reader = this.reader;
+    this.reads = {
+      readAll: reader.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: reader.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      headPosition: reader.prepare('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
+      ping: reader.prepare('SELECT 1'),
+    };
+    const db = writer.db;
+    this.writes = {
+      storedKeys: db.prepare(`SELECT source, event_id, position, customer_id, content_hash FROM events
+        WHERE (source, event_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`),
+      heads: db.prepare('SELECT stream_id, revision, last_hash FROM streams WHERE stream_id IN (SELECT value FROM json_each(?))'),
       insert: db.prepare(`INSERT INTO events (stream_id, revision, customer_id, source, event_id, type, time_ms, recorded_at_ms,
         attributes, data, content_hash, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       upsertHead: db.prepare(`INSERT INTO streams (stream_id, revision, last_hash) VALUES (?, ?, ?)
         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash`),
-      readAll: db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
-      readStream: db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      headPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
+    };
+    this.inTransaction = {
+      storedKeys: async (events) => this.storedKeys(events),
+      append: async (writes) => this.appendNow(writes),
     };
   }
 
   async append(writes: StreamWrite[]): Promise<WriteResult[]> {
-    const recordedAt = this.clock.now();
-    const results = this.db.transaction(() => writes.map((write) => this.appendOne(write, recordedAt))).immediate();
+    return this.transaction((tx) => tx.append(writes));
+  }
+
+  /** Runs `work` in one transaction of the file's writer (the ingest path adds its identity writes to it). */
+  async transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T> {
+    const result = await this.writer.transaction(() => work(this.inTransaction, SQLITE_CONNECTION));
     this.signal.notify();
-    return results;
+    return result;
   }
 
-  private appendOne(write: StreamWrite, recordedAt: number): WriteResult {
-    const classified = this.classify(write.events);
-    const head = this.statements.head.get(write.streamId) as StreamHead | undefined;
-    const actual = head ? head.revision : 'no_stream';
-    const hasNew = classified.some((c) => c.kind === 'new');
-    if (hasNew && !revisionMatches(write.expectedRevision, actual)) {
-      return { ok: false, error: 'wrong_expected_revision', expected: write.expectedRevision ?? 'any', actual };
-    }
-    let revision = head ? head.revision : -1;
-    let previousHash = head ? head.last_hash : null;
-    const outcomes: EventOutcome[] = [];
-    for (const item of classified) {
-      if (item.kind === 'stored') {
-        outcomes.push(item.outcome);
-        continue;
-      }
-      if (item.kind === 'repeat') {
-        const first = outcomes[item.of];
-        outcomes.push({ status: item.sameContent ? 'duplicate' : 'id_conflict', position: first.position, customerId: first.customerId });
-        continue;
-      }
-      revision += 1;
-      const stored = this.insert(write.streamId, revision, previousHash, item.event, recordedAt);
-      previousHash = stored.hash;
-      outcomes.push({ status: 'accepted', position: stored.position, customerId: stored.customerId });
-    }
-    if (hasNew) this.statements.upsertHead.run(write.streamId, revision, previousHash);
-    return { ok: true, outcomes, streamRevision: revision };
+  private storedKeys(events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Map<string, StoredKey> {
+    const rows = this.writes.storedKeys.all(JSON.stringify(events.map((e) => [e.source, e.id]))) as Array<Pick<EventRow, 'source' | 'event_id' | 'position' | 'customer_id' | 'content_hash'>>;
+    return new Map(rows.map((row) => [keyOf({ source: row.source, id: row.event_id }), { contentHash: row.content_hash, customerId: row.customer_id, position: row.position }]));
   }
 
-  /**
-   * Sorts each event into: stored already, repeated earlier in this write, or new. A repeat
-   * is compared with the content its key is bound to: the stored event's, else the first
-   * occurrence's in this write.
-   */
-  private classify(events: ProposedEvent[]): Classified[] {
-    const firstOfKey = new Map<string, { index: number; contentHash: string }>();
-    return events.map((event, index) => {
-      const key = `${event.source}\u0000${event.id}`;
-      const earlier = firstOfKey.get(key);
-      if (earlier !== undefined) return { kind: 'repeat', of: earlier.index, sameContent: earlier.contentHash === event.contentHash };
-      const row = this.statements.byKey.get(event.source, event.id) as Pick<EventRow, 'position' | 'customer_id' | 'content_hash'> | undefined;
-      firstOfKey.set(key, { index, contentHash: row?.content_hash ?? event.contentHash });
-      if (!row) return { kind: 'new', event };
-      const status = row.content_hash === event.contentHash ? 'duplicate' : 'id_conflict';
-      return { kind: 'stored', outcome: { status, position: row.position, customerId: row.customer_id } };
-    });
-  }
-
-  private insert(streamId: string, revision: number, previousHash: string | null, event: ProposedEvent, recordedAt: number) {
-    const content = { ...event, streamId, revision, recordedAt };
-    const hash = chainHash(previousHash, content);
-    const { lastInsertRowid } = this.statements.insert.run(
+  /** The plan every store shares (AppendPlan), then its fresh events inserted in order and the heads moved. */
+  private appendNow(writes: StreamWrite[]): WriteResult[] {
+    const keys = new Map<string, KeyHolder>();
+    for (const [key, stored] of this.storedKeys(writes.flatMap((w) => w.events))) keys.set(key, { ...stored, at: { position: stored.position } });
+    const plan = new AppendPlan(keys, this.heads(writes), this.clock.now());
+    for (const write of writes) plan.add(write);
+    const positions = plan.fresh.map(({ event, streamId, revision, previousHash, hash, recordedAt }) => Number(this.writes.insert.run(
       streamId, revision, event.customerId, event.source, event.id, event.type, event.time, recordedAt,
       JSON.stringify(event.attributes), JSON.stringify(event.data), event.contentHash, previousHash, hash,
-    );
-    return { position: Number(lastInsertRowid), customerId: event.customerId, hash };
+    ).lastInsertRowid));
+    for (const head of plan.movedHeads()) this.writes.upsertHead.run(head.streamId, head.revision, head.lastHash);
+    return plan.results((fresh) => positions[fresh]);
+  }
+
+  private heads(writes: StreamWrite[]): Map<string, StreamHead> {
+    const rows = this.writes.heads.all(JSON.stringify([...new Set(writes.map((w) => w.streamId))])) as Array<{ stream_id: string; revision: number; last_hash: string }>;
+    return new Map(rows.map((row) => [row.stream_id, { revision: row.revision, lastHash: row.last_hash }]));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const rows = this.statements.readStream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1) as EventRow[];
+    const rows = this.reads.readStream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1) as EventRow[];
     return rows.map(toStoredEvent);
   }
 
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
-    return (this.statements.readAll.all(options.after ?? 0, options.maxCount) as EventRow[]).map(toStoredEvent);
+    return (this.reads.readAll.all(options.after ?? 0, options.maxCount) as EventRow[]).map(toStoredEvent);
   }
 
   async headPosition(): Promise<number> {
-    return (this.statements.headPosition.get() as { position: number }).position;
+    return (this.reads.headPosition.get() as { position: number }).position;
   }
 
   subscribe(options: SubscribeOptions): Subscription {
@@ -144,11 +122,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.reads.ping.get();
   }
 
   async close(): Promise<void> {
     this.signal.notify();
+    if (this.reader !== this.writer.db) this.reader.close();
   }
 }
 

@@ -43,4 +43,15 @@ export const EVENT_STORE_MIGRATIONS: Migration[] = [
         recorded_at TEXT NOT NULL
       );`,
   },
+  {
+    version: 2,
+    description: 'identity merges, for cx verify to find a merge whose event is missing',
+    sql: `
+      CREATE TABLE identity_merges (
+        from_customer TEXT NOT NULL,
+        into_customer TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      );
+      CREATE INDEX identity_merges_by_from ON identity_merges (from_customer);`,
+  },
 ];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
 import { EventStore, SqliteEventStore } from '@cx/event-store';
 import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
-import { openSqlite } from '@cx/sqlite';
+import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { proposedEvent } from '../../../event-store/src/testing/proposed-event';
 import type { Projection } from '../projection';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
@@ -65,7 +65,7 @@ describe('ProjectionEngine', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cx-engine-'));
-    events = new SqliteEventStore(openSqlite(join(dir, 'events.sqlite')), systemClock);
+    events = new SqliteEventStore(new SqliteWriter(openSqlite(join(dir, 'events.sqlite'))), systemClock);
     views = new SqliteViewStore(join(dir, 'views.sqlite'));
     const writes = ['ada', 'bo', 'ada', 'cy', 'ada'].map((customerId, i) => ({
       streamId: customerId,
