@@ -4,6 +4,7 @@ import type { BenchRow } from './bench-row';
 import { benchCases } from './cases-bench';
 import { benchEventStores } from './event-store-bench';
 import { benchHttpIngest } from './http-ingest-bench';
+import { benchIngest } from './ingest-bench';
 import { benchKafka } from './kafka-bench';
 import { benchLifecycleQueries, benchRebuild } from './lifecycle-bench';
 import { benchLoyalty } from './loyalty-bench';
@@ -13,7 +14,7 @@ import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { simulatedDataset } from './simulated-dataset';
 
 /**
- * `npm run bench [-- --events N --report-events N --http-events N --only a,b]`: every figure
+ * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
  * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
  * issues' full size.
@@ -23,11 +24,15 @@ const sizes = {
   events: flags.number('events', 100_000),
   reportEvents: flags.number('report-events', 100_000),
   httpEvents: flags.number('http-events', 50_000),
+  ingestEvents: flags.number('ingest-events', 20_000),
+  singleEvents: flags.number('single-events', 3_000),
+  clients: flags.number('clients', 32),
   kafkaEvents: flags.number('kafka-events', 20_000),
   partitionedEvents: flags.number('partitioned-events', 50_000),
 };
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
+  ingest: () => benchIngest({ events: sizes.ingestEvents, singles: sizes.singleEvents, concurrency: sizes.clients, customers: 2_000 }),
   http: () => benchHttpIngest({ events: sizes.httpEvents }),
   stores: () => benchEventStores({}),
   kafka: () => benchKafka({ events: sizes.kafkaEvents }),

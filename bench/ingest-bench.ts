@@ -1,0 +1,192 @@
+import 'reflect-metadata';
+import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_LOG, EventStore, ProposedEvent, StreamWrite, contentHashOf } from '@cx/event-store';
+import { RecordEventsCommand } from '@cx/ingest';
+import { benchContext } from './bench-app';
+import type { BenchRow } from './bench-row';
+
+const KEY = 'bench-ingest-key';
+const MAIN = join(__dirname, '..', 'apps', 'server', 'src', 'main.js');
+
+export interface IngestBenchOptions {
+  /** Events of the batches-of-100 runs. */
+  events: number;
+  /** Events posted one per request, by `concurrency` clients at once. */
+  singles: number;
+  concurrency: number;
+  customers: number;
+}
+
+/**
+ * Issue 14: the same generated events (~400 B, personal fields included) through
+ * Emmett's `appendToStream` (its SQLite store, default connection handling) and through
+ * CX Ledger at each layer: the EventStore port alone, the ingest command (validate,
+ * resolve, seal, hash, append), and POST /v1/events against the built server as a user
+ * runs it (its own process, every role, projections keeping up: the clock stops once the
+ * views have processed the last position). Runs are interleaved in one process so the
+ * ratios hold on a busy machine; each is printed with its ratio to Emmett.
+ */
+export async function benchIngest(options: IngestBenchOptions): Promise<BenchRow[]> {
+  const events = Array.from({ length: options.events }, (_, i) => benchEvent('b', i, options.customers));
+  const singles = Array.from({ length: options.singles }, (_, i) => benchEvent('s', i, options.customers));
+  const emmett = await emmettRate(events);
+  const port = await portRate(events);
+  const command = await commandRate(events);
+  const http100 = await httpRate(events, 100, 1);
+  const http1 = await httpRate(singles, 1, options.concurrency);
+  const emmett1 = await emmettRate(singles, 1);
+  const ratio = (value: number, of: number) => ` (${(value / of).toFixed(2)}× Emmett)`;
+  return [
+    { name: 'ingest: Emmett appendToStream, 100 events per call (sqlite, its defaults)', value: emmett, unit: 'events/s' },
+    { name: `ingest: CX EventStore.append port alone, batches of 100${ratio(port, emmett)}`, value: port, unit: 'events/s' },
+    { name: `ingest: CX ingest command (validate, resolve, seal, append), batches of 100${ratio(command, emmett)}`, value: command, unit: 'events/s' },
+    { name: `ingest: CX POST /v1/events, batches of 100, projections keeping up${ratio(http100, emmett)}`, value: http100, unit: 'events/s' },
+    { name: 'ingest: Emmett appendToStream, 1 event per call, one after another', value: emmett1, unit: 'events/s' },
+    { name: `ingest: CX POST /v1/events, 1 event per request, ${options.concurrency} clients, projections keeping up${ratio(http1, emmett1)}`, value: http1, unit: 'events/s' },
+  ];
+}
+
+type BenchEvent = ReturnType<typeof benchEvent>;
+
+function benchEvent(tag: string, i: number, customers: number) {
+  const c = i % customers;
+  return {
+    specversion: '1.0', id: `${tag}-${i}`, source: '/channels/bench', type: 'cx.interaction.recorded.v1',
+    time: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
+    data: {
+      customer: { id: `c-${c}`, email: `customer${c}@example.com` }, channel: 'phone', direction: 'inbound', durationSeconds: 120, team: 'care',
+      summary: 'Called about the delivery of order 123; was told it ships tomorrow and will arrive before the weekend.',
+    },
+  };
+}
+
+async function timed(count: number, work: () => Promise<void>): Promise<number> {
+  const began = performance.now();
+  await work();
+  return Math.round(count / ((performance.now() - began) / 1000));
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Emmett's best case for a batch: all of it in one appendToStream call (one stream, one transaction). */
+async function emmettRate(events: BenchEvent[], perCall = 100): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-bench-emmett-'));
+  const store = getSQLiteEventStore({ fileName: join(dir, 'emmett.sqlite'), schema: { autoMigration: 'CreateOrUpdate' } });
+  try {
+    return await timed(events.length, async () => {
+      for (const [n, batch] of batches(events, perCall).entries()) {
+        await store.appendToStream(`customer-${n % 1000}`, batch.map((e) => ({ type: e.type, data: e as unknown as Record<string, unknown> })));
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The embedded EventStore port, as the ingest path would call it after resolution (one write per customer). */
+async function portRate(events: BenchEvent[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-bench-port-'));
+  const { app } = await benchContext({ CX_DATA_DIR: dir, CX_ROLES: 'ingest' });
+  try {
+    const store = app.get<EventStore>(EVENT_LOG);
+    return await timed(events.length, async () => {
+      for (const batch of batches(events, 100)) await store.append(writesOf(batch));
+    });
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writesOf(batch: BenchEvent[]): StreamWrite[] {
+  const writes = new Map<string, StreamWrite>();
+  for (const e of batch) {
+    const { data, ...attributes } = e;
+    const proposed: ProposedEvent = {
+      id: e.id, source: e.source, type: 'cx.interaction.recorded.v1', customerId: data.customer.id, time: Date.parse(e.time),
+      attributes, data, contentHash: contentHashOf(e),
+    };
+    const write = writes.get(proposed.customerId) ?? { streamId: proposed.customerId, expectedRevision: 'any', events: [] };
+    write.events.push(proposed);
+    writes.set(proposed.customerId, write);
+  }
+  return [...writes.values()];
+}
+
+async function commandRate(events: BenchEvent[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-bench-command-'));
+  const { app } = await benchContext({ CX_DATA_DIR: dir, CX_ROLES: 'ingest' });
+  try {
+    const bus = app.get(CommandBus);
+    const sender = { roles: new Set(['ingest']) };
+    return await timed(events.length, async () => {
+      for (const batch of batches(events, 100)) {
+        const results = await bus.execute(new RecordEventsCommand(batch, sender));
+        if (results.some((r) => r.status !== 'accepted')) throw new Error('bench: an event was not accepted');
+      }
+    });
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The built server in its own process; `concurrency` clients post batches of `size`; done once the views have the last position. */
+async function httpRate(events: BenchEvent[], size: number, concurrency: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cx-bench-http-'));
+  const server = await startServer(dir);
+  try {
+    const post = (body: unknown) => fetch(`${server.url}/v1/events`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const queue = batches(events, size);
+    let last = 0;
+    return await timed(events.length, async () => {
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        for (let batch = queue.shift(); batch; batch = queue.shift()) {
+          const answer = await post(size === 1 ? batch[0] : batch);
+          const results = (await answer.json()) as Array<{ status: string; position: number }>;
+          if (answer.status !== 202 || results.some((r) => r.status !== 'accepted')) throw new Error(`bench: batch not accepted (${answer.status})`);
+          last = Math.max(last, ...results.map((r) => r.position));
+        }
+      }));
+      const caughtUp = await fetch(`${server.url}/v1/reports/lifecycle?after=${last}`, { headers: { authorization: `Bearer ${KEY}` } });
+      if (caughtUp.status !== 200) throw new Error(`bench: the views did not catch up (${caughtUp.status})`);
+    });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startServer(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', CX_DATA_DIR: dataDir, CX_API_KEYS: `${KEY}=ingest+analyst`, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
