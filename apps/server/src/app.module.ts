@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from '@cx/access';
+import { AlertDeliveryModule } from '@cx/alerts';
 import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
 import { PrivacyModule } from '@cx/privacy';
@@ -20,7 +21,7 @@ const MODULES_BY_ROLE: Record<Role, Type[]> = {
   // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
   ingest: [IngestModule, KafkaIngestModule],
   // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka.
-  projector: [KafkaRelayModule, KafkaProjectorModule],
+  projector: [KafkaRelayModule, KafkaProjectorModule, AlertDeliveryModule],
   query: [QueryModule, OpsModule, DashboardModule],
 };
 

@@ -29,3 +29,4 @@ export * from './kafka/relay-checkpoints';
 export * from './kafka/kafka-relay.module';
 export * from './kafka/partitioned-projector';
 export * from './kafka/kafka-projector.module';
+export * from './alerts';

@@ -32,4 +32,15 @@ describe('loadSettings (SPEC §5)', () => {
     expect(() => loadSettings({ CX_PROJECTOR_SOURCE: 'kafka' })).toThrow(/needs CX_KAFKA_BROKERS[\s\S]*needs CX_VIEW_STORE=postgres/);
     expect(() => loadSettings({ CX_PROJECTOR_SOURCE: 'partitions' })).toThrow(/CX_PROJECTOR_SOURCE must be one of store, kafka/);
   });
+
+  it('reads the alert settings (SPEC §5) and needs a secret with webhooks', () => {
+    expect(loadSettings({}).alerts).toEqual({ webhookUrls: [], webhookSecret: undefined, followUpSlaMs: 48 * 3_600_000, deliveryHorizonMs: 7 * 86_400_000 });
+    const alerts = loadSettings({
+      CX_WEBHOOK_URLS: 'http://a.example/hook, https://b.example/x', CX_WEBHOOK_SECRET: 's3', CX_FOLLOW_UP_SLA_HOURS: '24', CX_ALERT_DELIVERY_HORIZON_DAYS: '2',
+    }).alerts;
+    expect(alerts).toEqual({ webhookUrls: ['http://a.example/hook', 'https://b.example/x'], webhookSecret: 's3', followUpSlaMs: 24 * 3_600_000, deliveryHorizonMs: 2 * 86_400_000 });
+    expect(() => loadSettings({ CX_WEBHOOK_URLS: 'http://a.example/hook' })).toThrow(/CX_WEBHOOK_SECRET is required when CX_WEBHOOK_URLS is set/);
+    expect(() => loadSettings({ CX_WEBHOOK_URLS: 'ftp://a.example, not a url', CX_WEBHOOK_SECRET: 's', CX_FOLLOW_UP_SLA_HOURS: '0', CX_ALERT_DELIVERY_HORIZON_DAYS: 'x' }))
+      .toThrow(/"ftp:\/\/a.example" is not an http\(s\) URL[\s\S]*"not a url" is not[\s\S]*CX_FOLLOW_UP_SLA_HOURS must be a positive number[\s\S]*CX_ALERT_DELIVERY_HORIZON_DAYS must be a positive number/);
+  });
 });

@@ -21,6 +21,7 @@ export interface Settings {
   /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
   apiKeys?: string;
   thresholds: Thresholds;
+  alerts: AlertDeliverySettings;
   /** pino level: trace, debug, info, warn, error, fatal or silent. */
   logLevel: string;
   /** SPEC §4.3: the secret of the identity directory's keyed hashes, outside the store; made on first start if missing. */
@@ -33,6 +34,18 @@ export interface Thresholds {
   churnInactivityMs: number;
   complaintAtRiskAgeMs: number;
   handoffAcceptanceSlaMs: number;
+}
+
+/** SPEC §2.4 and §5: where alerts go and when they count as overdue. */
+export interface AlertDeliverySettings {
+  /** `CX_WEBHOOK_URLS`: every alert is POSTed to each. */
+  webhookUrls: string[];
+  /** `CX_WEBHOOK_SECRET`: HMAC-SHA256 key of `X-CX-Signature`; required with webhooks. */
+  webhookSecret?: string;
+  /** `CX_FOLLOW_UP_SLA_HOURS`: an alert open longer is `overdue`. */
+  followUpSlaMs: number;
+  /** `CX_ALERT_DELIVERY_HORIZON_DAYS`: an alert older than this when first raised is kept, not delivered. */
+  deliveryHorizonMs: number;
 }
 
 const DAY = 86_400_000;
@@ -79,7 +92,14 @@ export function loadSettings(env: Env): Settings {
       complaintAtRiskAgeMs: positive('CX_COMPLAINT_AT_RISK_AGE_DAYS', 7, DAY),
       handoffAcceptanceSlaMs: positive('CX_HANDOFF_ACCEPTANCE_SLA_HOURS', 4, HOUR),
     },
+    alerts: {
+      webhookUrls: webhookUrls(env.CX_WEBHOOK_URLS, problems),
+      webhookSecret: env.CX_WEBHOOK_SECRET || undefined,
+      followUpSlaMs: positive('CX_FOLLOW_UP_SLA_HOURS', 48, HOUR),
+      deliveryHorizonMs: positive('CX_ALERT_DELIVERY_HORIZON_DAYS', 7, DAY),
+    },
   };
+  if (settings.alerts.webhookUrls.length > 0 && !settings.alerts.webhookSecret) problems.push('CX_WEBHOOK_SECRET is required when CX_WEBHOOK_URLS is set (it signs every webhook)');
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be a pino level (got "${logLevel}")`);
   settings.logLevel = logLevel;
@@ -91,4 +111,14 @@ export function loadSettings(env: Env): Settings {
   if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
   if (problems.length > 0) throw new SettingsError(`Invalid settings:\n- ${problems.join('\n- ')}`);
   return settings;
+}
+
+/** Comma-separated absolute http(s) URLs; each one that is not is named. */
+function webhookUrls(raw: string | undefined, problems: string[]): string[] {
+  const urls = (raw ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  for (const url of urls) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) problems.push(`CX_WEBHOOK_URLS: "${url}" is not an http(s) URL`);
+  }
+  return [...new Set(urls)];
 }

@@ -1,0 +1,136 @@
+import { medianMinutes } from '../cases/rounding';
+import { meanOrNull, percentOrNull } from '../loyalty/rounding';
+import type { Alert, AlertSignal } from './alert';
+
+export const CLOSED_LOOP_GROUP_BYS = ['signal', 'team', 'segment'] as const;
+export type ClosedLoopGroupBy = (typeof CLOSED_LOOP_GROUP_BYS)[number];
+export const UNKNOWN_ALERT_GROUP = 'unknown';
+
+/** What an NPS detractor's alerts led to: the next answer, and churn at `to`. */
+export interface NpsOutcome {
+  /** Detractor alerts raised by an NPS answer, in this group and on this side. */
+  alerts: number;
+  /** Of those, how many customers answered NPS again before `to`. */
+  answeredAgain: number;
+  /** Mean of (next answer - the answer that raised the alert), to 2 decimals; null over none. */
+  meanNpsChange: number | null;
+  /** Of the alerts, how many customers are `churned` at `to`. */
+  churned: number;
+  churnedPercent: number | null;
+}
+
+export interface ClosedLoopBlock {
+  raised: number;
+  /** Followed up before `to`. */
+  followedUp: number;
+  /** Followed up before `to` and within the follow-up SLA; percent of `raised`. */
+  followedUpWithinSla: { count: number; percent: number | null };
+  /** Of the follow-ups before `to`, minutes to 1 decimal. */
+  medianFollowUpMinutes: number | null;
+  /** Not followed up before `to` and open longer than the SLA at `to`. */
+  overdueNow: number;
+  detractorNps: { followedUp: NpsOutcome; notFollowedUp: NpsOutcome };
+}
+
+export interface ClosedLoopReport {
+  from: number;
+  to: number;
+  groupBy: ClosedLoopGroupBy | null;
+  totals: ClosedLoopBlock;
+  /** Per group key, sorted by key; empty without groupBy. */
+  groups: Record<string, ClosedLoopBlock>;
+}
+
+export interface NpsAnswerMoment {
+  time: number;
+  position: number;
+  score: number;
+}
+
+export interface ClosedLoopOptions {
+  from: number;
+  to: number;
+  groupBy?: ClosedLoopGroupBy | null;
+  followUpSlaMs: number;
+  /** Whether the customer is `churned` at `to` (from the events before it). */
+  churnedAtTo: (customerId: string) => boolean;
+  /** The customer's latest segment at `to`; needed when grouping by segment. */
+  segmentAtTo?: (customerId: string) => string | null;
+  /** The customer's NPS answers (any order): the next one after a detractor's. */
+  npsAnswers: (customerId: string) => readonly NpsAnswerMoment[];
+}
+
+/**
+ * SPEC §2.4 closed-loop report over the alerts raised in [from, to). "At `to`" means from
+ * the events before `to`: a follow-up at `to` or later does not count.
+ */
+export function closedLoopReport(alerts: readonly Alert[], options: ClosedLoopOptions): ClosedLoopReport {
+  const { from, to } = options;
+  const inWindow = alerts.filter((alert) => alert.raisedAt >= from && alert.raisedAt < to).map((alert) => knownBefore(alert, to));
+  const groupBy = options.groupBy ?? null;
+  const groups: Record<string, Alert[]> = {};
+  if (groupBy) {
+    for (const alert of inWindow) (groups[groupKey(alert, groupBy, options)] ??= []).push(alert);
+  }
+  const sortedKeys = Object.keys(groups).sort();
+  return {
+    from, to, groupBy,
+    totals: closedLoopBlock(inWindow, options),
+    groups: Object.fromEntries(sortedKeys.map((key) => [key, closedLoopBlock(groups[key], options)])),
+  };
+}
+
+/** The alert as known from the events before `to`. */
+const knownBefore = (alert: Alert, to: number): Alert => (alert.followUp && alert.followUp.at >= to ? { ...alert, followUp: null } : alert);
+
+/**
+ * SPEC §2.4 team: the case's owner when raised (case signals), else the survey's team
+ * (detractor), else the team of the interaction that followed it up; segment: the
+ * customer's latest at `to`.
+ */
+export function groupKey(alert: Alert, groupBy: ClosedLoopGroupBy, options: Pick<ClosedLoopOptions, 'segmentAtTo'>): string {
+  if (groupBy === 'signal') return alert.signal;
+  if (groupBy === 'team') return alert.team ?? alert.followUp?.team ?? UNKNOWN_ALERT_GROUP;
+  return options.segmentAtTo?.(alert.customerId) ?? UNKNOWN_ALERT_GROUP;
+}
+
+function closedLoopBlock(alerts: readonly Alert[], options: ClosedLoopOptions): ClosedLoopBlock {
+  const followed = alerts.filter((alert) => alert.followUp !== null);
+  const delays = followed.map((alert) => alert.followUp!.at - alert.raisedAt);
+  const withinSla = delays.filter((ms) => ms <= options.followUpSlaMs).length;
+  const overdue = alerts.filter((alert) => alert.followUp === null && options.to - alert.raisedAt > options.followUpSlaMs).length;
+  const npsDetractors = alerts.filter((alert) => alert.signal === ('detractor' satisfies AlertSignal) && alert.detail.survey === 'nps');
+  return {
+    raised: alerts.length,
+    followedUp: followed.length,
+    followedUpWithinSla: { count: withinSla, percent: percentOrNull(withinSla, alerts.length) },
+    medianFollowUpMinutes: medianMinutes(delays),
+    overdueNow: overdue,
+    detractorNps: {
+      followedUp: npsOutcome(npsDetractors.filter((alert) => alert.followUp !== null), options),
+      notFollowedUp: npsOutcome(npsDetractors.filter((alert) => alert.followUp === null), options),
+    },
+  };
+}
+
+function npsOutcome(alerts: readonly Alert[], options: ClosedLoopOptions): NpsOutcome {
+  const changes = alerts.flatMap((alert) => {
+    const next = nextNpsAnswer(options.npsAnswers(alert.customerId), alert, options.to);
+    return next === null ? [] : [next.score - (alert.detail.score ?? 0)];
+  });
+  const churned = alerts.filter((alert) => options.churnedAtTo(alert.customerId)).length;
+  return {
+    alerts: alerts.length,
+    answeredAgain: changes.length,
+    meanNpsChange: meanOrNull(changes.reduce((sum, change) => sum + change, 0), changes.length),
+    churned,
+    churnedPercent: percentOrNull(churned, alerts.length),
+  };
+}
+
+/** The customer's first NPS answer after the one that raised the alert (SPEC §2 order), before `to`. */
+export function nextNpsAnswer(answers: readonly NpsAnswerMoment[], alert: Pick<Alert, 'raisedAt' | 'raisedBy'>, to: number): NpsAnswerMoment | null {
+  const raisedBy = alert.raisedBy ?? Number.MAX_SAFE_INTEGER;
+  const after = answers.filter((a) => a.time < to && (a.time > alert.raisedAt || (a.time === alert.raisedAt && a.position > raisedBy)));
+  return after.sort((a, b) => a.time - b.time || a.position - b.position)[0] ?? null;
+}
