@@ -11,6 +11,7 @@ import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { ALERT_OUTBOX_TABLE } from './alert-outbox';
 import { alertOfRow, alertRow } from './alert-rows';
 import { AlertsProjection } from './alerts.projection';
+import type { AlertsTable } from './alerts.tables';
 
 const THRESHOLDS = { ...DEFAULT_LIFECYCLE_SETTINGS, ...DEFAULT_ALERT_SETTINGS };
 const DAY = 86_400_000;
@@ -52,7 +53,7 @@ describe('AlertsProjection', () => {
   }
 
   const storedAlerts = async (generation: number) =>
-    (await forGeneration(views.reader, projection, generation).selectFrom('alerts').selectAll().orderBy('raised_at').orderBy('alert_id').execute()).map((row) => alertRow(alertOfRow(row)));
+    (await forGeneration(views.reader, projection, generation).selectFrom('alerts').selectAll().orderBy('raised_at').orderBy('alert_id').execute()).map((row) => alertRow(alertOfRow(row as AlertsTable)));
 
   const expected = (events: readonly AnyLedgerEvent[]) =>
     ledgerAlerts(events, THRESHOLDS, THRESHOLDS).map(alertRow).sort((a, b) => a.raised_at - b.raised_at || a.alert_id.localeCompare(b.alert_id));
