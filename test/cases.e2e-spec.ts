@@ -283,7 +283,7 @@ describeEachViewStore('each rule of §2.3 on its own, through the case view', (s
     for (const asOf of ['yesterday', '2026-03-02T00:30:00']) {
       const bad = await server.get(`/v1/cases/R2?asOf=${asOf}`);
       expect(bad.status).toBe(400);
-      expect(bad.body).toEqual({ error: 'invalid_parameter', message: expect.any(String) });
+      expect(bad.body).toEqual({ error: 'invalid_parameter', message: expect.any(String), details: [expect.objectContaining({ parameter: 'asOf' })] });
     }
   });
 });
@@ -377,7 +377,7 @@ describeEachViewStore('the handoff report: SLA boundary at `to`, medians, merges
   ])('answers 400 in the API shape for %s', async (_, query) => {
     const answer = await server.get(`/v1/reports/handoffs?${query}`);
     expect(answer.status).toBe(400);
-    expect(answer.body).toEqual({ error: 'invalid_parameter', message: expect.any(String) });
+    expect(answer.body).toEqual({ error: 'invalid_parameter', message: expect.any(String), details: [expect.objectContaining({ parameter: expect.any(String) })] });
   });
 
   it('answers an empty window (from = to) with nothing in it but what stands at `to`', async () => {

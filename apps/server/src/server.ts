@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { ApiErrorFilter, MAX_BODY_BYTES, registerJsonBody } from '@cx/http';
+import { configureHttp, fastifyServerOptions } from '@cx/http';
 import { setupOpenApi } from '@cx/metrics';
 import type { Settings } from '@cx/settings';
 import { AppModule } from './app.module';
@@ -10,13 +10,12 @@ import { AppModule } from './app.module';
 export async function createServer(settings: Settings, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forSettings(settings),
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
+    new FastifyAdapter(fastifyServerOptions()),
     // abortOnError: false makes a failed boot throw its cause instead of exiting the process.
     { bodyParser: false, bufferLogs: true, abortOnError: false, logger: options.logs === false ? false : undefined },
   );
   if (options.logs !== false) app.useLogger(app.get(Logger));
-  registerJsonBody(app.getHttpAdapter().getInstance());
-  app.useGlobalFilters(new ApiErrorFilter());
+  configureHttp(app);
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

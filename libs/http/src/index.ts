@@ -2,3 +2,8 @@ export * from './api-error';
 export * from './api-error.filter';
 export * from './json-body';
 export * from './store-unavailable';
+export * from './body-rules';
+export * from './framework-errors';
+export * from './query-params.pipe';
+export * from './id-param.pipe';
+export * from './configure-http';

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { ApiError } from '@cx/http';
+import { ApiError, IdParamPipe } from '@cx/http';
 import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
-import { instantParam, iso } from '@cx/query';
+import { instantOf, iso } from '@cx/query';
+import { AuditParams } from './ops.params';
 import { customerAudit } from './customer-audit';
 
 @Controller('v1/ops/customers')
@@ -13,8 +14,8 @@ export class AuditController {
 
   /** SPEC §3: every stored event of the customer with position, recordedAt, source and its chain check; `knownAt` as §2. */
   @Get(':id/audit')
-  async audit(@Param('id') id: string, @Query('knownAt') knownAtParam?: string) {
-    const knownAt = knownAtParam ? instantParam('knownAt', knownAtParam, 0) : undefined;
+  async audit(@Param('id', IdParamPipe) id: string, @Query() params: AuditParams) {
+    const knownAt = params.knownAt === undefined ? undefined : instantOf(params.knownAt)!;
     const { customerId, streams } = await customerStreams(this.views.reader, id);
     const entries = await customerAudit(this.events, streams, knownAt);
     if (entries.length === 0) throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}${knownAt ? ' known at that time' : ''}`);

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { ApiError } from '@cx/http';
+import { ApiError, IdParamPipe } from '@cx/http';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
 import { VIEW_STORE, ViewStore } from '@cx/projection';
@@ -22,7 +22,7 @@ export class ForgetController {
   /** SPEC §4.3: erasure without rewriting history. */
   @Post(':id/forget')
   @HttpCode(200)
-  async forget(@Param('id') id: string) {
+  async forget(@Param('id', IdParamPipe) id: string) {
     const result = await eraseCustomer({ events: this.events, keys: this.keys, identities: this.identities, views: this.views }, id, this.clock.now());
     if (!result) throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}`);
     return result;

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
-import { ApiError } from '@cx/http';
+import { ApiError, IdParamPipe } from '@cx/http';
 import { ProjectionEngine } from '@cx/projection';
 
 /** SPEC §3: each projection's checkpoint, lag and state; rebuilds beside the live version. */
@@ -16,7 +16,7 @@ export class ProjectionsController {
 
   @Post(':name/rebuild')
   @HttpCode(202)
-  async rebuild(@Param('name') name: string) {
+  async rebuild(@Param('name', IdParamPipe) name: string) {
     const projection = this.engine.projection(name);
     if (!projection) throw new ApiError(404, 'projection_not_found', `no projection ${name}`);
     const request = await this.engine.rebuild(projection);

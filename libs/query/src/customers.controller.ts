@@ -2,13 +2,14 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import type { StoredEvent } from '@cx/event-store';
-import { ApiError } from '@cx/http';
+import { ApiError, IdParamPipe } from '@cx/http';
 import { SETTINGS, Settings } from '@cx/settings';
 import { customerView, CustomerView } from '@cx/views';
 import { ReadYourWrites } from '@cx/projection';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
 import { LifecycleQueries } from './lifecycle-queries';
-import { decodeCursor, encodeCursor, instantParam, iso, limitParam } from './query-params';
+import { afterPosition, AsOfParams, asOfTime, CustomerListParams, TimelineParams } from './params';
+import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor, iso } from './query-params';
 
 /** The projections the customer routes read. */
 const READS = ['lifecycle'];
@@ -26,26 +27,23 @@ export class CustomersController {
 
   /** SPEC §3 `GET /v1/customers`: filter by stage (at `asOf`) and segment (the latest); paged by customer id. */
   @Get()
-  async list(
-    @Query('stage') stage?: string, @Query('segment') segment?: string, @Query('asOf') asOfParam?: string,
-    @Query('limit') limit?: string, @Query('cursor') cursor?: string, @Query('after') after?: string,
-  ) {
-    await this.readYourWrites.await(after, READS);
-    const asOf = instantParam('asOf', asOfParam, this.clock.now());
-    const afterId = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined;
-    const page = await this.lifecycle.list({ asOf, stage, segment, limit: limitParam(limit, 100, 1000), after: afterId });
+  async list(@Query() params: CustomerListParams) {
+    await this.readYourWrites.await(afterPosition(params), READS);
+    const asOf = asOfTime(params, this.clock.now());
+    const { stage, segment } = params;
+    const page = await this.lifecycle.list({ asOf, stage, segment, limit: params.limit ?? 100, after: decodeIdCursor(params.cursor) });
     return {
       asOf: iso(asOf),
       customers: page.customers.map((c) => ({ ...c, firstSeen: iso(c.firstSeen), lastSeen: iso(c.lastSeen) })),
-      nextCursor: page.next ? Buffer.from(page.next, 'utf8').toString('base64url') : null,
+      nextCursor: page.next ? encodeIdCursor(page.next) : null,
     };
   }
 
   /** SPEC §2.1: the lifecycle view as of `asOf` (default now). */
   @Get(':id')
-  async customer(@Param('id') id: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
-    await this.readYourWrites.await(after, READS);
-    const asOf = instantParam('asOf', asOfParam, this.clock.now());
+  async customer(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
+    await this.readYourWrites.await(afterPosition(params), READS);
+    const asOf = asOfTime(params, this.clock.now());
     const state = await this.customers.customerState(id);
     if (!state) throw unknownCustomer(id);
     return customerJson(customerView(state, asOf, this.settings.thresholds));
@@ -53,11 +51,9 @@ export class CustomersController {
 
   /** The customer's events in time order, whatever order they arrived in; paged. */
   @Get(':id/timeline')
-  async timeline(
-    @Param('id') id: string, @Query('limit') limitParamValue?: string, @Query('cursor') cursorParam?: string, @Query('after') after?: string,
-  ) {
-    await this.readYourWrites.await(after, READS);
-    const page = await this.customers.timeline(id, limitParam(limitParamValue), decodeCursor(cursorParam));
+  async timeline(@Param('id', IdParamPipe) id: string, @Query() params: TimelineParams) {
+    await this.readYourWrites.await(afterPosition(params), READS);
+    const page = await this.customers.timeline(id, params.limit ?? 50, decodeCursor(params.cursor));
     if (!page) throw unknownCustomer(id);
     return { customerId: id, events: page.events.map(timelineEntry), nextCursor: page.next ? encodeCursor(page.next) : null };
   }

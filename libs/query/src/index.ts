@@ -1,4 +1,5 @@
 export * from './query-params';
+export * from './params';
 export * from './csv';
 export * from './report-response';
 export * from './customer-read-model';

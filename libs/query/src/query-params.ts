@@ -1,22 +1,12 @@
-import { parseEventTime } from '@cx/events';
 import { ApiError } from '@cx/http';
+import { instantOf } from './params/parameter-decorators';
 
-/** RFC 3339 with its offset: without one, `Date.parse` would read the time in the server's zone. */
-const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** An RFC 3339 query parameter as epoch ms, or the fallback when absent. */
+/** An RFC 3339 parameter (CLI options) as epoch ms, or the fallback when absent. */
 export function instantParam(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const ms = RFC_3339.test(value) ? parseEventTime(value) : null;
+  const ms = instantOf(value);
   if (ms === null) throw new ApiError(400, 'invalid_parameter', `${name} must be an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
   return ms;
-}
-
-export function limitParam(value: string | undefined, fallback = 50, max = 500): number {
-  if (value === undefined || value === '') return fallback;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new ApiError(400, 'invalid_parameter', `limit must be an integer from 1 to ${max}`);
-  return limit;
 }
 
 /** A page cursor: the sort key of the last item returned, opaque to clients. */
@@ -25,13 +15,26 @@ export interface TimelineCursor {
   position: number;
 }
 
+const unknownCursor = () => new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out', [{ parameter: 'cursor', message: 'cursor is not one this API gave out' }]);
+
 export const encodeCursor = (cursor: TimelineCursor): string => Buffer.from(`${cursor.time}:${cursor.position}`).toString('base64url');
 
 export function decodeCursor(value: string | undefined): TimelineCursor | undefined {
-  if (value === undefined || value === '') return undefined;
-  const match = /^(-?\d+):(\d+)$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  if (!match) throw new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out');
+  if (value === undefined) return undefined;
+  const match = /^(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!match) throw unknownCursor();
   return { time: Number(match[1]), position: Number(match[2]) };
+}
+
+/** A cursor over customer ids: the last id of the page. */
+export const encodeIdCursor = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
+
+/** Only a cursor this API could have given out: it encodes back to itself, and to an id that could exist (no NUL). */
+export function decodeIdCursor(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const id = Buffer.from(value, 'base64url').toString('utf8');
+  if (id === '' || id.includes('\u0000') || encodeIdCursor(id) !== value) throw unknownCursor();
+  return id;
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

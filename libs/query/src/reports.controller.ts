@@ -4,7 +4,7 @@ import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
-import { instantParam } from './query-params';
+import { afterPosition, AsOfParams, asOfTime } from './params';
 import { lifecycleReport } from './report-builders';
 import { sendReport } from './report-response';
 
@@ -20,9 +20,9 @@ export class LifecycleReportController {
 
   /** SPEC §3: customers per stage at `asOf`. */
   @Get('lifecycle')
-  async lifecycleReport(@Res() reply: FastifyReply, @Headers('accept') accept?: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
-    await this.readYourWrites.await(after, ['lifecycle']);
-    const report = await lifecycleReport(this.views, { asOf: instantParam('asOf', asOfParam, this.clock.now()) }, this.settings);
+  async lifecycleReport(@Res() reply: FastifyReply, @Query() params: AsOfParams, @Headers('accept') accept?: string) {
+    await this.readYourWrites.await(afterPosition(params), ['lifecycle']);
+    const report = await lifecycleReport(this.views, { asOf: asOfTime(params, this.clock.now()) }, this.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }
 }

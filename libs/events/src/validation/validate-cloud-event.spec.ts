@@ -35,6 +35,10 @@ describe('validateCloudEvent', () => {
     expect(result.ok && result.event.data).toEqual(raw.data);
   });
 
+  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])('accepts datacontenttype %s (SPEC §1.1: parameters allowed)', (datacontenttype) => {
+    expect(validateCloudEvent(survey({ datacontenttype }), NOW).ok).toBe(true);
+  });
+
   it('keeps unknown attributes and accepts an offset time', () => {
     const result = validateCloudEvent(survey({ traceparent: '00-abc', time: '2026-03-01T10:30:00+01:00' }), NOW);
     expect(result.ok && result.event.traceparent).toBe('00-abc');
@@ -52,6 +56,7 @@ describe('validateCloudEvent', () => {
     ['an impossible date', survey({ time: '2026-02-30T09:30:00Z' }), ['time']],
     ['data not an object', survey({ data: 'x' }), ['data']],
     ['a non-JSON datacontenttype', survey({ datacontenttype: 'text/xml' }), ['datacontenttype']],
+    ['a JSON-like datacontenttype', survey({ datacontenttype: 'application/jsonp' }), ['datacontenttype']],
   ])('rejects %s as invalid with its path', (_name, raw, paths) => {
     expect(codeOf(raw)).toBe('invalid');
     expect(pathsOf(raw)).toEqual(expect.arrayContaining(paths));

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
-import { ApiError } from '@cx/http';
+import { ApiError, IdParamPipe } from '@cx/http';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { caseView } from '@cx/views';
 import { caseViewJson } from './case-json';
 import { CASE_READS, CaseQueries } from './case-queries';
-import { instantParam } from '../query-params';
+import { afterPosition, AsOfParams, asOfTime } from '../params';
 
 @Controller('v1/cases')
 @RequireRole('analyst')
@@ -21,9 +21,9 @@ export class CasesController {
 
   /** SPEC §2.3: the case as of `asOf` (default now), replayed from its stored state. */
   @Get(':id')
-  async case(@Param('id') id: string, @Query('asOf') asOfParam?: string, @Query('after') after?: string) {
-    await this.readYourWrites.await(after, CASE_READS);
-    const asOf = instantParam('asOf', asOfParam, this.clock.now());
+  async case(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
+    await this.readYourWrites.await(afterPosition(params), CASE_READS);
+    const asOf = asOfTime(params, this.clock.now());
     const state = await this.cases.caseState(id);
     const view = state ? caseView(state, asOf, this.settings.thresholds) : null;
     // A case none of whose events happened by asOf did not exist yet: unknown, like one never named.

@@ -7,7 +7,7 @@ import { sendReport } from '../report-response';
 import { handoffReportCsv, handoffReportJson } from './case-json';
 import { CASE_READS } from './case-queries';
 import { HandoffReportQueries } from './handoff-report-queries';
-import { reportWindow } from './time-params';
+import { afterPosition, reportWindow, ReportWindowParams } from '../params';
 
 @Controller('v1/reports')
 @RequireRole('analyst')
@@ -20,12 +20,9 @@ export class HandoffReportController {
 
   /** SPEC §2.3: the handoff report over [from, to), as JSON or, with `Accept: text/csv`, CSV. */
   @Get('handoffs')
-  async handoffs(
-    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
-    @Query('from') fromParam?: string, @Query('to') toParam?: string, @Query('after') after?: string,
-  ) {
-    const { from, to } = reportWindow(fromParam, toParam);
-    await this.readYourWrites.await(after, CASE_READS);
+  async handoffs(@Res() reply: FastifyReply, @Query() params: ReportWindowParams, @Headers('accept') accept?: string) {
+    const { from, to } = reportWindow(params);
+    await this.readYourWrites.await(afterPosition(params), CASE_READS);
     const report = await this.reports.report({ from, to, slaMs: this.settings.thresholds.handoffAcceptanceSlaMs });
     return sendReport(reply, accept, handoffReportJson(report), () => handoffReportCsv(report));
   }

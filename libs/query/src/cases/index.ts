@@ -4,4 +4,3 @@ export * from './case-json';
 export * from './cases.controller';
 export * from './handoff-report.controller';
 export * from './cases-query.module';
-export * from './time-params';

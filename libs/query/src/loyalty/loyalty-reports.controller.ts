@@ -4,7 +4,7 @@ import { RequireRole } from '@cx/access';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { sendReport } from '../report-response';
-import { groupByParam, windowParams } from './loyalty-params';
+import { afterPosition, LoyaltyReportParams, reportWindow, ReportWindowParams } from '../params';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';
 
 /** The loyalty report reads the lifecycle's stages (churn block) and customers besides its own facts. */
@@ -21,25 +21,18 @@ export class LoyaltyReportsController {
 
   /** SPEC §2.2 over [from, to), optionally grouped; JSON, or CSV with `Accept: text/csv`. */
   @Get('loyalty')
-  async loyalty(
-    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
-    @Query('from') from?: string, @Query('to') to?: string, @Query('groupBy') groupBy?: string, @Query('after') after?: string,
-  ) {
-    const window = windowParams(from, to);
-    groupByParam(groupBy);
-    await this.readYourWrites.await(after, READS);
-    const report = await loyaltyReportBuilder(this.views, { ...window, groupBy }, this.settings);
+  async loyalty(@Res() reply: FastifyReply, @Query() params: LoyaltyReportParams, @Headers('accept') accept?: string) {
+    const window = reportWindow(params);
+    await this.readYourWrites.await(afterPosition(params), READS);
+    const report = await loyaltyReportBuilder(this.views, { ...window, groupBy: params.groupBy }, this.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }
 
   /** SPEC §2.2 cohorts: monthly first-purchase cohorts shown from the month of `from`, months up to `to`. */
   @Get('cohorts')
-  async cohorts(
-    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
-    @Query('from') from?: string, @Query('to') to?: string, @Query('after') after?: string,
-  ) {
-    const window = windowParams(from, to);
-    await this.readYourWrites.await(after, READS);
+  async cohorts(@Res() reply: FastifyReply, @Query() params: ReportWindowParams, @Headers('accept') accept?: string) {
+    const window = reportWindow(params);
+    await this.readYourWrites.await(afterPosition(params), READS);
     const report = await cohortReportBuilder(this.views, window);
     return sendReport(reply, accept, report.json, report.csv);
   }

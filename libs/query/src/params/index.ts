@@ -1,0 +1,5 @@
+export * from './parameter-decorators';
+export * from './common.params';
+export * from './customers.params';
+export * from './report.params';
+export * from './report-window';
