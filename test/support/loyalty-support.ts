@@ -85,9 +85,9 @@ export interface LoyaltyServer {
 }
 
 /** The real server on the given view store, with helpers that read their writes (`after`). */
-export async function startLoyaltyServer(storeName: ViewStoreUnderTest['name']): Promise<LoyaltyServer> {
+export async function startLoyaltyServer(storeName: ViewStoreUnderTest['name'], env: Record<string, string> = {}): Promise<LoyaltyServer> {
   const store = viewStoreUnderTest(storeName);
-  const server = await startServer(await store.setUp());
+  const server = await startServer({ ...(await store.setUp()), ...env });
   const ingest = client(server.url, KEYS.ingest);
   const analyst = client(server.url, KEYS.analyst);
   let after = 0;

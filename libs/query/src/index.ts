@@ -11,3 +11,4 @@ export * from './query.module';
 export * from './report-builders';
 export * from './cases';
 export * from './loyalty';
+export * from './alerts';

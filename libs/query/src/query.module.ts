@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsQueryModule } from './alerts/alerts-query.module';
 import { CasesQueryModule } from './cases/cases-query.module';
 import { LoyaltyQueryModule } from './loyalty/loyalty-query.module';
 import { CUSTOMER_READ_MODEL } from './customer-read-model';
@@ -9,7 +10,7 @@ import { LifecycleReportController } from './reports.controller';
 
 /** The query role: the analysts' routes over the projections. */
 @Module({
-  imports: [CasesQueryModule, LoyaltyQueryModule],
+  imports: [CasesQueryModule, LoyaltyQueryModule, AlertsQueryModule],
   controllers: [CustomersController, LifecycleReportController],
   providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })
