@@ -48,6 +48,8 @@ const ROUTES: Route[] = [
   { path: '/v1/cases/K-1', base: none, params: { asOf: 'instant', after: 'position' } },
   { path: '/v1/ops/customers/C-1/audit', base: none, params: { knownAt: 'instant' } },
   { path: '/v1/ops/identity-conflicts', base: none, params: { limit: 'limit' } },
+  { path: '/v1/alerts', base: none, params: { customerId: 'text', caseId: 'text', asOf: 'instant', limit: 'limit', after: 'position' } },
+  { path: '/v1/reports/closed-loop', base: window, params: { from: 'instant', to: 'instant', after: 'position' } },
 ];
 const route = fc.constantFrom(...ROUTES);
 

@@ -3,10 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
-import { reportWindow } from '../cases/time-params';
+import { afterPosition, closedLoopGroupBy, ClosedLoopReportParams, reportWindow } from '../params';
 import { sendReport } from '../report-response';
 import { closedLoopCsv, closedLoopJson } from './alert-json';
-import { closedLoopGroupByParam } from './alert-params';
 import { ALERT_READS } from './alert-queries';
 import { ClosedLoopQueries } from './closed-loop-queries';
 
@@ -21,15 +20,11 @@ export class ClosedLoopController {
 
   /** SPEC §2.4: the closed-loop report over alerts raised in [from, to), as JSON or CSV. */
   @Get('closed-loop')
-  async closedLoop(
-    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
-    @Query('from') fromParam?: string, @Query('to') toParam?: string, @Query('groupBy') groupByParam?: string, @Query('after') after?: string,
-  ) {
-    const { from, to } = reportWindow(fromParam, toParam);
-    const groupBy = closedLoopGroupByParam(groupByParam);
-    await this.readYourWrites.await(after, ALERT_READS);
+  async closedLoop(@Res() reply: FastifyReply, @Query() params: ClosedLoopReportParams, @Headers('accept') accept?: string) {
+    const { from, to } = reportWindow(params);
+    await this.readYourWrites.await(afterPosition(params), ALERT_READS);
     const followUpSlaMs = this.settings.alerts.followUpSlaMs;
-    const report = await this.reports.report({ from, to, groupBy, followUpSlaMs });
+    const report = await this.reports.report({ from, to, groupBy: closedLoopGroupBy(params), followUpSlaMs });
     return sendReport(reply, accept, closedLoopJson(report, followUpSlaMs), () => closedLoopCsv(report));
   }
 }

@@ -3,3 +3,4 @@ export * from './common.params';
 export * from './customers.params';
 export * from './report.params';
 export * from './report-window';
+export * from './alerts.params';
