@@ -26,8 +26,6 @@ export interface AlertDetail {
   /** detractor: the answer that raised it. */
   survey?: 'nps' | 'csat' | 'ces';
   score?: number;
-  /** at_risk / churned: the stage the customer left. */
-  previousStage?: string;
   /** handoff_stalled / ping_pong: the handoff (its key is its starting event's position). */
   handoffPosition?: number;
   fromTeam?: string;

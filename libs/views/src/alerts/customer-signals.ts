@@ -65,11 +65,10 @@ export function customerAlerts(facts: CustomerSignalFacts): Alert[] {
       team: caseTeam ?? answer.team, detail: { survey: answer.survey, score: answer.score },
     });
   }
-  facts.stageChanges.forEach((change, i) => {
-    if (change.stage !== 'at_risk' && change.stage !== 'churned') return;
-    const previous = facts.stageChanges[i - 1]?.stage;
-    add({ signal: change.stage, caseId: null, raisedAt: change.since, raisedBy: null, team: null, detail: previous ? { previousStage: previous } : {} });
-  });
+  for (const change of facts.stageChanges) {
+    if (change.stage !== 'at_risk' && change.stage !== 'churned') continue;
+    add({ signal: change.stage, caseId: null, raisedAt: change.since, raisedBy: null, team: null, detail: {} });
+  }
   return sortAlerts([...alerts.values()]);
 }
 
