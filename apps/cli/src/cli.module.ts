@@ -6,6 +6,7 @@ import { PrivacyModule } from '@cx/privacy';
 import { ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { SettingsModule } from '@cx/settings';
 import { SimulateCommand } from '@cx/simulator';
+import { AlertsCommand, RedeliverAlertsCommand } from './alerts.command';
 import { AuditCommand } from './audit.command';
 import { ForgetCommand } from './forget.command';
 import { RebuildCommand } from './rebuild.command';
@@ -16,6 +17,6 @@ import { VerifyCommand } from './verify.command';
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
   imports: [SettingsModule.forRoot(), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
-  providers: [VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
+  providers: [AlertsCommand, RedeliverAlertsCommand, VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

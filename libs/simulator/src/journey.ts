@@ -1,5 +1,6 @@
 import type { Channel, CloudEvent, CustomerRef, EventDataByType, EventType } from '@cx/events';
 import { DAY_MS, TEAMS, type Team } from './catalogue';
+import { followUpAnswer } from './follow-ups';
 import { MinHeap } from './min-heap';
 import type { Persona } from './persona';
 import type { Random } from './random';
@@ -110,6 +111,7 @@ export class CustomerJourney {
       data: { customer, ...data },
     };
     this.agenda.push({ time: at, seq: this.seq, event });
+    if (type === 'cx.survey.answered.v1') followUpAnswer(this, at, data as DataOf<'cx.survey.answered.v1'>);
   }
 
   /**

@@ -51,7 +51,8 @@ class Touched {
  */
 export class AlertsProjection implements Projection<AlertsTables> {
   readonly name = 'alerts';
-  readonly version = 1;
+  /** 2: index (customer_id, followed_up_at). */
+  readonly version = 2;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;

@@ -27,6 +27,8 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
   await db.schema.createIndex(unique('alerts_by_customer')).on('alerts').columns(['customer_id', 'raised_at']).execute();
   await db.schema.createIndex(unique('alerts_by_case')).on('alerts').columns(['case_id', 'raised_at']).execute();
   await db.schema.createIndex(unique('alerts_by_signal')).on('alerts').columns(['signal', 'raised_at']).execute();
+  // Key drivers join alerts to answers by customer and follow-up time.
+  await db.schema.createIndex(unique('alerts_by_follow_up')).on('alerts').columns(['customer_id', 'followed_up_at']).execute();
   await db.schema.createTable('alert_customer_facts')
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
