@@ -110,8 +110,10 @@ describe('AlertDeliverer', () => {
     try {
       await enqueue([alert(1, now - 1000)]);
       deliverer.start();
-      await until(() => receiver.received.length === 1);
-      const attempts = await store.reader.selectFrom(ALERT_DELIVERY_ATTEMPTS_TABLE).select(['attempt', 'outcome', 'status_code', 'at']).orderBy('attempt').execute();
+      const recorded = () => store.reader.selectFrom(ALERT_DELIVERY_ATTEMPTS_TABLE).select(['attempt', 'outcome', 'status_code', 'at']).orderBy('attempt').execute();
+      // The attempt is recorded once the receiver has answered.
+      await until(async () => receiver.received.length === 1 && (await recorded()).length === 3);
+      const attempts = await recorded();
       expect(attempts.map((a) => [a.attempt, a.outcome, a.status_code])).toEqual([[1, 'failed', 503], [2, 'failed', 503], [3, 'delivered', 204]]);
       // 1 s after the first failure, 2 s after the second.
       expect(Number(attempts[1].at) - Number(attempts[0].at)).toBeGreaterThanOrEqual(1000);
@@ -119,6 +121,7 @@ describe('AlertDeliverer', () => {
       expect(await redeliverAlerts(store, now - 5000, [url], Date.now())).toBe(1);
       await until(() => receiver.received.length === 2);
       expect(receiver.received[1].id).toBe(receiver.received[0].id);
+      await until(async () => (await recorded()).length === 4);
       const delivery = await store.reader.selectFrom(ALERT_DELIVERIES_TABLE).selectAll().executeTakeFirstOrThrow();
       expect(delivery.state).toBe('delivered');
     } finally {
