@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@cx/event-store';
 import { IdentityModule } from '@cx/identity';
+import { MerkleLogModule } from '@cx/merkle-log';
 import { PostgresModule } from '@cx/postgres';
 import { PrivacyModule } from '@cx/privacy';
 import { ProjectorModule, ViewStoreModule } from '@cx/projection';
@@ -8,6 +9,7 @@ import { SettingsModule } from '@cx/settings';
 import { SimulateCommand } from '@cx/simulator';
 import { AlertsCommand, RedeliverAlertsCommand } from './alerts.command';
 import { AuditCommand } from './audit.command';
+import { CheckpointCommand } from './checkpoint.command';
 import { ForgetCommand } from './forget.command';
 import { RebuildCommand } from './rebuild.command';
 import { ReplayCommand } from './replay.command';
@@ -16,7 +18,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
-  providers: [AlertsCommand, RedeliverAlertsCommand, VerifyCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
+  imports: [SettingsModule.forRoot(), PostgresModule, EventStoreModule, IdentityModule, MerkleLogModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
+  providers: [AlertsCommand, RedeliverAlertsCommand, VerifyCommand, CheckpointCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

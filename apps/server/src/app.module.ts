@@ -8,7 +8,8 @@ import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
 import { IdentityModule } from '@cx/identity';
 import { IngestModule } from '@cx/ingest';
-import { KafkaIngestModule } from '@cx/kafka';
+import { KafkaCheckpointModule, KafkaIngestModule } from '@cx/kafka';
+import { CheckpointWriterModule, MerkleLogModule } from '@cx/merkle-log';
 import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
 import { PostgresModule } from '@cx/postgres';
@@ -17,11 +18,11 @@ import { QueryModule } from '@cx/query';
 import { Role, Settings, SettingsModule } from '@cx/settings';
 
 /** What each role of SPEC §5 adds to the process. */
-const MODULES_BY_ROLE: Record<Role, Type[]> = {
+const MODULES_BY_ROLE: Record<Role, Array<Type | DynamicModule>> = {
   // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
   ingest: [IngestModule, KafkaIngestModule],
-  // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka.
-  projector: [KafkaRelayModule, KafkaProjectorModule, AlertDeliveryModule],
+  // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka. The checkpoint writer follows the store like the relay.
+  projector: [KafkaRelayModule, KafkaProjectorModule, AlertDeliveryModule, CheckpointWriterModule.forRoot({ imports: [KafkaCheckpointModule] })],
   query: [QueryModule, OpsModule, DashboardModule],
 };
 
@@ -45,6 +46,7 @@ export class AppModule {
         PostgresModule,
         EventStoreModule,
         IdentityModule,
+        MerkleLogModule,
         PrivacyModule,
         ViewStoreModule,
         ProjectorModule.forRoot({ runs: settings.roles.has('projector'), source: settings.projectorSource }),

@@ -8,3 +8,4 @@ export * from './ingest-consumer';
 export * from './group-member';
 export * from './canonical-stream-relay';
 export * from './kafka-ingest.module';
+export * from './kafka-checkpoint-publisher';

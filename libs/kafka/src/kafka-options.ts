@@ -8,9 +8,11 @@ export interface KafkaTopics {
   deadLetters: string;
   /** Every stored event, in binary mode, key = customer id. */
   events: string;
+  /** Signed checkpoints of the Merkle log (SPEC §4.2), one partition, in the order signed. */
+  checkpoints: string;
 }
 
-export const PRODUCTION_TOPICS: Readonly<KafkaTopics> = { ingest: 'cx.ingest', deadLetters: 'cx.ingest.dlq', events: 'cx.events' };
+export const PRODUCTION_TOPICS: Readonly<KafkaTopics> = { ingest: 'cx.ingest', deadLetters: 'cx.ingest.dlq', events: 'cx.events', checkpoints: 'cx.checkpoints' };
 export const INGEST_GROUP = 'cx-ledger-ingest';
 /** Partitioned projectors: one group per projection, `cx-ledger-projector-lifecycle` and so on. */
 export const PROJECTOR_GROUP = 'cx-ledger-projector';
@@ -40,6 +42,7 @@ export function kafkaOptionsFrom(settings: Pick<Settings, 'kafkaBrokers'>, env: 
       ingest: prefix + PRODUCTION_TOPICS.ingest,
       deadLetters: prefix + PRODUCTION_TOPICS.deadLetters,
       events: prefix + PRODUCTION_TOPICS.events,
+      checkpoints: prefix + PRODUCTION_TOPICS.checkpoints,
     },
     ingestGroup: prefix + INGEST_GROUP,
     projectorGroup: prefix + PROJECTOR_GROUP,

@@ -12,6 +12,8 @@ export interface AuditEntry {
   type: string;
   hash: string;
   previousHash: string | null;
+  /** SHA-256 of the canonical CloudEvent as sent (idempotency); part of the event's Merkle leaf. */
+  contentHash: string;
   /** The event's hash matches its content and links to the event before it in its stream. */
   chainChecks: boolean;
 }
@@ -33,5 +35,5 @@ export async function customerAudit(store: EventStore, streams: readonly string[
 
 const toEntry = (event: StoredEvent, chainChecks: boolean): AuditEntry => ({
   position: event.position, streamId: event.streamId, revision: event.revision, recordedAt: event.recordedAt, time: event.time,
-  source: event.source, id: event.id, type: event.type, hash: event.hash, previousHash: event.previousHash, chainChecks,
+  source: event.source, id: event.id, type: event.type, hash: event.hash, previousHash: event.previousHash, contentHash: event.contentHash, chainChecks,
 });

@@ -10,3 +10,5 @@ export * from './scratch-view-store';
 export * from './forget.controller';
 export * from './erasure';
 export * from './merge-verification';
+export * from './checkpoints.controller';
+export * from './audit-proofs';

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { CheckpointsController } from './checkpoints.controller';
 import { ForgetController } from './forget.controller';
 import { IdentityConflictsController } from './identity-conflicts.controller';
 import { ProjectionsController } from './projections.controller';
 
 /** The ops routes under /v1/ops. */
-@Module({ controllers: [ProjectionsController, IdentityConflictsController, AuditController, ForgetController] })
+@Module({ controllers: [ProjectionsController, IdentityConflictsController, AuditController, ForgetController, CheckpointsController] })
 export class OpsModule {}

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+
 /** SPEC §5: every setting, read and checked once at start. */
 export type Role = 'ingest' | 'projector' | 'query';
 export const ROLES: readonly Role[] = ['ingest', 'projector', 'query'];
@@ -20,6 +21,10 @@ export interface Settings {
   roles: ReadonlySet<Role>;
   /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
   apiKeys?: string;
+  /** Ed25519 private key (PKCS#8 PEM) that signs Merkle checkpoints (SPEC §4.2); made on first start when missing. */
+  signingKeyFile: string;
+  /** How often a checkpoint is signed while events arrive (SPEC §4.2: at least every minute). */
+  checkpointIntervalMs: number;
   thresholds: Thresholds;
   alerts: AlertDeliverySettings;
   /** pino level: trace, debug, info, warn, error, fatal or silent. */
@@ -84,6 +89,8 @@ export function loadSettings(env: Env): Settings {
     projectorSource: oneOf('CX_PROJECTOR_SOURCE', ['store', 'kafka'], 'store'),
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
+    signingKeyFile: env.CX_SIGNING_KEY_FILE || join(env.CX_DATA_DIR || './data', 'checkpoint-signing-key.pem'),
+    checkpointIntervalMs: positive('CX_CHECKPOINT_INTERVAL_SECONDS', 30, 1000),
     logLevel: 'info',
     identitySecretFile: env.CX_IDENTITY_SECRET_FILE || join(env.CX_DATA_DIR || './data', 'identity.secret'),
     thresholds: {
@@ -108,6 +115,7 @@ export function loadSettings(env: Env): Settings {
   if (settings.projectorSource === 'kafka' && settings.kafkaBrokers.length === 0) problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_KAFKA_BROKERS');
   // SQLite has one writer: projectors sharing partitions would only take turns.
   if (settings.projectorSource === 'kafka' && settings.viewStore !== 'postgres') problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_VIEW_STORE=postgres');
+  if (settings.checkpointIntervalMs > 60_000) problems.push('CX_CHECKPOINT_INTERVAL_SECONDS must be at most 60 (SPEC §4.2: a checkpoint at least every minute)');
   if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
   if (problems.length > 0) throw new SettingsError(`Invalid settings:\n- ${problems.join('\n- ')}`);
   return settings;

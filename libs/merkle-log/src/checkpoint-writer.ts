@@ -1,0 +1,123 @@
+import { Logger } from '@nestjs/common';
+import type { Clock } from '@cx/clock';
+import type { CheckpointSigner } from './checkpoint-signature';
+import type { MerkleLog } from './merkle-log';
+import type { SignedCheckpoint, TreeHead } from './merkle-log.port';
+
+/** Where signed checkpoints are published outside the database (Kafka `cx.checkpoints`). */
+export interface CheckpointPublisher {
+  publish(checkpoints: readonly SignedCheckpoint[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const CHECKPOINT_PUBLISHER = Symbol('CheckpointPublisher');
+
+export interface CheckpointWriterOptions {
+  /** A new checkpoint is signed when the tree grew and the last one is at least this old (SPEC §4.2: at most a minute). */
+  intervalMs: number;
+  /** How often an idle writer looks for new events. */
+  idleMs?: number;
+  batch?: number;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Keeps the Merkle tree up with the event store, signs its head at least every
+ * `intervalMs` while events arrive, stores each checkpoint beside the tree and hands it to
+ * the publisher (at least once: a checkpoint is marked published only after the publisher
+ * took it). A failure (a store or broker away) is retried with back-off from where the
+ * tree is; nothing is skipped.
+ */
+export class CheckpointWriter {
+  private readonly logger = new Logger('checkpoints');
+  private loop?: Promise<void>;
+  private stopped = false;
+  private wake: () => void = () => undefined;
+  private lastSigned?: { size: number; at: number };
+
+  constructor(
+    private readonly log: MerkleLog,
+    private readonly signer: CheckpointSigner,
+    private readonly publisher: CheckpointPublisher | null,
+    private readonly clock: Clock,
+    private readonly options: CheckpointWriterOptions,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the step in hand, then adds what is left to the tree and signs it, so a clean stop leaves no event unsigned. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    await this.finalStep().catch((error: unknown) => this.logger.warn(`last checkpoint not signed: ${(error as Error).message}`));
+    await this.publisher?.close().catch(() => undefined);
+  }
+
+  /** One round: extend the tree, sign when due, publish what is pending. Answers whether the tree grew. */
+  async step(force = false): Promise<boolean> {
+    const head = await this.log.head();
+    const after = await this.log.extend(this.options.batch ?? 5_000);
+    await this.signIfDue(after, force);
+    await this.publishPending();
+    return after.size > head.size;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const grew = await this.step();
+        failures = 0;
+        if (!grew) await this.sleep(this.options.idleMs ?? 250);
+      } catch (error) {
+        failures += 1;
+        if (failures === 1 || failures % 20 === 0) this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);
+        await this.sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures));
+      }
+    }
+  }
+
+  private async finalStep(): Promise<void> {
+    await this.log.catchUp(this.options.batch ?? 5_000);
+    await this.step(true);
+  }
+
+  private async signIfDue(head: TreeHead, force: boolean): Promise<void> {
+    const last = this.lastSigned ?? (await this.loadLastSigned());
+    if (head.size === 0 || head.size <= last.size) return;
+    const now = this.clock.now();
+    if (!force && now - last.at < this.options.intervalMs) return;
+    const checkpoint = this.signer.sign({ size: head.size, rootHash: head.rootHash.toString('hex'), time: new Date(now).toISOString() });
+    await this.log.store.addCheckpoint(checkpoint);
+    this.lastSigned = { size: head.size, at: now };
+  }
+
+  private async loadLastSigned(): Promise<{ size: number; at: number }> {
+    const [latest] = await this.log.store.checkpoints(1);
+    this.lastSigned = latest ? { size: latest.size, at: Date.parse(latest.time) } : { size: 0, at: 0 };
+    return this.lastSigned;
+  }
+
+  private async publishPending(): Promise<void> {
+    if (!this.publisher) return;
+    const pending = await this.log.store.unpublishedCheckpoints(100);
+    if (pending.length === 0) return;
+    await this.publisher.publish(pending);
+    await this.log.store.markPublished(pending.map((c) => c.size));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { eventLeafHash } from './event-leaf';
+import type { LeafSource, MerkleLogStore, TreeHead } from './merkle-log.port';
+import { consistencyRanges, Hash, inclusionRanges, NodeId, nodeKey, ProofRange, rangeHash, subtreesOf, SubtreeHashes } from './rfc6962';
+import { TreeEdge } from './tree-edge';
+
+export interface InclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  /** Sibling hashes, bottom up (RFC 9162 §2.1.3). */
+  path: Hash[];
+}
+
+/**
+ * SPEC §4.2: the append-only Merkle tree over every stored event in position order. It
+ * follows the event store (an ordered follower, not a step of the append): `extend` reads
+ * the events after the tree's last leaf and stores their leaves and the subtrees they
+ * complete in one transaction. Several processes may extend it; a growth stored against a
+ * head that moved is refused and tried again from the new head.
+ */
+export class MerkleLog {
+  private edge?: TreeEdge;
+
+  constructor(readonly store: MerkleLogStore, private readonly source: LeafSource) {}
+
+  head(): Promise<TreeHead> {
+    return this.store.head();
+  }
+
+  /** Adds up to `max` events to the tree; answers the head after (unchanged when no event was new or another writer got there first). */
+  async extend(max = 5_000): Promise<TreeHead> {
+    const head = await this.store.head();
+    const events = await this.source.leavesAfter(head.lastPosition, max);
+    if (events.length === 0) return head;
+    const edge = await this.edgeAt(head.size);
+    const hashes = events.map(eventLeafHash);
+    const grown = edge.append(hashes);
+    const to = { size: grown.edge.size, lastPosition: events[events.length - 1].position, rootHash: grown.edge.root() };
+    const leaves = events.map((event, i) => ({ index: head.size + i, position: event.position, hash: hashes[i] }));
+    const stored = await this.store.grow({ from: head, to, leaves, nodes: grown.nodes.filter((n) => n.level > 0) });
+    this.edge = stored ? grown.edge : undefined;
+    return stored ? to : this.store.head();
+  }
+
+  /** Extends until the tree holds every event stored when it was called. */
+  async catchUp(batch = 5_000): Promise<TreeHead> {
+    for (;;) {
+      const before = await this.store.head();
+      const after = await this.extend(batch);
+      if (after.size === before.size) return after;
+    }
+  }
+
+  /** The stored tree as subtree hashes, for the ranges of these proofs. */
+  async subtrees(ranges: readonly ProofRange[]): Promise<SubtreeHashes> {
+    return storedSubtrees(await this.store.nodes(subtreesOf(ranges)));
+  }
+
+  /** Inclusion proofs of the events at these positions in the tree's first `size` leaves; positions past it, or not in the tree, are left out. */
+  async inclusionProofs(positions: readonly number[], size: number): Promise<Map<number, InclusionProof>> {
+    const indexes = await this.store.leafIndexes(positions);
+    const wanted = [...indexes].filter(([, index]) => index < size);
+    const rangesOf = new Map(wanted.map(([position, index]) => [position, inclusionRanges(index, size)]));
+    const nodes = await this.subtrees([...rangesOf.values()].flat());
+    return new Map(wanted.map(([position, index]) => [position, {
+      leafIndex: index, treeSize: size, path: rangesOf.get(position)!.map((r) => rangeHash(r.lo, r.hi, nodes)),
+    }]));
+  }
+
+  /** RFC 6962 PROOF(first, D[second]) from the stored tree. */
+  async consistencyProof(first: number, second: number): Promise<Hash[]> {
+    const ranges = consistencyRanges(first, second);
+    const nodes = await this.subtrees(ranges);
+    return ranges.map((r) => rangeHash(r.lo, r.hi, nodes));
+  }
+
+  /** MTH of the stored tree's first `size` leaves. */
+  async rootAt(size: number): Promise<Hash> {
+    return rangeHash(0, size, await this.subtrees([{ lo: 0, hi: size }]));
+  }
+
+  private async edgeAt(size: number): Promise<TreeEdge> {
+    if (this.edge?.size === size) return this.edge;
+    const ids = TreeEdge.nodesFor(size);
+    const nodes = storedSubtrees(await this.store.nodes(ids));
+    return TreeEdge.of(size, ids.map((id) => nodes.hash(id)));
+  }
+}
+
+/** Stored hashes as a SubtreeHashes; one that is missing is an error (a store altered or damaged). */
+export function storedSubtrees(found: Map<string, Hash>): SubtreeHashes & { has(id: NodeId): boolean } {
+  return {
+    has: (id) => found.has(nodeKey(id)),
+    hash: (id) => {
+      const hash = found.get(nodeKey(id));
+      if (!hash) throw new Error(`the Merkle tree's node ${nodeKey(id)} is missing from the store`);
+      return hash;
+    },
+  };
+}
