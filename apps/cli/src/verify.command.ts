@@ -157,7 +157,7 @@ function describeVerification(v: CheckpointVerification, seconds: number): strin
   const lines: string[] = [];
   const d = v.firstDifference;
   if (d && d.toIndex - d.fromIndex > 1) {
-    lines.push(`FAILED: the store no longer holds the events of the ${about}: the first difference lies in leaves ${d.fromIndex} to ${d.toIndex - 1} (positions ${d.position} to ${d.lastPosition}): the stored tree was altered too, so it cannot be named more precisely`);
+    lines.push(`FAILED: the store no longer holds the events of the ${about}: the first difference lies in leaves ${d.fromIndex} to ${d.toIndex - 1} (positions ${d.position} to ${d.lastPosition} as the store numbers them now): the stored tree was altered too, so it cannot be named more precisely`);
   } else if (d) {
     const what = d.missing ? `is missing: the store has ${v.events} events` : 'differs: it was altered, removed or moved';
     lines.push(`FAILED: the store no longer holds the events of the ${about}: the first difference is at position ${d.position} (leaf ${d.fromIndex}), which ${what}`);

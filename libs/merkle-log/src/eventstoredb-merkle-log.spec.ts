@@ -15,25 +15,22 @@ describeWithEventStoreDb('EventStoreDB Merkle log', (server) => {
     const dir = mkdtempSync(join(tmpdir(), 'cx-merkle-esdb-'));
     const events = EventStoreDbEventStore.connect(server.url, systemClock);
     const db = openSqlite(join(dir, 'merkle.sqlite'));
-    const store = new SqliteMerkleLogStore(new SqliteWriter(db));
-    const others: Array<{ db: ReturnType<typeof openSqlite>; store: SqliteMerkleLogStore }> = [];
+    const writer = new SqliteWriter(db);
+    const store = new SqliteMerkleLogStore(writer);
+    const others: SqliteMerkleLogStore[] = [];
     return {
       events,
       store,
       source: new EventStoreLeaves(events),
       openAnother: async () => {
-        const other = openSqlite(join(dir, 'merkle.sqlite'));
-        const otherStore = new SqliteMerkleLogStore(new SqliteWriter(other));
-        others.push({ db: other, store: otherStore });
-        return otherStore;
+        const other = new SqliteMerkleLogStore(writer);
+        others.push(other);
+        return other;
       },
       dispose: async () => {
         await events.close();
         await store.close();
-        for (const other of others) {
-          await other.store.close();
-          other.db.close();
-        }
+        for (const other of others) await other.close();
         db.close();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -14,25 +14,22 @@ describeMerkleLogContract('SQLite, in the embedded event store file', async () =
   const writer = new SqliteWriter(db);
   const events = new SqliteEventStore(writer, systemClock);
   const store = new SqliteMerkleLogStore(writer);
-  const others: Array<{ db: ReturnType<typeof openSqlite>; store: SqliteMerkleLogStore }> = [];
+  const others: SqliteMerkleLogStore[] = [];
   return {
     events,
     store,
     source: new SqliteEventLeaves(store.reader),
     openAnother: async () => {
-      // Another process: a file connection and a writer of its own.
-      const other = openSqlite(join(dir, 'events.sqlite'));
-      const otherStore = new SqliteMerkleLogStore(new SqliteWriter(other));
-      others.push({ db: other, store: otherStore });
-      return otherStore;
+      // A second log over the same file: in one process both go through the file's one writer
+      // (a second writer connection in the same thread would wait on the first synchronously).
+      const other = new SqliteMerkleLogStore(writer);
+      others.push(other);
+      return other;
     },
     dispose: async () => {
       await events.close();
       await store.close();
-      for (const other of others) {
-        await other.store.close();
-        other.db.close();
-      }
+      for (const other of others) await other.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
