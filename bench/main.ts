@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchAlerts } from './alerts-bench';
 import type { BenchRow } from './bench-row';
 import { benchCases } from './cases-bench';
 import { benchEventStores } from './event-store-bench';
@@ -14,7 +15,7 @@ import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { simulatedDataset } from './simulated-dataset';
 
 /**
- * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --only a,b]`: every figure
+ * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
  * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
  * issues' full size.
@@ -29,6 +30,8 @@ const sizes = {
   clients: flags.number('clients', 32),
   kafkaEvents: flags.number('kafka-events', 20_000),
   partitionedEvents: flags.number('partitioned-events', 50_000),
+  alertEvents: flags.number('alert-events', 50_000),
+  alertSamples: flags.number('alert-samples', 300),
 };
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
@@ -48,6 +51,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   loyalty: () => benchLoyalty({ events: sizes.reportEvents }),
   cases: () => benchCases({ events: sizes.reportEvents }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
+  alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
 };
 
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
