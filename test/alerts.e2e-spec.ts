@@ -156,4 +156,20 @@ describe.each(viewStoresUnderTest())('alerts over HTTP (%s views)', (storeName) 
     expect(receiver.received).toHaveLength(expected.length);
     expect(receiver.received.every((r) => r.signed)).toBe(true);
   });
+
+  it('exposes alert metrics: raised and not followed up by signal, delivery attempts by outcome, the oldest undelivered age', async () => {
+    await eventually(async () => expect(receiver.distinct().size).toBe(6), 20_000);
+    await eventually(async () => {
+      const text = (await client(cx.server.url, KEYS.ops).get('/metrics')).body as string;
+      const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(value('cx_alerts_raised{signal="detractor"}')).toBe(2);
+      expect(value('cx_alerts_raised{signal="at_risk"}')).toBe(2);
+      expect(value('cx_alerts_raised{signal="churned"}')).toBe(1);
+      expect(value('cx_alerts_raised{signal="handoff_stalled"}')).toBe(1);
+      expect(value('cx_alerts_raised{signal="ping_pong"}')).toBe(0);
+      expect(value('cx_alerts_not_followed_up{signal="detractor"}')).toBe(1);
+      expect(value(`cx_alert_delivery_attempts_total{target="${receiver.url}",outcome="delivered"}`)).toBe(6);
+      expect(value('cx_alert_oldest_undelivered_seconds')).toBe(0);
+    }, 10_000);
+  });
 });
