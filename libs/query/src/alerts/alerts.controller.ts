@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
@@ -9,10 +10,12 @@ import { afterPosition, AlertListParams, asOfTime } from '../params';
 import { iso } from '../query-params';
 import { ALERT_CSV_COLUMNS, alertCsvRow, alertJson } from './alert-json';
 import { decodeAlertCursor, encodeAlertCursor, raisedWindow } from './alert-params';
+import { AlertApiErrorDto, AlertListDto } from './alert.dto';
 import { ALERT_READS, AlertQueries } from './alert-queries';
 
 @Controller('v1/alerts')
 @RequireRole('analyst')
+@ApiTags('alerts')
 export class AlertsController {
   constructor(
     private readonly alerts: AlertQueries,
@@ -22,6 +25,12 @@ export class AlertsController {
   ) {}
 
   /** SPEC §2.4 and §3: alerts raised by `asOf`, newest first, filtered and paged; CSV with `Accept: text/csv`. */
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: AlertListDto, description: 'JSON; with `Accept: text/csv`, CSV: one row per alert: id, signal, status, subject, customerId, caseId, raisedAt, team, survey, score, fromTeam, toTeam, followUpAt, followUpTeam, followUpMinutes; the next page’s cursor in X-Next-Cursor' })
+  @ApiBadRequestResponse({ type: AlertApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
+  @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
+  @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
+  @ApiServiceUnavailableResponse({ type: AlertApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
   @Get()
   async list(@Res() reply: FastifyReply, @Query() params: AlertListParams, @Headers('accept') accept?: string) {
     const asOf = asOfTime(params, this.clock.now());

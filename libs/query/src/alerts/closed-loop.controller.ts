@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ReadYourWrites } from '@cx/projection';
@@ -6,11 +7,13 @@ import { SETTINGS, Settings } from '@cx/settings';
 import { afterPosition, closedLoopGroupBy, ClosedLoopReportParams, reportWindow } from '../params';
 import { sendReport } from '../report-response';
 import { closedLoopCsv, closedLoopJson } from './alert-json';
+import { AlertApiErrorDto, ClosedLoopReportDto } from './alert.dto';
 import { ALERT_READS } from './alert-queries';
 import { ClosedLoopQueries } from './closed-loop-queries';
 
 @Controller('v1/reports')
 @RequireRole('analyst')
+@ApiTags('reports')
 export class ClosedLoopController {
   constructor(
     private readonly reports: ClosedLoopQueries,
@@ -19,6 +22,12 @@ export class ClosedLoopController {
   ) {}
 
   /** SPEC §2.4: the closed-loop report over alerts raised in [from, to), as JSON or CSV. */
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ClosedLoopReportDto, description: 'JSON; with `Accept: text/csv`, CSV: a `totals` row, then one row per group: scope, group, raised, followedUp, followedUpWithinSla, followedUpWithinSlaPercent, medianFollowUpMinutes, overdueNow, npsDetractors_<followedUp|notFollowedUp>_<alerts|answeredAgain|meanNpsChange|churned|churnedPercent>' })
+  @ApiBadRequestResponse({ type: AlertApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
+  @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
+  @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
+  @ApiServiceUnavailableResponse({ type: AlertApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
   @Get('closed-loop')
   async closedLoop(@Res() reply: FastifyReply, @Query() params: ClosedLoopReportParams, @Headers('accept') accept?: string) {
     const { from, to } = reportWindow(params);
