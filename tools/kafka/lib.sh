@@ -23,17 +23,23 @@ else
   KAFKA_JAVA="java"
 fi
 
-# True if lib/ holds the key jars (broker, CLI tools, scala, logging binding).
+# The Kafka version pom.xml fetches: lib/ must hold exactly that one.
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_TOOL_DIR/pom.xml")"
+
+# True if lib/ holds the key jars (broker and CLI tools of KAFKA_VERSION, scala, logging binding).
 kafka_have_jars() {
   local j
-  for j in kafka_2.13 kafka-server kafka-tools kafka-clients scala-library slf4j-reload4j reload4j; do
+  for j in kafka_2.13 kafka-server kafka-tools kafka-clients; do
+    [[ -f "$KAFKA_LIB_DIR/$j-$KAFKA_VERSION.jar" ]] || return 1
+  done
+  for j in scala-library log4j-slf4j-impl log4j-core; do
     compgen -G "$KAFKA_LIB_DIR/$j-[0-9]*.jar" >/dev/null || return 1
   done
 }
 
 # JVM options for short-lived CLI tools: small heap, fast startup, quiet (WARN, stderr) logging.
 KAFKA_TOOL_JVM_OPTS=(-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true
-  "-Dlog4j.configuration=file:$KAFKA_TOOL_DIR/tools-log4j.properties")
+  "-Dlog4j2.configurationFile=$KAFKA_TOOL_DIR/tools-log4j2.properties")
 
 # Run a Kafka CLI class with lib/ on the classpath.
 kafka_run_class() {

@@ -28,7 +28,7 @@ export interface OwnKafkaBroker {
   dispose(): Promise<void>;
 }
 
-const KAFKA_IMAGE = 'apache/kafka:3.9.1';
+const KAFKA_IMAGE = 'apache/kafka:4.4.0';
 
 export async function findKafkaBroker(): Promise<KafkaBroker> {
   const fromEnvironment = (process.env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
