@@ -44,7 +44,7 @@ describe('durability of the embedded store across kill -9', () => {
       for (let w = 0; w < 4; w++) {
         for (let c = 0; c < 7; c++) {
           const timeline = await allTimeline(analyst, `cust-${w}-${c}`);
-          for (const event of timeline) stored.set(event.id, event.position);
+          for (const event of timeline) stored.set(event.id, event.cxposition);
         }
       }
       for (const [id, position] of accepted) expect(stored.get(id)).toBe(position);
@@ -65,8 +65,8 @@ describe('durability of the embedded store across kill -9', () => {
   });
 });
 
-async function allTimeline(analyst: ReturnType<typeof client>, customerId: string): Promise<Array<{ id: string; position: number }>> {
-  const events: Array<{ id: string; position: number }> = [];
+async function allTimeline(analyst: ReturnType<typeof client>, customerId: string): Promise<Array<{ id: string; cxposition: number }>> {
+  const events: Array<{ id: string; cxposition: number }> = [];
   let cursor: string | null = '';
   while (cursor !== null) {
     const page = await analyst.get(`/v1/customers/${customerId}/timeline?limit=500${cursor ? `&cursor=${cursor}` : ''}`);

@@ -6,3 +6,4 @@ export * from './canonical-json';
 export * from './validation/event-error';
 export * from './validation/event-time';
 export * from './validation/validate-cloud-event';
+export * from './binding';

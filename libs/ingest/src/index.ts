@@ -8,3 +8,4 @@ export * from './ingest.module';
 export * from './ledger/ledger.port';
 export * from './ledger/store-ledger';
 export * from './ledger/group-commit';
+export * from './http-binding';

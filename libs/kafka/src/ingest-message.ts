@@ -1,11 +1,9 @@
 import type { IHeaders } from 'kafkajs';
-import type { FieldProblem } from '@cx/events';
+import { binaryModeEvent, BoundEvent, prefixedAttributes } from '@cx/events';
 import { textHeaders } from './headers';
 
 /** What the Kafka protocol binding of CloudEvents makes of one message, before any validation of the event. */
-export type IngestMessage =
-  | { ok: true; mode: 'structured' | 'binary'; event: unknown }
-  | { ok: false; error: 'malformed_json' | 'unsupported_content_type'; problems: FieldProblem[] };
+export type IngestMessage = BoundEvent;
 
 /** The codes a message can be dead-lettered with before it reaches the ingest command. */
 export type UnreadableReason = Extract<IngestMessage, { ok: false }>['error'];
@@ -39,16 +37,12 @@ function structuredMode(value: Buffer | null): IngestMessage {
 }
 
 function binaryMode(headers: Map<string, string>, value: Buffer | null): IngestMessage {
-  const attributes: Record<string, unknown> = {};
-  for (const [name, text] of headers) {
-    if (name.startsWith(CE_PREFIX) && name.length > CE_PREFIX.length) attributes[name.slice(CE_PREFIX.length)] = text;
-  }
+  const attributes = prefixedAttributes(headers, CE_PREFIX);
   const contentType = headers.get('content-type');
-  if (contentType !== undefined) attributes.datacontenttype = contentType;
   // No value: no `data`, which the validator then names as the problem.
-  if (value === null) return { ok: true, mode: 'binary', event: attributes };
+  if (value === null) return { ok: true, mode: 'binary', event: binaryModeEvent(attributes, contentType, undefined) };
   const parsed = parseJson(value, 'data');
-  return parsed.ok ? { ok: true, mode: 'binary', event: { ...attributes, data: parsed.value } } : parsed;
+  return parsed.ok ? { ok: true, mode: 'binary', event: binaryModeEvent(attributes, contentType, parsed.value) } : parsed;
 }
 
 function parseJson(value: Buffer | null, path: string): { ok: true; value: unknown } | Extract<IngestMessage, { ok: false }> {

@@ -75,14 +75,17 @@ function customerJson(view: CustomerView) {
   };
 }
 
-/** A timeline entry: the CloudEvent as sent (time in UTC), with what the store added. */
+/**
+ * A timeline entry (SPEC §3): the stored CloudEvent as sent (time in UTC), with what the
+ * store added as CloudEvents extension attributes, named as `cx replay` names them.
+ */
 export function timelineEntry(event: StoredEvent) {
   return {
-    position: event.position,
-    recordedAt: iso(event.recordedAt),
-    customerId: event.customerId,
     ...event.attributes,
     time: iso(event.time),
     data: event.data,
+    cxposition: event.position,
+    cxrecordedat: iso(event.recordedAt),
+    cxcustomerid: event.customerId,
   };
 }
