@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts what the tests talk to, on this machine: PostgreSQL (the local cluster) and a
 # single-node Kafka broker (tools/kafka); installs Debian's Chromium for the dashboard's
-# browser test. A server named in the environment is used as it is.
+# browser test and Debian's promtool for the metrics suite. A server named in the
+# environment is used as it is.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -28,6 +29,13 @@ ensure_chromium() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 }
 
+# promtool lints /metrics in the metrics suite: Debian's prometheus package has it (its service is not started).
+ensure_promtool() {
+  if command -v promtool >/dev/null 2>&1; then echo "promtool: $(command -v promtool)"; return; fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
+}
+
 start_postgres
 start_kafka
 ensure_chromium
+ensure_promtool

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { configureHttp, fastifyServerOptions } from '@cx/http';
-import { setupOpenApi } from '@cx/metrics';
+import { observeHttp, setupOpenApi } from '@cx/metrics';
 import type { Settings } from '@cx/settings';
 import { AppModule } from './app.module';
 
@@ -16,6 +16,7 @@ export async function createServer(settings: Settings, options: { logs?: boolean
   );
   if (options.logs !== false) app.useLogger(app.get(Logger));
   configureHttp(app);
+  observeHttp(app);
   setupOpenApi(app);
   app.enableShutdownHooks();
   return app;

@@ -42,3 +42,8 @@ export function deadLetter({ topic, partition, message }: MessageOrigin, rejecti
     },
   };
 }
+
+/** Published after dead letters are written (the reasons, one per message), for whoever counts them (metrics). */
+export class DeadLetteredEvent {
+  constructor(readonly transport: 'kafka' | 'http', readonly reasons: readonly string[]) {}
+}

@@ -24,6 +24,8 @@ export interface IngestConsumerConfig {
    */
   sessionTimeoutMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** Told the reason of every message written to the dead-letter topic, once it is written. */
+  deadLettered?: (reasons: string[]) => void;
 }
 
 export interface IngestCounts {
@@ -138,7 +140,10 @@ export class KafkaIngestConsumer {
       if (result.status === 'rejected') rejections.push({ message: candidates[i].message, rejection: { error: result.error, errors: result.errors } });
       else stored[result.status] += 1;
     });
-    if (rejections.length > 0) await this.sendDeadLetters(rejections.map(({ message, rejection }) => deadLetter({ topic, partition, message }, rejection, this.now())));
+    if (rejections.length > 0) {
+      await this.sendDeadLetters(rejections.map(({ message, rejection }) => deadLetter({ topic, partition, message }, rejection, this.now())));
+      this.config.deadLettered?.(rejections.map(({ rejection }) => rejection.error));
+    }
     this.counts.messages += messages.length;
     this.counts.accepted += stored.accepted;
     this.counts.duplicate += stored.duplicate;

@@ -1,12 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logCreator, logLevel } from 'kafkajs';
+import { ErrorPersistence, PERSISTS_AFTER_MS } from './error-persistence';
 
-/** kafkajs logs go through Nest's logger, so they follow the process's log settings. */
+/** One per process: every client's errors count towards the same kinds. */
+const errorPersistence = new ErrorPersistence();
+
+/**
+ * kafkajs logs go through Nest's logger, so they follow the process's log settings. Its
+ * errors are warnings until they persist (a broker that is starting, a coordinator loading).
+ */
 const nestLogCreator: logCreator = () => ({ namespace, level, log }) => {
   const logger = new Logger(`kafka${namespace ? `:${namespace}` : ''}`);
   const { message, error } = log as { message: string; error?: unknown };
   const text = error ? `${message}: ${String(error)}` : message;
-  if (level === logLevel.ERROR) logger.error(text);
+  if (level === logLevel.ERROR && errorPersistence.persisted(text)) logger.error(`${text} (for ${PERSISTS_AFTER_MS / 1000} s or more)`);
+  else if (level === logLevel.ERROR) logger.warn(text);
   else if (level === logLevel.WARN) logger.warn(text);
   else logger.debug(text);
 };

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { CommandBus, CqrsModule, EventBus } from '@nestjs/cqrs';
 import { IngestCommandModule, RecordEventsCommand, Sender } from '@cx/ingest';
 import { SETTINGS, Settings } from '@cx/settings';
+import { DeadLetteredEvent } from './dead-letter';
 import { createKafka } from './kafka-client';
 import { KafkaIngestConsumer } from './ingest-consumer';
 import { kafkaOptionsFrom } from './kafka-options';
@@ -14,7 +15,7 @@ const KAFKA_SENDER: Sender = { roles: new Set(['ingest']) };
 export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running?: KafkaIngestConsumer;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings, private readonly commandBus: CommandBus) {}
+  constructor(@Inject(SETTINGS) private readonly settings: Settings, private readonly commandBus: CommandBus, private readonly eventBus: EventBus) {}
 
   /** The consumer, when Kafka is configured. */
   get consumer(): KafkaIngestConsumer | undefined {
@@ -30,6 +31,7 @@ export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplica
       deadLetterTopic: options.topics.deadLetters,
       groupId: options.ingestGroup,
       partitions: options.partitions,
+      deadLettered: (reasons) => this.eventBus.publish(new DeadLetteredEvent('kafka', reasons)),
     });
     // Not awaited: the HTTP side starts even while the broker is away; the consumer keeps trying.
     void this.running.start();

@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DeadLetterMetrics } from './dead-letter-metrics.handler';
 import { CleanExitOnSignal } from './graceful-shutdown';
 import { IngestMetrics } from './ingest-metrics.handler';
 import { KafkaLagMetrics } from './kafka-lag-metrics';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 import { ProjectionMetrics } from './projection-metrics';
+import { RelayMetrics } from './relay-metrics';
 
 /**
  * Operability in every process, whatever its roles: `GET /metrics`, `Metrics` for any
@@ -15,7 +17,7 @@ import { ProjectionMetrics } from './projection-metrics';
 @Module({
   imports: [CqrsModule],
   controllers: [MetricsController],
-  providers: [Metrics, IngestMetrics, ProjectionMetrics, KafkaLagMetrics, CleanExitOnSignal],
+  providers: [Metrics, IngestMetrics, DeadLetterMetrics, ProjectionMetrics, RelayMetrics, KafkaLagMetrics, CleanExitOnSignal],
   exports: [Metrics],
 })
 export class MetricsModule {}
