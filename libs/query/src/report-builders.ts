@@ -1,6 +1,8 @@
 import type { Settings } from '@cx/settings';
 import type { ViewStore } from '@cx/projection';
 import { ApiError } from '@cx/http';
+import { closedLoopCsv, closedLoopJson } from './alerts/alert-json';
+import { ClosedLoopQueries } from './alerts/closed-loop-queries';
 import { handoffReportCsv, handoffReportJson } from './cases/case-json';
 import { HandoffReportQueries } from './cases/handoff-report-queries';
 import { LifecycleQueries } from './lifecycle-queries';
@@ -39,6 +41,16 @@ export const handoffReport: ReportBuilder = async (views, { from, to }, settings
   return { json: handoffReportJson(report), csv: () => handoffReportCsv(report) };
 };
 
+/** SPEC §2.4's closed-loop report over [from, to), `groupBy` signal, team or segment. */
+export const closedLoopReportBuilder: ReportBuilder = async (views, { from, to, groupBy }, settings) => {
+  if (from === undefined || to === undefined) throw new ApiError(400, 'invalid_parameter', 'the closed-loop report needs from and to');
+  if (from > to) throw new ApiError(400, 'invalid_parameter', 'from must not be after to');
+  if (groupBy !== undefined && !['signal', 'team', 'segment', 'none'].includes(groupBy)) throw new ApiError(400, 'invalid_parameter', 'groupBy must be one of none, signal, team, segment');
+  const followUpSlaMs = settings.alerts.followUpSlaMs;
+  const report = await new ClosedLoopQueries(views).report({ from, to, groupBy: groupBy === undefined || groupBy === 'none' ? null : (groupBy as 'signal' | 'team' | 'segment'), followUpSlaMs });
+  return { json: closedLoopJson(report, followUpSlaMs), csv: () => closedLoopCsv(report) };
+};
+
 /**
  * Every report by name, over any view store: the live one for the API, a scratch one
  * built from the events recorded by a time for `cx report --known-at`.
@@ -48,4 +60,5 @@ export const REPORT_BUILDERS: Record<string, ReportBuilder> = {
   loyalty: loyaltyReportBuilder,
   cohorts: cohortReportBuilder,
   handoffs: handoffReport,
+  'closed-loop': closedLoopReportBuilder,
 };
