@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@cx/event-store';
@@ -11,10 +11,10 @@ import { IngestCommandModule, RecordEventsCommand } from '@cx/ingest';
 import { ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { loadSettings, Settings, SettingsModule } from '@cx/settings';
 
-/** CX Ledger without HTTP, for benchmarks: the same modules the server composes. */
-export async function benchContext(env: Record<string, string>): Promise<{ app: INestApplicationContext; settings: Settings }> {
+/** CX Ledger without HTTP, for benchmarks: the same modules the server composes, and `more` after them. */
+export async function benchContext(env: Record<string, string>, more: Array<Type | DynamicModule> = []): Promise<{ app: INestApplicationContext; settings: Settings }> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
-  @Module({ imports: [SettingsModule.forRoot(settings), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule] })
+  @Module({ imports: [SettingsModule.forRoot(settings), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule, ...more] })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();

@@ -9,13 +9,15 @@ import { benchIngest } from './ingest-bench';
 import { benchKafka } from './kafka-bench';
 import { benchLifecycleQueries, benchRebuild } from './lifecycle-bench';
 import { benchLoyalty } from './loyalty-bench';
+import { benchMerkle } from './merkle-bench';
 import { benchOps } from './ops-bench';
 import { benchPartitionedProjectors } from './partitioned-projector-bench';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { simulatedDataset } from './simulated-dataset';
 
 /**
- * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N --only a,b]`: every figure
+ * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N
+ * --merkle-events N --merkle-rounds N --verify-events N --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
  * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
  * issues' full size.
@@ -32,6 +34,9 @@ const sizes = {
   partitionedEvents: flags.number('partitioned-events', 50_000),
   alertEvents: flags.number('alert-events', 50_000),
   alertSamples: flags.number('alert-samples', 300),
+  merkleEvents: flags.number('merkle-events', 20_000),
+  merkleRounds: flags.number('merkle-rounds', 3),
+  verifyEvents: flags.number('verify-events', 100_000),
 };
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
@@ -52,6 +57,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   cases: () => benchCases({ events: sizes.reportEvents }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
   alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
+  merkle: () => benchMerkle({ events: sizes.merkleEvents, rounds: sizes.merkleRounds, verifyEvents: sizes.verifyEvents }),
 };
 
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
