@@ -2,12 +2,19 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
 import { CLOCK, Clock } from '@cx/clock';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
+import type { Pool } from 'pg';
+import { IDENTITY_DIRECTORY, IdentityDirectory, POSTGRES_IDENTITY_TABLES } from '@cx/identity';
 import { eraseCustomer } from '@cx/ops';
-import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
+import { POSTGRES_POOL, reclaimErasedRows } from '@cx/postgres';
+import { CUSTOMER_KEYS, CustomerKeys, POSTGRES_CUSTOMER_KEYS_TABLE } from '@cx/privacy';
 import { VIEW_STORE, ViewStore } from '@cx/projection';
+import { SETTINGS, Settings } from '@cx/settings';
 
-/** `cx forget <customer>`: erasure as SPEC §4.3, the same as POST /v1/ops/customers/:id/forget. */
+/**
+ * `cx forget <customer>`: erasure as SPEC §4.3, the same as POST /v1/ops/customers/:id/forget;
+ * then, where the identity directory or the keys are in PostgreSQL, the VACUUM, checkpoint and
+ * WAL switch that let the deleted rows leave the database's files (docs/erasure.md).
+ */
 @Command({ name: 'forget', arguments: '<customer>', description: "erase a customer's personal data: delete its keys and append cx.customer.forgotten.v1" })
 export class ForgetCommand extends CommandRunner {
   constructor(
@@ -16,6 +23,8 @@ export class ForgetCommand extends CommandRunner {
     @Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(POSTGRES_POOL) private readonly pool: Pool | null,
   ) {
     super();
   }
@@ -24,5 +33,15 @@ export class ForgetCommand extends CommandRunner {
     const result = await eraseCustomer({ events: this.events, keys: this.keys, identities: this.identities, views: this.views }, id, this.clock.now());
     if (!result) throw new Error(`no stored events for customer ${id}`);
     process.stdout.write(`forgot ${result.customerId}: ${result.keysDestroyed} key(s) deleted over ${result.streams.length} stream(s); cx.customer.forgotten.v1 at position ${result.position}\n`);
+    await this.reclaim();
+  }
+
+  private async reclaim(): Promise<void> {
+    // Beside EventStoreDB and PostgreSQL events, the directory and the keys are in PostgreSQL (the identity and privacy modules' rule).
+    if (!this.pool || this.settings.eventStore === 'sqlite') return;
+    const tables = [...POSTGRES_IDENTITY_TABLES, POSTGRES_CUSTOMER_KEYS_TABLE];
+    for (const step of await reclaimErasedRows(this.pool, tables)) {
+      process.stdout.write(step.done ? `ran: ${step.statement}\n` : `could not run: ${step.statement} (${step.error}); see docs/erasure.md\n`);
+    }
   }
 }

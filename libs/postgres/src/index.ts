@@ -1,2 +1,3 @@
 export * from './postgres-pool';
 export * from './postgres.module';
+export * from './reclaim-erased-rows';

@@ -7,10 +7,12 @@ import type { CustomerKeys } from './customer-keys.port';
  * cannot really delete). The table is named with its schema: the process's pool is shared
  * with the view store, whose connections put `cx_views` first on the search path.
  */
+export const POSTGRES_CUSTOMER_KEYS_TABLE = 'public.cx_customer_keys';
+
 export class PostgresCustomerKeys implements CustomerKeys {
   private ready?: Promise<void>;
 
-  constructor(private readonly pool: Pool, private readonly table = 'public.cx_customer_keys') {}
+  constructor(private readonly pool: Pool, private readonly table = POSTGRES_CUSTOMER_KEYS_TABLE) {}
 
   private init(): Promise<void> {
     this.ready ??= this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (customer_id text PRIMARY KEY, key bytea NOT NULL)`).then(() => undefined);

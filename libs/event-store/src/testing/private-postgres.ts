@@ -12,6 +12,10 @@ import { promisify } from 'node:util';
  */
 export interface PrivateCluster {
   readonly url: string;
+  /** The cluster's folder: its data directory (`data/`, WAL in `data/pg_wal`) and its server log. */
+  readonly folder: string;
+  /** pg_dump of a database of it, as plain SQL. */
+  dump(database?: string): string;
   /** `pg_ctl restart -m immediate`: the server stops as on a crash and recovers from its WAL. */
   restart(): Promise<void>;
   /** `pg_ctl stop -m fast`: every session is ended (57P01) and the server stays down until `start`. */
@@ -51,6 +55,8 @@ export async function startPrivateCluster(tools: Tools): Promise<PrivateCluster>
   await run(pgCtl('start'));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    folder: dir,
+    dump: (database = 'postgres') => execFileSync(join(tools.bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { encoding: 'latin1', maxBuffer: 1 << 28 }),
     // Asynchronous, so the test's appends keep running while the server goes down.
     restart: () => run(pgCtl('restart', '-m', 'immediate')),
     shutDown: () => run(pgCtl('stop', '-m', 'fast')),

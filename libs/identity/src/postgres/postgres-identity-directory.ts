@@ -7,6 +7,9 @@ import { CLEAR_IDENTIFIER, IdentifierDigests } from '../identifier-digests';
 import type { DirectoryTransaction, IdentityChanges, IdentityDirectory, RecordedConflict } from '../identity-directory.port';
 
 /** Identifier links in PostgreSQL, in the event store's schema (tables from its migrations). */
+/** The tables that hold identifier digests, for ops' VACUUM after an erasure (docs/erasure.md). */
+export const POSTGRES_IDENTITY_TABLES = [`${EVENT_STORE_SCHEMA}.identities`, `${EVENT_STORE_SCHEMA}.identity_conflicts`];
+
 export class PostgresIdentityDirectory implements IdentityDirectory {
   private constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly schema: string) {}
 
