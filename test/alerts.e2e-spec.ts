@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { alertId } from '@cx/views';
 import { client, KEYS } from './support/cx-server';
 import { eventually } from './support/eventually';
@@ -170,6 +171,12 @@ describe.each(viewStoresUnderTest())('alerts over HTTP (%s views)', (storeName) 
       expect(value('cx_alerts_not_followed_up{signal="detractor"}')).toBe(1);
       expect(value(`cx_alert_delivery_attempts_total{target="${receiver.url}",outcome="delivered"}`)).toBe(6);
       expect(value('cx_alert_oldest_undelivered_seconds')).toBe(0);
+      // Prometheus's own linter has nothing to say about them.
+      const own = text.split('\n').filter((line) => /^(# (HELP|TYPE) )?cx_alert/.test(line)).join('\n') + '\n';
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: own, encoding: 'utf8' });
+      if (lint.error && process.env.CI !== 'true') return;
+      expect(`${lint.stdout}${lint.stderr}`).toBe('');
+      expect(lint.status).toBe(0);
     }, 10_000);
   });
 
