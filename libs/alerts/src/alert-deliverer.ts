@@ -38,7 +38,8 @@ export class AlertDeliverer {
   private readonly logger = new Logger('alerts');
   private readonly loops: Promise<void>[] = [];
   private stopped = false;
-  private wake?: () => void;
+  /** Sleeping loops, woken at once by stop(). */
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     private readonly store: ViewStore,
@@ -56,11 +57,12 @@ export class AlertDeliverer {
     for (const target of this.targets) this.loops.push(this.loop(target.name, () => this.deliver(target)));
   }
 
+  /** Waits for the rounds under way; webhook requests still in flight are cut short (sent again after their lease). */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
-    await Promise.all(this.loops);
+    for (const wake of this.sleepers) wake();
     await Promise.all(this.targets.map((target) => target.close()));
+    await Promise.all(this.loops);
   }
 
   /** Repeats `round` while it finds work, else sleeps `pollMs`; an error is logged and retried after a pause. */
@@ -80,11 +82,13 @@ export class AlertDeliverer {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 

@@ -69,6 +69,9 @@ export class KafkaAlertTarget implements AlertTarget {
 
 /** One webhook URL: each event POSTed as a structured CloudEvent, signed. */
 export class WebhookAlertTarget implements AlertTarget {
+  /** Aborts requests in flight when the process shuts down: they are sent again after their lease. */
+  private readonly closing = new AbortController();
+
   constructor(readonly name: string, private readonly secret: string) {}
 
   async send(events: readonly OutboxEvent[]): Promise<SendOutcome[]> {
@@ -81,7 +84,9 @@ export class WebhookAlertTarget implements AlertTarget {
     return outcomes;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
 
   private async post(event: OutboxEvent): Promise<SendOutcome> {
     const body = JSON.stringify(alertCloudEvent(event));
@@ -90,7 +95,7 @@ export class WebhookAlertTarget implements AlertTarget {
         method: 'POST',
         headers: { 'content-type': 'application/cloudevents+json', [SIGNATURE_HEADER]: webhookSignature(body, this.secret) },
         body,
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), this.closing.signal]),
       });
       await response.arrayBuffer().catch(() => undefined);
       return response.ok ? { ok: true, statusCode: response.status, error: null } : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
