@@ -21,7 +21,7 @@ export function activitiesOf(journey: CustomerJourney): Activity[] {
     { at: p.archetype === 'repeat' || p.archetype === 'loyal' ? p.joinAt + rng.exponential(40 * DAY_MS) : Infinity, run: refer },
     { at: p.joinAt + rng.between(30, 150) * DAY_MS, run: updateProfile },
     { at: p.registersAt ?? Infinity, run: register },
-    { at: p.churn?.at ?? Infinity, run: leave },
+    { at: p.churn?.at ?? Infinity, run: leave, departure: true },
     { at: p.kind === 'b2b' ? p.joinAt + rng.exponential(30 * DAY_MS) : Infinity, run: fieldVisit },
   ];
   return activities;

@@ -1,6 +1,7 @@
 import type { CaseCategory, Channel, Priority } from '@cx/events';
 import { CHANNEL_SOURCES, DAY_MS, GRIPES, HOUR_MS, MINUTE_MS, PRAISE, SYSTEM_SOURCES, TOPIC_TEAMS, type ContactTopic } from './catalogue';
 import { cesScore, csatScore, sentiment } from './experience';
+import { feelCaseExperience, type CaseExperience } from './driver-effects';
 import type { CustomerJourney } from './journey';
 
 /** How a case travels between teams (SPEC §2.3), each with how much it costs the customer's patience. */
@@ -11,6 +12,13 @@ const SCENARIO_WEIGHTS: Record<CaseScenario, number> = {
 };
 const PENALTY: Record<CaseScenario, number> = {
   direct: 0, handoff: 0.1, ping_pong: 0.5, misroute: 0.25, takeover: 0.1, supersede: 0.2, stall: 0.6, lingering: 0.5,
+};
+/**
+ * Mood lost when the case starts, by scenario. Ping-pongs and stalls cost nothing here: what
+ * they cost is measured once the case is planned (driver-effects.ts), as for any case.
+ */
+const MOOD_PENALTY: Record<CaseScenario, number> = {
+  direct: -0.03, handoff: 0.03, ping_pong: 0, misroute: 0.075, takeover: 0.03, supersede: 0.06, stall: 0, lingering: 0.15,
 };
 
 export interface CaseRequest {
@@ -31,6 +39,13 @@ class CaseRun {
   /** The team that made the latest request. */
   requester: string | null = null;
   readonly id: string;
+  /** What the customer lives through, measured as the case is planned (driver-effects.ts). */
+  private openedAt: number | null = null;
+  private resolvedAt: number | null = null;
+  private unownedSince: number | null = null;
+  private unownedMs = 0;
+  private pingPong = false;
+  private readonly formerOwners = new Set<string>();
 
   constructor(readonly journey: CustomerJourney, readonly about: CaseRequest, public t: number) {
     this.id = journey.nextCaseId();
@@ -54,8 +69,36 @@ class CaseRun {
         caseId: this.id, category, channel, priority, ...(team ? { team, agentId } : {}),
       });
     }
-    this.owner = team;
     this.t += 30_000;
+    if (sendOpening) this.openedAt = this.t;
+    this.own(team);
+  }
+
+  /** Sets the owner (null: nobody), keeping count of the time the open case has none. */
+  private own(team: string | null): void {
+    if (team === null && this.unownedSince === null) this.unownedSince = this.t;
+    if (team !== null) {
+      this.endUnowned();
+      this.formerOwners.add(team);
+    }
+    this.owner = team;
+  }
+
+  private endUnowned(): void {
+    if (this.unownedSince === null) return;
+    this.unownedMs += this.t - this.unownedSince;
+    this.unownedSince = null;
+  }
+
+  /** How the case went; a case left unowned for good has unowned time without end. */
+  experience(): CaseExperience {
+    const stillUnowned = this.resolvedAt === null && this.unownedSince !== null;
+    return {
+      pingPong: this.pingPong,
+      unownedMs: stillUnowned ? Infinity : this.unownedMs,
+      resolutionMs: this.openedAt === null || this.resolvedAt === null ? null : this.resolvedAt - this.openedAt,
+      endedAt: this.t,
+    };
   }
 
   request(toTeam: string): void {
@@ -64,7 +107,7 @@ class CaseRun {
     this.journey.emit('cx.case.handoff.requested.v1', this.t, SYSTEM_SOURCES.ticketing, {
       caseId: this.id, fromTeam, toTeam, reason: this.rng.pick(['needs specialist', 'wrong queue', 'customer asked', 'escalation']),
     });
-    this.owner = null;
+    this.own(null);
     this.pending = toTeam;
     this.requester = fromTeam;
   }
@@ -72,7 +115,10 @@ class CaseRun {
   accept(team: string, medianWait = 45 * MINUTE_MS): void {
     this.t += this.wait(medianWait, 1.2);
     this.journey.emit('cx.case.handoff.accepted.v1', this.t, SYSTEM_SOURCES.ticketing, { caseId: this.id, team, agentId: this.journey.agent(team) });
-    this.owner = team;
+    // A handoff (a request, or taking a case another team owns) back to a former owner (SPEC §2.3).
+    const handoff = this.pending !== null || (this.owner !== null && this.owner !== team);
+    if (handoff && this.formerOwners.has(team)) this.pingPong = true;
+    this.own(team);
     this.pending = null;
   }
 
@@ -85,6 +131,8 @@ class CaseRun {
     this.t += this.wait(16 * HOUR_MS, 1);
     // A case nobody took is closed by the team that asked for help.
     const team = this.owner ?? this.requester ?? undefined;
+    this.endUnowned();
+    this.resolvedAt = this.t;
     this.journey.emit('cx.case.resolved.v1', this.t, SYSTEM_SOURCES.ticketing, {
       caseId: this.id, ...(team ? { team } : {}), resolution: this.rng.pick(['refund issued', 'explained', 'replaced', 'fixed on site', 'credit note']),
     });
@@ -99,6 +147,7 @@ class CaseRun {
 
   reopen(): void {
     this.t += this.rng.between(1, 10) * DAY_MS;
+    this.resolvedAt = null;
     this.journey.emit('cx.case.reopened.v1', this.t, SYSTEM_SOURCES.ticketing, { caseId: this.id, reason: 'customer says the problem is back' });
   }
 
@@ -143,7 +192,10 @@ export function planCase(journey: CustomerJourney, request: CaseRequest): void {
   run.open(rng.chance(0.1) ? null : teams.first, !rng.chance(0.01));
   if (!run.owner) run.accept(teams.first, 90 * MINUTE_MS); // a claim of an unowned case
   feelCase(journey, request, scenario);
-  if (!route(run, scenario, teams.expert)) return;
+  if (!route(run, scenario, teams.expert)) {
+    feelCaseExperience(journey, run.experience());
+    return;
+  }
   run.resolve();
   const reopens = rng.chance(request.category === 'complaint' ? 0.15 : 0.06);
   if (reopens) {
@@ -151,6 +203,7 @@ export function planCase(journey: CustomerJourney, request: CaseRequest): void {
     journey.state.mood -= 0.08;
     run.resolve();
   }
+  feelCaseExperience(journey, run.experience());
   run.surveys(Math.min(1, PENALTY[scenario] + (reopens ? 0.3 : 0)));
 }
 
@@ -217,5 +270,5 @@ function feelCase(journey: CustomerJourney, request: CaseRequest, scenario: Case
     state.lastComplaintAt = request.at;
     state.mood -= 0.1;
   }
-  state.mood = Math.max(0, Math.min(1, state.mood - PENALTY[scenario] * 0.3 + (scenario === 'direct' ? 0.03 : 0)));
+  state.mood = Math.max(0, Math.min(1, state.mood - MOOD_PENALTY[scenario]));
 }

@@ -2,7 +2,7 @@ import type { Channel, CloudEvent, CustomerRef, EventDataByType, EventType } fro
 import { DAY_MS, TEAMS, type Team } from './catalogue';
 import { followUpAnswer } from './follow-ups';
 import { MinHeap } from './min-heap';
-import type { Persona } from './persona';
+import type { Churn, Persona } from './persona';
 import type { Random } from './random';
 
 export interface JourneyContext {
@@ -10,6 +10,8 @@ export interface JourneyContext {
   seedTag: string;
   start: number;
   end: number;
+  /** Whether experiences drive later answers and churn (driver-effects.ts); off gives the baseline to compare with. */
+  driverEffects: boolean;
 }
 
 /** What the customer has lived through so far: it steers what happens next. */
@@ -29,6 +31,8 @@ export interface JourneyState {
 export interface Activity {
   at: number;
   run: (journey: CustomerJourney, at: number) => number;
+  /** The customer's departure: moved when its experiences make the customer decide to leave. */
+  departure?: boolean;
 }
 
 interface Planned {
@@ -48,6 +52,8 @@ export class CustomerJourney {
   private readonly agenda = new MinHeap<Planned>((a, b) => a.time < b.time || (a.time === b.time && a.seq < b.seq));
   private activities: Activity[] = [];
   private seq = 0;
+  /** A departure the customer's experiences decided on, and the churn it replaced (a follow-up may undo it). */
+  private decided: { at: number; replaced: Churn | null } | null = null;
   readonly state: JourneyState;
 
   constructor(readonly persona: Persona, readonly rng: Random, readonly context: JourneyContext) {
@@ -144,6 +150,34 @@ export class CustomerJourney {
   away(at: number): boolean {
     const churn = this.persona.churn;
     return churn !== null && at >= churn.at && (churn.winBackAt === null || at < churn.winBackAt);
+  }
+
+  /**
+   * The customer decides to leave at `time` (explicitly or silently), unless it already leaves
+   * by then: from `time` on it is away, and an explicit leaver cancels.
+   */
+  leaveAt(time: number, explicit: boolean): void {
+    const churn = this.persona.churn;
+    if (churn && churn.at <= time && (churn.winBackAt === null || churn.winBackAt > time)) return;
+    this.decided = { at: time, replaced: churn };
+    this.persona.churn = { at: time, explicit, winBackAt: null };
+    this.moveDeparture(explicit ? time : Infinity);
+  }
+
+  /** Talks the customer out of a departure decided on and still ahead of `now`; false when there is none. */
+  stay(now: number): boolean {
+    if (!this.decided || this.decided.at <= now) return false;
+    this.persona.churn = this.decided.replaced;
+    this.decided = null;
+    // The churn drawn at the start comes back; one already past has had its departure.
+    const churn = this.persona.churn;
+    this.moveDeparture(churn?.explicit && churn.at > now ? churn.at : Infinity);
+    return true;
+  }
+
+  private moveDeparture(at: number): void {
+    const departure = this.activities.find((activity) => activity.departure);
+    if (departure) departure.at = at;
   }
 
   /** When an activity paused by churn picks up again, if ever. */

@@ -19,6 +19,8 @@ export interface SimulationOptions {
   duplicateShare?: number;
   /** Share of events delivered late, after later ones (default 3 %). */
   lateShare?: number;
+  /** Bad case experiences lower mood and raise churn, follow-ups help (driver-effects.ts); default true. */
+  driverEffects?: boolean;
 }
 
 export const DEFAULT_NOISE: DeliveryNoise = { duplicateShare: 0.02, lateShare: 0.03 };
@@ -71,7 +73,7 @@ export function simulationWindow(options: SimulationOptions): JourneyContext {
   const now = options.now === undefined ? Infinity : instant(options.now, 'now');
   if (now < start) throw new RangeError('start must not be after now');
   const seedTag = String(options.seed).replace(/[^A-Za-z0-9]/g, '').slice(0, 24) || 'x';
-  return { seedTag, start, end: Math.min(start + options.days * DAY_MS, now) };
+  return { seedTag, start, end: Math.min(start + options.days * DAY_MS, now), driverEffects: options.driverEffects ?? true };
 }
 
 function instant(value: Date | string | number, name: string): number {

@@ -1,0 +1,83 @@
+import { replayCase, type ReplayedCase } from '../cases/case-replay';
+import type { CaseState } from '../cases/case-state';
+import type { Handoff } from '../cases/handoff';
+import { firstInstant, inPeriod, lastInstant, overlapMs, type Period } from './driver-period';
+import { SLOW_RESOLUTION_MS } from './driver-settings';
+
+/**
+ * What one case put its customer through during a period (SPEC §2.5), read from the one case
+ * fold (SPEC §2.3) replayed up to the period's end: the case as it stood then, so a later
+ * event never changes what an earlier answer's period held.
+ */
+export interface CaseExperience {
+  caseId: string;
+  /** The case's customer as of the period's end: the opening's, else the first event's. */
+  customerId: string;
+  /** Opened as a complaint (the opening known by the period's end). */
+  complaint: boolean;
+  /** A handoff (an accepted request or a takeover; a claim is none) accepted in the period. */
+  handoff: boolean;
+  /** One of those handoffs gave the case back to a former owner. */
+  pingPong: boolean;
+  /** A request was pending for more than the SLA at some instant of the period. */
+  stalled: boolean;
+  /** Milliseconds of the period during which the open case had no owner. */
+  unownedMs: number;
+  /** Set when the case was resolved in the period: its last resolution is in it and it was not reopened by the period's end. */
+  resolved: { firstContact: boolean; slow: boolean } | null;
+}
+
+/**
+ * The case's experience over the period, or null when the case was not part of it: a case
+ * counts when it had started by the period's end and was open at some instant of the
+ * period, or was resolved in it.
+ */
+export function caseExperience(state: CaseState, period: Period, slaMs: number): CaseExperience | null {
+  const replayed = replayCase(state, period.hi, period.closed === 'lo');
+  if (!replayed || !touchesPeriod(replayed, period)) return null;
+  const accepted = replayed.handoffs.filter((h) => h.acceptedAt !== null && inPeriod(period, h.acceptedAt));
+  return {
+    caseId: replayed.caseId,
+    customerId: replayed.customerId,
+    complaint: replayed.opening?.category === 'complaint',
+    handoff: accepted.length > 0,
+    pingPong: accepted.some((h) => h.flags.includes('pingPong')),
+    stalled: replayed.handoffs.some((h) => stalledIn(h, period, slaMs)),
+    unownedMs: unownedMs(replayed, period),
+    resolved: resolvedIn(replayed, period),
+  };
+}
+
+/** Open at the period's end, or last resolved inside it (a resolution before the period means it was closed throughout). */
+function touchesPeriod(replayed: ReplayedCase, period: Period): boolean {
+  if (replayed.status === 'open') return true;
+  return replayed.resolution !== null && inPeriod(period, replayed.resolution.at);
+}
+
+/**
+ * Stalled at instant x (SPEC §2.3): still pending at x and x − requestedAt > SLA. A request
+ * stops pending at the instant it is closed (accepted, superseded, cancelled); one still
+ * pending at the period's end stays so. So the stalled instants are
+ * [requestedAt + SLA + 1 ms, closedAt − 1 ms], and the question is whether they meet the period.
+ */
+function stalledIn(handoff: Handoff, period: Period, slaMs: number): boolean {
+  if (handoff.requestedAt === null) return false;
+  const firstStalled = handoff.requestedAt + slaMs + 1;
+  const lastStalled = handoff.closedAt === null ? Number.POSITIVE_INFINITY : handoff.closedAt - 1;
+  return Math.max(firstStalled, firstInstant(period)) <= Math.min(lastStalled, lastInstant(period));
+}
+
+/** Unowned open time inside the period; a stretch still running at the period's end runs to it. */
+function unownedMs(replayed: ReplayedCase, period: Period): number {
+  return replayed.spans
+    .filter((span) => span.team === null)
+    .reduce((sum, span) => sum + overlapMs(period, span.start, span.end ?? period.hi), 0);
+}
+
+/** SPEC §2.2's "resolved": last resolved in the period and not reopened by its end. */
+function resolvedIn(replayed: ReplayedCase, period: Period): CaseExperience['resolved'] {
+  const resolution = replayed.resolution;
+  if (replayed.status !== 'resolved' || resolution === null || !inPeriod(period, resolution.at)) return null;
+  const took = resolution.openedAt === null ? null : resolution.at - resolution.openedAt;
+  return { firstContact: resolution.firstContact, slow: took !== null && took > SLOW_RESOLUTION_MS };
+}

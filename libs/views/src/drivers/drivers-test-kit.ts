@@ -1,0 +1,65 @@
+/**
+ * Builders for the drivers specs (not exported from the library). Times are written relative
+ * to the answer instant T of each spec, in hours or days, so expectations can be worked out
+ * by hand.
+ */
+import type { AnyLedgerEvent, CaseCategory, Channel, EventDataByType, EventType } from '@cx/events';
+
+export const T = Date.UTC(2026, 5, 1, 12, 0, 0);
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+type Data<K extends EventType> = Omit<EventDataByType[K], 'customer'>;
+
+/** Hands out events with increasing positions, as the store would append them. */
+export function ledger() {
+  const events: AnyLedgerEvent[] = [];
+  function add<K extends EventType>(type: K, customerId: string, time: number, data: Data<K>): AnyLedgerEvent {
+    const position = events.length + 1;
+    const event = {
+      position, streamId: `customer-${customerId}`, revision: 0, customerId, id: `e${position}`, source: '/channels/test',
+      type, time, recordedAt: time, data: { customer: { id: customerId }, ...data },
+    } as unknown as AnyLedgerEvent;
+    events.push(event);
+    return event;
+  }
+  return {
+    events,
+    add,
+    opened: (customerId: string, caseId: string, time: number, options: { team?: string; category?: CaseCategory; channel?: Channel } = {}) =>
+      add('cx.case.opened.v1', customerId, time, {
+        caseId, category: options.category ?? 'inquiry', channel: options.channel ?? 'phone', ...(options.team ? { team: options.team } : {}),
+      }),
+    requested: (customerId: string, caseId: string, time: number, fromTeam: string, toTeam: string) =>
+      add('cx.case.handoff.requested.v1', customerId, time, { caseId, fromTeam, toTeam }),
+    accepted: (customerId: string, caseId: string, time: number, team: string) => add('cx.case.handoff.accepted.v1', customerId, time, { caseId, team }),
+    resolved: (customerId: string, caseId: string, time: number, team?: string) =>
+      add('cx.case.resolved.v1', customerId, time, { caseId, ...(team ? { team } : {}) }),
+    reopened: (customerId: string, caseId: string, time: number) => add('cx.case.reopened.v1', customerId, time, { caseId }),
+    contact: (customerId: string, time: number, channel: Channel, direction: 'inbound' | 'outbound' = 'inbound') =>
+      add('cx.interaction.recorded.v1', customerId, time, { channel, direction }),
+    nps: (customerId: string, time: number, score: number) => add('cx.survey.answered.v1', customerId, time, { survey: 'nps', score }),
+    csat: (customerId: string, time: number, score: number) => add('cx.survey.answered.v1', customerId, time, { survey: 'csat', score }),
+    order: (customerId: string, time: number, amountMinor: number, currency = 'EUR', orderId = `o${events.length + 1}`) =>
+      add('cx.purchase.completed.v1', customerId, time, { orderId, amountMinor, currency, channel: 'web' }),
+    segment: (customerId: string, time: number, segment: string) => add('cx.customer.profiled.v1', customerId, time, { segment }),
+  };
+}
+
+/** A seeded shuffle (mulberry32), so a failing order replays. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
