@@ -13,6 +13,8 @@ interface ReportOptions {
   from?: string;
   to?: string;
   groupBy?: string;
+  outcome?: string;
+  currency?: string;
   format: 'json' | 'csv';
 }
 
@@ -41,6 +43,8 @@ export class ReportCommand extends CommandRunner {
       from: options.from ? instantParam('--from', options.from, 0) : undefined,
       to: options.to ? instantParam('--to', options.to, 0) : undefined,
       groupBy: options.groupBy,
+      outcome: options.outcome,
+      currency: options.currency,
     };
     const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
     const report = await withScratchViews(async (views) => {
@@ -76,8 +80,18 @@ export class ReportCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--group-by <field>', description: 'grouping, for the loyalty report' })
+  @Option({ flags: '--group-by <field>', description: 'grouping, for the loyalty and drivers reports' })
   parseGroupBy(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--outcome <outcome>', description: 'nps (default), csat or churn, for the drivers report' })
+  parseOutcome(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--currency <code>', description: 'value tiers currency, for the drivers report with --group-by valueTier' })
+  parseCurrency(value: string): string {
     return value;
   }
 

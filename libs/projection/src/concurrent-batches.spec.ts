@@ -6,6 +6,7 @@ import { describeWithPostgres } from '../../event-store/src/testing/postgres-ser
 import { compareProjection } from '../../ops/src/view-comparison';
 import { ledgerBuilder } from '../../views/src/loyalty/loyalty.fixtures';
 import { CasesProjection } from './cases/cases.projection';
+import { DriversProjection } from './drivers/drivers.projection';
 import { LifecycleProjection } from './lifecycle/lifecycle.projection';
 import { LoyaltyProjection } from './loyalty/loyalty.projection';
 import { randomLedger } from './testing/random-ledger';
@@ -105,7 +106,9 @@ const asCloudEvent = (event: AnyLedgerEvent) =>
   ({ specversion: '1.0', id: event.id, source: event.source, type: event.type, time: new Date(event.time).toISOString(), data: event.data });
 
 describeWithPostgres('projections applied by concurrent batches of different partitions', (database) => {
-  const projections: Projection[] = [new LifecycleProjection(DEFAULT_LIFECYCLE_SETTINGS), new LoyaltyProjection(), new CasesProjection(DEFAULT_CASE_SETTINGS)];
+  const projections: Projection[] = [
+    new LifecycleProjection(DEFAULT_LIFECYCLE_SETTINGS), new LoyaltyProjection(), new CasesProjection(DEFAULT_CASE_SETTINGS), new DriversProjection(DEFAULT_CASE_SETTINGS),
+  ];
   const ledger = randomLedger(1500, 20260301);
   let serial: PostgresViewStore;
   let partitioned: PostgresViewStore;

@@ -30,3 +30,4 @@ export * from './kafka/kafka-relay.module';
 export * from './kafka/partitioned-projector';
 export * from './kafka/kafka-projector.module';
 export * from './alerts';
+export * from './drivers';

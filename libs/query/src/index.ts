@@ -12,3 +12,4 @@ export * from './report-builders';
 export * from './cases';
 export * from './loyalty';
 export * from './alerts';
+export * from './drivers';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsQueryModule } from './alerts/alerts-query.module';
 import { CasesQueryModule } from './cases/cases-query.module';
+import { DriversQueryModule } from './drivers/drivers-query.module';
 import { LoyaltyQueryModule } from './loyalty/loyalty-query.module';
 import { CUSTOMER_READ_MODEL } from './customer-read-model';
 import { CustomersController } from './customers.controller';
@@ -10,7 +11,7 @@ import { LifecycleReportController } from './reports.controller';
 
 /** The query role: the analysts' routes over the projections. */
 @Module({
-  imports: [CasesQueryModule, LoyaltyQueryModule, AlertsQueryModule],
+  imports: [CasesQueryModule, LoyaltyQueryModule, AlertsQueryModule, DriversQueryModule],
   controllers: [CustomersController, LifecycleReportController],
   providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })

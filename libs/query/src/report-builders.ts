@@ -6,6 +6,7 @@ import { ClosedLoopQueries } from './alerts/closed-loop-queries';
 import { handoffReportCsv, handoffReportJson } from './cases/case-json';
 import { HandoffReportQueries } from './cases/handoff-report-queries';
 import { LifecycleQueries } from './lifecycle-queries';
+import { driversReportBuilder } from './drivers/drivers-report.builder';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty/loyalty-report.builders';
 import { iso } from './query-params';
 
@@ -14,6 +15,9 @@ export interface ReportRequest {
   from?: number;
   to?: number;
   groupBy?: string;
+  /** The drivers report's outcome and value-tier currency. */
+  outcome?: string;
+  currency?: string;
 }
 
 export interface BuiltReport {
@@ -61,4 +65,5 @@ export const REPORT_BUILDERS: Record<string, ReportBuilder> = {
   cohorts: cohortReportBuilder,
   handoffs: handoffReport,
   'closed-loop': closedLoopReportBuilder,
+  drivers: driversReportBuilder,
 };

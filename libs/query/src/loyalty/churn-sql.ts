@@ -85,6 +85,37 @@ const addTo = (groups: Map<string, ChurnCounts>, key: string, atStart: number, c
   groups.set(key, { atStart: counts.atStart + atStart, churned: counts.churned + churned });
 };
 
+/** One customer at the start of the window, and whether it is `churned` at its end. */
+export interface ChurnCustomer {
+  customerId: string;
+  churned: boolean;
+}
+
+/**
+ * The churn block's customers one by one (the drivers report splits them by attribute):
+ * the same rules as `churnCounts`, customer ids in code-unit order.
+ */
+export async function churnCustomers(db: Kysely<any>, window: Window, thresholds: Thresholds): Promise<ChurnCustomer[]> {
+  const { rows } = await sql<{ customer_id: string; churned: number | string }>`
+    SELECT f.customer_id AS customer_id, CASE WHEN st.stage = 'churned' THEN 1 ELSE 0 END AS churned
+    FROM (${buyersBefore(window.from)}) f
+    ${stageAtJoin('sf', window.from)}
+    ${stageAtJoin('st', window.to)}
+    WHERE f.customer_id NOT IN (${boundaryCustomers(window)}) AND sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`.execute(db);
+  const customers = rows.map((row) => ({ customerId: row.customer_id, churned: Number(row.churned) === 1 }));
+  const boundary = (await boundaryRows(db, window, null)).map((row) => row.customer_id as string);
+  const states = await loadStates(db, boundary);
+  const stage = (id: string, at: number): LifecycleStage => {
+    const state = states.get(id);
+    return state ? stageAt(stateBefore(state, at), at, thresholds) : 'prospect';
+  };
+  for (const id of boundary) {
+    if (['prospect', 'churned'].includes(stage(id, window.from))) continue;
+    customers.push({ customerId: id, churned: stage(id, window.to) === 'churned' });
+  }
+  return customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+}
+
 /** Churn counts per group ('' without grouping); a group only appears with a customer at the start. */
 export async function churnCounts(db: Kysely<any>, window: Window, key: KeySource | null, thresholds: Thresholds): Promise<Map<string, ChurnCounts>> {
   const groups = new Map<string, ChurnCounts>();

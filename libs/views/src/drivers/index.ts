@@ -8,7 +8,7 @@ export { CASE_ATTRIBUTES, CHANNEL_ATTRIBUTES, channelAttribute, DRIVER_ATTRIBUTE
 export type { CaseAttribute, ChannelAttribute, DriverAttribute, FixedAttribute } from './driver-attributes';
 export { DEFAULT_DRIVER_SETTINGS, DRIVER_PERIOD_MS, SLOW_RESOLUTION_MS, UNOWNED_LIMIT_MS, VALUE_TIER_SPAN_MS } from './driver-settings';
 export type { DriverSettings } from './driver-settings';
-export { answerPeriod, inPeriod, windowPeriod } from './driver-period';
+export { answerPeriod, inPeriod, overlapMs, windowPeriod } from './driver-period';
 export type { Period } from './driver-period';
 export { caseExperience } from './case-experience';
 export type { CaseExperience } from './case-experience';

@@ -1,0 +1,58 @@
+import { Kysely, sql, type RawBuilder } from 'kysely';
+import { ANSWER_FLAG_COLUMNS } from '@cx/projection';
+import type { DriverAttribute, DriverGroupBy, DriverTallies, Tally } from '@cx/views';
+import { segmentOf, tierRows } from './value-tier-sql';
+
+/**
+ * The NPS and CSAT outcomes of SPEC §2.5 in SQL: one scan of the window's answers in
+ * `driver_answers` (each carrying its case and channel attributes), summing per group the
+ * responses and points of everyone and of those with each attribute. Exact integers; the
+ * pure `driverBlock` rounds and ranks them.
+ */
+
+export interface AnswerQuery {
+  outcome: 'nps' | 'csat';
+  from: number;
+  until: number;
+  groupBy: DriverGroupBy | null;
+  currency: string | null;
+}
+
+const FLAGS = Object.entries(ANSWER_FLAG_COLUMNS) as Array<[DriverAttribute, string]>;
+
+/** Per flag, its count and points; flag i is c<i>/p<i> (short names keep PostgreSQL's identifiers valid). */
+const flagSums = sql.join(FLAGS.map(([, column], i) => sql`SUM(a.${sql.ref(column)}) AS ${sql.ref(`c${i}`)}, SUM(a.${sql.ref(column)} * a.points) AS ${sql.ref(`p${i}`)}`));
+
+function groupKey(query: AnswerQuery): { select: RawBuilder<unknown>; join: RawBuilder<unknown>; groupBy: RawBuilder<unknown> } {
+  const none = sql``;
+  if (query.groupBy === 'segment') return { select: sql`${segmentOf(sql.ref('a.customer_id'), query.until)} AS grp,`, join: none, groupBy: sql`GROUP BY grp` };
+  if (query.groupBy === 'valueTier') {
+    const join = query.currency === null ? none : sql`LEFT JOIN (${tierRows(query.currency, query.until)}) t ON t.customer_id = a.customer_id`;
+    const tier = query.currency === null ? sql`'none'` : sql`COALESCE(t.tier, 'none')`;
+    return { select: sql`${tier} AS grp,`, join, groupBy: sql`GROUP BY grp` };
+  }
+  return { select: none, join: none, groupBy: none };
+}
+
+type Row = Record<string, string | number | null> & { grp?: string };
+
+/** Tallies per group ('' without grouping); a group appears only with an answer in it. */
+export async function answerTallies(db: Kysely<any>, query: AnswerQuery): Promise<Map<string, DriverTallies>> {
+  const key = groupKey(query);
+  const { rows } = await sql<Row>`
+    SELECT ${key.select} COUNT(*) AS n, SUM(a.points) AS p, ${flagSums}
+    FROM driver_answers a ${key.join}
+    WHERE a.survey = ${query.outcome} AND a.time >= ${query.from} AND a.time < ${query.until}
+    ${key.groupBy}`.execute(db);
+  const groups = new Map<string, DriverTallies>();
+  for (const row of rows) {
+    const count = Number(row.n ?? 0);
+    if (count === 0) continue;
+    const tally = (c: unknown, p: unknown): Tally => ({ count: Number(c ?? 0), points: Number(p ?? 0) });
+    groups.set(row.grp ?? '', {
+      overall: tally(row.n, row.p),
+      with: new Map(FLAGS.map(([attribute], i) => [attribute, tally(row[`c${i}`], row[`p${i}`])])),
+    });
+  }
+  return groups;
+}

@@ -1,0 +1,67 @@
+import { ApiError } from '@cx/http';
+import { DRIVER_GROUP_BYS, DRIVER_OUTCOMES, type DriverGroupBy, type DriverOutcome } from '@cx/views';
+import { instantParam } from '../query-params';
+
+/** What `GET /v1/reports/drivers` and `cx report drivers` ask for, parsed. */
+export interface DriversRequest {
+  from: number;
+  to: number;
+  asOf?: number;
+  outcome: DriverOutcome;
+  groupBy: DriverGroupBy | null;
+  currency: string | null;
+}
+
+/** The raw parameters, as strings (the API) or already parsed instants (`cx report`). */
+export interface DriversParams {
+  from?: string | number;
+  to?: string | number;
+  asOf?: string | number;
+  outcome?: string;
+  groupBy?: string;
+  currency?: string;
+}
+
+const MAX_YEARS = 10;
+
+const bad = (message: string, details?: Record<string, unknown>) => new ApiError(400, 'invalid_parameter', message, details);
+
+function instant(name: string, value: string | number | undefined, required: boolean): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value === undefined || value === '') {
+    if (required) throw bad(`${name} is required: an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
+    return undefined;
+  }
+  return instantParam(name, value, Number.NaN);
+}
+
+/** SPEC §3: at most 10 years, calendar years in UTC (from 2020-02-29, up to 2030-03-01). */
+export function tenYearsAfter(from: number): number {
+  const d = new Date(from);
+  return Date.UTC(d.getUTCFullYear() + MAX_YEARS, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T | null): T | null {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw bad(`${name} must be one of ${allowed.join(', ')}`, { [name]: value });
+}
+
+/**
+ * SPEC §2.5 and §3: `from` and `to` required (from <= to, at most 10 years apart), `outcome`
+ * nps (default), csat or churn, `groupBy` none (default), segment or valueTier, `currency`
+ * (three capital letters, only with groupBy=valueTier), `asOf` an RFC 3339 instant.
+ */
+export function driversRequest(params: DriversParams): DriversRequest {
+  const from = instant('from', params.from, true)!;
+  const to = instant('to', params.to, true)!;
+  if (from > to) throw bad('from must not be after to', { from: params.from, to: params.to });
+  if (to > tenYearsAfter(from)) throw bad('a report window may span at most 10 years', { from: params.from, to: params.to });
+  const outcome = oneOf('outcome', params.outcome, DRIVER_OUTCOMES, 'nps')!;
+  const groupBy = params.groupBy === 'none' ? null : oneOf('groupBy', params.groupBy, DRIVER_GROUP_BYS, null);
+  const currency = params.currency === undefined || params.currency === '' ? null : params.currency;
+  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw bad('currency must be an ISO 4217 code of three capital letters', { currency });
+  if (currency !== null && groupBy !== 'valueTier') throw bad('currency applies to groupBy=valueTier only', { currency, groupBy: params.groupBy ?? 'none' });
+  const asOf = instant('asOf', params.asOf, false);
+  return { from, to, ...(asOf === undefined ? {} : { asOf }), outcome, groupBy, currency };
+}
