@@ -1,6 +1,6 @@
 import type { AnyLedgerEvent } from '@cx/events';
 import {
-  caseStates, contactFacts, DEFAULT_DRIVER_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, driversReport, foldCustomer, orderFacts, segmentFacts, stageAt, surveyFacts,
+  caseStates, contactFacts, DEFAULT_ALERT_SETTINGS, DEFAULT_DRIVER_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, driversReport, foldCustomer, ledgerAlerts, orderFacts, segmentFacts, stageAt, surveyFacts,
   type DriverGroupBy, type DriverOutcome, type DriversFacts, type StageOf,
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
@@ -81,7 +81,10 @@ function randomLedger(random: Random, boundaries: readonly number[]) {
   for (let i = 0; i < 260; i++) {
     const survey = random.pick(['nps', 'nps', 'csat', 'ces'] as const);
     const score = survey === 'nps' ? random.int(11) : survey === 'csat' ? 1 + random.int(5) : 1 + random.int(7);
-    add('cx.survey.answered.v1', random.pick(customers), time(), { survey, score });
+    const [customer, at] = [random.pick(customers), time()];
+    add('cx.survey.answered.v1', customer, at, { survey, score });
+    // Half the answers get a call back within 72 hours: a follow-up of a detractor alert, within the SLA or not.
+    if (random.chance(0.5)) add('cx.interaction.recorded.v1', customer, at + random.int(72 * HOUR), { channel: 'phone', direction: 'outbound' });
   }
   for (let i = 0; i < 160; i++) {
     add('cx.interaction.recorded.v1', random.pick(customers), time(), { channel: random.pick(CHANNELS), direction: random.pick(['inbound', 'inbound', 'outbound']) });
@@ -241,7 +244,7 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
     const facts = factsOf(ledger);
     const report = driversReport(facts, { from: START, to: START + SPAN, outcome: 'nps', settings: DEFAULT_DRIVER_SETTINGS });
     const withSome = report.groupBy === null ? report.drivers.filter((d) => d.impact !== null).map((d) => d.attribute) : [];
-    expect(withSome).toEqual(expect.arrayContaining(['hadCase', 'hadComplaint', 'hadHandoff', 'hadPingPong', 'hadStalledHandoff', 'unownedOver4h', 'firstContactResolution', 'slowResolution', 'channel:phone']));
+    expect(withSome).toEqual(expect.arrayContaining(['followedUpAlert', 'hadCase', 'hadComplaint', 'hadHandoff', 'hadPingPong', 'hadStalledHandoff', 'unownedOver4h', 'firstContactResolution', 'slowResolution', 'channel:phone']));
     expect(ledger.filter((e) => boundaries.includes(e.time)).length).toBeGreaterThan(50);
   });
 
@@ -258,7 +261,9 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
 });
 
 function factsOf(ledger: readonly AnyLedgerEvent[]): DriversFacts {
+  const followUps = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS)
+    .map((a) => ({ customerId: a.customerId, signal: a.signal, raisedAt: a.raisedAt, followedUpAt: a.followUp?.at ?? null }));
   return {
-    answers: surveyFacts(ledger), orders: orderFacts(ledger), cases: caseStates(ledger), contacts: contactFacts(ledger), followUps: [], segments: segmentFacts(ledger),
+    answers: surveyFacts(ledger), orders: orderFacts(ledger), cases: caseStates(ledger), contacts: contactFacts(ledger), followUps, segments: segmentFacts(ledger),
   };
 }

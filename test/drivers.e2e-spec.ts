@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseCsv, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
-import { client, KEYS } from './support/cx-server';
+import { client, KEYS, startServer } from './support/cx-server';
 
 /**
  * SPEC §2.5 through HTTP, on every view store, over a small ledger worked out by hand
@@ -148,10 +150,11 @@ describe.each(viewStoresUnderTest())('GET /v1/reports/drivers over a hand-worked
     ['a currency that is no ISO 4217 code', `/v1/reports/drivers?${WINDOW}&groupBy=valueTier&currency=eur`],
     ['a currency without value tiers', `/v1/reports/drivers?${WINDOW}&currency=EUR`],
     ['a bad asOf', `/v1/reports/drivers?${WINDOW}&asOf=yesterday`],
+    ['an outcome given twice', `/v1/reports/drivers?${WINDOW}&outcome=nps&outcome=csat`],
   ])('answers 400 for %s', async (_name, path) => {
     const answer = await api.get(path);
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ error: 'invalid_parameter', message: expect.any(String) });
+    expect(answer.body).toMatchObject({ error: path.startsWith('/v1/reports/drivers?from=2016') ? 'window_too_long' : 'invalid_parameter', message: expect.any(String) });
   });
 
   it('accepts exactly 10 years', async () => {
@@ -162,4 +165,35 @@ describe.each(viewStoresUnderTest())('GET /v1/reports/drivers over a hand-worked
     expect((await client(api.server.url, '').get(`/v1/reports/drivers?${WINDOW}`)).status).toBe(401);
     expect((await client(api.server.url, KEYS.ingest).get(`/v1/reports/drivers?${WINDOW}`)).status).toBe(403);
   });
+});
+
+/** `cx report drivers --known-at T`: the report as the system would have answered at T. */
+describe('cx report drivers --known-at (embedded store)', () => {
+  const CX = join(__dirname, '..', 'bin', 'cx.js');
+  const cx = (dataDir: string, ...args: string[]) =>
+    spawnSync(process.execPath, [CX, ...args], { env: { ...process.env, CX_DATA_DIR: dataDir, CX_API_KEYS: 'k=ops' }, encoding: 'utf8' });
+
+  it('counts only the events recorded by then', async () => {
+    const server = await startServer();
+    try {
+      const ingest = client(server.url, KEYS.ingest);
+      await ingest.post('/v1/events', LEDGER.slice(0, 8)); // alice
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const knownAt = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await ingest.post('/v1/events', LEDGER.slice(8, 12)); // bob
+      const report = (at: string) => {
+        const run = cx(server.dataDir, 'report', 'drivers', '--known-at', at, '--as-of', TO, '--from', FROM, '--to', TO, '--outcome', 'nps');
+        expect(run.status).toBe(0);
+        return JSON.parse(run.stdout).report;
+      };
+      expect(report(knownAt).overall).toEqual({ responses: 1, score: -100 });
+      expect(report(new Date().toISOString()).overall).toEqual({ responses: 2, score: 0 });
+      const csv = cx(server.dataDir, 'report', 'drivers', '--known-at', knownAt, '--from', FROM, '--to', TO, '--outcome', 'churn', '--format', 'csv');
+      expect(csv.stdout.split('\r\n')[0]).toBe('from,to,asOf,outcome,groupBy,currency,group,allCount,allScore,rank,attribute,withCount,withScore,withoutCount,withoutScore,impact,share');
+      expect(cx(server.dataDir, 'report', 'drivers', '--known-at', knownAt, '--from', FROM, '--to', TO, '--outcome', 'ces').status).not.toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -27,7 +27,7 @@ const instant = fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2030, 0, 1
 const window = fc.tuple(fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: 0, max: Math.floor(9.9 * YEAR_MS) }))
   .map(([from, span]): Array<[string, string]> => [['from', iso(from)], ['to', iso(from + span)]]);
 
-type Kind = 'instant' | 'limit' | 'position' | 'stage' | 'groupBy' | 'text' | 'cursor';
+type Kind = 'instant' | 'limit' | 'position' | 'stage' | 'groupBy' | 'text' | 'cursor' | 'outcome' | 'driverGroupBy';
 
 /** Each route with the parameters it declares, their kind, and a valid value for each (SPEC §3). */
 interface Route {
@@ -50,6 +50,7 @@ const ROUTES: Route[] = [
   { path: '/v1/ops/identity-conflicts', base: none, params: { limit: 'limit' } },
   { path: '/v1/alerts', base: none, params: { customerId: 'text', caseId: 'text', asOf: 'instant', limit: 'limit', after: 'position' } },
   { path: '/v1/reports/closed-loop', base: window, params: { from: 'instant', to: 'instant', after: 'position' } },
+  { path: '/v1/reports/drivers', base: window, params: { from: 'instant', to: 'instant', outcome: 'outcome', groupBy: 'driverGroupBy', asOf: 'instant', after: 'position' } },
 ];
 const route = fc.constantFrom(...ROUTES);
 
@@ -64,6 +65,8 @@ const VALID: Record<Kind, fc.Arbitrary<string>> = {
   groupBy: fc.constantFrom('none', 'channel', 'team', 'segment'),
   text: fc.string({ minLength: 1, maxLength: 20 }),
   cursor: fc.uint8Array({ minLength: 1, maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
+  outcome: fc.constantFrom('nps', 'csat', 'churn'),
+  driverGroupBy: fc.constantFrom('none', 'segment', 'valueTier'),
 };
 
 const notAnInteger = fc.oneof(
@@ -83,6 +86,8 @@ const WRONG: Partial<Record<Kind, fc.Arbitrary<string>>> = {
   position: fc.oneof(notAnInteger, fc.integer({ min: -(2 ** 40), max: -1 }).map(String)),
   stage: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !STAGES.includes(s)),
   groupBy: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !['none', 'channel', 'team', 'segment'].includes(s)),
+  outcome: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !['nps', 'csat', 'churn'].includes(s)),
+  driverGroupBy: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !['none', 'segment', 'valueTier'].includes(s)),
 };
 
 /** The API's error shape (SPEC §3), and never a 5xx. */
@@ -157,7 +162,7 @@ function hostileSuite(environment: () => Record<string, string>) {
   });
 
   it('answers a report window longer than 10 years 400 window_too_long, and one of 10 years or less 200', async () => {
-    const reports = fc.constantFrom('/v1/reports/loyalty', '/v1/reports/cohorts', '/v1/reports/handoffs');
+    const reports = fc.constantFrom('/v1/reports/loyalty', '/v1/reports/cohorts', '/v1/reports/handoffs', '/v1/reports/drivers');
     const tooLong = fc.tuple(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: 1, max: 8000 * 365 }));
     await fc.assert(fc.asyncProperty(reports, tooLong, async (path, [from, extraDays]) => {
       const start = new Date(from);

@@ -1,6 +1,6 @@
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import { ANSWER_FLAG_COLUMNS } from '@cx/projection';
-import type { DriverAttribute, DriverGroupBy, DriverTallies, Tally } from '@cx/views';
+import { DRIVER_PERIOD_MS, FOLLOW_UP_SIGNALS, type DriverAttribute, type DriverGroupBy, type DriverTallies, type Tally } from '@cx/views';
 import { segmentOf, tierRows } from './value-tier-sql';
 
 /**
@@ -16,9 +16,22 @@ export interface AnswerQuery {
   until: number;
   groupBy: DriverGroupBy | null;
   currency: string | null;
+  followUpSlaMs: number;
 }
 
-const FLAGS = Object.entries(ANSWER_FLAG_COLUMNS) as Array<[DriverAttribute, string]>;
+/** The stored flags, and `followedUpAlert` worked out per answer from the alerts (see `followedUp`). */
+const FLAGS = [...Object.entries(ANSWER_FLAG_COLUMNS), ['followedUpAlert', 'followed_up_alert']] as Array<[DriverAttribute, string]>;
+
+/**
+ * `followedUpAlert` of an answer: a `detractor` or `at_risk` alert of its customer (the alerts
+ * projection, canonical customer ids) followed up in (time − 90 days, time], within the SLA of
+ * being raised. One probe of the alerts' (customer_id, followed_up_at) index per answer.
+ */
+const followedUp = (slaMs: number) => sql`CASE WHEN EXISTS (
+  SELECT 1 FROM alerts f
+  WHERE f.customer_id = w.customer_id AND f.followed_up_at > w.time - ${DRIVER_PERIOD_MS} AND f.followed_up_at <= w.time
+    AND f.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND f.followed_up_at - f.raised_at <= ${slaMs}
+) THEN 1 ELSE 0 END`;
 
 /** Per flag, its count and points; flag i is c<i>/p<i> (short names keep PostgreSQL's identifiers valid). */
 const flagSums = sql.join(FLAGS.map(([, column], i) => sql`SUM(a.${sql.ref(column)}) AS ${sql.ref(`c${i}`)}, SUM(a.${sql.ref(column)} * a.points) AS ${sql.ref(`p${i}`)}`));
@@ -41,8 +54,10 @@ export async function answerTallies(db: Kysely<any>, query: AnswerQuery): Promis
   const key = groupKey(query);
   const { rows } = await sql<Row>`
     SELECT ${key.select} COUNT(*) AS n, SUM(a.points) AS p, ${flagSums}
-    FROM driver_answers a ${key.join}
-    WHERE a.survey = ${query.outcome} AND a.time >= ${query.from} AND a.time < ${query.until}
+    FROM (
+      SELECT w.*, ${followedUp(query.followUpSlaMs)} AS followed_up_alert FROM driver_answers w
+      WHERE w.survey = ${query.outcome} AND w.time >= ${query.from} AND w.time < ${query.until}
+    ) a ${key.join}
     ${key.groupBy}`.execute(db);
   const groups = new Map<string, DriverTallies>();
   for (const row of rows) {

@@ -3,7 +3,7 @@ import type { Channel } from '@cx/events';
 import { toNumber } from '@cx/projection';
 import type { Thresholds } from '@cx/settings';
 import {
-  addToTallies, channelAttribute, emptyTallies, SLOW_RESOLUTION_MS, UNOWNED_LIMIT_MS, windowPeriod, overlapMs,
+  addToTallies, channelAttribute, emptyTallies, FOLLOW_UP_SIGNALS, FOLLOWED_UP_ALERT, SLOW_RESOLUTION_MS, UNOWNED_LIMIT_MS, windowPeriod, overlapMs,
   type CaseAttribute, type DriverAttribute, type DriverGroupBy, type DriverTallies,
 } from '@cx/views';
 import { churnCustomers } from '../loyalty/churn-sql';
@@ -23,6 +23,7 @@ export interface ChurnQuery {
   groupBy: DriverGroupBy | null;
   currency: string | null;
   slaMs: number;
+  followUpSlaMs: number;
 }
 
 type Row = Record<string, unknown>;
@@ -104,6 +105,15 @@ async function channelsInWindow(db: Kysely<any>, { from, until }: ChurnQuery): P
   return channels;
 }
 
+/** Customers with a `detractor` or `at_risk` alert followed up in the window, within the follow-up SLA. */
+async function followedUpInWindow(db: Kysely<any>, { from, until, followUpSlaMs }: ChurnQuery): Promise<Set<string>> {
+  const { rows } = await sql<Row>`
+    SELECT DISTINCT f.customer_id FROM alerts f
+    WHERE f.followed_up_at >= ${from} AND f.followed_up_at < ${until}
+      AND f.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND f.followed_up_at - f.raised_at <= ${followUpSlaMs}`.execute(db);
+  return new Set(rows.map((r) => r.customer_id as string));
+}
+
 /** Per customer, its case attributes over the window (the rules of @cx/views `caseAttributes`). */
 async function caseAttributesInWindow(db: Kysely<any>, query: ChurnQuery): Promise<Map<string, Set<CaseAttribute>>> {
   const cases = await casesInWindow(db, query);
@@ -164,13 +174,16 @@ export async function churnTallies(db: Kysely<any>, query: ChurnQuery, threshold
   if (customers.length === 0) return new Map();
   const cases = await caseAttributesInWindow(db, query);
   const channels = await channelsInWindow(db, query);
+  const followedUp = await followedUpInWindow(db, query);
   const keyOf = await groupOf(db, query);
   const groups = new Map<string, ReturnType<typeof emptyTallies>>();
   for (const { customerId, churned } of customers) {
     const key = keyOf(customerId);
     const tallies = groups.get(key) ?? emptyTallies();
     groups.set(key, tallies);
-    addToTallies(tallies, churned ? 1 : 0, [...(cases.get(customerId) ?? []), ...(channels.get(customerId) ?? [])]);
+    const attributes: DriverAttribute[] = [...(cases.get(customerId) ?? []), ...(channels.get(customerId) ?? [])];
+    if (followedUp.has(customerId)) attributes.push(FOLLOWED_UP_ALERT);
+    addToTallies(tallies, churned ? 1 : 0, attributes);
   }
   return groups;
 }

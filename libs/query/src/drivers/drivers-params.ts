@@ -24,12 +24,13 @@ export interface DriversParams {
 
 const MAX_YEARS = 10;
 
-const bad = (message: string, details?: Record<string, unknown>) => new ApiError(400, 'invalid_parameter', message, details);
+/** A 400 in the shape of the query parameter checks: details name the parameter. */
+const bad = (parameter: string, message: string, code = 'invalid_parameter') => new ApiError(400, code, message, [{ parameter, message }]);
 
 function instant(name: string, value: string | number | undefined, required: boolean): number | undefined {
   if (typeof value === 'number') return value;
   if (value === undefined || value === '') {
-    if (required) throw bad(`${name} is required: an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
+    if (required) throw bad(name, `${name} is required: an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
     return undefined;
   }
   return instantParam(name, value, Number.NaN);
@@ -44,7 +45,7 @@ export function tenYearsAfter(from: number): number {
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T | null): T | null {
   if (value === undefined || value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw bad(`${name} must be one of ${allowed.join(', ')}`, { [name]: value });
+  throw bad(name, `${name} must be one of ${allowed.join(', ')}`);
 }
 
 /**
@@ -55,13 +56,13 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 export function driversRequest(params: DriversParams): DriversRequest {
   const from = instant('from', params.from, true)!;
   const to = instant('to', params.to, true)!;
-  if (from > to) throw bad('from must not be after to', { from: params.from, to: params.to });
-  if (to > tenYearsAfter(from)) throw bad('a report window may span at most 10 years', { from: params.from, to: params.to });
+  if (from > to) throw bad('from', 'from must not be after to');
+  if (to > tenYearsAfter(from)) throw bad('to', `the window is longer than ${MAX_YEARS} years; ask for ${MAX_YEARS} years or less`, 'window_too_long');
   const outcome = oneOf('outcome', params.outcome, DRIVER_OUTCOMES, 'nps')!;
   const groupBy = params.groupBy === 'none' ? null : oneOf('groupBy', params.groupBy, DRIVER_GROUP_BYS, null);
   const currency = params.currency === undefined || params.currency === '' ? null : params.currency;
-  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw bad('currency must be an ISO 4217 code of three capital letters', { currency });
-  if (currency !== null && groupBy !== 'valueTier') throw bad('currency applies to groupBy=valueTier only', { currency, groupBy: params.groupBy ?? 'none' });
+  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw bad('currency', 'currency must be an ISO 4217 code of three capital letters, e.g. EUR');
+  if (currency !== null && groupBy !== 'valueTier') throw bad('currency', 'currency applies to groupBy=valueTier only: it chooses the currency value tiers rank revenue in');
   const asOf = instant('asOf', params.asOf, false);
   return { from, to, ...(asOf === undefined ? {} : { asOf }), outcome, groupBy, currency };
 }

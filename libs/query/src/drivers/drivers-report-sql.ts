@@ -19,7 +19,7 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   const head = { from, to, asOf: request.asOf ?? null, outcome };
   return inSnapshot(views, async (db) => {
     const currency = groupBy === 'valueTier' ? (request.currency ?? await mostUsedCurrencyInSql(db, until)) : null;
-    const query = { from, until, groupBy, currency, slaMs: settings.thresholds.handoffAcceptanceSlaMs };
+    const query = { from, until, groupBy, currency, slaMs: settings.thresholds.handoffAcceptanceSlaMs, followUpSlaMs: settings.alerts.followUpSlaMs };
     const tallies = until < from ? new Map()
       : outcome === 'churn' ? await churnTallies(db, query, settings.thresholds)
       : await answerTallies(db, { ...query, outcome });

@@ -1,17 +1,23 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiExtraModels, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse,
+  ApiUnauthorizedResponse, getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
+import { afterPosition, DriversReportParams, reportWindow } from '../params';
 import { sendReport } from '../report-response';
 import { driversReportBuilder } from './drivers-report.builder';
-import { driversRequest } from './drivers-params';
+import { ApiErrorDto, DriverBlockDto, DriversReportDto, DRIVERS_CSV_EXAMPLE } from './drivers.responses';
 
-/** The drivers report reads its own rows, loyalty's orders and segments, and the lifecycle's stages (churn). */
-const READS = ['drivers', 'loyalty', 'lifecycle'];
+/** The drivers report reads its own rows, loyalty's orders and segments, the lifecycle's stages (churn) and the alerts. */
+const READS = ['drivers', 'loyalty', 'lifecycle', 'alerts'];
 
 @Controller('v1/reports')
 @RequireRole('analyst')
+@ApiExtraModels(DriverBlockDto)
 export class DriversReportController {
   constructor(
     @Inject(VIEW_STORE) private readonly views: ViewStore,
@@ -21,14 +27,20 @@ export class DriversReportController {
 
   /** SPEC §2.5 over [from, to): JSON, or CSV with `Accept: text/csv`. */
   @Get('drivers')
-  async drivers(
-    @Res() reply: FastifyReply, @Headers('accept') accept?: string,
-    @Query('from') from?: string, @Query('to') to?: string, @Query('outcome') outcome?: string, @Query('groupBy') groupBy?: string,
-    @Query('currency') currency?: string, @Query('asOf') asOf?: string, @Query('after') after?: string,
-  ) {
-    const params = { from, to, outcome, groupBy, currency, asOf };
-    driversRequest(params);
-    await this.readYourWrites.await(after, READS);
+  @ApiOperation({ summary: 'Key drivers: the outcome with and without each experience attribute (SPEC §2.5; docs/drivers.md)' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    description: 'The report; CSV (Accept: text/csv) has one row per group and attribute in rank order, with the group’s overall count and score on each',
+    content: { 'application/json': { schema: { $ref: getSchemaPath(DriversReportDto) } }, 'text/csv': { schema: { type: 'string' }, example: DRIVERS_CSV_EXAMPLE } },
+  })
+  @ApiExtraModels(DriversReportDto)
+  @ApiBadRequestResponse({ description: 'invalid_parameter (a parameter missing, twice, of the wrong kind, from after to, currency without valueTier) or window_too_long (over 10 years)', type: ApiErrorDto })
+  @ApiUnauthorizedResponse({ description: 'No key, or an unknown one', type: ApiErrorDto })
+  @ApiForbiddenResponse({ description: 'A key without the analyst role', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({ description: 'not_caught_up (`after` not processed within 10 s) or store_unavailable', type: ApiErrorDto })
+  async drivers(@Res() reply: FastifyReply, @Query() params: DriversReportParams, @Headers('accept') accept?: string) {
+    reportWindow(params);
+    await this.readYourWrites.await(afterPosition(params), READS);
     const report = await driversReportBuilder(this.views, params, this.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }

@@ -4,3 +4,4 @@ export * from './customers.params';
 export * from './report.params';
 export * from './report-window';
 export * from './alerts.params';
+export * from './drivers.params';
