@@ -1,6 +1,6 @@
 import type { AnyLedgerEvent } from '@cx/events';
 import {
-  alertAsOf, alertData, alertStatusAt, closedLoopReport, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, ledgerAlerts, stageAt,
+  alertAsOf, alertData, alertStatusAt, canonicalCustomers, closedLoopReport, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, ledgerAlerts, stageAt,
   type Alert, type ClosedLoopGroupBy,
 } from '@cx/views';
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
@@ -98,12 +98,19 @@ function shuffle<T>(random: Random, items: readonly T[]): T[] {
   return copy;
 }
 
-/** What the pure side folds: the stored positions, customers after merges. */
-const storedLedger = (posted: readonly Posted[], results: ReadonlyArray<{ position?: number; customerId?: string }>, canonical: (id: string) => string) =>
-  posted.map((e, i) => ({
-    position: results[i].position!, streamId: '', revision: 0, customerId: canonical(results[i].customerId!), id: e.id, source: e.source,
+/** What the pure side folds: the stored positions and customers, and the merges the store made (anonymous → named). */
+function storedLedger(posted: readonly Posted[], results: ReadonlyArray<{ position?: number; customerId?: string }>, merges: ReadonlyMap<string, string>): AnyLedgerEvent[] {
+  const stored = posted.map((e, i) => ({
+    position: results[i].position!, streamId: '', revision: 0, customerId: results[i].customerId!, id: e.id, source: e.source,
     type: e.type, time: Date.parse(e.time), recordedAt: 0, data: e.data,
   }) as unknown as AnyLedgerEvent);
+  const last = Math.max(...stored.map((e) => e.position));
+  const merged = [...merges].map(([from, into], i) => ({
+    position: last + 1 + i, streamId: '', revision: 0, customerId: from, id: `merge-${i}`, source: '/cx-ledger/identity',
+    type: 'cx.customer.merged.v1', time: 0, recordedAt: 0, data: { customer: { id: from }, into: { id: into } },
+  }) as unknown as AnyLedgerEvent);
+  return [...stored, ...merged];
+}
 
 const alertJson = (alert: Alert, asOf: number) => ({ ...alertData(alertAsOf(alert, asOf)), status: alertStatusAt(alertAsOf(alert, asOf), asOf, SLA) });
 const newestFirst = (a: Alert, b: Alert) => b.raisedAt - a.raisedAt || (a.id < b.id ? 1 : -1);
@@ -126,7 +133,7 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
       const target = e.data.customer.email ? mergedInto.get(e.data.customer.email) : undefined;
       if (target && !e.data.customer.id) anonIds.set(results[i].customerId!, target);
     });
-    ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
+    ledger = storedLedger(arrival, results, anonIds);
     after = Math.max(...results.map((r) => r.position ?? 0));
     alerts = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS);
   });
@@ -169,8 +176,9 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
   });
 
   it('answers the closed-loop report exactly as the pure one, for random windows and every grouping', async () => {
+    const canonical = canonicalCustomers(ledger);
     const byCustomer = new Map<string, AnyLedgerEvent[]>();
-    for (const e of ledger) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
+    for (const e of ledger.filter((x) => x.type !== 'cx.customer.merged.v1')) byCustomer.set(canonical(e.customerId), [...(byCustomer.get(canonical(e.customerId)) ?? []), e]);
     const own = (id: string) => byCustomer.get(id) ?? [];
     for (let w = 0; w < 6; w++) {
       const a = START + random.int(SPAN);

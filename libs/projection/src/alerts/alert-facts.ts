@@ -17,7 +17,7 @@ const blank = { score: null, team: null, case_id: null, case_type: null, categor
 
 /** The customer fact an event adds (under the customer it stands for now), or null: inbound interactions add none. */
 export function customerFactOf(event: AnyLedgerEvent, customerId: string): AlertCustomerFactsTable | null {
-  const base = { ...blank, customer_id: customerId, time: event.time, position: event.position };
+  const base = { ...blank, customer_id: customerId, origin_id: event.customerId, time: event.time, position: event.position };
   const caseId = caseIdOf(event);
   if (caseId !== undefined) {
     const category = event.type === 'cx.case.opened.v1' ? event.data.category : null;
@@ -64,7 +64,7 @@ export const caseEventRow = (event: AnyLedgerEvent, caseId: string) => ({
 
 export function answersOf(facts: readonly AlertCustomerFactsTable[]): CustomerAnswer[] {
   return facts.filter((f) => f.kind === 'nps' || f.kind === 'csat' || f.kind === 'ces').map((f) => ({
-    time: f.time, position: f.position, survey: f.kind as CustomerAnswer['survey'], score: f.score ?? 0, team: f.team, caseId: f.case_id,
+    answeredAs: f.origin_id, time: f.time, position: f.position, survey: f.kind as CustomerAnswer['survey'], score: f.score ?? 0, team: f.team, caseId: f.case_id,
   }));
 }
 

@@ -116,4 +116,17 @@ describe('AlertsProjection', () => {
     expect(after.find((r) => r.alert_id === before[0].alert_id)?.state).toBe('withdrawn');
     expect(after.filter((r) => r.state === 'pending').map((r) => r.due_at).sort()).toEqual([NOW - 10 * DAY + 90 * DAY + 1, NOW - 10 * DAY + 180 * DAY + 1]);
   });
+
+  it('keeps a detractor’s id when its anonymous customer is merged into a named one: listed under the named one, not sent again', async () => {
+    const event = (position: number, customerId: string, type: string, data: Record<string, unknown>) =>
+      ({ position, time: NOW - DAY, recordedAt: NOW, type, data: { customer: { id: customerId }, ...data }, id: `e${position}`, source: '/t', streamId: customerId, revision: 0, customerId }) as AnyLedgerEvent;
+    await applyAll([event(1, 'anon-1', 'cx.survey.answered.v1', { survey: 'nps', score: 2 })], 1);
+    const [before] = await storedAlerts(1);
+    expect(before).toMatchObject({ signal: 'detractor', subject: 'anon-1', customer_id: 'anon-1' });
+    await views.transaction((tx) => tx.updateTable(ALERT_OUTBOX_TABLE).set({ state: 'dispatched' }).execute());
+    await applyAll([event(2, 'anon-1', 'cx.customer.merged.v1', { into: { id: 'C-9' } })], 1);
+    const [after] = await storedAlerts(1);
+    expect(after).toEqual({ ...before, customer_id: 'C-9' });
+    expect(await outbox()).toEqual([{ alert_id: before.alert_id, kind: 'raised', state: 'dispatched', due_at: NOW - DAY }]);
+  });
 });

@@ -51,8 +51,8 @@ class Touched {
  */
 export class AlertsProjection implements Projection<AlertsTables> {
   readonly name = 'alerts';
-  /** 2: index (customer_id, followed_up_at). */
-  readonly version = 2;
+  /** 2: index (customer_id, followed_up_at); 3: a detractor's subject is the customer it was answered as. */
+  readonly version = 3;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;

@@ -31,6 +31,7 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
   await db.schema.createIndex(unique('alerts_by_follow_up')).on('alerts').columns(['customer_id', 'followed_up_at']).execute();
   await db.schema.createTable('alert_customer_facts')
     .addColumn('customer_id', 'text', (c) => c.notNull())
+    .addColumn('origin_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())

@@ -26,7 +26,10 @@ export interface AlertsTable {
 
 /** One fact of a customer that its alerts read: purchases, answers, churns, referrals, case events, outbound interactions, profiles. */
 export interface AlertCustomerFactsTable {
+  /** The customer it stands for now (after merges). */
   customer_id: string;
+  /** The customer the event was stored under: a detractor alert's subject. */
+  origin_id: string;
   time: number;
   position: number;
   kind: AlertFactKind;

@@ -3,6 +3,11 @@ import { alertId, type Alert, type FollowUp } from './alert';
 
 /** A survey answer of the customer, as the detractor rule reads it. */
 export interface CustomerAnswer {
+  /**
+   * The customer the answer was stored under (its stream). A detractor alert's subject: so
+   * its id stays the same when an anonymous customer is later merged into a named one.
+   */
+  answeredAs: string;
   time: number;
   position: number;
   survey: 'nps' | 'csat' | 'ces';
@@ -46,28 +51,29 @@ export function customerFollowUp(sortedOutbound: readonly OutboundContact[], rai
 
 /**
  * The customer's alerts: one `detractor` per detractor answer (answers of one millisecond
- * share one alert, the first by position raising it), one `at_risk` or `churned` each time
- * the stage history enters that stage. Sorted by raisedAt, then id.
+ * and one customer share one alert, the first by position raising it), one `at_risk` or
+ * `churned` each time the stage history enters that stage (subject: the customer as merged).
+ * Sorted by raisedAt, then id.
  */
 export function customerAlerts(facts: CustomerSignalFacts): Alert[] {
   const outbound = byMoment(facts.outbound);
   const alerts = new Map<string, Alert>();
-  const add = (alert: Omit<Alert, 'id' | 'followUp' | 'subject' | 'customerId'>) => {
-    const id = alertId(alert.signal, facts.customerId, alert.raisedAt);
+  const add = (subject: string, alert: Omit<Alert, 'id' | 'followUp' | 'subject' | 'customerId'>) => {
+    const id = alertId(alert.signal, subject, alert.raisedAt);
     if (alerts.has(id)) return;
-    alerts.set(id, { id, subject: facts.customerId, customerId: facts.customerId, ...alert, followUp: customerFollowUp(outbound, alert.raisedAt) });
+    alerts.set(id, { id, subject, customerId: facts.customerId, ...alert, followUp: customerFollowUp(outbound, alert.raisedAt) });
   };
   for (const answer of byMoment(facts.answers)) {
     if (!isDetractorAnswer(answer.survey, answer.score)) continue;
     const caseTeam = answer.caseId && facts.caseOwnerAt ? facts.caseOwnerAt(answer.caseId, answer.time) : null;
-    add({
+    add(answer.answeredAs, {
       signal: 'detractor', caseId: answer.caseId, raisedAt: answer.time, raisedBy: answer.position,
       team: caseTeam ?? answer.team, detail: { survey: answer.survey, score: answer.score },
     });
   }
   for (const change of facts.stageChanges) {
     if (change.stage !== 'at_risk' && change.stage !== 'churned') continue;
-    add({ signal: change.stage, caseId: null, raisedAt: change.since, raisedBy: null, team: null, detail: {} });
+    add(facts.customerId, { signal: change.stage, caseId: null, raisedAt: change.since, raisedBy: null, team: null, detail: {} });
   }
   return sortAlerts([...alerts.values()]);
 }

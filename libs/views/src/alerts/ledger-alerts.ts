@@ -65,7 +65,7 @@ export function ledgerAlerts(events: readonly AnyLedgerEvent[], settings: AlertS
 export function answerOf(event: AnyLedgerEvent): CustomerAnswer[] {
   if (event.type !== 'cx.survey.answered.v1') return [];
   const { survey, score, team, caseId } = event.data;
-  return [{ time: event.time, position: event.position, survey, score, team: team ?? null, caseId: caseId ?? null }];
+  return [{ answeredAs: event.customerId, time: event.time, position: event.position, survey, score, team: team ?? null, caseId: caseId ?? null }];
 }
 
 export function outboundOf(event: AnyLedgerEvent): OutboundContact[] {
