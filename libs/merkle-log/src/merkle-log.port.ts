@@ -19,7 +19,7 @@ export interface TreeGrowth {
   from: TreeHead;
   to: TreeHead;
   leaves: StoredLeaf[];
-  /** Complete subtrees of level 1 and up. */
+  /** Complete subtrees of LOWEST_STORED_LEVEL (16 leaves) and up; smaller ones are hashed again from their leaves when needed. */
   nodes: Array<NodeId & { hash: Hash }>;
 }
 
