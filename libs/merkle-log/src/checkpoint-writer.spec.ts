@@ -50,11 +50,11 @@ describe('the checkpoint writer', () => {
   it('signs the head once events arrive, again only when the interval passed and the tree grew, and publishes each once', async () => {
     const publisher = new RecordingPublisher();
     const writer = new CheckpointWriter(log, signer, publisher, clock, { intervalMs: 30_000 });
-    expect(await writer.step()).toBe(false);
+    expect(await writer.step()).toBe(0);
     expect(await log.store.checkpoints(10)).toEqual([]);
 
     await append(3);
-    expect(await writer.step()).toBe(true);
+    expect(await writer.step()).toBe(3);
     const [first] = await log.store.checkpoints(10);
     expect(first).toMatchObject({ size: 3, rootHash: (await log.head()).rootHash.toString('hex'), time: '2026-05-01T10:00:00.000Z', keyId: signer.keyId });
     expect(checkpointSignedBy(first, publicKey)).toBe(true);
