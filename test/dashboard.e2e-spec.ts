@@ -35,7 +35,7 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(counts.rejected).toBe(0);
     // Read-your-writes: once these answer, every projection the page reads has the whole run.
     const head = (await client(server.url).get('/health')).body.info.eventStore.headPosition;
-    for (const path of ['/v1/reports/lifecycle?', `/v1/reports/loyalty?from=${from}&to=${to}&`, `/v1/reports/handoffs?from=${from}&to=${to}&`]) {
+    for (const path of ['/v1/reports/lifecycle?', `/v1/reports/loyalty?from=${from}&to=${to}&`, `/v1/reports/handoffs?from=${from}&to=${to}&`, '/v1/alerts?limit=1&']) {
       expect((await analyst.get(`${path}after=${head}`)).status).toBe(200);
     }
     browser = await chromium.launch({
@@ -130,10 +130,29 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(numberIn(await text('group-web-orders'))).toBe(groups.web.purchases.orders);
   });
 
+  it('shows the closed loop of the API: alerts open and overdue now, follow-up within the SLA', async () => {
+    const asOf = await text('alerts-asof');
+    const count = async (status: string) => {
+      const page = (await analyst.get(`/v1/alerts?status=${status}&asOf=${encodeURIComponent(asOf!)}&limit=1000`)).body;
+      return page.nextCursor ? null : page.alerts.length;
+    };
+    expect(numberIn(await text('alerts-open'))).toBe(await count('open'));
+    expect(numberIn(await text('alerts-overdue'))).toBe(await count('overdue'));
+    const totals = (await analyst.get(`/v1/reports/closed-loop?from=${from}&to=${to}`)).body.totals;
+    expect(totals.raised).toBeGreaterThan(20);
+    expect(totals.followedUp).toBeGreaterThan(0);
+    expect(numberIn(await text('alerts-raised'))).toBe(totals.raised);
+    expect(numberIn(await text('alerts-within-sla'))).toBe(totals.followedUpWithinSla.percent);
+    const month = new Date(now - 40 * DAY).toISOString().slice(0, 7);
+    const monthly = (await analyst.get(`/v1/reports/closed-loop?from=${month}-01T00:00:00Z&to=${new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 1)).toISOString()}`)).body.totals;
+    expect(numberIn(await text(`alerts-${month}-raised`))).toBe(monthly.raised);
+    expect(numberIn(await text(`alerts-${month}-within-sla`))).toBe(monthly.followedUpWithinSla.percent);
+  });
+
   it('draws the charts without errors, and leaves a screenshot', async () => {
     // A string: this runs in the page, and the project's TypeScript has no DOM types.
     const drawn = await page.evaluate("[...document.querySelectorAll('canvas')].map((c) => c.width > 0 && c.height > 0)");
-    expect(drawn).toEqual([true, true]);
+    expect(drawn).toEqual([true, true, true]);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(pageErrors).toEqual([]);
   });

@@ -307,6 +307,42 @@ export const DASHBOARD_JS = String.raw`(function () {
     var parts = Object.keys(revenue || {}).map(function (c) { return (revenue[c] / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }) + ' ' + c; });
     return parts.length ? parts.join(', ') : '–';
   }
+  // ---- closed loop (SPEC §2.4) -----------------------------------------------------
+  /** A page of at most 1,000 alerts counts them exactly, or as "1,000+". */
+  function pageCount(page) { return page.nextCursor ? fmt(page.alerts.length) + '+' : page.alerts.length; }
+  async function alerts(from, to) {
+    var asOf = new Date().toISOString();
+    var months = monthWindows(from, to);
+    var answers = await Promise.all([
+      api('/v1/alerts?' + query({ status: 'open', asOf: asOf, limit: 1000 })),
+      api('/v1/alerts?' + query({ status: 'overdue', asOf: asOf, limit: 1000 })),
+      api('/v1/reports/closed-loop?' + query({ from: from, to: to })),
+    ].concat(months.map(function (m) { return api('/v1/reports/closed-loop?' + query({ from: m.from, to: m.to })); })));
+    var open = answers[0], overdue = answers[1], totals = answers[2].totals, reports = answers.slice(3);
+    byId('alerts-asof').textContent = asOf;
+    byId('alert-kpis').replaceChildren(
+      kpi('open now', pageCount(open), 'alerts-open'),
+      kpi('overdue now', pageCount(overdue), 'alerts-overdue'),
+      kpi('raised in the window', totals.raised, 'alerts-raised'),
+      kpi('followed up within the SLA %', totals.followedUpWithinSla.percent, 'alerts-within-sla'),
+      kpi('median minutes to follow up', totals.medianFollowUpMinutes, 'alerts-median-minutes'));
+    drawChart('alerts-chart', {
+      type: 'line',
+      data: { labels: months.map(function (m) { return m.label; }), datasets: [{ label: '% followed up within the SLA', data: reports.map(function (r) { return r.totals.followedUpWithinSla.percent; }), borderColor: '#15803d', spanGaps: true }] },
+      options: { scales: { y: { min: 0, max: 100 } } },
+    });
+    setRows(byId('alert-months'), ['month', 'raised', 'followed up', 'within SLA', '%', 'overdue at month end'], months.map(function (m, i) {
+      var t = reports[i].totals;
+      return el('tr', {}, [el('td', { text: m.label }), cell(t.raised, 'alerts-' + m.label + '-raised'), cell(t.followedUp), cell(t.followedUpWithinSla.count),
+        cell(t.followedUpWithinSla.percent, 'alerts-' + m.label + '-within-sla'), cell(t.overdueNow)]);
+    }));
+    setRows(byId('alert-overdue'), ['raised', 'signal', 'customer', 'case', 'team'], overdue.alerts.slice(0, 100).map(function (a) {
+      return el('tr', {}, [el('td', { text: a.raisedAt.replace('T', ' ').slice(0, 16) }), el('td', { text: a.signal.replace('_', ' ') }),
+        el('td', {}, [el('a', { class: 'link', text: a.customerId, onclick: function () { navigate({ customer: a.customerId }); } })]),
+        el('td', { text: a.caseId || '' }), el('td', { text: a.team || '' })]);
+    }));
+  }
+
   function answer(a) { return a ? a.score + ' (' + a.time.slice(0, 10) + ')' : '–'; }
 
   async function journey(id, asOf) {
@@ -357,6 +393,7 @@ export const DASHBOARD_JS = String.raw`(function () {
       section('loyalty', function () { return loyalty(from, to, f.groupBy); }),
       section('cohorts', function () { return cohorts(from, to); }),
       section('handoffs', function () { return handoffs(from, to); }),
+      section('alerts', function () { return alerts(from, to); }),
       f.customer ? section('journey', function () { return journey(f.customer, to); }) : Promise.resolve(),
     ]);
     status('window ' + f.from + ' to ' + f.to + ' · updated ' + new Date().toLocaleTimeString());

@@ -70,6 +70,15 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
       <p class="error" hidden></p>
     </section>
 
+    <section class="card wide" id="alerts">
+      <h2>Closed loop <small>alerts now (<span id="alerts-asof" data-testid="alerts-asof"></span>) and follow-up within the SLA, by month of raising</small></h2>
+      <div class="kpis" id="alert-kpis"></div>
+      <div class="chart"><canvas id="alerts-chart" aria-label="share of alerts followed up within the SLA per month"></canvas></div>
+      <details><summary>Per month</summary><table class="data" id="alert-months"></table></details>
+      <details><summary>Overdue now (newest first)</summary><div class="scroll short"><table class="data" id="alert-overdue"></table></div></details>
+      <p class="error" hidden></p>
+    </section>
+
     <section class="card" id="ownerless">
       <h2>Ownerless cases <small id="ownerless-count-label"></small></h2>
       <div class="scroll short"><table class="data" id="ownerless-table"></table></div>
