@@ -183,12 +183,12 @@ describe.each(viewStoresUnderTest())('alerts over HTTP (%s views)', (storeName) 
   it('describes both routes in the OpenAPI document: parameters, JSON and CSV answers, errors', async () => {
     const document = (await client(cx.server.url).get('/docs-json')).body;
     const list = document.paths['/v1/alerts'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['accept', 'after', 'asOf', 'caseId', 'cursor', 'customerId', 'from', 'limit', 'signal', 'status', 'to']);
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['after', 'asOf', 'caseId', 'cursor', 'customerId', 'from', 'limit', 'signal', 'status', 'to']);
     expect(Object.keys(list.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
     expect(list.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AlertListDto' });
     expect(Object.keys(list.responses).sort()).toEqual(['200', '400', '401', '403', '503']);
     const report = document.paths['/v1/reports/closed-loop'].get;
-    expect(report.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['accept', 'after', 'from', 'groupBy', 'to']);
+    expect(report.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'groupBy', 'to']);
     expect(report.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ClosedLoopReportDto' });
     expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['AlertDto', 'ClosedLoopBlockDto', 'NpsOutcomeDto', 'AlertApiErrorDto']));
   });

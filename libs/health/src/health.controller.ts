@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { sql } from 'kysely';
 import { Public } from '@cx/access';
@@ -20,6 +21,7 @@ export class HealthController {
     @Inject(VIEW_STORE) private readonly views: ViewStore,
   ) {}
 
+  @ApiOperation({ summary: 'Liveness (any answer) and readiness (200 while the event and view stores answer, 503 naming the one that does not)' })
   @Get()
   @HealthCheck()
   check() {

@@ -7,3 +7,6 @@ export * from './framework-errors';
 export * from './query-params.pipe';
 export * from './id-param.pipe';
 export * from './configure-http';
+export * from './api-error.dto';
+export * from './answer-properties';
+export * from './answer-responses';

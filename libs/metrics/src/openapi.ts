@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from '@cx/access';
+import { ApiErrorDto } from '@cx/http';
 
 /** Tags by path, for the routes whose controllers carry no @ApiTags of their own. */
 const TAGS: ReadonlyArray<[prefix: string, tag: string]> = [
@@ -26,13 +28,18 @@ type Access = { public: true } | { public: false; role: string | undefined };
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('CX Ledger')
-    .setDescription('Event-sourced customer-experience backend. Send `Authorization: Bearer KEY`; each route names the role its key needs (ingest, analyst, ops).')
+    .setDescription('Event-sourced customer-experience backend (the contract: SPEC.md). Send `Authorization: Bearer KEY`; each route names the role its key needs (ingest, analyst, ops). Every error is JSON `{error, message, details?}`; a client error is a 4xx, never a 5xx.')
     .setVersion('v1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (CX_API_KEYS, or the keys printed on first start)' }, 'bearer')
+    .addServer('/', 'this server')
+    .addBearerAuth({
+      type: 'http', scheme: 'bearer', bearerFormat: 'API key',
+      description: 'An API key, not a JWT: an opaque string such as `cx_analyst_…`, from CX_API_KEYS or printed once on the first start. Stored hashed; each key has roles (ingest, analyst, ops).',
+    }, 'bearer')
     .build();
   // Tags by domain (see TAGS), not one per controller class.
-  const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false });
+  const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false, extraModels: [ApiErrorDto] });
   annotate(document, accessByOperation(app));
+  typeNullableReferences(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'CX Ledger API' });
   return document;
 }
@@ -43,12 +50,56 @@ function annotate(document: OpenAPIObject, access: Map<string, Access>): void {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       const rule = access.get(operation.operationId ?? '');
       if (!operation.tags || operation.tags.length === 0) operation.tags = [tagOf(path)];
+      describeContent(operation);
       if (!rule) continue;
       operation.security = rule.public ? [] : [{ bearer: [] }];
       const note = rule.public ? 'No key needed.' : `Needs a key with the \`${rule.role ?? 'unknown'}\` role.`;
       operation.description = operation.description ? `${operation.description}\n\n${note}` : note;
+      addCommonErrors(path, operation, rule);
     }
   }
+}
+
+/**
+ * OpenAPI 3.0 reads `nullable` only beside a `type`: Nest writes a nullable reference as
+ * `{nullable, allOf: [$ref]}`, which says nothing to a client generator; give it `type: object`.
+ */
+function typeNullableReferences(document: OpenAPIObject): void {
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    for (const property of Object.values((schema as SchemaObject).properties ?? {})) {
+      const p = property as SchemaObject;
+      if (p.nullable && p.allOf && p.type === undefined) p.type = 'object';
+    }
+  }
+}
+
+/**
+ * Content negotiation is described by the answers' media types, not by an `Accept`
+ * parameter; a CSV answer is text, whatever the JSON one is.
+ */
+function describeContent(operation: OperationObject): void {
+  operation.parameters = operation.parameters?.filter((p) => !('in' in p && p.in === 'header' && (p as ParameterObject).name.toLowerCase() === 'accept'));
+  for (const [status, response] of Object.entries(operation.responses)) {
+    const content = (response as ResponseObject).content;
+    if (!content?.['text/csv']) continue;
+    // Errors are JSON whatever was asked for; a new media object, since Nest may share one between JSON and CSV.
+    if (Number(status) >= 400) delete content['text/csv'];
+    else content['text/csv'] = { schema: { type: 'string', description: 'RFC 4180 CSV with a header row' } };
+  }
+}
+
+/** The errors any route may answer (SPEC §3), in the API's shape, where the route does not describe them itself. */
+function addCommonErrors(path: string, operation: OperationObject, rule: Access): void {
+  const error = (description: string): ResponseObject => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorDto) } } } });
+  const add = (status: number, description: string) => {
+    operation.responses[String(status)] ??= error(description) as ResponseObject | ReferenceObject;
+  };
+  add(400, 'A parameter or body that breaks its rules: `invalid_parameter` (with `details: [{parameter, message}]`), `window_too_long`, `malformed_json`, a body on a GET (`body_not_allowed`), …');
+  if (!rule.public) {
+    add(401, '`unauthorized`: no key, or a key this server does not know');
+    add(403, '`forbidden`: a key without the role this route needs');
+  }
+  if (path.startsWith('/v1/')) add(503, '`store_unavailable` while a store is away (retry), or `not_caught_up` when `after` was not reached within 10 s');
 }
 
 const tagOf = (path: string): string => TAGS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'other';

@@ -1,14 +1,17 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { ApiError, IdParamPipe } from '@cx/http';
+import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { MerkleLog } from '@cx/merkle-log';
 import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
 import { instantOf, iso } from '@cx/query';
 import { auditProofs } from './audit-proofs';
+import { CustomerAuditDto } from './ops.answers';
 import { AuditParams } from './ops.params';
 import { customerAudit } from './customer-audit';
 
+@ApiTags('ops')
 @Controller('v1/ops/customers')
 @RequireRole('ops')
 export class AuditController {
@@ -23,6 +26,9 @@ export class AuditController {
    * chain check; `knownAt` as §2. With `proof=true` (SPEC §4.2), each event also carries
    * its inclusion proof against the latest signed checkpoint, which the answer includes.
    */
+  @ApiOperation({ summary: 'Every stored event of the customer with position, recordedAt, source and its hash-chain check; knownAt; inclusion proofs with proof=true' })
+  @ApiOkResponse({ type: CustomerAuditDto })
+  @ErrorAnswer(404, '`customer_not_found`: no stored event of the customer (known at knownAt)')
   @Get(':id/audit')
   async audit(@Param('id', IdParamPipe) id: string, @Query() params: AuditParams) {
     const knownAt = params.knownAt === undefined ? undefined : instantOf(params.knownAt)!;

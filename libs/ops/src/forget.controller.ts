@@ -1,13 +1,16 @@
 import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { ApiError, IdParamPipe } from '@cx/http';
+import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
 import { VIEW_STORE, ViewStore } from '@cx/projection';
 import { eraseCustomer } from './erasure';
+import { ForgettingDto } from './ops.answers';
 
+@ApiTags('ops')
 @Controller('v1/ops/customers')
 @RequireRole('ops')
 export class ForgetController {
@@ -20,6 +23,9 @@ export class ForgetController {
   ) {}
 
   /** SPEC §4.3: erasure without rewriting history. */
+  @ApiOperation({ summary: 'Erasure (SPEC §4.3): deletes the customer’s keys and appends cx.customer.forgotten.v1; forgetting twice changes nothing' })
+  @ApiOkResponse({ type: ForgettingDto })
+  @ErrorAnswer(404, '`customer_not_found`')
   @Post(':id/forget')
   @HttpCode(200)
   async forget(@Param('id', IdParamPipe) id: string) {

@@ -1,19 +1,28 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
-import { ApiError, IdParamPipe } from '@cx/http';
+import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
+import { ProjectionListDto, RebuildStartedDto } from './ops.answers';
 import { ProjectionEngine } from '@cx/projection';
 
 /** SPEC §3: each projection's checkpoint, lag and state; rebuilds beside the live version. */
+@ApiTags('ops')
 @Controller('v1/ops/projections')
 @RequireRole('ops')
 export class ProjectionsController {
   constructor(private readonly engine: ProjectionEngine) {}
 
+  @ApiOperation({ summary: 'Each projection’s checkpoint, lag and state, and any rebuild in progress' })
+  @ApiOkResponse({ type: ProjectionListDto })
   @Get()
   async list() {
     return { projections: await this.engine.status() };
   }
 
+  @ApiOperation({ summary: 'Rebuilds a projection from the first event beside the live one, which serves until the new one has caught up' })
+  @ApiResponse({ status: 202, type: RebuildStartedDto, description: 'the rebuild started' })
+  @ErrorAnswer(404, '`projection_not_found`')
+  @ErrorAnswer(409, '`rebuild_in_progress`')
   @Post(':name/rebuild')
   @HttpCode(202)
   async rebuild(@Param('name', IdParamPipe) name: string) {

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import type { StoredEvent } from '@cx/event-store';
-import { ApiError, IdParamPipe } from '@cx/http';
+import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { SETTINGS, Settings } from '@cx/settings';
 import { customerView, CustomerView } from '@cx/views';
 import { ReadYourWrites } from '@cx/projection';
+import { CustomerListDto, CustomerViewDto, TimelineDto } from './answers';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
 import { LifecycleQueries } from './lifecycle-queries';
 import { afterPosition, AsOfParams, asOfTime, CustomerListParams, TimelineParams } from './params';
@@ -14,6 +16,7 @@ import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor, iso } from 
 /** The projections the customer routes read. */
 const READS = ['lifecycle'];
 
+@ApiTags('customers')
 @Controller('v1/customers')
 @RequireRole('analyst')
 export class CustomersController {
@@ -26,6 +29,8 @@ export class CustomersController {
   ) {}
 
   /** SPEC §3 `GET /v1/customers`: filter by stage (at `asOf`) and segment (the latest); paged by customer id. */
+  @ApiOperation({ summary: 'Customers with their stage at asOf, filtered by stage and segment, paged by id' })
+  @ApiOkResponse({ type: CustomerListDto })
   @Get()
   async list(@Query() params: CustomerListParams) {
     await this.readYourWrites.await(afterPosition(params), READS);
@@ -40,6 +45,9 @@ export class CustomersController {
   }
 
   /** SPEC §2.1: the lifecycle view as of `asOf` (default now). */
+  @ApiOperation({ summary: 'A customer’s lifecycle view at asOf (SPEC §2.1); a merged-away anonymous id answers as the customer it was merged into' })
+  @ApiOkResponse({ type: CustomerViewDto })
+  @ErrorAnswer(404, '`customer_not_found`')
   @Get(':id')
   async customer(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
     await this.readYourWrites.await(afterPosition(params), READS);
@@ -50,6 +58,9 @@ export class CustomersController {
   }
 
   /** The customer's events in time order, whatever order they arrived in; paged. */
+  @ApiOperation({ summary: 'The customer’s events as CloudEvents, in event time order, paged' })
+  @ApiOkResponse({ type: TimelineDto })
+  @ErrorAnswer(404, '`customer_not_found`')
   @Get(':id/timeline')
   async timeline(@Param('id', IdParamPipe) id: string, @Query() params: TimelineParams) {
     await this.readYourWrites.await(afterPosition(params), READS);

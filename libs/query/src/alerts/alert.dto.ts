@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Nested } from '@cx/http';
 import { ALERT_SIGNALS, ALERT_STATUSES, CLOSED_LOOP_GROUP_BYS } from '@cx/views';
 
 /**
@@ -31,7 +32,7 @@ export class AlertFollowUpDto {
 export class AlertDto {
   @ApiProperty({ description: 'first 32 hex digits of SHA-256 over `signal|subject|raisedAt` (raisedAt in RFC 3339 UTC with milliseconds); the CloudEvent id of its deliveries', example: 'dae7282a00cfa7cb95f5458eaf66b5af' })
   id!: string;
-  @ApiProperty({ enum: ALERT_SIGNALS, enumName: 'AlertSignal' })
+  @ApiProperty({ type: 'string', enum: ALERT_SIGNALS })
   signal!: string;
   @ApiProperty({ description: 'the customer id (customer signals) or the case id (case signals)' })
   subject!: string;
@@ -45,11 +46,11 @@ export class AlertDto {
   team!: string | null;
   @ApiProperty({ type: AlertDetailDto })
   detail!: AlertDetailDto;
-  @ApiProperty({ type: AlertFollowUpDto, nullable: true, description: 'null while not followed up at `asOf`' })
+  @Nested(AlertFollowUpDto, { nullable: true, description: 'null while not followed up at `asOf`' })
   followUp!: AlertFollowUpDto | null;
   @ApiProperty({ type: Number, nullable: true, description: 'follow-up time − raisedAt, minutes to 1 decimal' })
   followUpMinutes!: number | null;
-  @ApiProperty({ enum: ALERT_STATUSES, enumName: 'AlertStatus', description: 'at `asOf`' })
+  @ApiProperty({ type: 'string', enum: ALERT_STATUSES, description: 'at `asOf`' })
   status!: string;
 }
 
@@ -109,7 +110,7 @@ export class ClosedLoopReportDto {
   from!: string;
   @ApiProperty({ format: 'date-time' })
   to!: string;
-  @ApiProperty({ enum: CLOSED_LOOP_GROUP_BYS, nullable: true })
+  @ApiProperty({ type: 'string', enum: [...CLOSED_LOOP_GROUP_BYS, null], nullable: true })
   groupBy!: string | null;
   @ApiProperty({ description: 'CX_FOLLOW_UP_SLA_HOURS' })
   followUpSlaHours!: number;

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
@@ -31,6 +31,7 @@ export class AlertsController {
   @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
   @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
   @ApiServiceUnavailableResponse({ type: AlertApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
+  @ApiOperation({ summary: 'Alerts raised by asOf, newest first, filtered and paged (SPEC §2.4)' })
   @Get()
   async list(@Res() reply: FastifyReply, @Query() params: AlertListParams, @Headers('accept') accept?: string) {
     const asOf = asOfTime(params, this.clock.now());

@@ -1,14 +1,17 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
-import { ApiError, IdParamPipe } from '@cx/http';
+import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { caseView } from '@cx/views';
+import { CaseViewDto } from '../answers';
 import { caseViewJson } from './case-json';
 import { CASE_READS, CaseQueries } from './case-queries';
 import { afterPosition, AsOfParams, asOfTime } from '../params';
 
+@ApiTags('cases')
 @Controller('v1/cases')
 @RequireRole('analyst')
 export class CasesController {
@@ -20,6 +23,9 @@ export class CasesController {
   ) {}
 
   /** SPEC §2.3: the case as of `asOf` (default now), replayed from its stored state. */
+  @ApiOperation({ summary: 'A case at asOf: status, owner, pending team, handoffs, unowned minutes, flags, timeline (SPEC §2.3)' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ErrorAnswer(404, '`case_not_found`: no event of it by asOf')
   @Get(':id')
   async case(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
     await this.readYourWrites.await(afterPosition(params), CASE_READS);

@@ -1,8 +1,11 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
+import { JsonOrCsvAnswer } from '@cx/http';
+import { CohortReportDto, LoyaltyReportDto } from '../answers';
 import { sendReport } from '../report-response';
 import { afterPosition, LoyaltyReportParams, reportWindow, ReportWindowParams } from '../params';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';
@@ -10,6 +13,7 @@ import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.buil
 /** The loyalty report reads the lifecycle's stages (churn block) and customers besides its own facts. */
 const READS = ['lifecycle', 'loyalty'];
 
+@ApiTags('reports')
 @Controller('v1/reports')
 @RequireRole('analyst')
 export class LoyaltyReportsController {
@@ -20,6 +24,8 @@ export class LoyaltyReportsController {
   ) {}
 
   /** SPEC §2.2 over [from, to), optionally grouped; JSON, or CSV with `Accept: text/csv`. */
+  @ApiOperation({ summary: 'Loyalty metrics over [from, to): NPS, CSAT, CES, purchases, referrals, churn, cases (SPEC §2.2)' })
+  @JsonOrCsvAnswer(LoyaltyReportDto, 'from, to, groupBy, group, block, metric, value: one row per group, block and metric (revenue per currency as `revenueMinor.EUR`)')
   @Get('loyalty')
   async loyalty(@Res() reply: FastifyReply, @Query() params: LoyaltyReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
@@ -29,6 +35,8 @@ export class LoyaltyReportsController {
   }
 
   /** SPEC §2.2 cohorts: monthly first-purchase cohorts shown from the month of `from`, months up to `to`. */
+  @ApiOperation({ summary: 'First-purchase cohorts by UTC month, and the share of each buying in each later month up to to' })
+  @JsonOrCsvAnswer(CohortReportDto, 'from, to, cohort, cohortCustomers, month, offset, customers, percent: one row per cohort and later month')
   @Get('cohorts')
   async cohorts(@Res() reply: FastifyReply, @Query() params: ReportWindowParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
