@@ -52,7 +52,7 @@ export class DriversReportDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   asOf!: string | null;
 
-  @ApiProperty({ enum: DRIVER_OUTCOMES, enumName: 'DriverOutcome' })
+  @ApiProperty({ type: 'string', enum: DRIVER_OUTCOMES })
   outcome!: string;
 
   @ApiProperty({ enum: DRIVER_GROUP_BYS, nullable: true, description: 'null without grouping' })
