@@ -40,6 +40,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false, extraModels: [ApiErrorDto] });
   annotate(document, accessByOperation(app));
   typeNullableReferences(document);
+  keepExtensionsOpen(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: 'CX Ledger API' });
   return document;
 }
@@ -70,6 +71,16 @@ function typeNullableReferences(document: OpenAPIObject): void {
       const p = property as SchemaObject;
       if (p.nullable && p.allOf && p.type === undefined) p.type = 'object';
     }
+  }
+}
+
+/** CloudEvents keep unknown attributes (SPEC §1.1): the schemas of events say so. */
+const CLOUD_EVENT_SCHEMAS = ['CloudEventDto', 'TimelineEntryDto'];
+
+function keepExtensionsOpen(document: OpenAPIObject): void {
+  for (const name of CLOUD_EVENT_SCHEMAS) {
+    const schema = document.components?.schemas?.[name] as SchemaObject | undefined;
+    if (schema) schema.additionalProperties = { description: 'an extension attribute' };
   }
 }
 
