@@ -72,7 +72,10 @@ async function deliveryLatency(env: Record<string, string>, samples: number): Pr
       const id = alertId('detractor', customerId, answeredAt);
       const arrived = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`alert ${id} did not arrive within ${timeoutMs} ms`)), timeoutMs);
-        arrivals.set(id, (at) => (clearTimeout(timer), resolve(at)));
+        arrivals.set(id, (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        });
       });
       const started = performance.now();
       await post(server.url, [detractor(customerId, answeredAt)]);
@@ -111,13 +114,15 @@ async function post(url: string, events: unknown[]): Promise<void> {
 async function startServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     child.stdout!.on('data', () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) (clearTimeout(timer), resolve(match[1].replace('localhost', '127.0.0.1')));
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1].replace('localhost', '127.0.0.1'));
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });

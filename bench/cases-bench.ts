@@ -184,7 +184,7 @@ async function caughtUp(app: NestFastifyApplication, head: number, log: (line: s
     const records = await registry.records();
     const checkpoints = await Promise.all(['cases', 'lifecycle'].map((name) => {
       const record = records.find((r) => r.name === name);
-      return record ? registry.checkpoint(name, record.activeGeneration) : 0;
+      return record ? registry.checkpoint(name, record.activeGeneration) : Promise.resolve(0);
     }));
     if (Math.min(...checkpoints) >= head) return performance.now() - started;
     if (performance.now() - lastLog > 10_000) {

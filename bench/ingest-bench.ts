@@ -84,7 +84,7 @@ async function emmettRate(events: BenchEvent[], perCall = 100): Promise<number> 
   try {
     return await timed(events.length, async () => {
       for (const [n, batch] of batches(events, perCall).entries()) {
-        await store.appendToStream(`customer-${n % 1000}`, batch.map((e) => ({ type: e.type, data: e as unknown as Record<string, unknown> })));
+        await store.appendToStream(`customer-${n % 1000}`, batch.map((e) => ({ type: e.type, data: e })));
       }
     });
   } finally {
@@ -176,7 +176,7 @@ async function startServer(dataDir: string): Promise<{ url: string; stop(): Prom
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk) => {
-      output += chunk;
+      output += String(chunk);
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
     });

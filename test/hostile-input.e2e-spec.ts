@@ -24,7 +24,7 @@ const mutatedEvent = fc.record({
 }).map(({ id, envelope, data, customer }) => {
   const event: Record<string, unknown> = { ...VALID, id: `fz-${id}`, ...envelope };
   if (typeof event.data === 'object' && event.data !== null && !Array.isArray(event.data)) {
-    event.data = { ...(event.data as object), ...data, ...(customer === null ? {} : { customer }) };
+    event.data = { ...(event.data), ...data, ...(customer === null ? {} : { customer }) };
   }
   return event;
 });

@@ -202,7 +202,7 @@ function hostileSuite(environment: () => Record<string, string>) {
       fc.constantFrom('%ff', '%c0%80', '%ed%a0%80', '%80', '%e2%82', '%', '%z1', '%4', '%f0%9f%98'),
       fc.integer({ min: 0x80, max: 0xff }).map((b) => `%${b.toString(16)}`),
     );
-    await fc.assert(fc.asyncProperty(fc.string({ unit: fc.constantFrom(...'abcXYZ019-_'), maxLength: 8 }), broken, fc.constantFrom('/v1/customers/', '/v1/cases/', '/v1/customers/x/'), async (prefix, bad, path) => {
+    await fc.assert(fc.asyncProperty(fc.string({ unit: fc.constantFrom(...'abcXYZ019-_'.split('')), maxLength: 8 }), broken, fc.constantFrom('/v1/customers/', '/v1/cases/', '/v1/customers/x/'), async (prefix, bad, path) => {
       const answer = await get(`${path}${prefix}${bad}`);
       expect([answer.status, errorOf(answer).error]).toEqual([400, 'invalid_url']);
     }), { numRuns: RUNS });

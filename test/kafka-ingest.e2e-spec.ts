@@ -130,7 +130,7 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
     try {
       const other = second.app.get(KafkaIngestService).consumer!;
       await waitFor(() => consumer.assignment.length > 0 && other.assignment.length > 0 && consumer.assignment.length + other.assignment.length === 6, 30_000,
-        () => `assignments ${consumer.assignment} / ${other.assignment}`);
+        () => `assignments ${JSON.stringify(consumer.assignment)} / ${JSON.stringify(other.assignment)}`);
       expect(new Set([...consumer.assignment, ...other.assignment]).size).toBe(6);
 
       const before = [consumer.counts.accepted, other.counts.accepted];

@@ -106,7 +106,7 @@ describe.each(viewStoresUnderTest())('loyalty report over the hand-built ledger 
     expect(body.groups.tech.cases).toEqual({ opened: 4, resolved: 2, firstContactResolution: 50, meanResolutionHours: 60 });
     // billing: N3 3, N4 6, N10 9 → 100 × (1 − 2) / 3 = −33.3
     expect(body.groups.billing.nps).toEqual({ responses: 3, promoters: 1, passives: 0, detractors: 2, score: -33.3 });
-    for (const group of Object.values(body.groups) as Array<Record<string, unknown>>) {
+    for (const group of Object.values(body.groups as Record<string, Record<string, unknown>>)) {
       expect([group.purchases, group.referrals, group.churn]).toEqual([null, null, null]);
     }
     expect(body).toEqual(asJson(referenceReport('team')));

@@ -154,7 +154,7 @@ function postInTwoHalves(baseUrl: string, body: Buffer, between: () => void): Pr
     }, (response) => {
       let text = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
     });
     call.on('error', reject);

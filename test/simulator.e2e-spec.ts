@@ -14,8 +14,8 @@ function cx(args: string[], dataDir: string): Promise<{ code: number | null; std
     const child = spawn(process.execPath, [CX, ...args], { env: { ...process.env, CX_DATA_DIR: dataDir, CX_API_KEYS: 'cli-key=ops' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }

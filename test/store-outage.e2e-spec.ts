@@ -116,7 +116,7 @@ describe('PostgreSQL going away and coming back under a running server', () => {
 function withEmail(event: SampleEvent): SampleEvent {
   const customer = event.data.customer.id;
   const data = { ...event.data, customer: { id: customer, email: `${customer}@example.com` } };
-  return { ...event, data } as SampleEvent;
+  return { ...event, data };
 }
 
 async function storedCount(url: string): Promise<number> {

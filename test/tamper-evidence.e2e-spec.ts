@@ -333,8 +333,8 @@ describeWithPostgres('tamper evidence against a database writer (PostgreSQL)', (
           return (await pg.query(text.replace(/\?/g, () => `$${++n}`), params)).rows;
         }),
         tables: { events: 'cx_events.events', streams: 'cx_events.streams', leaves: 'cx_merkle.leaves', nodes: 'cx_merkle.nodes', head: 'cx_merkle.head' },
-        dropViews: () => withClient(url, async (pg) => void (await pg.query('DROP SCHEMA cx_views CASCADE'))),
-        dispose: () => withClient(database.url, async (pg) => void (await pg.query(`DROP DATABASE ${name} WITH (FORCE)`))),
+        dropViews: () => withClient(url, async (pg) => { await pg.query('DROP SCHEMA cx_views CASCADE'); }),
+        dispose: () => withClient(database.url, async (pg) => { await pg.query(`DROP DATABASE ${name} WITH (FORCE)`); }),
       };
     },
   }));

@@ -56,7 +56,7 @@ function postgres(): ViewStoreUnderTest {
 export function viewStoresUnderTest(): Array<ViewStoreUnderTest['name']> {
   if (postgresAnswers()) return ['sqlite', 'postgres'];
   if (process.env.CI === 'true') throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}: the PostgreSQL view store must be tested`);
-  // eslint-disable-next-line no-console
+   
   console.warn(`PostgreSQL does not answer at ${ADMIN_URL}: loyalty suites run on SQLite only`);
   return ['sqlite'];
 }
@@ -126,13 +126,21 @@ export function parseCsv(text: string): Array<Record<string, string>> {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') record.push(field), (field = '');
-    else if (ch === '\n') record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = '');
-    else field += ch;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      record.push(field.replace(/\r$/, ''));
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
   }
   const [header, ...rows] = records;
   return rows.map((values) => Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])));

@@ -33,7 +33,7 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
       try {
         resolve(parse(Buffer.concat(chunks), request.method));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
     socket.on('error', (error) => (chunks.length > 0 ? settle() : reject(error)));

@@ -22,7 +22,7 @@ export class CheckpointCommand extends CommandRunner {
   }
 
   async run([action]: string[], options: CheckpointOptions): Promise<void> {
-    if (action === 'public-key') return this.write(loadPublicKey(this.settings.signingKeyFile).export({ type: 'spki', format: 'pem' }).toString(), options.out);
+    if (action === 'public-key') { this.write(loadPublicKey(this.settings.signingKeyFile).export({ type: 'spki', format: 'pem' }).toString(), options.out); return; }
     if (action !== 'export') throw new Error(`cx checkpoint: export or public-key (got "${action}")`);
     if (options.fresh) await this.signHead();
     const [latest] = await this.log.store.checkpoints(1);

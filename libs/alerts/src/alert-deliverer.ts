@@ -141,7 +141,7 @@ export class AlertDeliverer {
         .where('target', '=', target.name).where(`${ALERT_DELIVERIES_TABLE}.state`, '=', 'pending')
         .where('next_attempt_at', '<=', now).where('lease_until', '<=', now)
         .orderBy('next_attempt_at').orderBy(`${ALERT_OUTBOX_TABLE}.due_at`).limit(this.options.batchSize);
-      if (this.store.dialect === 'postgres') query = query.forUpdate(ALERT_DELIVERIES_TABLE as never).skipLocked();
+      if (this.store.dialect === 'postgres') query = query.forUpdate(ALERT_DELIVERIES_TABLE).skipLocked();
       const rows = await query.execute();
       for (const row of rows) {
         await tx.updateTable(ALERT_DELIVERIES_TABLE).set({ lease_until: now + this.options.leaseMs })

@@ -18,7 +18,7 @@ export function alertMetrics(metrics: Metrics, store: ViewStore, clock: Clock): 
   const attempts = metrics.counter({ name: 'cx_alert_delivery_attempts_total', help: 'Alert delivery attempts by target and outcome (delivered, failed, gave_up)', labelNames: ['target', 'outcome'] });
   metrics.onScrape(async () => {
     const now = clock.now();
-    const db = store.reader as Kysely<any>;
+    const db = store.reader;
     const rows = await db.selectFrom('alerts').select(['signal', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('followed_up_at').as('followed')])
       .where('raised_at', '<=', now).groupBy('signal').execute().catch(() => []);
     for (const signal of ALERT_SIGNALS) {

@@ -75,7 +75,7 @@ export class WebhookAlertTarget implements AlertTarget {
   constructor(readonly name: string, private readonly secret: string) {}
 
   async send(events: readonly OutboxEvent[]): Promise<SendOutcome[]> {
-    const outcomes: SendOutcome[] = new Array(events.length);
+    const outcomes = new Array<SendOutcome>(events.length);
     for (let i = 0; i < events.length; i += WEBHOOK_CONCURRENCY) {
       const slice = events.slice(i, i + WEBHOOK_CONCURRENCY);
       const sent = await Promise.all(slice.map((event) => this.post(event)));

@@ -11,13 +11,12 @@ export class AppendSignal {
   /** Resolves on the next notify, or after `ms` (other processes may append to the same store). */
   wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.waiters = self.waiters.filter((w) => w !== done);
+        this.waiters = this.waiters.filter((w) => w !== done);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.waiters.push(done);
     });
   }

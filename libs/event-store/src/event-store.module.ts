@@ -35,7 +35,7 @@ export async function openEventStorage(settings: Settings, clock: Clock, pool: P
     case 'eventstoredb':
       return openEventStoreDbStorage(settings, clock);
     default:
-      throw new Error(`CX_EVENT_STORE=${settings.eventStore} is not available in this build`);
+      throw new Error(`CX_EVENT_STORE=${String(settings.eventStore satisfies never)} is not available in this build`);
   }
 }
 

@@ -22,10 +22,10 @@ export class ApiError extends HttpException {
 /** The answer body for any HttpException, in the API's shape. */
 export function apiErrorBody(exception: HttpException): ApiErrorBody {
   const status = exception.getStatus();
-  const response = exception.getResponse() as string | Partial<ApiErrorBody> & { message?: unknown };
+  const response = exception.getResponse() as string | (Omit<Partial<ApiErrorBody>, 'message'> & { message?: unknown });
   if (typeof response === 'string') return { error: codeFor(status), message: response };
   const code = typeof response.error === 'string' && /^[a-z_]+$/.test(response.error) ? response.error : codeFor(status);
-  const message = Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? exception.message);
+  const message = Array.isArray(response.message) ? response.message.join('; ') : (typeof response.message === 'string' ? response.message : exception.message);
   return { error: code, message, ...(response.details === undefined ? {} : { details: response.details }) };
 }
 

@@ -40,8 +40,8 @@ export class QueryParamsPipe implements PipeTransform {
 }
 
 /** The properties the class declares rules for: only these are read from the query string. */
-function declaredParameters(metatype: Type<unknown> | Function): string[] {
-  const rules = getMetadataStorage().getTargetValidationMetadatas(metatype as Function, '', true, false);
+function declaredParameters(metatype: Type<unknown>): string[] {
+  const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
   return [...new Set(rules.map((rule) => rule.propertyName))];
 }
 

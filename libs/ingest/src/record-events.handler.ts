@@ -30,7 +30,7 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
 
   async execute({ events, sender }: RecordEventsCommand): Promise<IngestResult[]> {
     const started = performance.now();
-    const results: IngestResult[] = new Array(events.length);
+    const results = new Array<IngestResult>(events.length);
     const checked = this.check(events, sender, results);
     if (checked.length > 0) {
       const outcomes = await this.ledger.record(checked.map(({ valid }) => valid));

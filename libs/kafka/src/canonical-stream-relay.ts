@@ -158,7 +158,7 @@ export class CanonicalStreamRelay {
       const batch = await this.events.readAll({ after: this.position, maxCount: this.batchSize });
       if (batch.length === 0) {
         if (Date.now() - renewedAt > this.leaseMs / 3) {
-          if (!(await this.checkpoints.renew(this.config.topic, this.owner, this.leaseMs))) return this.lostLease();
+          if (!(await this.checkpoints.renew(this.config.topic, this.owner, this.leaseMs))) { this.lostLease(); return; }
           renewedAt = Date.now();
         }
         await this.sleep(this.idleMs);
@@ -168,7 +168,7 @@ export class CanonicalStreamRelay {
       const acknowledged = await this.producer.send({ topic: this.config.topic, acks: -1, messages });
       this.publishedCount += batch.length;
       const last = batch[batch.length - 1].position;
-      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs, partitionEnds(messages, acknowledged)))) return this.lostLease();
+      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs, partitionEnds(messages, acknowledged)))) { this.lostLease(); return; }
       this.position = last;
       renewedAt = Date.now();
     }

@@ -11,7 +11,7 @@ export function textHeaders(headers: IHeaders | undefined): Map<string, string> 
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
     const key = name.toLowerCase();
-    if (!texts.has(key)) texts.set(key, Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
+    if (!texts.has(key)) texts.set(key, Buffer.isBuffer(value) ? value.toString('utf8') : value);
   }
   return texts;
 }

@@ -11,8 +11,8 @@ const errorPersistence = new ErrorPersistence();
  */
 const nestLogCreator: logCreator = () => ({ namespace, level, log }) => {
   const logger = new Logger(`kafka${namespace ? `:${namespace}` : ''}`);
-  const { message, error } = log as { message: string; error?: unknown };
-  const text = error ? `${message}: ${String(error)}` : message;
+  const { message, error } = log as { message: string; error?: string };
+  const text = error ? `${message}: ${error}` : message;
   if (level === logLevel.ERROR && errorPersistence.persisted(text)) logger.error(`${text} (for ${PERSISTS_AFTER_MS / 1000} s or more)`);
   else if (level === logLevel.ERROR) logger.warn(text);
   else if (level === logLevel.WARN) logger.warn(text);

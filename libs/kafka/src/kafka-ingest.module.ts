@@ -31,7 +31,7 @@ export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplica
       deadLetterTopic: options.topics.deadLetters,
       groupId: options.ingestGroup,
       partitions: options.partitions,
-      deadLettered: (reasons) => this.eventBus.publish(new DeadLetteredEvent('kafka', reasons)),
+      deadLettered: (reasons) => { this.eventBus.publish(new DeadLetteredEvent('kafka', reasons)); },
     });
     // Not awaited: the HTTP side starts even while the broker is away; the consumer keeps trying.
     void this.running.start();

@@ -25,15 +25,15 @@ export class Metrics {
   }
 
   counter<L extends string = string>(config: Config<L>): Counter<L> {
-    return this.existing<Counter<L>>(config.name) ?? new Counter<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (this.existing(config.name) as Counter<L> | undefined) ?? new Counter<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
   }
 
   gauge<L extends string = string>(config: Config<L>): Gauge<L> {
-    return this.existing<Gauge<L>>(config.name) ?? new Gauge<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (this.existing(config.name) as Gauge<L> | undefined) ?? new Gauge<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
   }
 
   histogram<L extends string = string>(config: Config<L> & { buckets?: number[] }): Histogram<L> {
-    return this.existing<Histogram<L>>(config.name) ?? new Histogram<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (this.existing(config.name) as Histogram<L> | undefined) ?? new Histogram<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
   }
 
   /** Runs before every scrape, for values that live elsewhere (lags, queue depths). */
@@ -58,7 +58,7 @@ export class Metrics {
   }
 
   /** A second module asking for the same name shares the metric instead of failing. */
-  private existing<M extends Metric>(name: string): M | undefined {
-    return this.registry.getSingleMetric(name) as M | undefined;
+  private existing(name: string): Metric | undefined {
+    return this.registry.getSingleMetric(name);
   }
 }

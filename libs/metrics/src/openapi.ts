@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from '@cx/access';
 import { ApiErrorDto } from '@cx/http';
 
@@ -45,10 +45,13 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
   return document;
 }
 
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
 function annotate(document: OpenAPIObject, access: Map<string, Access>): void {
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const operation of Object.values(item)) {
-      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
       const rule = access.get(operation.operationId ?? '');
       if (!operation.tags || operation.tags.length === 0) operation.tags = [tagOf(path)];
       describeContent(operation);
@@ -89,7 +92,7 @@ function keepExtensionsOpen(document: OpenAPIObject): void {
  * parameter; a CSV answer is text, whatever the JSON one is.
  */
 function describeContent(operation: OperationObject): void {
-  operation.parameters = operation.parameters?.filter((p) => !('in' in p && p.in === 'header' && (p as ParameterObject).name.toLowerCase() === 'accept'));
+  operation.parameters = operation.parameters?.filter((p) => !('in' in p && p.in === 'header' && p.name.toLowerCase() === 'accept'));
   for (const [status, response] of Object.entries(operation.responses)) {
     const content = (response as ResponseObject).content;
     if (!content?.['text/csv']) continue;
@@ -134,7 +137,7 @@ function accessByOperation(app: INestApplication): Map<string, Access> {
 
 /** Handler metadata first, then the class: the guard's getAllAndOverride order. */
 function accessOf(controller: object, handler: object): Access {
-  const read = (key: string) => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
+  const read = (key: string): unknown => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
   if (read(PUBLIC_ROUTE)) return { public: true };
-  return { public: false, role: read(REQUIRED_ROLE) };
+  return { public: false, role: read(REQUIRED_ROLE) as string | undefined };
 }

@@ -5,7 +5,7 @@ import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { MerkleLog } from '@cx/merkle-log';
 import { customerStreams, VIEW_STORE, ViewStore } from '@cx/projection';
-import { instantOf, iso } from '@cx/query';
+import { checkedInstant, iso } from '@cx/query';
 import { auditProofs } from './audit-proofs';
 import { CustomerAuditDto } from './ops.answers';
 import { AuditParams } from './ops.params';
@@ -31,7 +31,7 @@ export class AuditController {
   @ErrorAnswer(404, '`customer_not_found`: no stored event of the customer (known at knownAt)')
   @Get(':id/audit')
   async audit(@Param('id', IdParamPipe) id: string, @Query() params: AuditParams) {
-    const knownAt = params.knownAt === undefined ? undefined : instantOf(params.knownAt)!;
+    const knownAt = params.knownAt === undefined ? undefined : checkedInstant(params.knownAt);
     const withProofs = params.proof === 'true';
     const { customerId, streams } = await customerStreams(this.views.reader, id);
     const entries = await customerAudit(this.events, streams, knownAt);

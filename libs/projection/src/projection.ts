@@ -6,7 +6,7 @@ export interface ProjectionContext {
   dialect: ViewDialect;
   generation: number;
   /** A name unique to this generation, for indexes and constraints (tables are renamed for you). */
-  unique(name: string): string;
+  unique: (name: string) => string;
   /**
    * Present when other transactions may apply events of the same generation at the same
    * time (projectors sharing `cx.events` partitions): locks the named entities (customer,

@@ -6,7 +6,7 @@ export function toCsv(columns: readonly string[], rows: ReadonlyArray<Record<str
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean | bigint).toString();
   // A leading =, +, - or @ would run as a formula in a spreadsheet.
   const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -18,7 +18,7 @@ export class ProjectedCustomerReadModel implements CustomerReadModel {
   async customerState(customerId: string): Promise<CustomerState | undefined> {
     const { customerId: id } = await customerStreams(this.views.reader, customerId);
     const row = await this.views.reader.selectFrom('customers').select('state').where('customer_id', '=', id).executeTakeFirst();
-    return row ? (JSON.parse(row.state) as CustomerState) : undefined;
+    return row ? (JSON.parse(row.state as string) as CustomerState) : undefined;
   }
 
   async timeline(customerId: string, limit: number, after?: TimelineCursor): Promise<TimelinePage | undefined> {

@@ -1,10 +1,10 @@
 import { ApiError } from '@cx/http';
-import { instantOf } from './params/parameter-decorators';
+import { parseRfc3339 } from '@cx/events';
 
 /** An RFC 3339 parameter (CLI options) as epoch ms, or the fallback when absent. */
 export function instantParam(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const ms = instantOf(value);
+  const ms = parseRfc3339(value);
   if (ms === null) throw new ApiError(400, 'invalid_parameter', `${name} must be an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
   return ms;
 }

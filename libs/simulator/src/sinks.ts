@@ -1,7 +1,7 @@
 import type { CloudEvent } from '@cx/events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, logLevel, Producer } from 'kafkajs';
 import { customerHint } from './customer-hint';
 
 /** SPEC §1.1 batch limits: at most 1,000 events and 5 MiB (kept under it, with room for the brackets). */
@@ -130,7 +130,7 @@ export class KafkaSink implements EventSink {
   private connected?: Promise<void>;
 
   constructor(brokers: string[], private readonly topic = 'cx.ingest') {
-    this.producer = new Kafka({ clientId: 'cx-simulate', brokers, logLevel: 1 }).producer({ allowAutoTopicCreation: true });
+    this.producer = new Kafka({ clientId: 'cx-simulate', brokers, logLevel: logLevel.ERROR }).producer({ allowAutoTopicCreation: true });
   }
 
   async send(batch: Batch): Promise<void> {

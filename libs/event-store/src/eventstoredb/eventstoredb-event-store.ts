@@ -1,5 +1,4 @@
 import { BACKWARDS, END, EventStoreDBClient, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
-import type { ResolvedEvent } from '@eventstore/db-client';
 import type { Clock } from '@cx/clock';
 import { AppendPlan, FreshEvent, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import type {
@@ -53,7 +52,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Writes to different streams go side by side; writes to the same stream, in their order. */
   async append(writes: StreamWrite[]): Promise<WriteResult[]> {
-    const results: WriteResult[] = new Array(writes.length);
+    const results = new Array<WriteResult>(writes.length);
     const byStream = new Map<string, number[]>();
     writes.forEach((write, index) => byStream.set(write.streamId, [...(byStream.get(write.streamId) ?? []), index]));
     await Promise.all([...byStream.values()].map(async (indexes) => {
@@ -188,7 +187,7 @@ export class EventStoreDbEventStore implements EventStore {
     const events: StoredEvent[] = [];
     try {
       for await (const resolved of this.client.readStream(customerStreamOf(streamId), options)) {
-        const event = toStoredEvent(resolved as ResolvedEvent);
+        const event = toStoredEvent(resolved);
         if (event) events.push(event);
       }
     } catch (error) {
@@ -234,7 +233,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async ping(): Promise<void> {
-    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) void resolved;
+    // Reading one event proves the server answers; the event itself is not needed.
+    for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) break;
   }
 
   async close(): Promise<void> {

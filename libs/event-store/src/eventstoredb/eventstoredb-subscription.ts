@@ -27,7 +27,7 @@ export function readFiltered(client: EventStoreDBClient, after: number, maxCount
   return new Promise((resolve, reject) => {
     let done = false;
     let idle: NodeJS.Timeout | undefined;
-    const finish = (error?: unknown) => {
+    const finish = (error?: Error) => {
       if (done) return;
       done = true;
       clearTimeout(idle);
@@ -82,7 +82,7 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
     let batch: StoredEvent[] = [];
     for await (const resolved of subscription) {
       if (stopped) return;
-      const event = toStoredEvent(resolved as AllStreamResolvedEvent);
+      const event = toStoredEvent(resolved);
       if (event && event.position > checkpoint) batch.push(event);
       if (batch.length > 0 && (batch.length >= batchSize || subscription.readableLength === 0)) {
         await deliver(batch);

@@ -68,7 +68,7 @@ describeWithPostgres('PostgreSQL event store faults', (database) => {
   });
   afterAll(async () => admin.end());
 
-  async function openAppender(): Promise<{ store: PostgresEventStore; pool: Pool; schema: string; close(): Promise<void> }> {
+  async function openAppender(): Promise<{ store: PostgresEventStore; pool: Pool; schema: string; close: () => Promise<void> }> {
     const schema = `cx_faults_${randomUUID().slice(0, 8)}`;
     const pool = new Pool({ connectionString: database.url, max: 3, application_name: APPENDER });
     const store = await PostgresEventStore.open(pool, systemClock, { schema });

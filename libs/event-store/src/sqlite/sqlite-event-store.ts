@@ -142,10 +142,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
     type: row.type as EventType,
     time: row.time_ms,
     recordedAt: row.recorded_at_ms,
-    attributes: JSON.parse(row.attributes),
-    data: JSON.parse(row.data),
+    attributes: JSON.parse(row.attributes) as StoredEvent['attributes'],
+    data: JSON.parse(row.data) as StoredEvent['data'],
     contentHash: row.content_hash,
     previousHash: row.previous_hash,
     hash: row.hash,
-  } as StoredEvent;
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, StoredEvent, WriteResult } from '../event-store.port';
+import type { EventStore, StoredEvent } from '../event-store.port';
 import { appendToStream, WrongExpectedRevisionError } from '../event-store.port';
 import { checkStreamChain } from '../hash-chain';
 import { proposedEvent } from './proposed-event';
@@ -22,10 +22,6 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
     let store: EventStore;
     let start: number;
     const stream = () => `c-${randomUUID()}`;
-    const ok = (result: WriteResult) => {
-      if (!result.ok) throw new Error(`write failed: ${JSON.stringify(result)}`);
-      return result;
-    };
     const readAllSinceStart = async (): Promise<StoredEvent[]> => {
       const events: StoredEvent[] = [];
       for (let after = start; ;) {
@@ -229,7 +225,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(read[2].previousHash).toBe(read[1].hash);
       expect(read.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
       expect(checkStreamChain(read).every((c) => c.checks)).toBe(true);
-      const altered = read.map((e, i) => (i === 1 ? { ...e, data: { ...e.data, summary: 'altered' } } : e)) as StoredEvent[];
+      const altered = read.map((e, i) => (i === 1 ? { ...e, data: { ...e.data, summary: 'altered' } } : e));
       expect(checkStreamChain(altered).map((c) => c.checks)).toEqual([true, false, true]);
     });
   });

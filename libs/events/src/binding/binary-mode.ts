@@ -15,7 +15,7 @@ export type BoundEvent =
  * (a new UUID), `time` (now) and `specversion`, and an event without them must be rejected.
  */
 export function binaryModeEvent(attributes: ReadonlyMap<string, string>, contentType: string | undefined, data: unknown): Record<string, unknown> {
-  const event: Record<string, unknown> = Object.create(null);
+  const event = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of attributes) event[name] = value;
   if (contentType !== undefined) event.datacontenttype = contentType;
   if (data !== undefined) event.data = data;

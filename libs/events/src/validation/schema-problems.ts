@@ -23,7 +23,7 @@ export function schemaProblems(check: TypeCheck<TSchema>, value: unknown, prefix
 
 function ruleOf(schema: TSchema): string {
   if (typeof schema[RULE] === 'string') return schema[RULE];
-  if (schema.anyOf) return `must be one of ${(schema.anyOf as TSchema[]).map((s) => s.const).join(', ')}`;
+  if (schema.anyOf) return `must be one of ${(schema.anyOf as TSchema[]).map((s) => String(s.const)).join(', ')}`;
   switch (schema.type) {
     case 'string':
       return `must be a string${lengthOf(schema)}`;

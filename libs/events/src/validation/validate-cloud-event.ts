@@ -7,7 +7,7 @@ import { EventType, isEventType } from '../event-types';
 import { EnvelopeSchema } from './envelope-schema';
 import type { FieldProblem, RejectionCode } from './event-error';
 import { shapeProblem } from './event-shape';
-import { isWithinAcceptedTimeRange, parseEventTime } from './event-time';
+import { isWithinAcceptedTimeRange, parseRfc3339 } from './event-time';
 import { schemaProblems } from './schema-problems';
 
 /** SPEC §1.1: one event at most 64 KiB as JSON. */
@@ -70,7 +70,7 @@ export function validateCloudEvent(raw: unknown, nowMs: number): EventValidation
 
 function envelopeProblems(event: CloudEvent): { problems: FieldProblem[]; timeMs: number } {
   const problems = envelopeCheck.Check(event) ? [] : schemaProblems(envelopeCheck, event, '');
-  const timeMs = typeof event.time === 'string' ? parseEventTime(event.time) : null;
+  const timeMs = typeof event.time === 'string' ? parseRfc3339(event.time) : null;
   if (timeMs === null && !problems.some((p) => p.path === 'time')) problems.push({ path: 'time', message: 'time names no real instant' });
   const mediaType = event.datacontenttype;
   if (mediaType !== undefined && !(typeof mediaType === 'string' && JSON_MEDIA_TYPE.test(mediaType))) {
@@ -109,7 +109,7 @@ function surveyScoreProblems(data: Record<string, unknown>): FieldProblem[] {
   if (!range || typeof score !== 'number' || !Number.isInteger(score)) return [];
   const [min, max] = range;
   if (score >= min && score <= max) return [];
-  return [{ path: 'data.score', message: `a ${data.survey} score must be an integer from ${min} to ${max}` }];
+  return [{ path: 'data.score', message: `a ${String(data.survey)} score must be an integer from ${min} to ${max}` }];
 }
 
 const invalid = (code: InvalidEvent['code'], problems: FieldProblem[]): InvalidEvent => ({ ok: false, code, problems });

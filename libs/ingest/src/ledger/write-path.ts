@@ -98,6 +98,6 @@ function toProposedEvent({ event, timeMs, canonical }: ValidEvent, customerId: s
   const { data, ...attributes } = event;
   return {
     id: event.id, source: event.source, type: event.type, customerId, time: timeMs,
-    attributes, data: data as unknown as Record<string, unknown>, contentHash: canonicalHash(canonical),
+    attributes, data, contentHash: canonicalHash(canonical),
   };
 }

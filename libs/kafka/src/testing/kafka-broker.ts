@@ -37,7 +37,7 @@ export async function findKafkaBroker(): Promise<KafkaBroker> {
   try {
     if (await dockerAnswers()) {
       const own = await startContainerBroker();
-      return { brokers: own.brokers, origin: 'testcontainers', release: own.dispose };
+      return { brokers: own.brokers, origin: 'testcontainers', release: () => own.dispose() };
     }
   } catch (error) {
     problems.push(`testcontainers: ${(error as Error).message}`);

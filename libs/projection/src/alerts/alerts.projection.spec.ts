@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,12 +43,12 @@ describe('AlertsProjection', () => {
   async function applyAll(events: readonly AnyLedgerEvent[], generation: number, catchingUp = false): Promise<void> {
     for (let i = 0, size = 1; i < events.length; i += size, size = (size * 7) % 97 + 1) {
       const batch = events.slice(i, i + size);
-      await views.transaction((tx) => projection.apply(forGeneration(tx, projection, generation) as Kysely<any>, batch, contextFor(views.dialect, generation, catchingUp)));
+      await views.transaction((tx) => projection.apply(forGeneration(tx, projection, generation), batch, contextFor(views.dialect, generation, catchingUp)));
     }
   }
 
   async function settle(generation: number): Promise<void> {
-    while (await views.transaction((tx) => projection.settle(forGeneration(tx, projection, generation) as Kysely<any>, contextFor(views.dialect, generation), 50)) > 0);
+    while (await views.transaction((tx) => projection.settle(forGeneration(tx, projection, generation), contextFor(views.dialect, generation), 50)) > 0);
   }
 
   const storedAlerts = async (generation: number) =>

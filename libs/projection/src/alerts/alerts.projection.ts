@@ -13,7 +13,7 @@ import { AlertAliases } from './alert-aliases';
 import {
   ALERT_EVENT_TYPES, answersOf, caseEventRow, caseStates, customerFactOf, customerFacts, outboundOfFacts, stageEventsOf,
 } from './alert-facts';
-import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration } from './alert-outbox';
+import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
 import { createAlertsTables } from './alerts.schema';
 import { ALERTS_TABLES, type AlertCustomerFactsTable, type AlertsTable, type AlertsTables } from './alerts.tables';
@@ -126,7 +126,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
   }
 
   private outbox(tx: Db): AlertOutbox {
-    return new AlertOutbox(tx as Kysely<any>, this.delivery.clock.now(), this.delivery.horizonMs);
+    return new AlertOutbox(tx as unknown as Kysely<AlertOutboxTables>, this.delivery.clock.now(), this.delivery.horizonMs);
   }
 
   /** The anonymous customer's facts move under the named one; both, and the cases whose alerts name it, are computed again. */
@@ -236,5 +236,5 @@ async function syncAlerts(tx: Db, stored: readonly AlertsTable[], desired: reado
 }
 
 async function insertIgnoring<T extends keyof AlertsTables>(tx: Db, table: T, rows: readonly AlertsTables[T][]): Promise<void> {
-  for (const chunk of inChunks(rows)) await (tx as Kysely<any>).insertInto(table).values(chunk).onConflict((oc: any) => oc.doNothing()).execute();
+  for (const chunk of inChunks(rows)) await (tx as Kysely<any>).insertInto(table).values(chunk).onConflict((oc) => oc.doNothing()).execute();
 }

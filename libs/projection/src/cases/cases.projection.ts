@@ -55,7 +55,7 @@ async function loadStates(tx: Kysely<any>, caseIds: string[]): Promise<Map<strin
   const states = new Map<string, CaseState>();
   for (const chunk of inChunks(caseIds)) {
     const rows = await tx.selectFrom('cases').select(['case_id', 'state']).where('case_id', 'in', chunk).execute();
-    for (const row of rows) states.set(row.case_id, JSON.parse(row.state) as CaseState);
+    for (const row of rows) states.set(row.case_id as string, JSON.parse(row.state as string) as CaseState);
   }
   return states;
 }

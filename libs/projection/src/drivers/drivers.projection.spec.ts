@@ -33,7 +33,7 @@ function canonicalOf(ledger: readonly AnyLedgerEvent[]): (id: string) => string 
 
 function expectedRows(ledger: readonly AnyLedgerEvent[]) {
   const canonical = canonicalOf(ledger);
-  const events = ledger.map((e) => ({ ...e, customerId: canonical(e.customerId) }) as AnyLedgerEvent);
+  const events = ledger.map((e) => ({ ...e, customerId: canonical(e.customerId) }));
   const cases = caseStates(events);
   const contacts = contactFacts(events);
   return events

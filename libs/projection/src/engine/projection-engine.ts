@@ -77,7 +77,8 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.reconciling;
-    await Promise.all([this.live, ...this.rebuilds].map((runner) => runner?.stop()));
+    const runners = [this.live, ...this.rebuilds].filter((runner) => runner !== undefined);
+    await Promise.all(runners.map((runner) => runner.stop()));
     this.live = undefined;
     this.rebuilds.clear();
   }
@@ -120,10 +121,11 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
       }, { role: 'rebuild' });
       void runner.start();
     });
-    const progress = setInterval(async () => {
+    const report = async () => {
       const checkpoints = await Promise.all(targets.map((t) => this.registry.checkpoint(t.projection.name, t.generation)));
       onProgress(Math.min(...checkpoints), await this.events.headPosition());
-    }, 200);
+    };
+    const progress = setInterval(() => void report(), 200);
     await finished;
     clearInterval(progress);
     await Promise.all(dropped);
@@ -191,7 +193,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   /** One pass at a time: start what the registry wants running, stop what it no longer does. */
   private reconcile(): Promise<void> {
-    this.reconciling ??= this.reconcileOnce().catch((error) => this.logger.error(`reconcile failed: ${(error as Error).message}`)).finally(() => (this.reconciling = undefined));
+    this.reconciling ??= this.reconcileOnce().catch((error: unknown) => { this.logger.error(`reconcile failed: ${(error as Error).message}`); }).finally(() => (this.reconciling = undefined));
     return this.reconciling;
   }
 

@@ -73,7 +73,7 @@ export class ProjectionRegistry {
 
   async records(db: Kysely<any> = this.store.reader): Promise<ProjectionRecord[]> {
     const rows = await db.selectFrom('projections').selectAll().orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name, activeGeneration: Number(r.active_generation), buildingGeneration: r.building_generation === null ? null : Number(r.building_generation) }));
+    return rows.map((r) => ({ name: r.name as string, activeGeneration: Number(r.active_generation), buildingGeneration: r.building_generation === null ? null : Number(r.building_generation) }));
   }
 
   async checkpoint(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<number> {

@@ -102,7 +102,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const checkpoints = await Promise.all(this.runs.map((run) => this.registry.checkpoint(run.target.projection.name, run.target.generation)));
     for (const [i, run] of this.runs.entries()) if (await this.promoteIfCaughtUp(run, checkpoints[i])) this.finish(run);
-    if (this.active().length === 0) return this.retire();
+    if (this.active().length === 0) { this.retire(); return; }
     const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
     this.subscription = this.events.subscribe({
       after,
@@ -141,7 +141,7 @@ export class ProjectionRunner {
         failed.push(run.key);
       }
     }
-    if (this.active().length === 0) return this.retire();
+    if (this.active().length === 0) { this.retire(); return; }
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
   }

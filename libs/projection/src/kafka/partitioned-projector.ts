@@ -128,7 +128,7 @@ export class PartitionedProjector {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const messages: PartitionMessage[] = batch.messages.map((message) => ({ offset: Number(message.offset), event: ledgerEventOf(readCanonicalMessage(message)) }));
     const outcome = await this.feed.apply({ topic: batch.topic, partition: batch.partition, messages });
-    if (outcome.kind === 'rewind') return this.rewind(batch.partition, outcome.offset, messages[0].offset);
+    if (outcome.kind === 'rewind') { this.rewind(batch.partition, outcome.offset, messages[0].offset); return; }
     this.rewinds.delete(batch.partition);
     this.current = 'consuming';
     resolveOffset(batch.lastOffset());

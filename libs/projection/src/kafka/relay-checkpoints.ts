@@ -108,6 +108,6 @@ export class RelayCheckpoints implements RelayProgress {
 
   async status(topic: string): Promise<{ position: number; leaseOwner: string | null; leaseExpiresAt: number } | null> {
     const row = await this.store.reader.selectFrom(TABLE).selectAll().where('topic', '=', topic).executeTakeFirst();
-    return row ? { position: Number(row.position), leaseOwner: row.lease_owner, leaseExpiresAt: Number(row.lease_expires_at) } : null;
+    return row ? { position: Number(row.position), leaseOwner: row.lease_owner as string | null, leaseExpiresAt: Number(row.lease_expires_at) } : null;
   }
 }

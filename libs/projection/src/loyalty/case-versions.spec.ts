@@ -1,4 +1,3 @@
-import type { AnyLedgerEvent } from '@cx/events';
 import { caseFacts } from '@cx/views';
 import { LEDGER } from '../../../views/src/loyalty/loyalty.fixtures';
 import { caseEventRow, caseVersionRows } from './case-versions';
@@ -19,7 +18,7 @@ describe('caseVersionRows', () => {
   it('gives, for every cut-off around every case event, the fact caseFacts folds before it', () => {
     const cutOffs = [...new Set(rows.flatMap((r) => [r.time - 1, r.time, r.time + 1]))];
     for (const to of cutOffs) {
-      const expected = caseFacts(LEDGER as AnyLedgerEvent[], to);
+      const expected = caseFacts(LEDGER, to);
       const actual = [...new Set(rows.map((r) => r.case_id))].sort().flatMap((caseId) => {
         const version = versionAt(caseId, to);
         return version ? [asFact(version)] : [];

@@ -1,5 +1,5 @@
 import { ApiError } from '@cx/http';
-import { instantOf } from '../params';
+import { checkedInstant } from '../params';
 import type { AlertListParams } from '../params';
 
 const unknownCursor = () => new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out', [{ parameter: 'cursor', message: 'cursor is not one this API gave out' }]);
@@ -16,8 +16,8 @@ export function decodeAlertCursor(value: string | undefined): { raisedAt: number
 
 /** The raisedAt window of validated parameters: either end may be open; from <= to. */
 export function raisedWindow(params: AlertListParams): { from?: number; to?: number } {
-  const from = params.from === undefined ? undefined : instantOf(params.from)!;
-  const to = params.to === undefined ? undefined : instantOf(params.to)!;
+  const from = params.from === undefined ? undefined : checkedInstant(params.from);
+  const to = params.to === undefined ? undefined : checkedInstant(params.to);
   if (from !== undefined && to !== undefined && from > to) {
     throw new ApiError(400, 'invalid_parameter', 'from must not be after to', [{ parameter: 'from', message: 'from must not be after to' }]);
   }

@@ -13,7 +13,7 @@ export class CaseQueries {
   /** The case's folded state, or undefined for a case no event has named. */
   async caseState(caseId: string): Promise<CaseState | undefined> {
     const row = await this.views.reader.selectFrom('cases').select('state').where('case_id', '=', caseId).executeTakeFirst();
-    return row ? (JSON.parse(row.state) as CaseState) : undefined;
+    return row ? (JSON.parse(row.state as string) as CaseState) : undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { ViewStore } from '@cx/projection';
 import type { Settings } from '@cx/settings';
-import { driverBlock, effectiveTo, VALUE_TIERS, type DriverBlock, type DriversReport } from '@cx/views';
+import { driverBlock, effectiveTo, VALUE_TIERS, type DriverBlock, type DriversReport, type DriverTallies } from '@cx/views';
 import { inSnapshot } from '../loyalty/loyalty-report-sql';
 import { answerTallies } from './answer-drivers-sql';
 import { churnTallies } from './churn-drivers-sql';
@@ -20,7 +20,7 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   return inSnapshot(views, async (db) => {
     const currency = groupBy === 'valueTier' ? (request.currency ?? await mostUsedCurrencyInSql(db, until)) : null;
     const query = { from, until, groupBy, currency, slaMs: settings.thresholds.handoffAcceptanceSlaMs, followUpSlaMs: settings.alerts.followUpSlaMs };
-    const tallies = until < from ? new Map()
+    const tallies = until < from ? new Map<string, DriverTallies>()
       : outcome === 'churn' ? await churnTallies(db, query, settings.thresholds)
       : await answerTallies(db, { ...query, outcome });
     const blocks = new Map([...tallies].map(([key, t]) => [key, driverBlock(outcome, t)]));

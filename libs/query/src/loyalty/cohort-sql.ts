@@ -49,7 +49,7 @@ export async function cohortReportInSql(db: Kysely<any>, window: Window): Promis
   const { from, to } = window;
   if (from === to) return { from, to, cohorts: [] };
   const sizes = await cohortSizes(db, window);
-  const buyers = new Map((await monthlyBuyers(db, window)).map((r) => [`${r.cohort} ${r.month}`, Number(r.customers)]));
+  const buyers = new Map((await monthlyBuyers(db, window)).map((r) => [`${String(r.cohort)} ${String(r.month)}`, Number(r.customers)]));
   const lastMonth = monthIndex(monthOf(to - 1));
   const cohorts = sizes
     .map((r) => ({ cohort: r.cohort as string, size: Number(r.customers) }))

@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import type { ViewStore } from '@cx/projection';
 import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
-import { churnCounts } from './churn-sql';
+import { churnCounts, type ChurnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
 import {
   blockKeys, BlockKeys, KeySource, openedCases, purchaseCounts, referralCounts, resolvedCases, revenue, Row, surveyCounts, Window,
@@ -40,7 +40,7 @@ async function queryBlocks(db: Kysely<any>, window: Window, keys: BlockKeys, gro
     referrals: await run(keys.referrals, referralCounts),
     opened: await run(keys.opened, openedCases),
     resolved: await run(keys.resolved, resolvedCases),
-    churn: !grouped || keys.churn ? await churnCounts(db, window, keys.churn, thresholds) : new Map(),
+    churn: !grouped || keys.churn ? await churnCounts(db, window, keys.churn, thresholds) : new Map<string, ChurnCounts>(),
   };
 }
 

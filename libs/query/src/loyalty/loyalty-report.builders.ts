@@ -40,7 +40,7 @@ export function loyaltyCsvRows(report: LoyaltyReport): Array<Record<string, unkn
     if (values === null) return [];
     return Object.entries(values as Record<string, unknown>).flatMap(([metric, value]) => {
       if (value !== null && typeof value === 'object') {
-        return Object.entries(value).map(([currency, amount]) => ({ ...common, group, block, metric: `${metric}.${currency}`, value: amount }));
+        return Object.entries(value as Record<string, unknown>).map(([currency, amount]) => ({ ...common, group, block, metric: `${metric}.${currency}`, value: amount }));
       }
       return [{ ...common, group, block, metric, value }];
     });

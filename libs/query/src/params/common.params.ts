@@ -1,4 +1,4 @@
-import { InstantParam, instantOf, IntegerParam } from './parameter-decorators';
+import { InstantParam, checkedInstant, IntegerParam } from './parameter-decorators';
 
 /** SPEC §3: lists are paged, `limit` at most 1,000. */
 export const MAX_PAGE_LIMIT = 1000;
@@ -19,4 +19,4 @@ export class AsOfParams extends AfterParams {
 export const afterPosition = (params: AfterParams): string | undefined => (params.after === undefined ? undefined : String(params.after));
 
 /** `asOf` of validated parameters as epoch ms; now when absent. */
-export const asOfTime = (params: AsOfParams, now: number): number => (params.asOf === undefined ? now : instantOf(params.asOf)!);
+export const asOfTime = (params: AsOfParams, now: number): number => (params.asOf === undefined ? now : checkedInstant(params.asOf));

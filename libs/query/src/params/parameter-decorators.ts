@@ -2,20 +2,21 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
-import { parseEventTime } from '@cx/events';
+import { parseRfc3339 } from '@cx/events';
 
 /**
  * One decorator per kind of query parameter: each states the parameter's OpenAPI schema
  * and its validation together, so the document and the checks cannot drift apart.
  */
 
-/** RFC 3339 with its offset: without one, `Date.parse` would read the time in the server's zone. */
-export const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
 const EXAMPLE_TIME = '2026-03-01T00:00:00Z';
 
-/** The instant an RFC 3339 text names, or null if it names none (a bad format, February 30th). */
-export const instantOf = (text: string): number | null => (RFC_3339.test(text) ? parseEventTime(text) : null);
+/** The instant of a parameter that the validation pipe has already checked with @InstantParam. */
+export function checkedInstant(text: string): number {
+  const ms = parseRfc3339(text);
+  if (ms === null) throw new Error(`"${text}" passed validation but is not an RFC 3339 time`);
+  return ms;
+}
 
 function IsInstant(): PropertyDecorator {
   return (target, propertyName) => registerDecorator({
@@ -23,7 +24,7 @@ function IsInstant(): PropertyDecorator {
     target: target.constructor,
     propertyName: propertyName as string,
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && instantOf(value) !== null,
+      validate: (value: unknown) => typeof value === 'string' && parseRfc3339(value) !== null,
       defaultMessage: ({ property }: ValidationArguments) => `${property} must be an RFC 3339 time with an offset, e.g. ${EXAMPLE_TIME}`,
     },
   });

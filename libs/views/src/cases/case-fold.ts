@@ -1,5 +1,5 @@
 import type { CaseCategory, Channel } from '@cx/events';
-import { compareFacts, type CaseEventFact, type CaseEventType } from './case-state';
+import { compareFacts, type CaseEventFact } from './case-state';
 import type { Handoff } from './handoff';
 
 /**
@@ -188,7 +188,7 @@ function finish(draft: Draft, effect: CaseEffect): CaseStep {
 }
 
 function apply(draft: Draft, event: CaseEventFact): CaseEffect {
-  switch (event.type as CaseEventType) {
+  switch (event.type) {
     case 'cx.case.opened.v1':
       return applyOpened(draft, event);
     case 'cx.case.handoff.requested.v1':

@@ -405,7 +405,7 @@ describe('loyaltyReport does not depend on arrival order', () => {
       fc.property(fc.shuffledSubarray(movable, { minLength: 1 }), (late) => {
         const lateSet = new Set(late);
         const onTime = LEDGER.filter((e) => !lateSet.has(e));
-        const arrived = [...onTime, ...late].map((e, i) => ({ ...e, position: i + 1 }) as AnyLedgerEvent);
+        const arrived = [...onTime, ...late].map((e, i) => ({ ...e, position: i + 1 }));
         expect(allReports(arrived)).toEqual(baseline);
       }),
       { numRuns: 50 },
