@@ -11,11 +11,24 @@ const DAY = 86_400_000;
 const SCREENSHOT = process.env.CX_DASHBOARD_SCREENSHOT ?? join(tmpdir(), 'cx-dashboard.png');
 // CI installs Debian's Chromium (.ci/run); elsewhere a machine without it skips rather than fails.
 const describeWithBrowser = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
-const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BROWSER_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 /** "51 d 11 h", "1 h 30 min", "15 min" back to hours. */
-const hoursIn = (text: string) => [...text.matchAll(/(−?\d+) (d|h|min)/g)].reduce((sum, [, n, unit]) => sum + Number(n.replace('−', '-')) * (unit === 'd' ? 24 : unit === 'h' ? 1 : 1 / 60), 0);
+const hoursIn = (text: string) =>
+  [...text.matchAll(/(−?\d+) (d|h|min)/g)].reduce(
+    (sum, [, n, unit]) => sum + Number(n.replace('−', '-')) * (unit === 'd' ? 24 : unit === 'h' ? 1 : 1 / 60),
+    0,
+  );
 
 /** RFC 4180 as the page writes it: quoted fields may hold commas, quotes and line breaks. */
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -26,18 +39,29 @@ function parseCsv(text: string): Array<Record<string, string>> {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { record.push(field); field = ''; }
-    else if (c === '\r') continue;
-    else if (c === '\n') { record.push(field); records.push(record); record = []; field = ''; }
-    else field += c;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r') continue;
+    else if (c === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
   }
   const [columns, ...rows] = records;
   return rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i]])));
 }
 /** A CSV field as the API's value: empty is null. */
-const csvValue = (text: string | undefined) => (text === undefined || text === '' ? null : Number.isNaN(Number(text)) ? text : Number(text));
+const csvValue = (text: string | undefined) =>
+  text === undefined || text === '' ? null : Number.isNaN(Number(text)) ? text : Number(text);
 
 /**
  * Issues 9, 17.6 and 19: the dashboard, driven in Chromium against a real server with
@@ -55,12 +79,22 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
   beforeAll(async () => {
     server = await startServer();
     analyst = client(server.url, KEYS.analyst);
-    const counts = await pump(simulate({ customers: 220, days: 360, seed: 'dashboard', start: now - 360 * DAY, now }), new HttpSink(server.url, KEYS.ingest));
+    const counts = await pump(
+      simulate({ customers: 220, days: 360, seed: 'dashboard', start: now - 360 * DAY, now }),
+      new HttpSink(server.url, KEYS.ingest),
+    );
     expect(counts.rejected).toBe(0);
     // Read your writes: once these answer, every projection the page reads has the whole run.
     const head = (await client(server.url).get('/health')).body.info.eventStore.headPosition;
     const window = `from=${new Date(now - 400 * DAY).toISOString()}&to=${new Date(now + DAY).toISOString()}`;
-    for (const path of ['/v1/reports/lifecycle?', `/v1/reports/loyalty?${window}&`, `/v1/reports/handoffs?${window}&`, '/v1/alerts?limit=1&', `/v1/reports/drivers?${window}&`, `/v1/reports/closed-loop?${window}&`]) {
+    for (const path of [
+      '/v1/reports/lifecycle?',
+      `/v1/reports/loyalty?${window}&`,
+      `/v1/reports/handoffs?${window}&`,
+      '/v1/alerts?limit=1&',
+      `/v1/reports/drivers?${window}&`,
+      `/v1/reports/closed-loop?${window}&`,
+    ]) {
       expect((await analyst.get(`${path}after=${head}`)).status).toBe(200);
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS });
@@ -90,7 +124,9 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
   };
   /** The window the page shows, as the API is asked about it. */
   const shownWindow = async () => {
-    const [from, to, previousFrom, previousTo] = (await page.evaluate('[document.body.dataset.from, document.body.dataset.to, document.body.dataset.previousFrom, document.body.dataset.previousTo]')) as string[];
+    const [from, to, previousFrom, previousTo] = await page.evaluate<string[]>(
+      '[document.body.dataset.from, document.body.dataset.to, document.body.dataset.previousFrom, document.body.dataset.previousTo]',
+    );
     return { from, to, previousFrom, previousTo };
   };
   const loyaltyOf = async (from: string, to: string, segment?: string) => {
@@ -99,13 +135,27 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
   };
   const download = async (panel: string) => {
     const [file] = await Promise.all([page.waitForEvent('download'), testid(`csv-${panel}`).click()]);
-    return { name: file.suggestedFilename(), rows: parseCsv(readFileSync((await file.path())!, 'utf8')) };
+    return { name: file.suggestedFilename(), rows: parseCsv(readFileSync(await file.path(), 'utf8')) };
   };
+  /** Where a bar of a Chart.js bar chart is on the page (horizontal bars: from `base` to `x`). */
+  const barCentre = (canvasId: string, index: number) =>
+    page.evaluate<{ x: number; y: number }>(
+      `(() => { const canvas = document.getElementById('${canvasId}'); const bar = Chart.getChart(canvas).getDatasetMeta(0).data[${index}];` +
+        ' const box = canvas.getBoundingClientRect(); return { x: box.left + (bar.x + bar.base) / 2, y: box.top + bar.y }; })()',
+    );
+  /** What Chart.js's tooltip says under the label of what the mouse is on. */
+  const tooltipLines = (canvasId: string) =>
+    page.evaluate<string[]>(`Chart.getChart(document.getElementById('${canvasId}')).tooltip.body.flatMap((b) => b.after)`);
+  /** A number as the page writes it: counts with thousands separators, a dash for none. */
+  const shown = (n: number | null | undefined) =>
+    n === null || n === undefined ? '–' : Number.isInteger(n) ? n.toLocaleString('en-US') : String(n);
   /** Every customer of a segment at a time, by stage, from the customer list. */
   const segmentCustomers = async (segment: string, asOf: string) => {
     const customers: Array<{ customerId: string; stage: string }> = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const body: { customers: typeof customers; nextCursor: string | null } = (await analyst.get(`/v1/customers?segment=${segment}&asOf=${asOf}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const body: { customers: typeof customers; nextCursor: string | null } = (
+        await analyst.get(`/v1/customers?segment=${segment}&asOf=${asOf}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`)
+      ).body;
       customers.push(...body.customers);
       cursor = body.nextCursor;
     }
@@ -132,7 +182,10 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
   });
 
   it('stops at the first 401 with a clear message, and at the first 403 for a key without the analyst role', async () => {
-    for (const [key, status, message] of [['not-a-key', 401, 'The API does not know this key'], [KEYS.ingest, 403, 'This key has no analyst role']] as const) {
+    for (const [key, status, message] of [
+      ['not-a-key', 401, 'The API does not know this key'],
+      [KEYS.ingest, 403, 'This key has no analyst role'],
+    ] as const) {
       const other = await browser.newPage();
       const calls: number[] = [];
       other.on('response', (response) => new URL(response.url()).pathname.startsWith('/v1/') && calls.push(response.status()));
@@ -158,7 +211,18 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(Date.parse(to)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(Date.parse(to)).toBeLessThanOrEqual(Date.now());
     const end = new Date(to);
-    expect(from).toBe(new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), end.getUTCDate(), end.getUTCHours(), end.getUTCMinutes(), end.getUTCSeconds())).toISOString());
+    expect(from).toBe(
+      new Date(
+        Date.UTC(
+          end.getUTCFullYear() - 1,
+          end.getUTCMonth(),
+          end.getUTCDate(),
+          end.getUTCHours(),
+          end.getUTCMinutes(),
+          end.getUTCSeconds(),
+        ),
+      ).toISOString(),
+    );
     const report = (await analyst.get(`/v1/reports/lifecycle?asOf=${to}`)).body;
     expect(report.total).toBeGreaterThan(100);
     for (const [stage, count] of Object.entries(report.stages)) expect(await value(`stage-${stage}`)).toBe(count);
@@ -172,9 +236,17 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     const [current, previous] = [await loyaltyOf(from, to), await loyaltyOf(previousFrom, previousTo)];
     expect(current.nps.responses).toBeGreaterThan(0);
     const kpis: Array<[string, (b: any) => number | null]> = [
-      ['nps-score', (b) => b.nps.score], ['nps-responses', (b) => b.nps.responses], ['csat-score', (b) => b.csat.score], ['ces-mean', (b) => b.ces.mean],
-      ['orders', (b) => b.purchases.orders], ['repeat-rate', (b) => b.purchases.repeatRate], ['referrals', (b) => b.referrals.count],
-      ['churn-rate', (b) => b.churn.rate], ['cases-opened', (b) => b.cases.opened], ['fcr', (b) => b.cases.firstContactResolution], ['resolution-time', (b) => b.cases.meanResolutionHours],
+      ['nps-score', (b) => b.nps.score],
+      ['nps-responses', (b) => b.nps.responses],
+      ['csat-score', (b) => b.csat.score],
+      ['ces-mean', (b) => b.ces.mean],
+      ['orders', (b) => b.purchases.orders],
+      ['repeat-rate', (b) => b.purchases.repeatRate],
+      ['referrals', (b) => b.referrals.count],
+      ['churn-rate', (b) => b.churn.rate],
+      ['cases-opened', (b) => b.cases.opened],
+      ['fcr', (b) => b.cases.firstContactResolution],
+      ['resolution-time', (b) => b.cases.meanResolutionHours],
     ];
     for (const [id, of] of kpis) {
       expect([id, await value(id)]).toEqual([id, of(current)]);
@@ -219,7 +291,11 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
       expect(Date.parse(to)).toBeLessThanOrEqual(Date.now());
       expect([preset, Date.parse(from)]).toEqual([preset, start(new Date(to))]);
       const [current, previous] = [await loyaltyOf(from, to), await loyaltyOf(previousFrom, from)];
-      expect([preset, await value('orders'), await value('orders-previous')]).toEqual([preset, current.purchases.orders, previous.purchases.orders]);
+      expect([preset, await value('orders'), await value('orders-previous')]).toEqual([
+        preset,
+        current.purchases.orders,
+        previous.purchases.orders,
+      ]);
     }
   });
 
@@ -228,7 +304,9 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     await reload(() => page.getByTestId('apply').click());
     let { from, to } = await shownWindow();
     const groups = (await analyst.get(`/v1/reports/loyalty?from=${from}&to=${to}&groupBy=segment`)).body.groups;
-    const segment = Object.keys(groups).filter((s) => s !== 'unknown').sort((a, b) => groups[b].nps.responses - groups[a].nps.responses)[0];
+    const segment = Object.keys(groups)
+      .filter((s) => s !== 'unknown')
+      .sort((a, b) => groups[b].nps.responses - groups[a].nps.responses)[0];
     expect(groups[segment].nps.responses).toBeGreaterThan(0);
     await page.getByTestId('filter-segment').selectOption(segment);
     await reload(() => page.getByTestId('apply').click());
@@ -240,7 +318,8 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     const all = (await analyst.get(`/v1/reports/lifecycle?asOf=${to}`)).body;
     expect(customers.length).toBeGreaterThan(0);
     expect(customers.length).toBeLessThan(all.total);
-    for (const stage of Object.keys(all.stages)) expect([stage, await value(`stage-${stage}`)]).toEqual([stage, customers.filter((c) => c.stage === stage).length]);
+    for (const stage of Object.keys(all.stages))
+      expect([stage, await value(`stage-${stage}`)]).toEqual([stage, customers.filter((c) => c.stage === stage).length]);
     // Loyalty, now and before.
     const [current, previous] = [await loyaltyOf(from, to, segment), await loyaltyOf(previousFrom, from, segment)];
     expect(await value('nps-score')).toBe(current.nps.score);
@@ -261,7 +340,9 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(await value('alerts-open')).toBe(open.filter((a: { customerId: string }) => ids.has(a.customerId)).length);
     // Ownerless cases of the segment's customers.
     const handoffs = (await analyst.get(`/v1/reports/handoffs?from=${from}&to=${to}`)).body;
-    expect(Number(await text('ownerless-count'))).toBe(handoffs.ownerless.filter((c: { customerId: string }) => ids.has(c.customerId)).length);
+    expect(Number(await text('ownerless-count'))).toBe(
+      handoffs.ownerless.filter((c: { customerId: string }) => ids.has(c.customerId)).length,
+    );
     // What the API cannot split by segment says so.
     for (const panel of ['cohorts', 'handoffs']) expect(await page.locator(`#${panel} .note`).textContent()).toContain('no segment filter');
   });
@@ -269,7 +350,9 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
   it('drills down from a funnel stage to the list of its customers, and from there to a customer', async () => {
     const { to } = await shownWindow();
     const segment = new URL(page.url()).searchParams.get('segment');
-    const stage = (await analyst.get(`/v1/customers?stage=loyal&segment=${segment}&asOf=${to}&limit=1`)).body.customers.length ? 'loyal' : 'active';
+    const stage = (await analyst.get(`/v1/customers?stage=loyal&segment=${segment}&asOf=${to}&limit=1`)).body.customers.length
+      ? 'loyal'
+      : 'active';
     await reload(() => testid(`stage-row-${stage}`).click());
     const list = (await analyst.get(`/v1/customers?stage=${stage}&segment=${segment}&asOf=${to}&limit=100`)).body.customers;
     expect(list.length).toBeGreaterThan(0);
@@ -285,6 +368,19 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(await text('customer-stage')).toBe(stage);
     expect(view.stage).toBe(stage);
     expect(Number(await text('customer-purchases'))).toBe(view.purchases.count);
+    // A bar of the funnel drills down as its row does: the segment's biggest stage.
+    const stages = ['prospect', 'new', 'active', 'loyal', 'advocate', 'at_risk', 'churned'];
+    const members = await segmentCustomers(segment!, to);
+    const biggest = stages.reduce((a, b) =>
+      members.filter((c) => c.stage === b).length > members.filter((c) => c.stage === a).length ? b : a,
+    );
+    const bar = await barCentre('lifecycle-chart', stages.indexOf(biggest));
+    await reload(() => page.mouse.click(bar.x, bar.y));
+    expect(page.url()).toContain(`stage=${biggest}`);
+    const listed = (await analyst.get(`/v1/customers?stage=${biggest}&segment=${segment}&asOf=${to}&limit=100`)).body.customers;
+    expect(await page.locator('[data-testid="drilldown-customer"] td:first-child').allTextContents()).toEqual(
+      listed.map((c: { customerId: string }) => c.customerId),
+    );
   });
 
   it('shows the key drivers of NPS, CSAT and churn as the API ranks them, and by value tier', async () => {
@@ -299,15 +395,39 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
       for (const d of report.drivers.slice(0, 5)) {
         const id = `driver-${d.attribute.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
         const side = (s: { score?: number | null; rate?: number | null }) => (outcome === 'churn' ? s.rate : s.score);
-        expect([outcome, d.attribute, await value(`${id}-impact`), await value(`${id}-share`), await value(`${id}-with`), await value(`${id}-without`)])
-          .toEqual([outcome, d.attribute, d.impact, d.share, side(d.with) ?? null, side(d.without) ?? null]);
+        expect([
+          outcome,
+          d.attribute,
+          await value(`${id}-impact`),
+          await value(`${id}-share`),
+          await value(`${id}-with`),
+          await value(`${id}-without`),
+        ]).toEqual([outcome, d.attribute, d.impact, d.share, side(d.with) ?? null, side(d.without) ?? null]);
       }
+      // The top driver's bar shows both sides and the share on hover.
+      const top = report.drivers[0];
+      const unit = outcome === 'churn' ? 'customers' : 'answers';
+      const count = (s: { responses?: number; customers?: number }) => (outcome === 'churn' ? s.customers : s.responses);
+      const score = (s: { score?: number | null; rate?: number | null }) => (outcome === 'churn' ? s.rate : s.score);
+      const bar = await barCentre('drivers-chart', 0);
+      await page.mouse.move(bar.x, bar.y);
+      expect(await tooltipLines('drivers-chart')).toEqual([
+        `with: ${shown(score(top.with))} (${shown(count(top.with))} ${unit})`,
+        `without: ${shown(score(top.without))} (${shown(count(top.without))} ${unit})`,
+        `share: ${shown(top.share)} %`,
+      ]);
       const csv = await download('drivers');
-      expect(csv.rows.map((r) => [r.attribute, csvValue(r.impact), csvValue(r.share)])).toEqual(report.drivers.map((d: { attribute: string; impact: number | null; share: number | null }) => [d.attribute, d.impact, d.share]));
+      expect(csv.rows.map((r) => [r.attribute, csvValue(r.impact), csvValue(r.share)])).toEqual(
+        report.drivers.map((d: { attribute: string; impact: number | null; share: number | null }) => [d.attribute, d.impact, d.share]),
+      );
       expect(csv.rows.every((r) => r.outcome === outcome)).toBe(true);
       const tiers = (await analyst.get(`/v1/reports/drivers?from=${from}&to=${to}&outcome=${outcome}&groupBy=valueTier`)).body.groups;
       for (const tier of Object.keys(tiers)) {
-        expect([tier, await text(`tier-${tier}-1-attribute`), await value(`tier-${tier}-1-impact`)]).toEqual([tier, tiers[tier].drivers[0].attribute, tiers[tier].drivers[0].impact]);
+        expect([tier, await text(`tier-${tier}-1-attribute`), await value(`tier-${tier}-1-impact`)]).toEqual([
+          tier,
+          tiers[tier].drivers[0].attribute,
+          tiers[tier].drivers[0].impact,
+        ]);
       }
     }
     expect(page.url()).toContain('outcome=churn');
@@ -323,24 +443,37 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     const loyalty = await download('loyalty');
     const [current, previous] = [await loyaltyOf(from, to), await loyaltyOf(previousFrom, from)];
     const row = (period: string) => loyalty.rows.find((r) => r.period === period)!;
-    expect([csvValue(row('window').npsScore), csvValue(row('window').orders), csvValue(row('window').meanResolutionHours)]).toEqual([current.nps.score, current.purchases.orders, current.cases.meanResolutionHours]);
+    expect([csvValue(row('window').npsScore), csvValue(row('window').orders), csvValue(row('window').meanResolutionHours)]).toEqual([
+      current.nps.score,
+      current.purchases.orders,
+      current.cases.meanResolutionHours,
+    ]);
     expect([csvValue(row('previous').npsScore), csvValue(row('previous').orders)]).toEqual([previous.nps.score, previous.purchases.orders]);
 
     const cohorts = await download('cohorts');
     const cohortReport = (await analyst.get(`/v1/reports/cohorts?from=${from}&to=${to}`)).body.cohorts;
-    expect(cohorts.rows.map((r) => [r.cohort, r.month, csvValue(r.percent)])).toEqual(cohortReport.flatMap((c: any) => c.months.map((m: any) => [c.cohort, m.month, m.percent])));
+    expect(cohorts.rows.map((r) => [r.cohort, r.month, csvValue(r.percent)])).toEqual(
+      cohortReport.flatMap((c: any) => c.months.map((m: any) => [c.cohort, m.month, m.percent])),
+    );
 
     const handoffs = await download('handoffs');
     const handoffReport = (await analyst.get(`/v1/reports/handoffs?from=${from}&to=${to}`)).body;
-    expect(handoffs.rows.filter((r) => r.table === 'matrix').map((r) => [r.fromTeam, r.toTeam, Number(r.count)])).toEqual(handoffReport.matrix.map((c: any) => [c.fromTeam, c.toTeam, c.count]));
-    expect(handoffs.rows.filter((r) => r.table === 'team').map((r) => [r.team, Number(r.handoffsIn)])).toEqual(handoffReport.teams.map((t: any) => [t.team, t.handoffsIn]));
+    expect(handoffs.rows.filter((r) => r.table === 'matrix').map((r) => [r.fromTeam, r.toTeam, Number(r.count)])).toEqual(
+      handoffReport.matrix.map((c: any) => [c.fromTeam, c.toTeam, c.count]),
+    );
+    expect(handoffs.rows.filter((r) => r.table === 'team').map((r) => [r.team, Number(r.handoffsIn)])).toEqual(
+      handoffReport.teams.map((t: any) => [t.team, t.handoffsIn]),
+    );
     const ownerless = await download('ownerless');
     expect(ownerless.rows.map((r) => r.caseId)).toEqual(handoffReport.ownerless.map((c: any) => c.caseId));
 
     const alerts = await download('alerts');
     const closedLoop = (await analyst.get(`/v1/reports/closed-loop?from=${from}&to=${to}`)).body.totals;
     const windowRow = alerts.rows.find((r) => r.period === 'window')!;
-    expect([csvValue(windowRow.raised), csvValue(windowRow.followedUpWithinSlaPercent)]).toEqual([closedLoop.raised, closedLoop.followedUpWithinSla.percent]);
+    expect([csvValue(windowRow.raised), csvValue(windowRow.followedUpWithinSlaPercent)]).toEqual([
+      closedLoop.raised,
+      closedLoop.followedUpWithinSla.percent,
+    ]);
 
     const journey = await download('journey');
     expect(journey.rows.find((r) => r.field === 'stage')!.value).toBe(await text('customer-stage'));

@@ -16,4 +16,5 @@ export function clientRoot(): string | null {
  * Only what the page itself needs, from this origin: the machine that serves it may have
  * no internet, and a page that can call nothing else cannot leak the key elsewhere.
  */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

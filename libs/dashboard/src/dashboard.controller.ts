@@ -16,7 +16,8 @@ import { clientRoot, CONTENT_SECURITY_POLICY } from './client-files';
 export class DashboardController {
   @Get()
   page(@Res() reply: FastifyReply) {
-    if (clientRoot() === null) throw new ApiError(503, 'dashboard_not_built', 'the dashboard is not built on this server: run npm run build');
+    if (clientRoot() === null)
+      throw new ApiError(503, 'dashboard_not_built', 'the dashboard is not built on this server: run npm run build');
     return reply
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('cache-control', 'no-cache')

@@ -31,6 +31,13 @@ export class DashboardModule implements OnModuleInit {
       return;
     }
     // One route per built file (wildcard off): any other path under /dashboard/ is no route, so a 404.
-    void fastify.register(fastifyStatic, { root, prefix: '/dashboard/', wildcard: false, index: false, cacheControl: false, setHeaders: pageHeaders });
+    void fastify.register(fastifyStatic, {
+      root,
+      prefix: '/dashboard/',
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+      setHeaders: pageHeaders,
+    });
   }
 }

@@ -5,13 +5,24 @@ import { change, formatHours, formatMinutes } from '../client/src/format';
 import { monthsOf, periodOf, previousPeriod } from '../client/src/period';
 
 const CLIENT = join(__dirname, '..', 'client');
-const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 const at = (text: string) => Date.parse(text);
 
 describe('dashboard client: readable durations', () => {
   it.each([
-    [0, '0 min'], [0.25, '15 min'], [1, '1 h'], [1.5, '1 h 30 min'], [47.5, '47 h 30 min'],
-    [48, '2 d'], [51.25, '2 d 3 h'], [1234.5, '51 d 11 h'], [-3, '−3 h'], [null, '–'],
+    [0, '0 min'],
+    [0.25, '15 min'],
+    [1, '1 h'],
+    [1.5, '1 h 30 min'],
+    [47.5, '47 h 30 min'],
+    [48, '2 d'],
+    [51.25, '2 d 3 h'],
+    [1234.5, '51 d 11 h'],
+    [-3, '−3 h'],
+    [null, '–'],
   ])('%p hours read as %p', (hours, text) => {
     expect(formatHours(hours)).toBe(text);
   });
@@ -49,13 +60,19 @@ describe('dashboard client: windows', () => {
   });
 
   it('takes custom whole days, and the default window for days that make none', () => {
-    expect(periodOf('custom', now, { from: '2026-01-01', to: '2026-04-01' })).toEqual({ from: at('2026-01-01T00:00:00Z'), to: at('2026-04-01T00:00:00Z') });
+    expect(periodOf('custom', now, { from: '2026-01-01', to: '2026-04-01' })).toEqual({
+      from: at('2026-01-01T00:00:00Z'),
+      to: at('2026-04-01T00:00:00Z'),
+    });
     expect(periodOf('custom', now, { from: '2026-04-01', to: '2026-01-01' })).toEqual(periodOf('12m', now));
     expect(periodOf('custom', now, { from: '2026-02-30', to: null })).toEqual(periodOf('12m', now));
   });
 
   it('compares with the period of the same length just before', () => {
-    expect(previousPeriod({ from: at('2026-03-01T00:00:00Z'), to: at('2026-03-31T00:00:00Z') })).toEqual({ from: at('2026-01-30T00:00:00Z'), to: at('2026-03-01T00:00:00Z') });
+    expect(previousPeriod({ from: at('2026-03-01T00:00:00Z'), to: at('2026-03-31T00:00:00Z') })).toEqual({
+      from: at('2026-01-30T00:00:00Z'),
+      to: at('2026-03-01T00:00:00Z'),
+    });
   });
 
   it('cuts the first and last month to the window', () => {
@@ -69,14 +86,23 @@ describe('dashboard client: windows', () => {
 
 describe('dashboard client: CSV', () => {
   it('quotes what needs quoting, keeps numbers, leaves nulls empty and defuses formulas', () => {
-    const csv = toCsv({ columns: ['id', 'n', 'note'], rows: [['C-1', -12.5, null], ['a,b', 3, 'say "hi"'], ['=HYPERLINK(1)', 0, 'line\nbreak']] });
+    const csv = toCsv({
+      columns: ['id', 'n', 'note'],
+      rows: [
+        ['C-1', -12.5, null],
+        ['a,b', 3, 'say "hi"'],
+        ['=HYPERLINK(1)', 0, 'line\nbreak'],
+      ],
+    });
     expect(csv).toBe('id,n,note\r\nC-1,-12.5,\r\n"a,b",3,"say ""hi"""\r\n\'=HYPERLINK(1),0,"line\nbreak"\r\n');
   });
 });
 
 describe('dashboard page', () => {
   const html = readFileSync(join(CLIENT, 'static', 'index.html'), 'utf8');
-  const code = sources(join(CLIENT, 'src')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const code = sources(join(CLIENT, 'src'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
 
   it('loads only its own files: the styles, Chart.js and the built module from this server', () => {
     const loaded = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);

@@ -7,7 +7,10 @@
 export type Params = Record<string, string | number | null | undefined>;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -16,7 +19,9 @@ export class ApiError extends Error {
 export class KeyRefused extends ApiError {}
 
 export function queryString(params: Params): string {
-  const clean = Object.entries(params).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== null && entry[1] !== '');
+  const clean = Object.entries(params).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== null && entry[1] !== '',
+  );
   return new URLSearchParams(clean.map(([k, v]) => [k, String(v)])).toString();
 }
 
@@ -24,7 +29,10 @@ export class Api {
   private refused: KeyRefused | null = null;
   private readonly aborter = new AbortController();
 
-  constructor(private readonly key: string, private readonly onRefused: (error: KeyRefused) => void) {}
+  constructor(
+    private readonly key: string,
+    private readonly onRefused: (error: KeyRefused) => void,
+  ) {}
 
   /** A newer load replaces this one: its answers would only be drawn over. */
   cancel(): void {

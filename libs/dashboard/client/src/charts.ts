@@ -17,5 +17,5 @@ export function drawChart(canvasId: string, config: ChartConfiguration): void {
   const library = window.Chart;
   if (!library) return;
   config.options = { responsive: true, maintainAspectRatio: false, animation: false, ...config.options };
-  charts.set(canvasId, new library(byId<HTMLCanvasElement>(canvasId), config));
+  charts.set(canvasId, new library(byId(canvasId, HTMLCanvasElement), config));
 }

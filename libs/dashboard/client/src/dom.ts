@@ -4,13 +4,19 @@ import { formatNumber } from './format.js';
 
 export type Attributes = Record<string, string | number | boolean | null | undefined | ((event: Event) => void)>;
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+/** The page's element of this id, checked to be of the kind asked for. */
+export function byId<T extends HTMLElement = HTMLElement>(id: string, kind?: new () => T): T {
   const node = document.getElementById(id);
   if (!node) throw new Error(`the page has no #${id}`);
+  if (kind && !(node instanceof kind)) throw new Error(`#${id} is a ${node.tagName}, not a ${kind.name}`);
   return node as T;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, children: Array<Node | null> = []): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  children: Array<Node | null> = [],
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
@@ -26,11 +32,26 @@ export const text = (value: string): Text => document.createTextNode(value);
 
 /** A number cell: the page's text, and the API's exact value in `data-value` (null: absent). */
 export function numberCell(value: number | null | undefined, testid?: string, shown: string = formatNumber(value)): HTMLTableCellElement {
-  return el('td', { class: 'n', text: shown, 'data-testid': testid, 'data-value': value ?? undefined, title: value === null || value === undefined ? undefined : String(value) });
+  return el('td', {
+    class: 'n',
+    text: shown,
+    'data-testid': testid,
+    'data-value': value ?? undefined,
+    title: value === null || value === undefined ? undefined : String(value),
+  });
 }
 
 export function setRows(table: HTMLTableElement, head: string[], rows: HTMLTableRowElement[]): void {
-  table.replaceChildren(el('thead', {}, [el('tr', {}, head.map((h, i) => el('th', { text: h, class: i === 0 ? undefined : 'n' })))]), el('tbody', {}, rows));
+  table.replaceChildren(
+    el('thead', {}, [
+      el(
+        'tr',
+        {},
+        head.map((h, i) => el('th', { text: h, class: i === 0 ? undefined : 'n' })),
+      ),
+    ]),
+    el('tbody', {}, rows),
+  );
 }
 
 export function emptyRow(message: string): HTMLTableRowElement {

@@ -24,7 +24,8 @@ export function formatHours(hours: number | null | undefined): string {
   return `${sign}${Math.floor(wholeHours / 24)} d${rest ? ` ${rest} h` : ''}`;
 }
 
-export const formatMinutes = (minutes: number | null | undefined): string => formatHours(minutes === null || minutes === undefined ? minutes : minutes / 60);
+export const formatMinutes = (minutes: number | null | undefined): string =>
+  formatHours(minutes === null || minutes === undefined ? minutes : minutes / 60);
 
 /** current − previous to 1 decimal (the API's precision for scores and shares); null if either is missing. */
 export function change(current: number | null | undefined, previous: number | null | undefined): number | null {

@@ -28,8 +28,14 @@ const KEY = 'cx.apiKey';
 type Panel = (ctx: PanelContext) => Promise<void>;
 /** By the id of their section: a panel shows its own errors there. */
 const PANELS: Record<string, Panel> = {
-  lifecycle: lifecyclePanel, drilldown: drilldownPanel, loyalty: loyaltyPanel, drivers: driversPanel,
-  cohorts: cohortsPanel, handoffs: handoffsPanel, alerts: alertsPanel, journey: journeyPanel,
+  lifecycle: lifecyclePanel,
+  drilldown: drilldownPanel,
+  loyalty: loyaltyPanel,
+  drivers: driversPanel,
+  cohorts: cohortsPanel,
+  handoffs: handoffsPanel,
+  alerts: alertsPanel,
+  journey: journeyPanel,
 };
 /** What a change of the URL redraws without reloading the rest. */
 const REDRAWN_BY: Partial<Record<keyof ViewChange, string>> = { stage: 'drilldown', customer: 'journey', outcome: 'drivers' };
@@ -37,9 +43,15 @@ const REDRAWN_BY: Partial<Record<keyof ViewChange, string>> = { stage: 'drilldow
 const csvTables = new Map<string, CsvTable>();
 let current: Api | null = null;
 
-const setState = (state: string) => { document.body.dataset.state = state; };
-const status = (message: string) => { byId('status').textContent = message; };
-const keyState = (message: string) => { byId('key-state').textContent = message; };
+const setState = (state: string) => {
+  document.body.dataset.state = state;
+};
+const status = (message: string) => {
+  byId('status').textContent = message;
+};
+const keyState = (message: string) => {
+  byId('key-state').textContent = message;
+};
 
 async function section(id: string, work: () => Promise<void>): Promise<void> {
   const error = byId(id).querySelector<HTMLElement>('.error')!;
@@ -55,18 +67,25 @@ async function section(id: string, work: () => Promise<void>): Promise<void> {
 }
 
 function showView(view: View): void {
-  byId<HTMLSelectElement>('preset').value = view.preset;
+  byId('preset', HTMLSelectElement).value = view.preset;
   document.body.classList.toggle('custom-window', view.preset === 'custom');
-  byId<HTMLInputElement>('from').value = day(view.period.from);
-  byId<HTMLInputElement>('to').value = day(view.period.to);
-  byId<HTMLSelectElement>('groupBy').value = view.groupBy;
-  const segment = byId<HTMLSelectElement>('segment');
-  if (view.segment && ![...segment.options].some((o) => o.value === view.segment)) segment.append(el('option', { value: view.segment, text: view.segment }));
+  byId('from', HTMLInputElement).value = day(view.period.from);
+  byId('to', HTMLInputElement).value = day(view.period.to);
+  byId('groupBy', HTMLSelectElement).value = view.groupBy;
+  const segment = byId('segment', HTMLSelectElement);
+  if (view.segment && ![...segment.options].some((o) => o.value === view.segment))
+    segment.append(el('option', { value: view.segment, text: view.segment }));
   segment.value = view.segment ?? '';
   const dataset = document.body.dataset;
-  [dataset.from, dataset.to, dataset.previousFrom, dataset.previousTo] = [view.period.from, view.period.to, view.previous.from, view.previous.to].map(iso);
+  [dataset.from, dataset.to, dataset.previousFrom, dataset.previousTo] = [
+    view.period.from,
+    view.period.to,
+    view.previous.from,
+    view.previous.to,
+  ].map(iso);
   const minute = (ms: number) => iso(ms).slice(0, 16).replace('T', ' ');
-  byId('window').textContent = `${minute(view.period.from)} → ${minute(view.period.to)} UTC, against ${minute(view.previous.from)} → ${minute(view.previous.to)}`;
+  byId('window').textContent =
+    `${minute(view.period.from)} → ${minute(view.period.to)} UTC, against ${minute(view.previous.from)} → ${minute(view.previous.to)}`;
 }
 
 function refused(error: KeyRefused): void {
@@ -84,7 +103,9 @@ function contextFor(api: Api, view: View): PanelContext {
     api,
     view,
     members: () => (members ??= view.segment ? segmentMembers(api, view.segment, view.period) : Promise.resolve(null)),
-    setCsv: (panel, table) => { csvTables.set(panel, table); },
+    setCsv: (panel, table) => {
+      csvTables.set(panel, table);
+    },
     open: (change) => {
       history.replaceState(null, '', location.pathname + searchWith(location.search, change));
       const next = contextFor(api, { ...view, ...(change as Partial<View>) });
@@ -100,11 +121,18 @@ function contextFor(api: Api, view: View): PanelContext {
 
 /** The segments the loyalty report knows in the window (customers without one are `unknown`, which no list can filter by). */
 async function segmentOptions(api: Api, view: View): Promise<void> {
-  const report = await api.get<LoyaltyReport>('/v1/reports/loyalty', { from: iso(view.period.from), to: iso(view.period.to), groupBy: 'segment' });
+  const report = await api.get<LoyaltyReport>('/v1/reports/loyalty', {
+    from: iso(view.period.from),
+    to: iso(view.period.to),
+    groupBy: 'segment',
+  });
   const names = new Set(Object.keys(report.groups ?? {}).filter((name) => name !== 'unknown'));
   if (view.segment) names.add(view.segment);
-  const select = byId<HTMLSelectElement>('segment');
-  select.replaceChildren(el('option', { value: '', text: 'all segments' }), ...[...names].sort().map((name) => el('option', { value: name, text: name })));
+  const select = byId('segment', HTMLSelectElement);
+  select.replaceChildren(
+    el('option', { value: '', text: 'all segments' }),
+    ...[...names].sort().map((name) => el('option', { value: name, text: name })),
+  );
   select.value = view.segment ?? '';
 }
 
@@ -163,7 +191,7 @@ function download(panel: string): void {
 function wire(): void {
   byId('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const input = byId<HTMLInputElement>('key-input');
+    const input = byId('key-input', HTMLInputElement);
     const key = input.value.trim();
     if (key) sessionStorage.setItem(KEY, key);
     input.value = '';
@@ -173,19 +201,31 @@ function wire(): void {
     sessionStorage.removeItem(KEY);
     void refresh();
   });
-  byId('preset').addEventListener('change', () => document.body.classList.toggle('custom-window', byId<HTMLSelectElement>('preset').value === 'custom'));
+  byId('preset').addEventListener('change', () =>
+    document.body.classList.toggle('custom-window', byId('preset', HTMLSelectElement).value === 'custom'),
+  );
   byId('filters').addEventListener('submit', (event) => {
     event.preventDefault();
-    const value = (id: string) => byId<HTMLInputElement | HTMLSelectElement>(id).value;
-    navigate({ preset: value('preset'), from: value('from'), to: value('to'), segment: value('segment'), groupBy: value('groupBy'), stage: null });
+    const value = (id: string): string => {
+      const field = byId(id);
+      return field instanceof HTMLInputElement || field instanceof HTMLSelectElement ? field.value : '';
+    };
+    navigate({
+      preset: value('preset'),
+      from: value('from'),
+      to: value('to'),
+      segment: value('segment'),
+      groupBy: value('groupBy'),
+      stage: null,
+    });
   });
   byId('outcome').addEventListener('change', () => {
-    const outcome = byId<HTMLSelectElement>('outcome').value;
+    const outcome = byId('outcome', HTMLSelectElement).value;
     if (current) contextFor(current, readViewKeepingWindow()).open({ outcome });
   });
   byId('customer-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const customer = byId<HTMLInputElement>('customer-input').value.trim();
+    const customer = byId('customer-input', HTMLInputElement).value.trim();
     if (current) contextFor(current, readViewKeepingWindow()).open({ customer });
   });
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.csv')) {

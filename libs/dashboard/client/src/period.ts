@@ -32,12 +32,18 @@ export function periodOf(preset: Preset, now: number, days: { from: string | nul
   const y = date.getUTCFullYear();
   const m = date.getUTCMonth();
   switch (preset) {
-    case '7d': return { from: to - 7 * DAY, to };
-    case '30d': return { from: to - 30 * DAY, to };
-    case '90d': return { from: to - 90 * DAY, to };
-    case 'quarter': return { from: Date.UTC(y, m - (m % 3), 1), to };
-    case 'year': return { from: Date.UTC(y, 0, 1), to };
-    case '12m': return { from: monthsBefore(to, 12), to };
+    case '7d':
+      return { from: to - 7 * DAY, to };
+    case '30d':
+      return { from: to - 30 * DAY, to };
+    case '90d':
+      return { from: to - 90 * DAY, to };
+    case 'quarter':
+      return { from: Date.UTC(y, m - (m % 3), 1), to };
+    case 'year':
+      return { from: Date.UTC(y, 0, 1), to };
+    case '12m':
+      return { from: monthsBefore(to, 12), to };
     case 'custom': {
       const from = utcDay(days.from);
       const end = utcDay(days.to);

@@ -28,7 +28,13 @@ export interface LoyaltyBlocks {
   nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
   csat: { responses: number; satisfied: number; score: number | null };
   ces: { responses: number; mean: number | null };
-  purchases: { orders: number; customers: number; repeatCustomers: number; repeatRate: number | null; revenueMinor: Record<string, number> };
+  purchases: {
+    orders: number;
+    customers: number;
+    repeatCustomers: number;
+    repeatRate: number | null;
+    revenueMinor: Record<string, number>;
+  };
   referrals: { count: number };
   churn: { customersAtStart: number; churned: number; rate: number | null };
   cases: { opened: number; resolved: number; firstContactResolution: number | null; meanResolutionHours: number | null };
@@ -43,7 +49,11 @@ export interface LoyaltyReport {
 }
 
 export interface CohortReport {
-  cohorts: Array<{ cohort: string; customers: number; months: Array<{ month: string; offset: number; customers: number; percent: number | null }> }>;
+  cohorts: Array<{
+    cohort: string;
+    customers: number;
+    months: Array<{ month: string; offset: number; customers: number; percent: number | null }>;
+  }>;
 }
 
 export interface TeamRow {
@@ -85,7 +95,15 @@ export interface CaseView {
   pendingTeam: string | null;
   unownedMinutes: number;
   reopenCount: number;
-  handoffs: Array<{ fromTeam: string; toTeam: string; requestedAt: string | null; acceptedBy: string | null; outcome: string; minutesToAccept: number | null; flags?: string[] }>;
+  handoffs: Array<{
+    fromTeam: string;
+    toTeam: string;
+    requestedAt: string | null;
+    acceptedBy: string | null;
+    outcome: string;
+    minutesToAccept: number | null;
+    flags?: string[];
+  }>;
 }
 
 export interface Alert {

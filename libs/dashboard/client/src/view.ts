@@ -22,7 +22,8 @@ export interface View {
 
 const GROUP_BYS = ['none', 'channel', 'team', 'segment'] as const;
 
-const oneOf = <T extends string>(values: readonly T[], text: string | null, fallback: T): T => (values.includes(text as T) ? (text as T) : fallback);
+const oneOf = <T extends string>(values: readonly T[], text: string | null, fallback: T): T =>
+  values.includes(text as T) ? (text as T) : fallback;
 
 export function readView(search: string, now: number): View {
   const params = new URLSearchParams(search);
@@ -44,7 +45,9 @@ export function readView(search: string, now: number): View {
   };
 }
 
-export type ViewChange = Partial<Record<'preset' | 'from' | 'to' | 'segment' | 'groupBy' | 'outcome' | 'stage' | 'customer', string | null>>;
+export type ViewChange = Partial<
+  Record<'preset' | 'from' | 'to' | 'segment' | 'groupBy' | 'outcome' | 'stage' | 'customer', string | null>
+>;
 
 /** The URL's query with these changes (empty values and defaults left out). */
 export function searchWith(search: string, change: ViewChange): string {

@@ -8,15 +8,23 @@ import { heatCell } from './heat.js';
 export async function cohortsPanel(ctx: PanelContext): Promise<void> {
   const { period, segment } = ctx.view;
   const report = await ctx.api.get<CohortReport>('/v1/reports/cohorts', { from: iso(period.from), to: iso(period.to) });
-  note('cohorts', segment ? `All segments: the API's cohort report has no segment filter, so segment ${segment} cannot be shown here.` : null);
+  note(
+    'cohorts',
+    segment ? `All segments: the API's cohort report has no segment filter, so segment ${segment} cannot be shown here.` : null,
+  );
   const width = Math.max(0, ...report.cohorts.map((c) => c.months.length));
   const max = Math.max(0, ...report.cohorts.flatMap((c) => c.months.map((m) => m.percent ?? 0)));
   const head = ['cohort', 'customers', ...Array.from({ length: width }, (_, i) => `+${i + 1}`)];
-  const rows = report.cohorts.map((c) => el('tr', {}, [
-    el('th', { text: c.cohort }), numberCell(c.customers, `cohort-${c.cohort}-size`),
-    ...c.months.map((m) => heatCell(m.percent, m.percent ?? 0, max, `cohort-${c.cohort}-m${m.offset}`, `${m.month}: ${m.customers} customers`)),
-  ]));
-  setRows(byId<HTMLTableElement>('cohort-table'), head, rows.length ? rows : [emptyRow('no first purchases in this window')]);
+  const rows = report.cohorts.map((c) =>
+    el('tr', {}, [
+      el('th', { text: c.cohort }),
+      numberCell(c.customers, `cohort-${c.cohort}-size`),
+      ...c.months.map((m) =>
+        heatCell(m.percent, m.percent ?? 0, max, `cohort-${c.cohort}-m${m.offset}`, `${m.month}: ${m.customers} customers`),
+      ),
+    ]),
+  );
+  setRows(byId('cohort-table', HTMLTableElement), head, rows.length ? rows : [emptyRow('no first purchases in this window')]);
   ctx.setCsv('cohorts', {
     columns: ['cohort', 'cohortCustomers', 'month', 'offset', 'customers', 'percent'],
     rows: report.cohorts.flatMap((c) => c.months.map((m) => [c.cohort, c.customers, m.month, m.offset, m.customers, m.percent])),

@@ -21,15 +21,22 @@ export const valueOf = (side: DriverSide): number | null | undefined => ('score'
 export async function driversPanel(ctx: PanelContext): Promise<void> {
   const { view, api } = ctx;
   const window = { from: iso(view.period.from), to: iso(view.period.to), outcome: view.outcome };
-  byId<HTMLSelectElement>('outcome').value = view.outcome;
+  byId('outcome', HTMLSelectElement).value = view.outcome;
   const [report, tiers] = await Promise.all([
     api.get<DriversReport>('/v1/reports/drivers', { ...window, groupBy: view.segment ? 'segment' : undefined }),
     view.segment ? Promise.resolve(null) : api.get<DriversReport>('/v1/reports/drivers', { ...window, groupBy: 'valueTier' }),
   ]);
-  const block: DriverBlock | null = view.segment ? report.groups?.[view.segment] ?? null : { overall: report.overall!, drivers: report.drivers! };
-  const unit = view.outcome === 'churn' ? { count: 'customers', value: 'churn rate %' } : { count: 'answers', value: `${view.outcome.toUpperCase()} score` };
+  const block: DriverBlock | null = view.segment
+    ? (report.groups?.[view.segment] ?? null)
+    : { overall: report.overall!, drivers: report.drivers! };
+  const unit =
+    view.outcome === 'churn'
+      ? { count: 'customers', value: 'churn rate %' }
+      : { count: 'answers', value: `${view.outcome.toUpperCase()} score` };
   const overall = byId('drivers-overall');
-  overall.textContent = block ? `${unit.value} ${formatNumber(valueOf(block.overall))} over ${formatNumber(countOf(block.overall))} ${unit.count}` : `no ${unit.count} in this segment`;
+  overall.textContent = block
+    ? `${unit.value} ${formatNumber(valueOf(block.overall))} over ${formatNumber(countOf(block.overall))} ${unit.count}`
+    : `no ${unit.count} in this segment`;
   overall.dataset.value = String(valueOf(block?.overall ?? {}) ?? '');
   note('drivers', view.segment ? `Segment ${view.segment}. Value tiers compare all segments: choose "all segments" to see them.` : null);
   const rows = block?.drivers ?? [];
@@ -38,7 +45,18 @@ export async function driversPanel(ctx: PanelContext): Promise<void> {
   tierTable(tiers);
   ctx.setCsv('drivers', {
     columns: ['outcome', 'segment', 'rank', 'attribute', 'withCount', 'withValue', 'withoutCount', 'withoutValue', 'impact', 'share'],
-    rows: rows.map((d, i) => [view.outcome, view.segment, i + 1, d.attribute, countOf(d.with), valueOf(d.with), countOf(d.without), valueOf(d.without), d.impact, d.share]),
+    rows: rows.map((d, i) => [
+      view.outcome,
+      view.segment,
+      i + 1,
+      d.attribute,
+      countOf(d.with),
+      valueOf(d.with),
+      countOf(d.without),
+      valueOf(d.without),
+      d.impact,
+      d.share,
+    ]),
   });
 }
 
@@ -50,7 +68,13 @@ function chart(rows: DriverRow[], outcome: Outcome, unit: { count: string; value
     type: 'bar',
     data: {
       labels: ranked.map((d) => d.attribute),
-      datasets: [{ label: `impact (${unit.value} points)`, data: ranked.map((d) => d.impact ?? 0), backgroundColor: ranked.map((d) => (good(d.impact ?? 0) ? '#15803d' : '#c2410c')) }],
+      datasets: [
+        {
+          label: `impact (${unit.value} points)`,
+          data: ranked.map((d) => d.impact ?? 0),
+          backgroundColor: ranked.map((d) => (good(d.impact ?? 0) ? '#15803d' : '#c2410c')),
+        },
+      ],
     },
     options: {
       indexAxis: 'y',
@@ -60,7 +84,11 @@ function chart(rows: DriverRow[], outcome: Outcome, unit: { count: string; value
           callbacks: {
             afterLabel: (item) => {
               const d = ranked[item.dataIndex];
-              return [`with: ${formatNumber(valueOf(d.with))} (${formatNumber(countOf(d.with))} ${unit.count})`, `without: ${formatNumber(valueOf(d.without))} (${formatNumber(countOf(d.without))} ${unit.count})`, `share: ${formatNumber(d.share)} %`];
+              return [
+                `with: ${formatNumber(valueOf(d.with))} (${formatNumber(countOf(d.with))} ${unit.count})`,
+                `without: ${formatNumber(valueOf(d.without))} (${formatNumber(countOf(d.without))} ${unit.count})`,
+                `share: ${formatNumber(d.share)} %`,
+              ];
             },
           },
         },
@@ -72,25 +100,51 @@ function chart(rows: DriverRow[], outcome: Outcome, unit: { count: string; value
 function table(rows: DriverRow[], unit: { count: string; value: string }): void {
   const body = rows.map((d, i) => {
     const id = `driver-${slug(d.attribute)}`;
-    return el('tr', { 'data-testid': 'driver-row' }, [numberCell(i + 1), el('td', { text: d.attribute, 'data-testid': `${id}-name` }),
-      numberCell(d.impact, `${id}-impact`), numberCell(d.share, `${id}-share`),
-      numberCell(valueOf(d.with), `${id}-with`), numberCell(countOf(d.with), `${id}-with-count`),
-      numberCell(valueOf(d.without), `${id}-without`), numberCell(countOf(d.without), `${id}-without-count`)]);
+    return el('tr', { 'data-testid': 'driver-row' }, [
+      numberCell(i + 1),
+      el('td', { text: d.attribute, 'data-testid': `${id}-name` }),
+      numberCell(d.impact, `${id}-impact`),
+      numberCell(d.share, `${id}-share`),
+      numberCell(valueOf(d.with), `${id}-with`),
+      numberCell(countOf(d.with), `${id}-with-count`),
+      numberCell(valueOf(d.without), `${id}-without`),
+      numberCell(countOf(d.without), `${id}-without-count`),
+    ]);
   });
-  setRows(byId<HTMLTableElement>('drivers-table'), ['rank', 'attribute', 'impact', 'share %', `with: ${unit.value}`, unit.count, `without: ${unit.value}`, unit.count], body.length ? body : [emptyRow('nobody to compare in this window')]);
+  setRows(
+    byId('drivers-table', HTMLTableElement),
+    ['rank', 'attribute', 'impact', 'share %', `with: ${unit.value}`, unit.count, `without: ${unit.value}`, unit.count],
+    body.length ? body : [emptyRow('nobody to compare in this window')],
+  );
 }
 
 function tierTable(report: DriversReport | null): void {
-  const target = byId<HTMLTableElement>('drivers-tiers');
+  const target = byId('drivers-tiers', HTMLTableElement);
   if (!report?.groups) {
     target.replaceChildren();
     return;
   }
   const groups = report.groups;
-  const rows = TIERS.filter((tier) => groups[tier]).flatMap((tier) => groups[tier].drivers.slice(0, TOP_PER_TIER).map((d, i) => el('tr', {}, [
-    el('td', { text: i === 0 ? `${tier} (${formatNumber(countOf(groups[tier].overall))}, ${formatNumber(valueOf(groups[tier].overall))})` : '' }),
-    numberCell(i + 1), el('td', { text: d.attribute, 'data-testid': `tier-${tier}-${i + 1}-attribute` }),
-    numberCell(d.impact, `tier-${tier}-${i + 1}-impact`), numberCell(d.share), numberCell(valueOf(d.with)), numberCell(valueOf(d.without)),
-  ])));
-  setRows(target, [`tier (${report.currency ?? 'no revenue'})`, 'rank', 'attribute', 'impact', 'share %', 'with', 'without'], rows.length ? rows : [emptyRow('no value tiers in this window')]);
+  const rows = TIERS.filter((tier) => groups[tier]).flatMap((tier) =>
+    groups[tier].drivers
+      .slice(0, TOP_PER_TIER)
+      .map((d, i) =>
+        el('tr', {}, [
+          el('td', {
+            text: i === 0 ? `${tier} (${formatNumber(countOf(groups[tier].overall))}, ${formatNumber(valueOf(groups[tier].overall))})` : '',
+          }),
+          numberCell(i + 1),
+          el('td', { text: d.attribute, 'data-testid': `tier-${tier}-${i + 1}-attribute` }),
+          numberCell(d.impact, `tier-${tier}-${i + 1}-impact`),
+          numberCell(d.share),
+          numberCell(valueOf(d.with)),
+          numberCell(valueOf(d.without)),
+        ]),
+      ),
+  );
+  setRows(
+    target,
+    [`tier (${report.currency ?? 'no revenue'})`, 'rank', 'attribute', 'impact', 'share %', 'with', 'without'],
+    rows.length ? rows : [emptyRow('no value tiers in this window')],
+  );
 }

@@ -19,21 +19,29 @@ export async function lifecyclePanel(ctx: PanelContext): Promise<void> {
   const counts = STAGES.map((stage) => stages[stage] ?? 0);
   const total = counts.reduce((sum, n) => sum + n, 0);
   byId('lifecycle-asof').textContent = `at ${asOf}${ctx.view.segment ? ` · segment ${ctx.view.segment}` : ''}`;
-  note('lifecycle', members && !members.complete ? 'The segment has more customers than the page counts: these are at least the numbers.' : null);
+  note(
+    'lifecycle',
+    members && !members.complete ? 'The segment has more customers than the page counts: these are at least the numbers.' : null,
+  );
 
   const pick = (stage: Stage) => () => ctx.open({ stage });
-  const rows = STAGES.map((stage, i) => el('tr', { class: stage === ctx.view.stage ? 'pick chosen' : 'pick', 'data-testid': `stage-row-${stage}`, onclick: pick(stage) }, [
-    el('td', { text: label(stage) }), numberCell(counts[i], `stage-${stage}`),
-  ]));
+  const rows = STAGES.map((stage, i) =>
+    el('tr', { class: stage === ctx.view.stage ? 'pick chosen' : 'pick', 'data-testid': `stage-row-${stage}`, onclick: pick(stage) }, [
+      el('td', { text: label(stage) }),
+      numberCell(counts[i], `stage-${stage}`),
+    ]),
+  );
   rows.push(el('tr', {}, [el('td', { text: 'total' }), numberCell(total, 'lifecycle-total')]));
-  byId<HTMLTableElement>('lifecycle-table').replaceChildren(el('tbody', {}, rows));
+  byId('lifecycle-table', HTMLTableElement).replaceChildren(el('tbody', {}, rows));
   drawChart('lifecycle-chart', {
     type: 'bar',
     data: { labels: STAGES.map(label), datasets: [{ label: 'customers', data: counts, backgroundColor: STAGE_COLOURS }] },
     options: {
       indexAxis: 'y',
       plugins: { legend: { display: false } },
-      onClick: (_event, elements) => { if (elements[0]) pick(STAGES[elements[0].index])(); },
+      onClick: (_event, elements) => {
+        if (elements[0]) pick(STAGES[elements[0].index])();
+      },
     },
   });
   ctx.setCsv('lifecycle', {

@@ -16,19 +16,28 @@ type Blocks = Partial<LoyaltyBlocks>;
 export async function loyaltyPanel(ctx: PanelContext): Promise<void> {
   const { view, api } = ctx;
   const blocksOf = async (period: Period): Promise<Blocks | null> => {
-    const report = await api.get<LoyaltyReport>('/v1/reports/loyalty', { from: iso(period.from), to: iso(period.to), groupBy: view.segment ? 'segment' : undefined });
-    return view.segment ? report.groups?.[view.segment] ?? null : report.blocks ?? null;
+    const report = await api.get<LoyaltyReport>('/v1/reports/loyalty', {
+      from: iso(period.from),
+      to: iso(period.to),
+      groupBy: view.segment ? 'segment' : undefined,
+    });
+    return view.segment ? (report.groups?.[view.segment] ?? null) : (report.blocks ?? null);
   };
   const months = monthsOf(view.period);
   const grouped = view.groupBy !== 'none' && !view.segment;
   const [current, previous, groups, ...monthly] = await Promise.all([
     blocksOf(view.period),
     blocksOf(view.previous),
-    grouped ? api.get<LoyaltyReport>('/v1/reports/loyalty', { from: iso(view.period.from), to: iso(view.period.to), groupBy: view.groupBy }) : Promise.resolve(null),
+    grouped
+      ? api.get<LoyaltyReport>('/v1/reports/loyalty', { from: iso(view.period.from), to: iso(view.period.to), groupBy: view.groupBy })
+      : Promise.resolve(null),
     ...months.map(blocksOf),
   ]);
   kpis(current, previous);
-  trend(months.map((m) => m.label), monthly);
+  trend(
+    months.map((m) => m.label),
+    monthly,
+  );
   groupTable(groups, view.groupBy !== 'none' && view.segment !== null);
   ctx.setCsv('loyalty', {
     columns: ['period', 'from', 'to', 'segment', ...METRICS.map((m) => m.name)],
@@ -57,8 +66,20 @@ const METRICS: Array<{ name: string; of: (b: Blocks | null) => number | null | u
 ];
 
 function kpis(current: Blocks | null, previous: Blocks | null): void {
-  const tile = (labelText: string, testid: string, of: (b: Blocks | null) => number | null | undefined, options: { better?: 'up' | 'down'; hours?: boolean } = {}) =>
-    kpiTile({ label: labelText, testid, current: of(current), previous: of(previous) ?? null, better: options.better, format: options.hours ? formatHours : undefined });
+  const tile = (
+    labelText: string,
+    testid: string,
+    of: (b: Blocks | null) => number | null | undefined,
+    options: { better?: 'up' | 'down'; hours?: boolean } = {},
+  ) =>
+    kpiTile({
+      label: labelText,
+      testid,
+      current: of(current),
+      previous: of(previous) ?? null,
+      better: options.better,
+      format: options.hours ? formatHours : undefined,
+    });
   byId('loyalty-kpis').replaceChildren(
     tile(`NPS (${formatNumber(current?.nps?.responses ?? null)} answers)`, 'nps-score', (b) => b?.nps?.score),
     tile('NPS answers', 'nps-responses', (b) => b?.nps?.responses),
@@ -81,9 +102,31 @@ function trend(labels: string[], monthly: Array<Blocks | null>): void {
     data: {
       labels,
       datasets: [
-        { label: 'NPS', data: series((b) => b?.nps?.score), borderColor: '#2463eb', backgroundColor: '#2463eb', yAxisID: 'score', spanGaps: true },
-        { label: 'CSAT % satisfied', data: series((b) => b?.csat?.score), borderColor: '#15803d', backgroundColor: '#15803d', yAxisID: 'score', spanGaps: true },
-        { label: 'CES mean', data: series((b) => b?.ces?.mean), borderColor: '#d97706', backgroundColor: '#d97706', yAxisID: 'ces', spanGaps: true, borderDash: [5, 4] },
+        {
+          label: 'NPS',
+          data: series((b) => b?.nps?.score),
+          borderColor: '#2463eb',
+          backgroundColor: '#2463eb',
+          yAxisID: 'score',
+          spanGaps: true,
+        },
+        {
+          label: 'CSAT % satisfied',
+          data: series((b) => b?.csat?.score),
+          borderColor: '#15803d',
+          backgroundColor: '#15803d',
+          yAxisID: 'score',
+          spanGaps: true,
+        },
+        {
+          label: 'CES mean',
+          data: series((b) => b?.ces?.mean),
+          borderColor: '#d97706',
+          backgroundColor: '#d97706',
+          yAxisID: 'ces',
+          spanGaps: true,
+          borderDash: [5, 4],
+        },
       ],
     },
     options: {
@@ -96,10 +139,16 @@ function trend(labels: string[], monthly: Array<Blocks | null>): void {
   });
   const rows = labels.map((month, i) => {
     const b = monthly[i];
-    return el('tr', {}, [el('td', { text: month }), numberCell(b?.nps?.score, `month-${month}-nps`), numberCell(b?.nps?.responses, `month-${month}-nps-responses`),
-      numberCell(b?.csat?.score, `month-${month}-csat`), numberCell(b?.ces?.mean, `month-${month}-ces`), numberCell(b?.purchases?.orders, `month-${month}-orders`)]);
+    return el('tr', {}, [
+      el('td', { text: month }),
+      numberCell(b?.nps?.score, `month-${month}-nps`),
+      numberCell(b?.nps?.responses, `month-${month}-nps-responses`),
+      numberCell(b?.csat?.score, `month-${month}-csat`),
+      numberCell(b?.ces?.mean, `month-${month}-ces`),
+      numberCell(b?.purchases?.orders, `month-${month}-orders`),
+    ]);
   });
-  setRows(byId<HTMLTableElement>('loyalty-months'), ['', 'NPS', 'answers', 'CSAT %', 'CES', 'orders'], rows);
+  setRows(byId('loyalty-months', HTMLTableElement), ['', 'NPS', 'answers', 'CSAT %', 'CES', 'orders'], rows);
 }
 
 function groupTable(report: LoyaltyReport | null, hiddenBySegment: boolean): void {
@@ -114,9 +163,16 @@ function groupTable(report: LoyaltyReport | null, hiddenBySegment: boolean): voi
   }
   const rows = Object.entries(report.groups).map(([key, g]) => {
     const id = `group-${slug(key)}`;
-    return el('tr', {}, [el('td', { text: key }), numberCell(g.nps?.score, `${id}-nps`), numberCell(g.nps?.responses, `${id}-nps-responses`),
-      numberCell(g.csat?.score, `${id}-csat`), numberCell(g.ces?.mean, `${id}-ces`), numberCell(g.purchases?.orders, `${id}-orders`),
-      numberCell(g.cases?.opened, `${id}-cases-opened`), numberCell(g.cases?.firstContactResolution, `${id}-fcr`)]);
+    return el('tr', {}, [
+      el('td', { text: key }),
+      numberCell(g.nps?.score, `${id}-nps`),
+      numberCell(g.nps?.responses, `${id}-nps-responses`),
+      numberCell(g.csat?.score, `${id}-csat`),
+      numberCell(g.ces?.mean, `${id}-ces`),
+      numberCell(g.purchases?.orders, `${id}-orders`),
+      numberCell(g.cases?.opened, `${id}-cases-opened`),
+      numberCell(g.cases?.firstContactResolution, `${id}-fcr`),
+    ]);
   });
   const table = el('table', { class: 'data', 'data-testid': 'loyalty-groups' });
   setRows(table, [report.groupBy ?? '', 'NPS', 'answers', 'CSAT %', 'CES', 'orders', 'cases opened', 'FCR %'], rows);
