@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   {
     // kafkajs types the EachBatchPayload callbacks as methods, but they are closures made to be destructured.
-    files: ['libs/kafka/src/ingest-consumer.ts', 'libs/projection/src/kafka/partitioned-projector.ts'],
+    files: ['libs/ingest/src/kafka/ingest-consumer.ts', 'libs/projection/src/kafka/partitioned-projector.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {

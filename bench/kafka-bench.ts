@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { CanonicalStreamRelay, createKafka, ensureTopics, KafkaIngestService, kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
+import { createKafka, ensureTopics, kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
 import { loadSettings } from '@cx/settings';
-import { RelayCheckpoints, SqliteViewStore } from '@cx/projection';
+import { RelayCheckpoints, SqliteViewStore, CanonicalStreamRelay } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import type { BenchRow } from './bench-row';
-import { findKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { produce, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
+import { KafkaIngestService } from '@cx/ingest';
+import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 
 export interface KafkaBenchOptions {
   /** A running cluster; by default the tests' lookup (CX_KAFKA_BROKERS, Docker, tools/kafka). */

@@ -4,15 +4,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { systemClock } from '@cx/clock';
 import { EventStore, openEventStorage } from '@cx/event-store';
-import { CanonicalStreamRelay, createKafka, kafkaOptionsFrom } from '@cx/kafka';
+import { createKafka, kafkaOptionsFrom } from '@cx/kafka';
 import { loadSettings } from '@cx/settings';
 import { openPostgresPool } from '@cx/postgres';
-import { PostgresViewStore, RelayCheckpoints } from '@cx/projection';
+import { PostgresViewStore, RelayCheckpoints, CanonicalStreamRelay } from '@cx/projection';
 import type { BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { Dataset, progress, simulatedDataset } from './simulated-dataset';
-import { findKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 
 const SERVER = join(__dirname, '..', 'apps', 'server', 'src', 'main.js');
 const PROJECTIONS = ['cases', 'lifecycle', 'loyalty'];

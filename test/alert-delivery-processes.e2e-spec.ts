@@ -2,7 +2,7 @@ import { alertId } from '@cx/views';
 import { client, KEYS } from './support/cx-server';
 import { viewStoresUnderTest, viewStoreUnderTest } from './support/loyalty-support';
 import { killHard, spawnServer, type ServerProcess } from './support/server-process';
-import { waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { waitFor } from '@cx/kafka/testing';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 const SECRET = 'processes-e2e-secret';

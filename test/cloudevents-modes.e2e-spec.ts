@@ -1,10 +1,10 @@
 import { CloudEvent, HTTP, Kafka as CloudEventsKafka } from 'cloudevents';
 import type { Kafka, Message } from 'kafkajs';
-import { kafkaOptionsFrom, KafkaIngestService } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { produce, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { kafkaOptionsFrom } from '@cx/kafka';
+import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { rawRequest } from './support/raw-http';
+import { KafkaIngestService } from '@cx/ingest';
 
 /**
  * Issue 17 items 1 and 2, with the official CloudEvents SDK as the client: an event sent

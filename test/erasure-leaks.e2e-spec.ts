@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom } from '@cx/kafka';
-import { PrivateCluster, privateClusterTools, startPrivateCluster } from '../libs/event-store/src/testing/private-postgres';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage } from '../libs/kafka/src/testing/ingest-messages';
-import { produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { PrivateCluster, privateClusterTools, startPrivateCluster } from '@cx/event-store/testing';
+import { findKafkaBroker, KafkaBroker, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';
 import { client, KEYS } from './support/cx-server';
 import { ServerProcess, spawnServer } from './support/server-process';
+import { ingestMessage } from '@cx/ingest/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { METHODS } from 'node:http';
-import { describeWithPostgres, type TestDatabase } from '../libs/event-store/src/testing/postgres-server';
+import { describeWithPostgres, type TestDatabase } from '@cx/event-store/testing';
 import { KEYS, RunningServer, startServer } from './support/cx-server';
 import { RawAnswer, rawRequest, RawRequest } from './support/raw-http';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { client, KEYS } from './support/cx-server';
 import { interaction, purchase } from './support/cloud-events';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';

@@ -1,10 +1,10 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { KafkaIngestConsumer, KafkaIngestService, kafkaOptionsFrom } from '@cx/kafka';
-import { OwnKafkaBroker, startOwnKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { messageCount, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { kafkaOptionsFrom } from '@cx/kafka';
+import { OwnKafkaBroker, startOwnKafkaBroker, messageCount, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { RunningServer, startServer } from './support/cx-server';
+import { KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
+import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 
 /**
  * The broker stopped and started while channel systems produce and the ingest consumer

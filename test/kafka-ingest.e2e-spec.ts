@@ -1,12 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cx/event-store';
-import { RecordEventsCommand } from '@cx/ingest';
-import { createKafka, DEAD_LETTER_HEADERS, KafkaIngestConsumer, KafkaIngestService, kafkaOptionsFrom, KafkaTopics, textHeaders } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { messageCount, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { RecordEventsCommand, DEAD_LETTER_HEADERS, KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
+import { createKafka, kafkaOptionsFrom, KafkaTopics, textHeaders } from '@cx/kafka';
+import { findKafkaBroker, KafkaBroker, messageCount, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { RunningServer, startServer } from './support/cx-server';
+import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 
 /** Issue 4 against a real broker: cx.ingest through the ingest command, rejects to the DLQ, and a group of two. */
 describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', () => {

@@ -1,9 +1,8 @@
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { compareProjection, projectInto, withScratchViews } from '@cx/ops';
 import { KafkaProjectorService, Projection, ProjectionEngine, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
-import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
-import { OwnKafkaBroker, startOwnKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { describeWithPostgres } from '@cx/event-store/testing';
+import { OwnKafkaBroker, startOwnKafkaBroker, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { randomJourneys } from './support/random-journeys';
 

@@ -7,12 +7,11 @@ import { SqliteEventStore } from '@cx/event-store';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { RelayCheckpoints, SqliteViewStore } from '@cx/projection';
-import { expectCanonicalStream } from '../libs/kafka/src/testing/canonical-stream';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, SampleEvent, sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { messageCount, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, KafkaBroker, messageCount, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS } from './support/cx-server';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';
+import { expectCanonicalStream } from '@cx/projection/testing';
+import { ingestMessage, SampleEvent, sampleEvent } from '@cx/ingest/testing';
 
 const BUILT_KAFKA = join(__dirname, '..', 'dist', 'libs', 'kafka', 'src', 'index.js');
 

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { CanonicalStreamRelay, createKafka, kafkaOptionsFrom } from '@cx/kafka';
-import { KafkaRelayService, RelayCheckpoints, VIEW_STORE, ViewStore } from '@cx/projection';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { expectCanonicalStream } from '../libs/kafka/src/testing/canonical-stream';
-import { messageCount, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { createKafka, kafkaOptionsFrom } from '@cx/kafka';
+import { KafkaRelayService, RelayCheckpoints, VIEW_STORE, ViewStore, CanonicalStreamRelay } from '@cx/projection';
+import { findKafkaBroker, KafkaBroker, messageCount, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { sampleEvent } from '@cx/ingest/testing';
+import { expectCanonicalStream } from '@cx/projection/testing';
 
 /** SPEC §5's canonical stream: every stored event on cx.events, key = customer id, from a durable checkpoint. */
 describe('Kafka relay: event store → cx.events', () => {

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readCanonicalMessage } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { readTopic, testKafka, uniqueTopicPrefix } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, KafkaBroker, readTopic, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction, purchase } from './support/cloud-events';
 

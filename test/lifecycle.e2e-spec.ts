@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { anonymousCustomerId } from '@cx/identity';
-import { describeWithPostgres } from '../libs/event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';

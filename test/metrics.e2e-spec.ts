@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
 import { KafkaRelayService } from '@cx/projection';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, sampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { produce, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { interaction } from './support/cloud-events';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { eventually } from './support/eventually';
+import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 
 /** Debian's promtool (package `prometheus`; `npm run services:start` installs it). */
 const PROMTOOL = spawnSync('promtool', ['--version']).status === 0 ? 'promtool' : null;

@@ -1,7 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { produce, testKafka, uniqueTopicPrefix } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 
 /** `GET /metrics` reports the ingest group's Kafka lag, per partition, against a real broker. */

@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
-import { withClient } from '../libs/event-store/src/testing/postgres-server';
-import { PrivateCluster, privateClusterTools, startPrivateCluster } from '../libs/event-store/src/testing/private-postgres';
-import { findKafkaBroker, KafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { ingestMessage, sampleEvent, SampleEvent } from '../libs/kafka/src/testing/ingest-messages';
-import { messageCount, produce, testKafka, uniqueTopicPrefix, waitFor } from '../libs/kafka/src/testing/kafka-topics';
+import { withClient, PrivateCluster, privateClusterTools, startPrivateCluster } from '@cx/event-store/testing';
+import { findKafkaBroker, KafkaBroker, messageCount, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS } from './support/cx-server';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';
+import { ingestMessage, sampleEvent, SampleEvent } from '@cx/ingest/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;

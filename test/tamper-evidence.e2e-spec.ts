@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { chainHash } from '@cx/event-store';
 import { kafkaOptionsFrom } from '@cx/kafka';
 import { checkpointSignedBy, eventLeafHash, leafHash, loadPublicKey, MemoryTree, parseCheckpoint, rangeHash, verifyInclusion } from '@cx/merkle-log';
-import { describeWithPostgres, withClient, withDatabaseName } from '../libs/event-store/src/testing/postgres-server';
+import { describeWithPostgres, withClient, withDatabaseName } from '@cx/event-store/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction } from './support/cloud-events';
 import { eventually } from './support/eventually';
-import { findKafkaBroker } from '../libs/kafka/src/testing/kafka-broker';
-import { readTopic, testKafka, uniqueTopicPrefix } from '../libs/kafka/src/testing/kafka-topics';
+import { findKafkaBroker, readTopic, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const COVERED = 30;

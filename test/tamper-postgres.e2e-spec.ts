@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describeWithPostgres, withClient } from '../libs/event-store/src/testing/postgres-server';
+import { describeWithPostgres, withClient } from '@cx/event-store/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction } from './support/cloud-events';
 

@@ -6,10 +6,10 @@ import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
 import { PrivacyModule } from '@cx/privacy';
 import { HealthModule } from '@cx/health';
+import { GracefulShutdownModule } from '@cx/http';
 import { IdentityModule } from '@cx/identity';
-import { IngestModule } from '@cx/ingest';
-import { KafkaCheckpointModule, KafkaIngestModule } from '@cx/kafka';
-import { CheckpointWriterModule, MerkleLogModule } from '@cx/merkle-log';
+import { IngestModule, KafkaIngestModule } from '@cx/ingest';
+import { CheckpointWriterModule, MerkleLogModule, KafkaCheckpointModule } from '@cx/merkle-log';
 import { MetricsModule } from '@cx/metrics';
 import { OpsModule } from '@cx/ops';
 import { PostgresModule } from '@cx/postgres';
@@ -52,6 +52,7 @@ export class AppModule {
         ProjectorModule.forRoot({ runs: settings.roles.has('projector'), source: settings.projectorSource }),
         HealthModule,
         MetricsModule,
+        GracefulShutdownModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),
       ],
     };

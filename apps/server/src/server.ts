@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { configureHttp, fastifyServerOptions } from '@cx/http';
-import { observeHttp, setupOpenApi } from '@cx/metrics';
+import { configureHttp, fastifyServerOptions, setupOpenApi } from '@cx/http';
+import { observeHttp } from '@cx/metrics';
 import type { Settings } from '@cx/settings';
 import { AppModule } from './app.module';
 

@@ -2,6 +2,7 @@ export * from './event-store.port';
 export { keyOf } from './append-plan';
 export * from './hash-chain';
 export * from './content-hash';
+export * from './stored-cloud-event';
 export * from './append-signal';
 export * from './catch-up-subscription';
 export * from './sqlite/sqlite-event-store';

@@ -10,3 +10,5 @@ export * from './configure-http';
 export * from './api-error.dto';
 export * from './answer-properties';
 export * from './answer-responses';
+export * from './openapi';
+export * from './graceful-shutdown';

@@ -5,7 +5,7 @@ import { systemClock } from '@cx/clock';
 import { openEventStorage } from '@cx/event-store';
 import { openPostgresPool } from '@cx/postgres';
 import { loadSettings } from '@cx/settings';
-import { describeWithPostgres } from '../../event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { openIdentityDirectory } from './identity.module';
 import { PostgresIdentityDirectory } from './postgres/postgres-identity-directory';
 import { SqliteIdentityDirectory } from './sqlite/sqlite-identity-directory';

@@ -9,3 +9,7 @@ export * from './ledger/ledger.port';
 export * from './ledger/store-ledger';
 export * from './ledger/group-commit';
 export * from './http-binding';
+export * from './kafka/ingest-message';
+export * from './kafka/dead-letter';
+export * from './kafka/ingest-consumer';
+export * from './kafka/kafka-ingest.module';

@@ -1,14 +1,12 @@
 import type { IHeaders, Message } from 'kafkajs';
-import type { StoredEvent } from '@cx/event-store';
+import { STORE_EXTENSIONS, type StoredEvent } from '@cx/event-store';
 import type { EventType, LedgerEvent } from '@cx/events';
 import { textHeaders } from './headers';
-
-/** CloudEvents extension attributes CX Ledger adds to every event of `cx.events`. */
-export const CANONICAL_EXTENSIONS = { position: 'cxposition', customerId: 'cxcustomerid', recordedAt: 'cxrecordedat', revision: 'cxrevision' } as const;
 
 /**
  * A stored event as a message of `cx.events`: CloudEvents binary mode, the attributes as
  * sent in `ce_*` headers (non-text extension values as JSON), `data` as the JSON value,
+ * the store's extension attributes (revision included),
  * and the key the customer id, so one customer's events share a partition and keep their order.
  */
 export function canonicalMessage(event: StoredEvent): Message {
@@ -18,10 +16,10 @@ export function canonicalMessage(event: StoredEvent): Message {
     headers[`ce_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   headers['content-type'] = 'application/json';
-  headers[`ce_${CANONICAL_EXTENSIONS.position}`] = String(event.position);
-  headers[`ce_${CANONICAL_EXTENSIONS.customerId}`] = event.customerId;
-  headers[`ce_${CANONICAL_EXTENSIONS.recordedAt}`] = new Date(event.recordedAt).toISOString();
-  headers[`ce_${CANONICAL_EXTENSIONS.revision}`] = String(event.revision);
+  headers[`ce_${STORE_EXTENSIONS.position}`] = String(event.position);
+  headers[`ce_${STORE_EXTENSIONS.customerId}`] = event.customerId;
+  headers[`ce_${STORE_EXTENSIONS.recordedAt}`] = new Date(event.recordedAt).toISOString();
+  headers[`ce_${STORE_EXTENSIONS.revision}`] = String(event.revision);
   return { key: event.customerId, value: JSON.stringify(event.data), headers, timestamp: String(event.recordedAt) };
 }
 
@@ -39,9 +37,9 @@ export function readCanonicalMessage(message: { value: Buffer | null; headers?: 
   const attributes: Record<string, string> = {};
   for (const [name, text] of textHeaders(message.headers)) if (name.startsWith('ce_')) attributes[name.slice(3)] = text;
   return {
-    position: Number(attributes[CANONICAL_EXTENSIONS.position]),
-    customerId: attributes[CANONICAL_EXTENSIONS.customerId],
-    recordedAt: attributes[CANONICAL_EXTENSIONS.recordedAt],
+    position: Number(attributes[STORE_EXTENSIONS.position]),
+    customerId: attributes[STORE_EXTENSIONS.customerId],
+    recordedAt: attributes[STORE_EXTENSIONS.recordedAt],
     attributes,
     data: message.value === null ? null : JSON.parse(message.value.toString('utf8')),
   };
@@ -56,7 +54,7 @@ export function ledgerEventOf(message: CanonicalEvent): LedgerEvent {
   const event = {
     position: message.position,
     streamId: message.customerId,
-    revision: Number(attributes[CANONICAL_EXTENSIONS.revision]),
+    revision: Number(attributes[STORE_EXTENSIONS.revision]),
     customerId: message.customerId,
     id: attributes.id,
     source: attributes.source,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ManualClock, systemClock } from '@cx/clock';
 import { SqliteEventStore } from '@cx/event-store';
 import { openSqlite, SqliteDatabase, SqliteWriter } from '@cx/sqlite';
-import { proposedEvent } from '../../event-store/src/testing/proposed-event';
+import { proposedEvent } from '@cx/event-store/testing';
 import { CheckpointSigner, checkpointSignedBy } from './checkpoint-signature';
 import { CheckpointPublisher, CheckpointWriter } from './checkpoint-writer';
 import { MerkleLog } from './merkle-log';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
 import { EventStoreDbEventStore } from '@cx/event-store';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
-import { describeWithEventStoreDb } from '../../event-store/src/testing/eventstoredb-server';
+import { describeWithEventStoreDb } from '@cx/event-store/testing';
 import { EventStoreLeaves } from './event-store-leaves';
 import { SqliteMerkleLogStore } from './sqlite/sqlite-merkle-log';
 import { describeMerkleLogContract } from './testing/merkle-log.contract';

@@ -13,3 +13,4 @@ export * from './sqlite/sqlite-merkle-log';
 export * from './postgres/postgres-merkle-log';
 export * from './postgres/postgres-merkle-schema';
 export * from './merkle-log.module';
+export * from './kafka-checkpoint-publisher';

@@ -1,8 +1,8 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import type { Counter } from 'prom-client';
-import { DeadLetteredEvent } from '@cx/kafka';
 import { DEAD_LETTERS } from './http-metrics';
 import { Metrics } from './metrics';
+import { DeadLetteredEvent } from '@cx/ingest';
 
 /** Counts the Kafka messages dead-lettered, by reason (transport ones such as malformed_json included). */
 @EventsHandler(DeadLetteredEvent)

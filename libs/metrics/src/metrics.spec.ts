@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { EventsRecordedEvent, IngestResult } from '@cx/ingest';
 import { IngestMetrics } from './ingest-metrics.handler';
 import { Metrics } from './metrics';
-import { CleanExitOnSignal } from './graceful-shutdown';
 
 // The warnings these tests provoke on purpose need not reach the test output.
 beforeAll(() => Logger.overrideLogger(false));
@@ -57,26 +56,5 @@ describe('IngestMetrics', () => {
     expect(sample(text, 'cx_ingest_append_seconds_count')).toBe(2);
     expect(sample(text, 'cx_ingest_append_seconds_sum')).toBeCloseTo(0.015);
     expect(sample(text, 'cx_ingest_batch_events_sum')).toBe(4);
-  });
-});
-
-describe('CleanExitOnSignal', () => {
-  it('turns the signal Nest sends itself after a graceful shutdown into exit 0', () => {
-    const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    const before = process.listenerCount('SIGUSR2');
-    try {
-      new CleanExitOnSignal().onApplicationShutdown('SIGUSR2');
-      expect(process.listenerCount('SIGUSR2')).toBe(before + 1);
-      process.emit('SIGUSR2', 'SIGUSR2');
-      expect(exit).toHaveBeenCalledWith(0);
-    } finally {
-      exit.mockRestore();
-    }
-  });
-
-  it('does nothing when the application is closed from code', () => {
-    const before = process.listenerCount('SIGTERM');
-    new CleanExitOnSignal().onApplicationShutdown();
-    expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });

@@ -12,3 +12,4 @@ export * from './erasure';
 export * from './merge-verification';
 export * from './checkpoints.controller';
 export * from './audit-proofs';
+export * from './replay';

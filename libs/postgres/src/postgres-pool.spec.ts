@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { describeWithPostgres, withClient } from '../../event-store/src/testing/postgres-server';
+import { describeWithPostgres, withClient } from '@cx/event-store/testing';
 import { openPostgresPool } from './postgres-pool';
 
 /** Ends every other connection of this test's database, as a server restart or an admin would (57P01). */

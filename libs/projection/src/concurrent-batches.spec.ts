@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { validateCloudEvent, type AnyLedgerEvent } from '@cx/events';
 import { contextFor, forGeneration, PostgresViewStore, Projection, ProjectionRegistry, sharedContextFor } from '@cx/projection';
 import { DEFAULT_CASE_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
-import { describeWithPostgres } from '../../event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { compareProjection } from '../../ops/src/view-comparison';
 import { ledgerBuilder } from '../../views/src/loyalty/loyalty.fixtures';
 import { CasesProjection } from './cases/cases.projection';

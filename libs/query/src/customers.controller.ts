@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
-import type { StoredEvent } from '@cx/event-store';
+import { storedCloudEvent, type StoredEvent } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { SETTINGS, Settings } from '@cx/settings';
 import { customerView, CustomerView } from '@cx/views';
@@ -87,16 +87,9 @@ function customerJson(view: CustomerView) {
 }
 
 /**
- * A timeline entry (SPEC §3): the stored CloudEvent as sent (time in UTC), with what the
- * store added as CloudEvents extension attributes, named as `cx replay` names them.
+ * A timeline entry (SPEC §3): the stored CloudEvent as sent, time in UTC, with the store's
+ * extension attributes, as `cx replay` and `cx.events` name them.
  */
 export function timelineEntry(event: StoredEvent) {
-  return {
-    ...event.attributes,
-    time: iso(event.time),
-    data: event.data,
-    cxposition: event.position,
-    cxrecordedat: iso(event.recordedAt),
-    cxcustomerid: event.customerId,
-  };
+  return { ...storedCloudEvent(event), time: iso(event.time) };
 }

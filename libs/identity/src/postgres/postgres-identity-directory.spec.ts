@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { ManualClock } from '@cx/clock';
-import { describeWithPostgres } from '../../../event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { inTransaction } from '@cx/event-store';
 import { anonymousCustomerId } from '../customer-identifiers';
 import { IdentifierDigests } from '../identifier-digests';

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
 import { PostgresEventStore } from '@cx/event-store';
 import { openPostgresPool } from '@cx/postgres';
-import { describeWithPostgres } from '../../../event-store/src/testing/postgres-server';
+import { describeWithPostgres } from '@cx/event-store/testing';
 import { describeMerkleLogContract } from '../testing/merkle-log.contract';
 import { PostgresEventLeaves, PostgresMerkleLogStore } from './postgres-merkle-log';
 

@@ -1,5 +1,5 @@
 import { EventStore, StoredEvent } from '@cx/event-store';
-import { proposedEvent } from '../../../event-store/src/testing/proposed-event';
+import { proposedEvent } from '@cx/event-store/testing';
 import { eventLeafHash } from '../event-leaf';
 import { MemoryTree } from '../memory-tree';
 import { MerkleLog } from '../merkle-log';

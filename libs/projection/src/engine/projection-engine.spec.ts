@@ -6,7 +6,7 @@ import { systemClock } from '@cx/clock';
 import { EventStore, SqliteEventStore } from '@cx/event-store';
 import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
-import { proposedEvent } from '../../../event-store/src/testing/proposed-event';
+import { proposedEvent } from '@cx/event-store/testing';
 import type { Projection } from '../projection';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { ProjectionEngine } from './projection-engine';

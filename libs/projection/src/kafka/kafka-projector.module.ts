@@ -4,7 +4,7 @@ import { SETTINGS, Settings } from '@cx/settings';
 import { ProjectionEngine } from '../engine/projection-engine';
 import { VIEW_STORE, ViewStore } from '../view-store/view-store.port';
 import { PartitionedProjector } from './partitioned-projector';
-import { RelayCheckpoints } from './relay-checkpoints';
+import { RelayCheckpoints } from '../relay/relay-checkpoints';
 
 /**
  * With `CX_PROJECTOR_SOURCE=kafka`, feeds every projection's live generation from the

@@ -6,7 +6,7 @@ import { PartitionFeed, PartitionMessage } from '../partitions/partition-feed';
 import { partitionStarts, processedThrough } from '../partitions/processed-through';
 import type { Projection } from '../projection';
 import type { ViewStore } from '../view-store/view-store.port';
-import type { RelayCheckpoints } from './relay-checkpoints';
+import type { RelayCheckpoints } from '../relay/relay-checkpoints';
 
 export interface PartitionedProjectorConfig {
   /** `cx.events`. */

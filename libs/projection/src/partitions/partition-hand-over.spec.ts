@@ -4,8 +4,7 @@ import { systemClock } from '@cx/clock';
 import { EventStore, PostgresEventStore, StoredEvent } from '@cx/event-store';
 import { EVENT_TYPES, type LedgerEvent } from '@cx/events';
 import { PostgresViewStore, Projection, ProjectionContext, ProjectionRegistry } from '@cx/projection';
-import { proposedEvent } from '../../../event-store/src/testing/proposed-event';
-import { describeWithPostgres } from '../../../event-store/src/testing/postgres-server';
+import { proposedEvent, describeWithPostgres } from '@cx/event-store/testing';
 import { PartitionFeed, PartitionMessage } from './partition-feed';
 import { ProjectionRunner } from '../engine/projection-runner';
 

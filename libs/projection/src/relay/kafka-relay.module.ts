@@ -1,8 +1,9 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { CanonicalStreamRelay, createKafka, kafkaOptionsFrom } from '@cx/kafka';
+import { createKafka, kafkaOptionsFrom } from '@cx/kafka';
 import { SETTINGS, Settings } from '@cx/settings';
 import { VIEW_STORE, ViewStore } from '../view-store/view-store.port';
+import { CanonicalStreamRelay } from './canonical-stream-relay';
 import { RelayCheckpoints } from './relay-checkpoints';
 
 /** Runs the `cx.events` relay in this process when `CX_KAFKA_BROKERS` is set; the lease decides which process publishes. */

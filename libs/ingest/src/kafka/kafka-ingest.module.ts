@@ -1,11 +1,11 @@
 import { Inject, Injectable, Module, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { CommandBus, CqrsModule, EventBus } from '@nestjs/cqrs';
-import { IngestCommandModule, RecordEventsCommand, Sender } from '@cx/ingest';
+import { createKafka, kafkaOptionsFrom } from '@cx/kafka';
 import { SETTINGS, Settings } from '@cx/settings';
+import { IngestCommandModule } from '../ingest.module';
+import { RecordEventsCommand, Sender } from '../record-events.command';
 import { DeadLetteredEvent } from './dead-letter';
-import { createKafka } from './kafka-client';
 import { KafkaIngestConsumer } from './ingest-consumer';
-import { kafkaOptionsFrom } from './kafka-options';
 
 /** A channel system writing to `cx.ingest` has the rights of an `ingest` key: no system-only types. */
 const KAFKA_SENDER: Sender = { roles: new Set(['ingest']) };

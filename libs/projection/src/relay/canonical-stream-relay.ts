@@ -3,8 +3,7 @@ import { Kafka, Message, PartitionMetadata, Partitioners, Producer, RecordMetada
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cx/event-store';
-import { canonicalMessage } from './canonical-message';
-import { ensureTopics, partitionsOf } from './kafka-client';
+import { canonicalMessage, ensureTopics, partitionsOf } from '@cx/kafka';
 
 export interface RelayConfig {
   topic: string;

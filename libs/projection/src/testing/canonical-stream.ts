@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@cx/event-store';
-import { readCanonicalMessage } from '../canonical-message';
-import type { ReadMessage } from './kafka-topics';
+import { readCanonicalMessage } from '@cx/kafka';
+import type { ReadMessage } from '@cx/kafka/testing';
 
 /**
  * What a consumer of cx.events relies on: every stored event is there (once, unless

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
-import { CHECKPOINT_PUBLISHER, CheckpointPublisher, SignedCheckpoint } from '@cx/merkle-log';
+import { createKafka, ensureTopics, kafkaOptionsFrom } from '@cx/kafka';
 import { SETTINGS, Settings } from '@cx/settings';
-import { createKafka, ensureTopics } from './kafka-client';
-import { kafkaOptionsFrom } from './kafka-options';
+import { CHECKPOINT_PUBLISHER, type CheckpointPublisher } from './checkpoint-writer';
+import type { SignedCheckpoint } from './merkle-log.port';
 
 /**
  * Publishes signed checkpoints to `cx.checkpoints` (SPEC §4.2), so copies live outside the

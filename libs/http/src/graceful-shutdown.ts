@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Nest's shutdown hooks (enableShutdownHooks) close the application on SIGTERM: Fastify
@@ -18,3 +18,7 @@ export class CleanExitOnSignal implements OnApplicationShutdown {
     process.once(signal, () => process.exit(0));
   }
 }
+
+/** A clean exit code after a graceful shutdown, for a process that serves HTTP. */
+@Module({ providers: [CleanExitOnSignal] })
+export class GracefulShutdownModule {}

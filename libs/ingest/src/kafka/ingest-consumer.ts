@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
-import type { IngestResult } from '@cx/ingest';
+import { consumeAsMember, ensureTopics, groupMember, MemberRestarts } from '@cx/kafka';
+import type { IngestResult } from '../ingest-result';
 import { deadLetter, Rejection } from './dead-letter';
-import { consumeAsMember, groupMember, MemberRestarts } from './group-member';
-import { ensureTopics } from './kafka-client';
 import { IngestMessage, readIngestMessage } from './ingest-message';
 
 /** The ingest command, whatever carries it: Kafka hands it the events of a batch, in order. */

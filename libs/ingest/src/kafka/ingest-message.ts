@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import { binaryModeEvent, BoundEvent, prefixedAttributes } from '@cx/events';
-import { textHeaders } from './headers';
+import { textHeaders } from '@cx/kafka';
 
 /** What the Kafka protocol binding of CloudEvents makes of one message, before any validation of the event. */
 export type IngestMessage = BoundEvent;

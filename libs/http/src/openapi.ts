@@ -4,7 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from '@cx/access';
-import { ApiErrorDto } from '@cx/http';
+import { ApiErrorDto } from './api-error.dto';
 
 /** Tags by path, for the routes whose controllers carry no @ApiTags of their own. */
 const TAGS: ReadonlyArray<[prefix: string, tag: string]> = [

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { RelayProgress } from '@cx/kafka';
+import type { RelayProgress } from './canonical-stream-relay';
 import type { PublishedStream } from '../partitions/processed-through';
 import { lockSchemaChanges } from '../view-store/schema-changes';
 import type { ViewStore } from '../view-store/view-store.port';

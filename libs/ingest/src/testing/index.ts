@@ -1,0 +1,2 @@
+/** CloudEvents as a channel system produces them to `cx.ingest`. */
+export * from './ingest-messages';

@@ -1,0 +1,2 @@
+/** The contract every MerkleLogStore adapter passes. */
+export * from './merkle-log.contract';

@@ -1,0 +1,2 @@
+export * from './replay-sinks';
+export * from './replay';
