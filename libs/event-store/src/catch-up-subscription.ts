@@ -10,6 +10,13 @@ const IDLE_POLL_MS = 250;
 const MAX_RETRY_MS = 5_000;
 
 /**
+ * An embedded store reads and a SQLite view store writes synchronously, so a catch-up of a
+ * long log would otherwise run as one chain of microtasks and starve the event loop: no
+ * HTTP request, timer or shutdown signal would be served until it ended.
+ */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Catch-up and live through one loop: read after the checkpoint, hand the batch over,
  * advance only when the handler has finished. A failed read or handler is reported and
  * the same batch is tried again after a back-off, so nothing is skipped.
@@ -31,6 +38,7 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
         await options.onBatch(batch);
         checkpoint = batch[batch.length - 1].position;
         failures = 0;
+        await yieldToEventLoop();
       } catch (error) {
         options.onError?.(error);
         failures += 1;

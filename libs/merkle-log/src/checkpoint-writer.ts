@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@cx/clock';
+import { yieldToEventLoop } from '@cx/event-store';
 import type { CheckpointSigner } from './checkpoint-signature';
 import type { MerkleLog } from './merkle-log';
 import type { SignedCheckpoint, TreeHead } from './merkle-log.port';
@@ -86,6 +87,7 @@ export class CheckpointWriter {
         const added = await this.step();
         failures = 0;
         if (added < this.batch) await this.sleep(this.options.idleMs ?? 1_000);
+        else await yieldToEventLoop();
       } catch (error) {
         failures += 1;
         if (failures === 1 || failures % 20 === 0) this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);

@@ -34,6 +34,8 @@ export interface LiveFeed {
   readonly error?: string;
 }
 const RECONCILE_MS = 1000;
+/** Long enough for the HTTP server to listen when nothing else runs. */
+const AFTER_BOOT_MS = 200;
 
 /**
  * Keeps one runner over the store's global order for every live generation, and runners
@@ -49,6 +51,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   private readonly rebuilds = new Set<ProjectionRunner>();
   private readonly liveFeeds = new Map<string, LiveFeed>();
   private timer?: NodeJS.Timeout;
+  private firstReconcile?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
   private markInstalled!: () => void;
   /** Resolves once the registry's tables and every projection's first generation exist. */
@@ -70,12 +73,16 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     }
     this.markInstalled();
     if (!this.options.runs) return;
-    await this.reconcile();
+    // The folds start just after the boot, not inside it: with embedded stores a catch-up
+    // runs synchronous batches, and each one started before the HTTP server listens holds
+    // its listen back by a turn of the event loop (a restart over a long log took a minute).
     this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.firstReconcile = setTimeout(() => void this.reconcile(), AFTER_BOOT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.firstReconcile);
     await this.reconciling;
     const runners = [this.live, ...this.rebuilds].filter((runner) => runner !== undefined);
     await Promise.all(runners.map((runner) => runner.stop()));
