@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { inChunks } from '../sql-batches';
 import type { DriversTables } from './drivers.tables';
 
 /**
@@ -24,6 +25,19 @@ export class DriverAliases {
     if (unknown.length === 0) return;
     const rows = await db.selectFrom('driver_aliases').select(['alias_id', 'customer_id']).where('alias_id', 'in', unknown).execute();
     for (const row of rows) this.canonical.set(row.alias_id, row.customer_id);
+  }
+
+  /**
+   * Reads the aliases of these ids again, but for those this batch changed: a merge of the
+   * customer an id stood for re-points the id's row without the id's own lock.
+   */
+  async refresh(db: Kysely<DriversTables>, ids: readonly string[]): Promise<void> {
+    const stored = [...new Set(ids)].filter((id) => !this.changed.has(id));
+    for (const chunk of inChunks(stored)) {
+      const rows = await db.selectFrom('driver_aliases').select(['alias_id', 'customer_id']).where('alias_id', 'in', chunk).execute();
+      for (const id of chunk) this.canonical.delete(id);
+      for (const row of rows) this.canonical.set(row.alias_id, row.customer_id);
+    }
   }
 
   of(id: string): string {

@@ -130,11 +130,32 @@ const toFact = (row: DriverCaseEventsTable, canonical: (id: string) => string): 
   return fact;
 };
 
-/** The cases' events as stored, folded into states with canonical customer ids. */
-async function loadCaseStates(tx: Db, caseIds: readonly string[], aliases: DriverAliases): Promise<CaseState[]> {
+/**
+ * Locks the customers of these ids and those they stand for, then reads their aliases: a
+ * case's events may name a customer of another partition, whose merge may be in flight, so
+ * an alias read before the lock could be stale by the time the case's rows are written.
+ */
+async function lockWithAliases(tx: Db, context: ProjectionContext | null, aliases: DriverAliases, ids: readonly string[]): Promise<void> {
+  if (!context?.lock) return aliases.refresh(tx, ids);
+  const locked = new Set<string>();
+  for (let wanted = [...new Set(ids)]; ;) {
+    const unlocked = wanted.filter((id) => !locked.has(id));
+    if (unlocked.length === 0) return;
+    await context.lock(unlocked.map(customerKey));
+    for (const id of unlocked) locked.add(id);
+    await aliases.refresh(tx, ids);
+    wanted = [...new Set(ids.map((id) => aliases.of(id)))];
+  }
+}
+
+/**
+ * The cases' events as stored, folded into states with canonical customer ids. With a
+ * context, the customers the events name are locked first (the cases' rows will be written).
+ */
+async function loadCaseStates(tx: Db, context: ProjectionContext | null, caseIds: readonly string[], aliases: DriverAliases): Promise<CaseState[]> {
   const rows: DriverCaseEventsTable[] = [];
   for (const chunk of inChunks(caseIds)) rows.push(...await tx.selectFrom('driver_case_events').selectAll().where('case_id', 'in', chunk).execute());
-  await aliases.extend(tx, rows.map((row) => row.customer_id));
+  await lockWithAliases(tx, context, aliases, rows.map((row) => row.customer_id));
   const states = new Map<string, CaseState>();
   for (const row of rows.sort((a, b) => Number(a.time) - Number(b.time) || Number(a.position) - Number(b.position))) {
     const state = states.get(row.case_id) ?? initialCaseState(row.case_id);
@@ -156,8 +177,7 @@ async function refoldCases(tx: Db, context: ProjectionContext, batch: Batch, ali
     const before = await tx.selectFrom('driver_cases').select(['case_id', 'customer_id', 'first_customer_id']).where('case_id', 'in', chunk).execute();
     for (const row of before) for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, batch.cases.get(row.case_id)!);
   }
-  const states = await loadCaseStates(tx, caseIds, aliases);
-  await context.lock?.(states.flatMap((s) => s.events.map((e) => customerKey(e.customerId))));
+  const states = await loadCaseStates(tx, context, caseIds, aliases);
   const rows = states.map((state) => driverCaseRows(state, (id) => id)).filter((r): r is DriverCaseRows => r !== null);
   for (const r of rows) for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, batch.cases.get(r.case.case_id)!);
   for (const chunk of inChunks(caseIds)) {
@@ -243,7 +263,9 @@ async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, 
     .execute();
   const earliest = Math.min(...ranges.map(([, { from }]) => from)) - DRIVER_PERIOD_MS;
   const caseIds = [...new Set(rows.filter((r) => r.ended_at === null || toNumber(r.ended_at)! > earliest).map((r) => r.case_id))];
-  return caseIds.length === 0 ? [] : loadCaseStates(tx, caseIds, aliases);
+  // The answers' customers are locked: a merge into one of them that is in flight waits for
+  // this batch and then works their answers out again, so committed aliases are enough here.
+  return caseIds.length === 0 ? [] : loadCaseStates(tx, null, caseIds, aliases);
 }
 
 async function contactsOf(tx: Db, span: Map<string, { from: number; to: number }>): Promise<ContactFact[]> {
