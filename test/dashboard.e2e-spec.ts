@@ -297,6 +297,16 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
         previous.purchases.orders,
       ]);
     }
+    // Custom whole UTC days, `to` exclusive.
+    const [fromDay, toDay] = [new Date(now - 100 * DAY).toISOString().slice(0, 10), new Date(now - 10 * DAY).toISOString().slice(0, 10)];
+    await page.getByTestId('filter-preset').selectOption('custom');
+    await page.getByTestId('filter-from').fill(fromDay);
+    await page.getByTestId('filter-to').fill(toDay);
+    await reload(() => page.getByTestId('apply').click());
+    const custom = await shownWindow();
+    expect([custom.from, custom.to]).toEqual([`${fromDay}T00:00:00.000Z`, `${toDay}T00:00:00.000Z`]);
+    expect(page.url()).toContain(`from=${fromDay}&to=${toDay}`);
+    expect(await value('orders')).toBe((await loyaltyOf(custom.from, custom.to)).purchases.orders);
   });
 
   it('filters every panel the API can filter by the chosen segment, and says which it cannot', async () => {

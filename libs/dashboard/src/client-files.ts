@@ -12,6 +12,9 @@ export function clientRoot(): string | null {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'main.js'))) ?? null;
 }
 
+/** The folder `clientRoot()` found when the module started, or null: the page and the files agree on it. */
+export const CLIENT_ROOT = Symbol('CLIENT_ROOT');
+
 /**
  * Only what the page itself needs, from this origin: the machine that serves it may have
  * no internet, and a page that can call nothing else cannot leak the key elsewhere.

@@ -1,9 +1,9 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@cx/access';
 import { ApiError } from '@cx/http';
-import { clientRoot, CONTENT_SECURITY_POLICY } from './client-files';
+import { CLIENT_ROOT, CONTENT_SECURITY_POLICY } from './client-files';
 
 /**
  * `/dashboard` itself (the files under it are @fastify/static's, see DashboardModule): the
@@ -14,10 +14,11 @@ import { clientRoot, CONTENT_SECURITY_POLICY } from './client-files';
 @Public()
 @Controller('dashboard')
 export class DashboardController {
+  constructor(@Inject(CLIENT_ROOT) private readonly root: string | null) {}
+
   @Get()
   page(@Res() reply: FastifyReply) {
-    if (clientRoot() === null)
-      throw new ApiError(503, 'dashboard_not_built', 'the dashboard is not built on this server: run npm run build');
+    if (this.root === null) throw new ApiError(503, 'dashboard_not_built', 'the dashboard is not built on this server: run npm run build');
     return reply
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('cache-control', 'no-cache')

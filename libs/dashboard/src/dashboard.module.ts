@@ -1,8 +1,8 @@
-import { Logger, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import fastifyStatic, { type SetHeadersResponse } from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { clientRoot, CONTENT_SECURITY_POLICY } from './client-files';
+import { CLIENT_ROOT, clientRoot, CONTENT_SECURITY_POLICY } from './client-files';
 import { DashboardController } from './dashboard.controller';
 
 /** Every file may change with a release (no hashed names): the browser asks again each time. */
@@ -17,22 +17,24 @@ function pageHeaders(response: SetHeadersResponse, path: string): void {
  * (and Chart.js under `/dashboard/vendor/`) with @fastify/static. The files are public:
  * they hold no data.
  */
-@Module({ controllers: [DashboardController] })
+@Module({ controllers: [DashboardController], providers: [{ provide: CLIENT_ROOT, useFactory: clientRoot }] })
 export class DashboardModule implements OnModuleInit {
   private readonly logger = new Logger('Dashboard');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(CLIENT_ROOT) private readonly root: string | null,
+  ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const root = clientRoot();
-    if (root === null) {
+    if (this.root === null) {
       this.logger.warn('the dashboard is not built (npm run build): /dashboard answers 503');
       return;
     }
     // One route per built file (wildcard off): any other path under /dashboard/ is no route, so a 404.
     void fastify.register(fastifyStatic, {
-      root,
+      root: this.root,
       prefix: '/dashboard/',
       wildcard: false,
       index: false,

@@ -126,21 +126,19 @@ function tierTable(report: DriversReport | null): void {
   }
   const groups = report.groups;
   const rows = TIERS.filter((tier) => groups[tier]).flatMap((tier) =>
-    groups[tier].drivers
-      .slice(0, TOP_PER_TIER)
-      .map((d, i) =>
-        el('tr', {}, [
-          el('td', {
-            text: i === 0 ? `${tier} (${formatNumber(countOf(groups[tier].overall))}, ${formatNumber(valueOf(groups[tier].overall))})` : '',
-          }),
-          numberCell(i + 1),
-          el('td', { text: d.attribute, 'data-testid': `tier-${tier}-${i + 1}-attribute` }),
-          numberCell(d.impact, `tier-${tier}-${i + 1}-impact`),
-          numberCell(d.share),
-          numberCell(valueOf(d.with)),
-          numberCell(valueOf(d.without)),
-        ]),
-      ),
+    groups[tier].drivers.slice(0, TOP_PER_TIER).map((d, i) =>
+      el('tr', {}, [
+        el('td', {
+          text: i === 0 ? `${tier} (${formatNumber(countOf(groups[tier].overall))}, ${formatNumber(valueOf(groups[tier].overall))})` : '',
+        }),
+        numberCell(i + 1),
+        el('td', { text: d.attribute, 'data-testid': `tier-${tier}-${i + 1}-attribute` }),
+        numberCell(d.impact, `tier-${tier}-${i + 1}-impact`),
+        numberCell(d.share),
+        numberCell(valueOf(d.with)),
+        numberCell(valueOf(d.without)),
+      ]),
+    ),
   );
   setRows(
     target,
