@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // PostgreSQL text cannot hold U+0000 and events must not carry it: these files look for it on purpose.
-    files: ['libs/event-store/src/postgres/postgres-text.ts', 'libs/events/src/validation/event-shape.ts'],
+    files: ['libs/postgres/src/postgres-text.ts', 'libs/events/src/validation/event-shape.ts'],
     rules: { 'no-control-regex': 'off' },
   },
   {

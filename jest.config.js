@@ -2,8 +2,8 @@
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }] },
-  // `@cx/<lib>/testing`: what a lib offers other libs' tests; `@cx/<lib>`: its public API.
-  moduleNameMapper: { '^@cx/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing', '^@cx/([^/]+)$': '<rootDir>/libs/$1/src' },
+  // `@cx/<lib>`: a lib's public API; `@cx/<lib>/<entry>`: a narrower entry (`testing`: what it offers other libs' tests).
+  moduleNameMapper: { '^@cx/([^/]+)/([^/]+)$': '<rootDir>/libs/$1/src/$2', '^@cx/([^/]+)$': '<rootDir>/libs/$1/src' },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 const { existsSync } = require('node:fs');

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Module } from '@nestjs/common';
+import { ClockModule } from '@cx/clock';
 import { EventStoreModule } from '@cx/event-store';
 import { IdentityModule } from '@cx/identity';
 import { PostgresModule } from '@cx/postgres';
@@ -14,7 +15,7 @@ import { loadSettings, Settings, SettingsModule } from '@cx/settings';
 /** CX Ledger without HTTP, for benchmarks: the same modules the server composes, and `more` after them. */
 export async function benchContext(env: Record<string, string>, more: Array<Type | DynamicModule> = []): Promise<{ app: INestApplicationContext; settings: Settings }> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
-  @Module({ imports: [SettingsModule.forRoot(settings), PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule, ...more] })
+  @Module({ imports: [SettingsModule.forRoot(settings), ClockModule, PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule, ...more] })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
-import { contentHashOf, EventStore, PostgresEventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
+import { contentHashOf, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import type { BenchRow } from './bench-row';
+import { PostgresEventStore, SqliteEventStore } from '@cx/event-store/adapters';
 
 export interface EventStoreBenchOptions {
   /** Events appended in batches of 100, then read back with readAll. */

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
-import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, SqliteEventStore, StreamWrite } from '@cx/event-store';
+import { contentHashOf, EVENT_STORE, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import type { EventType } from '@cx/events';
 import { loadSettings } from '@cx/settings';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
@@ -12,6 +12,7 @@ import { ProjectionRegistry } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
+import { SqliteEventStore } from '@cx/event-store/adapters';
 
 /**
  * p50/p99 of `GET /v1/reports/loyalty` (no grouping and each grouping) and of

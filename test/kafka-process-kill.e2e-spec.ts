@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, Partitioners } from 'kafkajs';
 import { systemClock } from '@cx/clock';
-import { SqliteEventStore } from '@cx/event-store';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { RelayCheckpoints, SqliteViewStore } from '@cx/projection';
@@ -12,6 +11,7 @@ import { client, KEYS } from './support/cx-server';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';
 import { expectCanonicalStream } from '@cx/projection/testing';
 import { ingestMessage, SampleEvent, sampleEvent } from '@cx/ingest/testing';
+import { SqliteEventStore } from '@cx/event-store/adapters';
 
 const BUILT_KAFKA = join(__dirname, '..', 'dist', 'libs', 'kafka', 'src', 'index.js');
 

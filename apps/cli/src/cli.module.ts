@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '@cx/clock';
 import { EventStoreModule } from '@cx/event-store';
 import { IdentityModule } from '@cx/identity';
 import { MerkleLogModule } from '@cx/merkle-log';
@@ -18,7 +19,7 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), PostgresModule, EventStoreModule, IdentityModule, MerkleLogModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
+  imports: [SettingsModule.forRoot(), ClockModule, PostgresModule, EventStoreModule, IdentityModule, MerkleLogModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
   providers: [AlertsCommand, RedeliverAlertsCommand, VerifyCommand, CheckpointCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
 })
 export class CliModule {}

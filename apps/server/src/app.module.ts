@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from '@cx/access';
 import { AlertDeliveryModule } from '@cx/alerts';
+import { ClockModule } from '@cx/clock';
 import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
 import { PrivacyModule } from '@cx/privacy';
@@ -33,6 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
+        ClockModule,
         LoggerModule.forRoot({
           pinoHttp: {
             level: settings.logLevel,

@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, Clock, systemClock } from '@cx/clock';
+import { CLOCK, Clock } from '@cx/clock';
 import { POSTGRES_POOL } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { join } from 'node:path';
@@ -74,11 +74,10 @@ function required<T>(value: T | null | undefined, name: string): T {
 @Global()
 @Module({
   providers: [
-    { provide: CLOCK, useValue: systemClock },
     { provide: EVENT_STORAGE, inject: [SETTINGS, CLOCK, POSTGRES_POOL], useFactory: openEventStorage },
     { provide: EVENT_LOG, inject: [EVENT_STORAGE], useFactory: (storage: EventStorage) => storage.events },
   ],
-  exports: [CLOCK, EVENT_LOG, EVENT_STORAGE],
+  exports: [EVENT_LOG, EVENT_STORAGE],
 })
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORAGE) private readonly storage: EventStorage) {}

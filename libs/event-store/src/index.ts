@@ -1,16 +1,9 @@
+/** The event store's port, its module (CX_EVENT_STORE picks the adapter), and what other stores keep beside it. */
 export * from './event-store.port';
 export { keyOf } from './append-plan';
 export * from './hash-chain';
 export * from './content-hash';
 export * from './stored-cloud-event';
-export * from './append-signal';
-export * from './catch-up-subscription';
-export * from './sqlite/sqlite-event-store';
 export * from './sqlite/sqlite-schema';
 export * from './event-store.module';
-export * from './postgres/postgres-event-store';
 export * from './postgres/postgres-schema';
-export * from './postgres/postgres-migrator';
-export * from './postgres/postgres-text';
-export * from './postgres/postgres-transaction';
-export * from './eventstoredb/eventstoredb-event-store';

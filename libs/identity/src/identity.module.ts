@@ -2,8 +2,8 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { CLOCK, Clock } from '@cx/clock';
-import { EVENT_STORAGE, EVENT_STORE_MIGRATIONS, EventStorage, inTransaction, StoreConnection } from '@cx/event-store';
-import { POSTGRES_POOL } from '@cx/postgres';
+import { EVENT_STORAGE, EVENT_STORE_MIGRATIONS, EventStorage, StoreConnection } from '@cx/event-store';
+import { POSTGRES_POOL, inTransaction } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { migrate, openSqlite, SqliteWriter } from '@cx/sqlite';
 import { IdentifierDigests, loadIdentitySecret } from './identifier-digests';

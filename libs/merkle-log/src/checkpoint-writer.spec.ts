@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, systemClock } from '@cx/clock';
-import { SqliteEventStore } from '@cx/event-store';
 import { openSqlite, SqliteDatabase, SqliteWriter } from '@cx/sqlite';
 import { proposedEvent } from '@cx/event-store/testing';
 import { CheckpointSigner, checkpointSignedBy } from './checkpoint-signature';
@@ -11,6 +10,7 @@ import { CheckpointPublisher, CheckpointWriter } from './checkpoint-writer';
 import { MerkleLog } from './merkle-log';
 import type { SignedCheckpoint } from './merkle-log.port';
 import { SqliteEventLeaves, SqliteMerkleLogStore } from './sqlite/sqlite-merkle-log';
+import { SqliteEventStore } from '@cx/event-store/adapters';
 
 class RecordingPublisher implements CheckpointPublisher {
   readonly published: SignedCheckpoint[] = [];

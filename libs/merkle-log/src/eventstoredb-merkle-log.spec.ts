@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
-import { EventStoreDbEventStore } from '@cx/event-store';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { describeWithEventStoreDb } from '@cx/event-store/testing';
 import { EventStoreLeaves } from './event-store-leaves';
 import { SqliteMerkleLogStore } from './sqlite/sqlite-merkle-log';
 import { describeMerkleLogContract } from './testing/merkle-log.contract';
+import { EventStoreDbEventStore } from '@cx/event-store/adapters';
 
 /** Beside EventStoreDB the tree lives in merkle.sqlite (or PostgreSQL), fed from the store's global order. */
 describeWithEventStoreDb('EventStoreDB Merkle log', (server) => {

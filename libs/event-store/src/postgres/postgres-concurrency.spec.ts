@@ -7,7 +7,7 @@ import { chainHash, checkStreamChain } from '../hash-chain';
 import { waitFor } from '../testing/event-store.contract';
 import { describeWithPostgres } from '../testing/postgres-server';
 import { proposedEvent } from '../testing/proposed-event';
-import { migrate } from './postgres-migrator';
+import { migrate } from '@cx/postgres';
 import { eventStoreMigrations } from './postgres-schema';
 import { PostgresEventStore } from './postgres-event-store';
 

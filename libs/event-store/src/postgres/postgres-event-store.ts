@@ -9,10 +9,8 @@ import type {
   Subscription, TransactionalEventStore, WriteResult,
 } from '../event-store.port';
 import { PostgresAppendListener } from './postgres-append-listener';
-import { checkedSchema, migrate } from './postgres-migrator';
 import { EVENT_STORE_SCHEMA, eventStoreMigrations } from './postgres-schema';
-import { fromPgText, toPgText } from './postgres-text';
-import { inTransaction, RetryTransaction, toleratePoolErrors } from './postgres-transaction';
+import { checkedSchema, fromPgText, inTransaction, migrate, RetryTransaction, toleratePoolErrors, toPgText } from '@cx/postgres';
 
 export interface PostgresStoreOptions {
   /** Schema of the tables; `cx_events` by default. */

@@ -1,4 +1,4 @@
-import type { PgMigration } from './postgres-migrator';
+import type { PgMigration } from '@cx/postgres';
 
 /** The schema of the event store and its identity directory unless told otherwise; the view store keeps to `cx_views`. */
 export const EVENT_STORE_SCHEMA = 'cx_events';

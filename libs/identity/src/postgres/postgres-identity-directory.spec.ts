@@ -1,11 +1,11 @@
 import { Pool } from 'pg';
 import { ManualClock } from '@cx/clock';
 import { describeWithPostgres } from '@cx/event-store/testing';
-import { inTransaction } from '@cx/event-store';
 import { anonymousCustomerId } from '../customer-identifiers';
 import { IdentifierDigests } from '../identifier-digests';
 import type { IdentityChanges } from '../identity-directory.port';
 import { PostgresIdentityDirectory } from './postgres-identity-directory';
+import { inTransaction } from '@cx/postgres';
 
 describeWithPostgres('PostgreSQL identity directory', (database) => {
   let pool: Pool;

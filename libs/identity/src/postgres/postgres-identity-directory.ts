@@ -1,10 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Clock } from '@cx/clock';
-import { checkedSchema, EVENT_STORE_SCHEMA, eventStoreMigrations, fromPgText, inTransaction, migrate, toPgText } from '@cx/event-store';
+import { EVENT_STORE_SCHEMA, eventStoreMigrations } from '@cx/event-store';
 import { anonymousCustomerId, isAnonymous } from '../customer-identifiers';
 import type { CustomerMerge, IdentityLink } from '../customer-resolution';
 import { CLEAR_IDENTIFIER, IdentifierDigests } from '../identifier-digests';
 import type { DirectoryTransaction, IdentityChanges, IdentityDirectory, RecordedConflict } from '../identity-directory.port';
+import { checkedSchema, fromPgText, inTransaction, migrate, toPgText } from '@cx/postgres';
 
 /** Identifier links in PostgreSQL, in the event store's schema (tables from its migrations). */
 /** The tables that hold identifier digests, for ops' VACUUM after an erasure (docs/erasure.md). */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
-import { PostgresEventStore } from '@cx/event-store';
 import { openPostgresPool } from '@cx/postgres';
 import { describeWithPostgres } from '@cx/event-store/testing';
 import { describeMerkleLogContract } from '../testing/merkle-log.contract';
 import { PostgresEventLeaves, PostgresMerkleLogStore } from './postgres-merkle-log';
+import { PostgresEventStore } from '@cx/event-store/adapters';
 
 describeWithPostgres('PostgreSQL Merkle log', (database) => {
   let pool: Pool;

@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
-import { checkedSchema, EVENT_STORE_SCHEMA, inTransaction, migrate } from '@cx/event-store';
+import { EVENT_STORE_SCHEMA } from '@cx/event-store';
 import type { LeafEvent } from '../event-leaf';
 import type { LeafSource, MerkleLogStore, SignedCheckpoint, StoredLeaf, TreeGrowth, TreeHead } from '../merkle-log.port';
 import { Hash, NodeId, nodeKey } from '../rfc6962';
 import { MERKLE_LOG_SCHEMA, merkleLogMigrations } from './postgres-merkle-schema';
+import { checkedSchema, inTransaction, migrate } from '@cx/postgres';
 
 interface CheckpointRow {
   size: string;

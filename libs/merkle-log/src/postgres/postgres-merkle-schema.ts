@@ -1,4 +1,4 @@
-import type { PgMigration } from '@cx/event-store';
+import type { PgMigration } from '@cx/postgres';
 
 /** The log's schema in the event store's database: its own tables and migrations, beside `cx_events`. */
 export const MERKLE_LOG_SCHEMA = 'cx_merkle';

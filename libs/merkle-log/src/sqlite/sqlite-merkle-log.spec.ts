@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
-import { SqliteEventStore } from '@cx/event-store';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { describeMerkleLogContract } from '../testing/merkle-log.contract';
 import { SqliteEventLeaves, SqliteMerkleLogStore } from './sqlite-merkle-log';
+import { SqliteEventStore } from '@cx/event-store/adapters';
 
 describeMerkleLogContract('SQLite, in the embedded event store file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cx-merkle-'));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
-import { EventStore, SqliteEventStore } from '@cx/event-store';
+import { EventStore } from '@cx/event-store';
 import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { proposedEvent } from '@cx/event-store/testing';
@@ -11,6 +11,7 @@ import type { Projection } from '../projection';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionRegistry } from './projection-registry';
+import { SqliteEventStore } from '@cx/event-store/adapters';
 
 interface Tallies {
   tallies: { customer_id: string; events: number };

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { Pool } from 'pg';
 import { systemClock } from '@cx/clock';
-import { EventStore, PostgresEventStore, StoredEvent } from '@cx/event-store';
+import { EventStore, StoredEvent } from '@cx/event-store';
 import { EVENT_TYPES, type LedgerEvent } from '@cx/events';
 import { PostgresViewStore, Projection, ProjectionContext, ProjectionRegistry } from '@cx/projection';
 import { proposedEvent, describeWithPostgres } from '@cx/event-store/testing';
 import { PartitionFeed, PartitionMessage } from './partition-feed';
 import { ProjectionRunner } from '../engine/projection-runner';
+import { PostgresEventStore } from '@cx/event-store/adapters';
 
 /** Counts each customer's events: any event applied twice or missed shows in the counts. */
 interface Counts {

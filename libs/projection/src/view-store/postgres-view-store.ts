@@ -1,7 +1,6 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
-import { checkedSchema } from '@cx/event-store';
-import { openPostgresPool } from '@cx/postgres';
+import { openPostgresPool, checkedSchema } from '@cx/postgres';
 import type { ViewStore } from './view-store.port';
 
 /**
