@@ -4,6 +4,7 @@ export { keyOf } from './append-plan';
 export * from './hash-chain';
 export * from './content-hash';
 export * from './stored-cloud-event';
+export * from './catch-up-subscription';
 export * from './sqlite/sqlite-schema';
 export * from './event-store.module';
 export * from './postgres/postgres-schema';
