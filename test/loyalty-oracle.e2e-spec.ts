@@ -189,6 +189,7 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
   it('answers every window and grouping exactly as the pure report', async () => {
     const facts = { surveys: surveyFacts(ledger), orders: orderFacts(ledger), referrals: referralFacts(ledger) };
     const stageOf = stageOfLedger(ledger);
+    let segmentsWithSomeOrders = 0;
     for (const [from, to] of randomWindows(random, boundaries)) {
       for (const groupBy of GROUPINGS) {
         const expected = loyaltyReport({ ...facts, cases: caseFacts(ledger, to) }, { from, to, groupBy, stageOf, segmentOf: segmentsAt(ledger, to) });
@@ -196,6 +197,15 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
         expect({ window: [from, to], groupBy, report: answer.body }).toEqual({ window: [from, to], groupBy, report: asJson(expected) });
       }
       expect((await api.cohorts(from, to)).body).toEqual(asJson(cohortReport(facts.orders, { from, to })));
+      // A segment's cohorts: the pure report over the orders of the customers in it at `to`.
+      const segmentOf = segmentsAt(ledger, to);
+      for (const segment of [...SEGMENTS, 'unknown']) {
+        const orders = facts.orders.filter((o) => (segmentOf(o.customerId) ?? 'unknown') === segment);
+        if (orders.length > 0 && orders.length < facts.orders.length) segmentsWithSomeOrders++;
+        const answer = await api.get(`/v1/reports/cohorts?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&segment=${segment}`);
+        expect({ window: [from, to], segment, report: answer.body }).toEqual({ window: [from, to], segment, report: asJson(cohortReport(orders, { from, to })) });
+      }
     }
+    expect(segmentsWithSomeOrders).toBeGreaterThan(10);
   });
 });

@@ -11,20 +11,38 @@ import type { Row, Window } from './loyalty-sql';
  * of the cohort bought in it. The same numbers as the pure `cohortReport`.
  */
 
-const firstMonths = (to: number) => sql`SELECT customer_id, MIN(month) AS cohort FROM orders WHERE time < ${to} GROUP BY customer_id`;
+/** The window, and optionally one segment: only the customers whose segment at `to` is it (`unknown`: none), as the loyalty report groups them. */
+export interface CohortWindow extends Window {
+  segment?: string;
+}
 
-async function cohortSizes(db: Kysely<any>, { from, to }: Window): Promise<Row[]> {
+/** The customer's latest segment before `to` (SPEC §2.2 "at `to`"), `unknown` without one: one index probe per customer. */
+const segmentAt = (to: number) => sql`COALESCE((
+  SELECT s.segment FROM customer_segments s
+  WHERE s.customer_id = g.customer_id AND s.time < ${to}
+  ORDER BY s.time DESC, s.position DESC LIMIT 1
+), 'unknown')`;
+
+/** Each customer's first month of purchase before `to`, of the segment if one is given. */
+const firstMonths = ({ to, segment }: CohortWindow) => {
+  const all = sql`SELECT customer_id, MIN(month) AS cohort FROM orders WHERE time < ${to} GROUP BY customer_id`;
+  return segment === undefined ? all : sql`SELECT g.customer_id, g.cohort FROM (${all}) g WHERE ${segmentAt(to)} = ${segment}`;
+};
+
+async function cohortSizes(db: Kysely<any>, window: CohortWindow): Promise<Row[]> {
+  const { from } = window;
   const query = sql<Row>`
-    SELECT f.cohort AS cohort, COUNT(*) AS customers FROM (${firstMonths(to)}) f
+    SELECT f.cohort AS cohort, COUNT(*) AS customers FROM (${firstMonths(window)}) f
     WHERE f.cohort >= ${monthOf(from)} GROUP BY f.cohort`;
   return (await query.execute(db)).rows;
 }
 
 /** Per cohort and later month: the cohort's customers who bought in it (a month label sorts as text: `YYYY-MM`). */
-async function monthlyBuyers(db: Kysely<any>, { from, to }: Window): Promise<Row[]> {
+async function monthlyBuyers(db: Kysely<any>, window: CohortWindow): Promise<Row[]> {
+  const { from, to } = window;
   const query = sql<Row>`
     SELECT f.cohort AS cohort, o.month AS month, COUNT(DISTINCT o.customer_id) AS customers
-    FROM orders o JOIN (${firstMonths(to)}) f ON f.customer_id = o.customer_id
+    FROM orders o JOIN (${firstMonths(window)}) f ON f.customer_id = o.customer_id
     WHERE o.time < ${to} AND f.cohort >= ${monthOf(from)} AND o.month > f.cohort
     GROUP BY f.cohort, o.month`;
   return (await query.execute(db)).rows;
@@ -45,7 +63,7 @@ function cohortRow(cohort: string, size: number, lastMonth: number, buyers: Map<
   return { cohort, customers: size, months };
 }
 
-export async function cohortReportInSql(db: Kysely<any>, window: Window): Promise<CohortReport> {
+export async function cohortReportInSql(db: Kysely<any>, window: CohortWindow): Promise<CohortReport> {
   const { from, to } = window;
   if (from === to) return { from, to, cohorts: [] };
   const sizes = await cohortSizes(db, window);

@@ -18,6 +18,8 @@ export interface LoyaltyReportRequest {
   from?: number;
   to?: number;
   groupBy?: string;
+  /** The cohort report's segment filter. */
+  segment?: string;
 }
 
 function windowOf(request: LoyaltyReportRequest): { from: number; to: number } {
@@ -69,6 +71,6 @@ export function cohortCsvRows(report: CohortReport): Array<Record<string, unknow
 
 /** SPEC §3 `GET /v1/reports/cohorts`. */
 export async function cohortReportBuilder(views: ViewStore, request: LoyaltyReportRequest): Promise<LoyaltyBuiltReport> {
-  const report = await inSnapshot(views, (db) => cohortReportInSql(db, windowOf(request)));
+  const report = await inSnapshot(views, (db) => cohortReportInSql(db, { ...windowOf(request), segment: request.segment }));
   return { json: cohortJson(report), csv: () => ({ columns: COHORT_CSV_COLUMNS, rows: cohortCsvRows(report) }) };
 }

@@ -1,6 +1,6 @@
 import { GROUP_BY_VALUES } from '../loyalty/loyalty-params';
 import { AfterParams } from './common.params';
-import { EnumParam, InstantParam } from './parameter-decorators';
+import { EnumParam, InstantParam, TextParam } from './parameter-decorators';
 
 /** SPEC §2.2: a report over [from, to). */
 export class ReportWindowParams extends AfterParams {
@@ -14,4 +14,12 @@ export class ReportWindowParams extends AfterParams {
 export class LoyaltyReportParams extends ReportWindowParams {
   @EnumParam('Group the blocks by the survey’s or purchase’s channel, the owning team, or the customer’s segment at `to`', GROUP_BY_VALUES, { name: 'LoyaltyGroupBy', default: 'none' })
   groupBy?: (typeof GROUP_BY_VALUES)[number];
+}
+
+/** SPEC §2.2 cohorts, optionally of one segment (an extension for the dashboard's segment filter). */
+export class CohortReportParams extends ReportWindowParams {
+  @TextParam(
+    'Only the customers whose segment at `to` is this one (`unknown`: customers without one), as `groupBy=segment` of the loyalty report groups them',
+  )
+  segment?: string;
 }

@@ -1,17 +1,13 @@
 import type { PanelContext } from '../context.js';
-import { byId, el, emptyRow, note, numberCell, setRows } from '../dom.js';
+import { byId, el, emptyRow, numberCell, setRows } from '../dom.js';
 import { iso } from '../period.js';
 import type { CohortReport } from '../types.js';
 import { heatCell } from './heat.js';
 
-/** SPEC §2.2's cohorts of the window: share of each first-purchase month buying again, by month after. */
+/** SPEC §2.2's cohorts of the window (of the segment's customers, when one is chosen): share of each first-purchase month buying again, by month after. */
 export async function cohortsPanel(ctx: PanelContext): Promise<void> {
   const { period, segment } = ctx.view;
-  const report = await ctx.api.get<CohortReport>('/v1/reports/cohorts', { from: iso(period.from), to: iso(period.to) });
-  note(
-    'cohorts',
-    segment ? `All segments: the API's cohort report has no segment filter, so segment ${segment} cannot be shown here.` : null,
-  );
+  const report = await ctx.api.get<CohortReport>('/v1/reports/cohorts', { from: iso(period.from), to: iso(period.to), segment });
   const width = Math.max(0, ...report.cohorts.map((c) => c.months.length));
   const max = Math.max(0, ...report.cohorts.flatMap((c) => c.months.map((m) => m.percent ?? 0)));
   const head = ['cohort', 'customers', ...Array.from({ length: width }, (_, i) => `+${i + 1}`)];
