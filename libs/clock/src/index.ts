@@ -1,2 +1,3 @@
 export * from './clock';
+export * from './backoff';
 export * from './clock.module';

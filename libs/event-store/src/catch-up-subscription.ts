@@ -1,3 +1,4 @@
+import { backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
 import type { AppendSignal } from './append-signal';
 import type { ReadAllOptions, StoredEvent, SubscribeOptions, Subscription } from './event-store.port';
 
@@ -7,7 +8,6 @@ export interface CatchUpSource {
 }
 
 const IDLE_POLL_MS = 250;
-const MAX_RETRY_MS = 5_000;
 
 /**
  * An embedded store reads and a SQLite view store writes synchronously, so a catch-up of a
@@ -42,7 +42,7 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
       } catch (error) {
         options.onError?.(error);
         failures += 1;
-        await source.signal.wait(Math.min(MAX_RETRY_MS, 100 * 2 ** failures));
+        await source.signal.wait(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   })();

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { backoffMs, type Backoff } from '@cx/clock';
 
 export interface GroupMemberConfig {
   groupId: string;
@@ -49,7 +50,7 @@ export async function consumeAsMember(consumer: Consumer, topic: string, concurr
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch });
 }
 
-const RESTART_MS = { first: 1_000, max: 10_000 };
+const RESTART: Backoff = { firstMs: 1_000, maxMs: 10_000 };
 
 /** Starts a member again after it gave up, waiting longer each time in a row (1 s doubling to 10 s). */
 export class MemberRestarts {
@@ -64,7 +65,7 @@ export class MemberRestarts {
   }
 
   schedule(error: unknown, consumer: Consumer | undefined, start: () => Promise<void>): void {
-    const delay = Math.min(RESTART_MS.max, RESTART_MS.first * 2 ** this.count++);
+    const delay = backoffMs(RESTART, this.count++);
     this.logger.error(`consumer stopped (${(error as Error)?.message ?? error}); starting again in ${delay} ms`);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {

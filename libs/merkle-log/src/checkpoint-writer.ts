@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '@cx/clock';
+import { type Clock, backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
 import { yieldToEventLoop } from '@cx/event-store';
 import type { CheckpointSigner } from './checkpoint-signature';
 import type { MerkleLog } from './merkle-log';
@@ -23,8 +23,6 @@ export interface CheckpointWriterOptions {
   idleMs?: number;
   batch?: number;
 }
-
-const MAX_BACKOFF_MS = 5_000;
 
 /**
  * Keeps the Merkle tree up with the event store, signs its head at least every
@@ -91,7 +89,7 @@ export class CheckpointWriter {
       } catch (error) {
         failures += 1;
         if (failures === 1 || failures % 20 === 0) this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);
-        await this.sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures));
+        await this.sleep(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   }

@@ -1,5 +1,5 @@
 import { BACKWARDS, END, EventStoreDBClient, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
-import type { Clock } from '@cx/clock';
+import { type Clock, backoffMs, type Backoff } from '@cx/clock';
 import { AppendPlan, FreshEvent, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import type {
   EventStore, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeOptions, Subscription, WriteResult,
@@ -12,6 +12,8 @@ import { readFiltered, subscribeFiltered } from './eventstoredb-subscription';
 
 /** How often a write is planned again after losing a race (a key claim, the stream's revision). */
 const ATTEMPTS = 20;
+/** Between tries of a contended append, with jitter so that racing writers drift apart. */
+const CONTENDED: Backoff = { firstMs: 20, maxMs: 1_000 };
 /**
  * A claim whose event is still not in its stream after this long is taken as abandoned
  * (its writer died between claim and append: two consecutive calls, each under the
@@ -65,7 +67,7 @@ export class EventStoreDbEventStore implements EventStore {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const result = await this.tryAppend(write);
       if (result !== 'again') return result;
-      await sleep(Math.min(1_000, 20 * 2 ** attempt) * Math.random());
+      await sleep(backoffMs(CONTENDED, attempt) * Math.random());
     }
     throw new Error(`append to ${write.streamId}: another writer kept holding its keys or moving its stream; send it again`);
   }

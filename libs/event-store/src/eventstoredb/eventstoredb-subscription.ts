@@ -1,5 +1,6 @@
 import { START, streamNameFilter } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, AllStreamSubscription, EventStoreDBClient, ReadPosition } from '@eventstore/db-client';
+import { backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
 import { AppendSignal } from '../append-signal';
 import type { StoredEvent, SubscribeOptions, Subscription } from '../event-store.port';
 import { toStoredEvent } from './eventstoredb-events';
@@ -13,7 +14,6 @@ export const afterCheckpoint = (after: number): ReadPosition => (after > 0 ? { c
 
 /** How long a filtered read waits for one more event from a server too old to say it has caught up. */
 const IDLE_MS = 1_000;
-const MAX_RETRY_MS = 5_000;
 
 /**
  * One page of `$all` after a checkpoint, filtered by the server. `readAll` of
@@ -73,7 +73,7 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
         return;
       } catch (error) {
         options.onError?.(error);
-        await pause.wait(Math.min(MAX_RETRY_MS, 100 * 2 ** failures));
+        await pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   };
@@ -102,7 +102,7 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
       } finally {
         await current.unsubscribe().catch(() => undefined);
       }
-      if (!stopped) await pause.wait(Math.min(MAX_RETRY_MS, 100 * 2 ** failures));
+      if (!stopped) await pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
     }
   })();
 

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cx/event-store';
 import { canonicalMessage, ensureTopics, partitionsOf } from '@cx/kafka';
+import { backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
 
 export interface RelayConfig {
   topic: string;
@@ -22,8 +23,6 @@ export interface RelayConfig {
 }
 
 export type RelayState = 'starting' | 'standby' | 'publishing' | 'stopped';
-
-const MAX_BACKOFF_MS = 5_000;
 
 
 /**
@@ -134,7 +133,7 @@ export class CanonicalStreamRelay {
       } catch (error) {
         failures += 1;
         this.logger.warn(`relay to ${this.config.topic} failed (${(error as Error).message}); trying again from the checkpoint`);
-        await this.sleep(Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures));
+        await this.sleep(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   }
