@@ -3,19 +3,16 @@ import { replayCase } from './case-replay';
 import type { CaseState } from './case-state';
 import { isStalled, minutesToAccept, type Handoff } from './handoff';
 
+/** A handoff's columns: the `Handoff` with its flags spread out (stalled aside: it depends on an instant). */
+export type HandoffColumns = ReturnType<typeof handoffFact>;
+
 /**
  * Flat rows for SQL users: one column per flag, so a query filters with `WHERE ping_pong`
  * instead of parsing a list. (caseId, position) is the key.
  */
-export interface HandoffFact extends Omit<Handoff, 'flags' | 'agentId'> {
+export interface HandoffFact extends HandoffColumns {
   caseId: string;
   customerId: string;
-  agentId: string | null;
-  minutesToAccept: number | null;
-  superseded: boolean;
-  misrouted: boolean;
-  takeover: boolean;
-  pingPong: boolean;
   /** As of the `asOf` the rows were computed for. */
   stalled: boolean;
 }
@@ -43,7 +40,6 @@ export function ownershipIntervals(state: CaseState, asOf: number): OwnershipInt
   return replayed.spans.map(({ team, start, end }) => ({ caseId, customerId, team, start, end }));
 }
 
-/** A handoff's columns, flags spread out (stalled aside: it depends on an instant). */
 export function handoffFact(handoff: Handoff) {
   const { flags, agentId, ...fields } = handoff;
   return {

@@ -2,25 +2,20 @@ import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
 import type { CaseOwner, OwnershipSpan } from './case-fold';
 import { replayCase, type CaseTimelineEntry } from './case-replay';
 import type { CaseState } from './case-state';
-import { flagsAt, minutesToAccept, type Handoff, type HandoffFlag, type HandoffOutcome } from './handoff';
+import { flagsAt, minutesToAccept, type Handoff } from './handoff';
 import { minutesFromMs } from './rounding';
 
 /** `orphan`: events exist but no `opened` counts (SPEC §2.3). */
 export type CaseFlag = 'orphan';
 
-/** A handoff as the case view shows it (SPEC §2.3): the `Handoff` without its keys, flags as of `asOf`. */
-export interface CaseHandoff {
-  fromTeam: string;
-  toTeam: string;
-  requestedAt: number | null;
-  acceptedAt: number | null;
-  acceptedBy: string | null;
-  agentId?: string;
-  outcome: HandoffOutcome;
-  flags: HandoffFlag[];
+/**
+ * A handoff as the case view shows it (SPEC §2.3): the `Handoff` without its keys (position,
+ * what closed it), flags as of `asOf`, and its minutes to accept.
+ */
+export type CaseHandoff = Omit<Handoff, 'position' | 'closedAt' | 'closedPosition'> & {
   /** accepted - requested, to 1 decimal; null while pending, when never accepted, and for takeovers. */
   minutesToAccept: number | null;
-}
+};
 
 /** The case view of SPEC §2.3. Times are epoch milliseconds; the HTTP layer formats them. */
 export interface CaseView {
