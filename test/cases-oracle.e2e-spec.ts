@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { caseView, handoffReport } from '@cx/views';
+import type { AnyLedgerEvent } from '@cx/events';
+import { caseView, handoffReport, replayCase } from '@cx/views';
 import { foldCases } from '../libs/views/src/cases/case-test-kit';
 import {
   at, caseEvents, CaseServer, caseViewAsJson, describeEachViewStore, iso, reportAsJson, shuffled, startCaseServer, storedAs,
@@ -49,12 +50,39 @@ function toCloudEvents(steps: readonly Step[]) {
   });
 }
 
+const SEGMENTS = ['smb', 'enterprise', 'consumer'];
+
+/** Profiles of the cases' customers (and the stranger): one segment, and for every fourth a second one later. */
+function profiles() {
+  const customers = [...Array.from({ length: 40 }, (_, i) => ({ n: i + 1, id: `cust-Q${i + 1}` })), { n: 41, id: 'stranger' }];
+  return customers.flatMap(({ n, id }) => {
+    const first = (n * 7) % 180;
+    const changes = n % 4 === 0 ? [[first, SEGMENTS[n % 3]], [first + 1 + (n % 50), SEGMENTS[(n + 1) % 3]]] : [[first, SEGMENTS[n % 3]]];
+    return changes.map(([minute, segment]) => ({
+      specversion: '1.0', id: `profile-${id}-${minute}`, source: '/channels/crm', type: 'cx.customer.profiled.v1', time: iso(at(minute as number)),
+      data: { customer: { id }, segment },
+    }));
+  });
+}
+
+/** Each customer's latest segment before `to` (SPEC §2.2 "at `to`"), `unknown` without one. */
+function segmentsBefore(ledger: readonly AnyLedgerEvent[], to: number): (customerId: string) => string {
+  const latest = new Map<string, AnyLedgerEvent>();
+  for (const e of ledger) {
+    if (e.type !== 'cx.customer.profiled.v1' || e.time >= to) continue;
+    const seen = latest.get(e.customerId);
+    if (!seen || e.time > seen.time || (e.time === seen.time && e.position > seen.position)) latest.set(e.customerId, e);
+  }
+  return (customerId) => ((latest.get(customerId)?.data as { segment?: string } | undefined)?.segment ?? 'unknown');
+}
+
 /** Instants around the histories: whole minutes (where events are), and 1 ms either side of them. */
 const instantArb = fc.tuple(fc.integer({ min: -5, max: 200 }), fc.constantFrom(-1, 0, 0, 0, 1, 30_000)).map(([m, ms]) => at(m) + ms);
 
 describeEachViewStore('the SQL of the case routes against the pure views (oracle)', (store) => {
   let server: CaseServer;
   let stored: ReturnType<typeof storedAs>;
+  let profiled: ReturnType<typeof storedAs>;
   const [steps] = fc.sample(fc.array(stepArb, { minLength: 500, maxLength: 500 }), { seed: SEED, numRuns: 1 });
   const [instants] = fc.sample(fc.array(instantArb, { minLength: 80, maxLength: 80 }), { seed: SEED + 1, numRuns: 1 });
 
@@ -67,6 +95,8 @@ describeEachViewStore('the SQL of the case routes against the pure views (oracle
       answers.push(...(await server.post(posted.slice(i, i + size))));
     }
     stored = storedAs(posted, answers);
+    const profileEvents = profiles();
+    profiled = storedAs(profileEvents, await server.post(profileEvents));
   });
   afterAll(async () => server?.close());
 
@@ -78,6 +108,26 @@ describeEachViewStore('the SQL of the case routes against the pure views (oracle
       const answer = await server.get(`/v1/reports/handoffs?from=${iso(from)}&to=${iso(to)}`);
       expect({ window: [iso(from), iso(to)], body: answer.body }).toEqual({ window: [iso(from), iso(to)], body: expected });
     }
+  });
+
+  it('answers, for a segment, the report handoffReport gives over the cases of its customers', async () => {
+    const states = foldCases(stored);
+    let casesInSomeSegment = 0;
+    for (let i = 0; i < 20; i += 2) {
+      const [from, to] = [Math.min(instants[i], instants[i + 1]), Math.max(instants[i], instants[i + 1])];
+      const segmentOf = segmentsBefore(profiled, to);
+      for (const segment of [...SEGMENTS, 'unknown']) {
+        const cases = [...states.values()].filter((state) => {
+          const atTo = replayCase(state, to, true);
+          return atTo !== null && segmentOf(atTo.customerId) === segment;
+        });
+        if (segment !== 'unknown' && cases.length > 0) casesInSomeSegment++;
+        const expected = reportAsJson(handoffReport(cases, { from, to, settings: { handoffAcceptanceSlaMs: SLA_MS } }));
+        const answer = await server.get(`/v1/reports/handoffs?from=${iso(from)}&to=${iso(to)}&segment=${segment}`);
+        expect({ window: [iso(from), iso(to)], segment, body: answer.body }).toEqual({ window: [iso(from), iso(to)], segment, body: expected });
+      }
+    }
+    expect(casesInSomeSegment).toBeGreaterThan(10);
   });
 
   it('answers the case view caseView gives, for every case at random instants', async () => {

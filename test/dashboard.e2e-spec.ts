@@ -309,7 +309,7 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(await value('orders')).toBe((await loyaltyOf(custom.from, custom.to)).purchases.orders);
   });
 
-  it('filters every panel by the chosen segment, but for the handoff report, which says so', async () => {
+  it('filters every panel by the chosen segment', async () => {
     await page.getByTestId('filter-preset').selectOption('90d');
     await reload(() => page.getByTestId('apply').click());
     let { from, to } = await shownWindow();
@@ -348,11 +348,20 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     const asOf = await text('alerts-asof');
     const open = (await analyst.get(`/v1/alerts?status=open&asOf=${encodeURIComponent(asOf)}&limit=1000`)).body.alerts;
     expect(await value('alerts-open')).toBe(open.filter((a: { customerId: string }) => ids.has(a.customerId)).length);
-    // Ownerless cases of the segment's customers.
-    const handoffs = (await analyst.get(`/v1/reports/handoffs?from=${from}&to=${to}`)).body;
-    expect(Number(await text('ownerless-count'))).toBe(
-      handoffs.ownerless.filter((c: { customerId: string }) => ids.has(c.customerId)).length,
-    );
+    // Handoffs of the segment's cases, now and before, and their ownerless cases.
+    const handoffs = (await analyst.get(`/v1/reports/handoffs?from=${from}&to=${to}&segment=${segment}`)).body;
+    const previousHandoffs = (await analyst.get(`/v1/reports/handoffs?from=${previousFrom}&to=${from}&segment=${segment}`)).body;
+    const allHandoffs = (await analyst.get(`/v1/reports/handoffs?from=${from}&to=${to}`)).body;
+    expect(handoffs.totals.handoffs).toBeGreaterThan(0);
+    expect(handoffs.totals.handoffs).toBeLessThan(allHandoffs.totals.handoffs);
+    expect([await value('handoffs-total'), await value('handoffs-total-previous')]).toEqual([
+      handoffs.totals.handoffs,
+      previousHandoffs.totals.handoffs,
+    ]);
+    expect(await value('unowned-hours')).toBe(handoffs.totals.unownedHours);
+    for (const c of handoffs.matrix) expect(await value(`handoff-${c.fromTeam}-${c.toTeam}`)).toBe(c.count);
+    expect(Number(await text('ownerless-count'))).toBe(handoffs.ownerless.length);
+    expect(handoffs.ownerless.every((c: { customerId: string }) => ids.has(c.customerId))).toBe(true);
     // Cohorts of the segment's customers.
     const cohorts = (await analyst.get(`/v1/reports/cohorts?from=${from}&to=${to}&segment=${segment}`)).body.cohorts;
     const allCohorts = (await analyst.get(`/v1/reports/cohorts?from=${from}&to=${to}`)).body.cohorts;
@@ -361,8 +370,6 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     );
     for (const c of cohorts) expect([c.cohort, await value(`cohort-${c.cohort}-size`)]).toEqual([c.cohort, c.customers]);
     expect(await page.locator('#cohort-table [data-testid$="-size"]').count()).toBe(cohorts.length);
-    // The handoff report has no segment filter in the API: the panel says so.
-    expect(await page.locator('#handoffs .note').textContent()).toContain('no segment filter');
   });
 
   it('drills down from a funnel stage to the list of its customers, and from there to a customer', async () => {

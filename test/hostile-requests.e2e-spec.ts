@@ -44,7 +44,7 @@ const ROUTES: Route[] = [
   { path: '/v1/reports/lifecycle', base: none, params: { asOf: 'instant', after: 'position' } },
   { path: '/v1/reports/loyalty', base: window, params: { from: 'instant', to: 'instant', groupBy: 'groupBy', after: 'position' } },
   { path: '/v1/reports/cohorts', base: window, params: { from: 'instant', to: 'instant', segment: 'text', after: 'position' } },
-  { path: '/v1/reports/handoffs', base: window, params: { from: 'instant', to: 'instant', after: 'position' } },
+  { path: '/v1/reports/handoffs', base: window, params: { from: 'instant', to: 'instant', segment: 'text', after: 'position' } },
   { path: '/v1/cases/K-1', base: none, params: { asOf: 'instant', after: 'position' } },
   { path: '/v1/ops/customers/C-1/audit', base: none, params: { knownAt: 'instant' } },
   { path: '/v1/ops/identity-conflicts', base: none, params: { limit: 'limit' } },

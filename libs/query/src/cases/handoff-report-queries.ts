@@ -11,6 +11,8 @@ export interface HandoffReportQuery {
   /** Exclusive, epoch ms: "at `to`" means from the events before it (SPEC §2.2). */
   to: number;
   slaMs: number;
+  /** Only the cases whose customer at `to` (as `ownerless` names it) has this segment at `to` (`unknown`: none). */
+  segment?: string;
 }
 
 type Counts = Omit<TeamHandoffRow, 'team' | 'medianMinutesToAccept'>;
@@ -79,7 +81,8 @@ async function teamCounts(db: Kysely<any>, query: HandoffReportQuery, cells: rea
  * for. The customer is the case's at `to` (the opening's once it counts, else the first
  * event's), as the customer it stands for now (merged anonymous ids answer as the named one).
  */
-async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<OwnerlessCase[]> {
+async function ownerless(db: Kysely<any>, query: HandoffReportQuery): Promise<OwnerlessCase[]> {
+  const { to } = query;
   const { rows } = await sql<{ case_id: string; unowned_since: unknown; customer_id: string; pending_team: string | null }>`
     WITH ${ownershipAt(to)}
     SELECT x.case_id, x.unowned_since, x.pending_team, COALESCE(a.customer_id, x.customer_id) AS customer_id
@@ -90,7 +93,7 @@ async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<O
       JOIN cases c ON c.case_id = r.case_id
       LEFT JOIN case_handoffs p ON p.case_id = r.case_id
         AND p.requested_at < ${ms(to)} AND (p.closed_at IS NULL OR p.closed_at >= ${ms(to)})
-      WHERE r.team IS NULL
+      WHERE r.team IS NULL ${ofSegment('r', query)}
     ) x
     LEFT JOIN customer_aliases a ON a.alias_id = x.customer_id`.execute(db);
   return rows
@@ -100,6 +103,26 @@ async function ownerless(db: Kysely<any>, { to }: HandoffReportQuery): Promise<O
 
 /** A time bound as a BIGINT parameter, so PostgreSQL never has to guess its type. */
 const ms = (value: number): RawBuilder<number> => sql<number>`CAST(${value} AS BIGINT)`;
+
+/**
+ * The cases of the segment: the case's customer at `to` (the opening's once it counts, else
+ * the first event's; a merged anonymous id as the customer it stands for), whose latest
+ * segment before `to` is it, as the loyalty report's `groupBy=segment` reads it.
+ */
+const segmentCases = (to: number, segment: string) => sql`
+  SELECT x.case_id FROM (
+    SELECT c.case_id, CASE WHEN c.opened_at < ${ms(to)} THEN c.customer_id ELSE c.first_customer_id END AS customer_id FROM cases c
+  ) x
+  LEFT JOIN customer_aliases a ON a.alias_id = x.customer_id
+  WHERE COALESCE((
+    SELECT s.segment FROM customer_segments s
+    WHERE s.customer_id = COALESCE(a.customer_id, x.customer_id) AND s.time < ${ms(to)}
+    ORDER BY s.time DESC, s.position DESC LIMIT 1
+  ), 'unknown') = ${segment}`;
+
+/** `AND <alias>.case_id` is one of the segment's cases; nothing without a segment. */
+const ofSegment = (alias: string, { to, segment }: HandoffReportQuery): RawBuilder<unknown> =>
+  segment === undefined ? sql`` : sql`AND ${sql.ref(`${alias}.case_id`)} IN (${segmentCases(to, segment)})`;
 
 /** A kind of stretch of time in the fact rows: its start, its end (null: still running) and its length class. */
 interface Stretches {
@@ -143,24 +166,25 @@ async function keyCounts(db: Kysely<any>, query: RawBuilder<{ key: string | null
 }
 
 /** Requests made in the window, superseded ones included, by the team that asked. */
-const handoffsOut = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCounts(db, sql`
-  SELECT from_team AS key, COUNT(*) AS n FROM case_handoffs
-  WHERE requested_at >= ${ms(from)} AND requested_at < ${ms(to)} GROUP BY from_team`);
+const handoffsOut = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT h.from_team AS key, COUNT(*) AS n FROM case_handoffs h
+  WHERE h.requested_at >= ${ms(query.from)} AND h.requested_at < ${ms(query.to)} ${ofSegment('h', query)} GROUP BY h.from_team`);
 
 /** Requests pending at `to` for longer than the SLA ("more than" is strict), by the team asked. */
-const stalledNow = (db: Kysely<any>, { to, slaMs }: HandoffReportQuery) => keyCounts(db, sql`
+const stalledNow = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
   SELECT h.to_team AS key, COUNT(*) AS n FROM case_handoffs h
-  WHERE ${runningAt('h', PENDING, to)} AND h.requested_at < ${ms(to - slaMs)} GROUP BY h.to_team`);
+  WHERE ${runningAt('h', PENDING, query.to)} AND h.requested_at < ${ms(query.to - query.slaMs)} ${ofSegment('h', query)} GROUP BY h.to_team`);
 
-const openOwned = (db: Kysely<any>, { to }: HandoffReportQuery) => keyCounts(db, sql`
-  WITH ${ownershipAt(to)}
-  SELECT team AS key, COUNT(*) AS n FROM running WHERE team IS NOT NULL GROUP BY team`);
+const openOwned = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+  WITH ${ownershipAt(query.to)}
+  SELECT r.team AS key, COUNT(*) AS n FROM running r WHERE r.team IS NOT NULL ${ofSegment('r', query)} GROUP BY r.team`);
 
 /** Cases resolved at `to` whose resolution fell in the window; a null team counts as `unknown`. */
-const resolvedByTeam = (db: Kysely<any>, { from, to }: HandoffReportQuery) => keyCounts(db, sql`
-  SELECT team AS key, COUNT(*) AS n FROM case_resolutions
-  WHERE resolved_at >= ${ms(from)} AND resolved_at < ${ms(to)} AND (reopened_at IS NULL OR reopened_at >= ${ms(to)})
-  GROUP BY team`);
+const resolvedByTeam = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+  SELECT v.team AS key, COUNT(*) AS n FROM case_resolutions v
+  WHERE v.resolved_at >= ${ms(query.from)} AND v.resolved_at < ${ms(query.to)} AND (v.reopened_at IS NULL OR v.reopened_at >= ${ms(query.to)})
+    ${ofSegment('v', query)}
+  GROUP BY v.team`);
 
 interface AcceptedCell {
   fromTeam: string;
@@ -170,11 +194,11 @@ interface AcceptedCell {
 }
 
 /** Handoffs accepted in the window per (from, accepting team); the teams' and totals' counts are their sums. */
-async function acceptedCells(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<AcceptedCell[]> {
+async function acceptedCells(db: Kysely<any>, query: HandoffReportQuery): Promise<AcceptedCell[]> {
   const { rows } = await sql<{ from_team: string; accepted_by: string; n: unknown; ping_pongs: unknown }>`
-    SELECT from_team, accepted_by, COUNT(*) AS n, SUM(CASE WHEN ping_pong THEN 1 ELSE 0 END) AS ping_pongs
-    FROM case_handoffs WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)}
-    GROUP BY from_team, accepted_by`.execute(db);
+    SELECT h.from_team, h.accepted_by, COUNT(*) AS n, SUM(CASE WHEN h.ping_pong THEN 1 ELSE 0 END) AS ping_pongs
+    FROM case_handoffs h WHERE h.accepted_at >= ${ms(query.from)} AND h.accepted_at < ${ms(query.to)} ${ofSegment('h', query)}
+    GROUP BY h.from_team, h.accepted_by`.execute(db);
   return rows.map((row) => ({ fromTeam: row.from_team, toTeam: row.accepted_by, count: Number(row.n), pingPongs: Number(row.ping_pongs) }));
 }
 
@@ -186,7 +210,8 @@ const medianKey = (block: 'team' | 'matrix' | 'totals', a = '', b = '') => JSON.
  * request is ranked by its wait within its team, its cell and all, and the middle one (odd
  * count) or the mean of the middle two (even count) kept.
  */
-async function rankedMedianWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+async function rankedMedianWaits(db: Kysely<any>, query: HandoffReportQuery): Promise<Medians> {
+  const { from, to } = query;
   const middle = (rank: string, count: string) => sql.raw(`${rank} IN ((${count} + 1) / 2, (${count} + 2) / 2)`);
   const { rows } = await sql<{ block: 'team' | 'matrix' | 'totals'; a: string; b: string; median_ms: unknown }>`
     WITH ranked AS MATERIALIZED (
@@ -197,8 +222,8 @@ async function rankedMedianWaits(db: Kysely<any>, { from, to }: HandoffReportQue
         COUNT(*) OVER (PARTITION BY from_team, accepted_by) AS cell_count,
         ROW_NUMBER() OVER (ORDER BY accepted_at - requested_at) AS total_rank,
         COUNT(*) OVER () AS total_count
-      FROM case_handoffs
-      WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)} AND requested_at IS NOT NULL
+      FROM case_handoffs h
+      WHERE h.accepted_at >= ${ms(from)} AND h.accepted_at < ${ms(to)} AND h.requested_at IS NOT NULL ${ofSegment('h', query)}
     )
     SELECT 'team' AS block, accepted_by AS a, '' AS b, AVG(wait_ms) AS median_ms
       FROM ranked WHERE ${middle('team_rank', 'team_count')} GROUP BY accepted_by
@@ -214,12 +239,13 @@ async function rankedMedianWaits(db: Kysely<any>, { from, to }: HandoffReportQue
  * The same medians on PostgreSQL, in one sort per grouping: `percentile_cont(0.5)` is the
  * middle value, or the mean of the middle two (exact: waits are integers far below 2^52).
  */
-async function percentileWaits(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<Medians> {
+async function percentileWaits(db: Kysely<any>, query: HandoffReportQuery): Promise<Medians> {
+  const { from, to } = query;
   const { rows } = await sql<{ all_from: number; all_teams: number; from_team: string | null; accepted_by: string | null; median_ms: unknown }>`
     SELECT GROUPING(from_team) AS all_from, GROUPING(accepted_by) AS all_teams, from_team, accepted_by,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY accepted_at - requested_at) AS median_ms
-    FROM case_handoffs
-    WHERE accepted_at >= ${ms(from)} AND accepted_at < ${ms(to)} AND requested_at IS NOT NULL
+    FROM case_handoffs h
+    WHERE h.accepted_at >= ${ms(from)} AND h.accepted_at < ${ms(to)} AND h.requested_at IS NOT NULL ${ofSegment('h', query)}
     GROUP BY GROUPING SETS ((accepted_by), (from_team, accepted_by), ())`.execute(db);
   const keyOf = (row: (typeof rows)[number]) => {
     if (Number(row.all_teams) === 1) return medianKey('totals');
@@ -232,15 +258,16 @@ async function percentileWaits(db: Kysely<any>, { from, to }: HandoffReportQuery
  * Unowned time of open cases clipped to [from, to): the stretches starting inside the window,
  * plus those running at `from`; a stretch still running at `to` counts up to `to`.
  */
-async function unownedMsWithin(db: Kysely<any>, { from, to }: HandoffReportQuery): Promise<number> {
+async function unownedMsWithin(db: Kysely<any>, query: HandoffReportQuery): Promise<number> {
+  const { from, to } = query;
   const until = (alias: string) =>
     sql`CASE WHEN ${sql.ref(`${alias}.ended_at`)} IS NULL OR ${sql.ref(`${alias}.ended_at`)} > ${ms(to)} THEN ${ms(to)} ELSE ${sql.ref(`${alias}.ended_at`)} END`;
   const { rows } = await sql<{ inside: unknown; before: unknown }>`
     WITH ${ownershipAt(from, true)}
     SELECT
       (SELECT SUM(${until('o')} - o.started_at) FROM case_ownership o
-        WHERE o.team IS NULL AND o.started_at >= ${ms(from)} AND o.started_at < ${ms(to)}) AS inside,
-      (SELECT SUM(${until('r')} - ${ms(from)}) FROM running r WHERE r.team IS NULL) AS before`.execute(db);
+        WHERE o.team IS NULL AND o.started_at >= ${ms(from)} AND o.started_at < ${ms(to)} ${ofSegment('o', query)}) AS inside,
+      (SELECT SUM(${until('r')} - ${ms(from)}) FROM running r WHERE r.team IS NULL ${ofSegment('r', query)}) AS before`.execute(db);
   return Number(rows[0]?.inside ?? 0) + Number(rows[0]?.before ?? 0);
 }
 

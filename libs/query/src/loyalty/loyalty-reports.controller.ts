@@ -7,7 +7,7 @@ import { SETTINGS, Settings } from '@cx/settings';
 import { JsonOrCsvAnswer } from '@cx/http';
 import { CohortReportDto, LoyaltyReportDto } from '../answers';
 import { sendReport } from '../report-response';
-import { afterPosition, CohortReportParams, LoyaltyReportParams, reportWindow } from '../params';
+import { afterPosition, SegmentReportParams, LoyaltyReportParams, reportWindow } from '../params';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';
 
 /** The loyalty report reads the lifecycle's stages (churn block) and customers besides its own facts. */
@@ -38,7 +38,7 @@ export class LoyaltyReportsController {
   @ApiOperation({ summary: 'First-purchase cohorts by UTC month, and the share of each buying in each later month up to to' })
   @JsonOrCsvAnswer(CohortReportDto, 'from, to, cohort, cohortCustomers, month, offset, customers, percent: one row per cohort and later month')
   @Get('cohorts')
-  async cohorts(@Res() reply: FastifyReply, @Query() params: CohortReportParams, @Headers('accept') accept?: string) {
+  async cohorts(@Res() reply: FastifyReply, @Query() params: SegmentReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
     await this.readYourWrites.await(afterPosition(params), READS);
     const report = await cohortReportBuilder(this.views, { ...window, segment: params.segment });

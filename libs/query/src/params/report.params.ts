@@ -16,10 +16,10 @@ export class LoyaltyReportParams extends ReportWindowParams {
   groupBy?: (typeof GROUP_BY_VALUES)[number];
 }
 
-/** SPEC §2.2 cohorts, optionally of one segment (an extension for the dashboard's segment filter). */
-export class CohortReportParams extends ReportWindowParams {
+/** A report of one segment's customers (an extension beyond SPEC §3, for the dashboard's segment filter). */
+export class SegmentReportParams extends ReportWindowParams {
   @TextParam(
-    'Only the customers whose segment at `to` is this one (`unknown`: customers without one), as `groupBy=segment` of the loyalty report groups them',
+    'Only the customers whose segment at `to` is this one (`unknown`: customers without one), as `groupBy=segment` of the loyalty report groups them; for handoffs, the cases of those customers',
   )
   segment?: string;
 }

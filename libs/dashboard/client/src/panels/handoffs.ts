@@ -1,29 +1,17 @@
 import type { PanelContext } from '../context.js';
-import { byId, el, emptyRow, note, numberCell, setRows, text } from '../dom.js';
+import { byId, el, emptyRow, numberCell, setRows, text } from '../dom.js';
 import { formatHours, formatMinutes, formatNumber, slug } from '../format.js';
 import { kpiTile } from '../kpi.js';
 import { iso } from '../period.js';
 import type { CaseView, HandoffReport, MatrixCell, OwnerlessCase, TeamRow } from '../types.js';
 import { heatCell } from './heat.js';
 
-/**
- * SPEC §2.3's handoff report for the window and the previous period, and its ownerless
- * cases (filtered by the segment's customers; the report itself has no segment filter).
- */
+/** SPEC §2.3's handoff report for the window and the previous period (of the segment's cases, when one is chosen), and its ownerless cases. */
 export async function handoffsPanel(ctx: PanelContext): Promise<void> {
   const { view, api } = ctx;
-  const ask = (from: number, to: number) => api.get<HandoffReport>('/v1/reports/handoffs', { from: iso(from), to: iso(to) });
-  const [report, previous, members] = await Promise.all([
-    ask(view.period.from, view.period.to),
-    ask(view.previous.from, view.previous.to),
-    ctx.members(),
-  ]);
-  note(
-    'handoffs',
-    view.segment
-      ? `All segments: the API's handoff report has no segment filter (the ownerless cases are those of segment ${view.segment}).`
-      : null,
-  );
+  const ask = (from: number, to: number) =>
+    api.get<HandoffReport>('/v1/reports/handoffs', { from: iso(from), to: iso(to), segment: view.segment });
+  const [report, previous] = await Promise.all([ask(view.period.from, view.period.to), ask(view.previous.from, view.previous.to)]);
   byId('handoff-kpis').replaceChildren(
     kpiTile({ label: 'handoffs accepted', testid: 'handoffs-total', current: report.totals.handoffs, previous: previous.totals.handoffs }),
     kpiTile({
@@ -45,8 +33,7 @@ export async function handoffsPanel(ctx: PanelContext): Promise<void> {
   );
   matrix(report.matrix);
   teams(report.teams);
-  const ownerlessCases = members ? report.ownerless.filter((c) => members.ids.has(c.customerId)) : report.ownerless;
-  ownerless(ctx, ownerlessCases, iso(view.period.to));
+  ownerless(ctx, report.ownerless, iso(view.period.to));
   ctx.setCsv('handoffs', {
     columns: [
       'table',
@@ -95,7 +82,7 @@ export async function handoffsPanel(ctx: PanelContext): Promise<void> {
   });
   ctx.setCsv('ownerless', {
     columns: ['caseId', 'customerId', 'unownedSince', 'pendingTeam'],
-    rows: ownerlessCases.map((c) => [c.caseId, c.customerId, c.unownedSince, c.pendingTeam]),
+    rows: report.ownerless.map((c) => [c.caseId, c.customerId, c.unownedSince, c.pendingTeam]),
   });
 }
 
