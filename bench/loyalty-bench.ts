@@ -15,8 +15,8 @@ import { postgresServerUrl, scratchDatabase } from './postgres-database';
 import { SqliteEventStore } from '@cx/event-store/adapters';
 
 /**
- * p50/p99 of `GET /v1/reports/loyalty` (no grouping and each grouping) and of
- * `GET /v1/reports/cohorts` over a large ledger, on the SQLite and PostgreSQL view stores.
+ * p50/p99 of `GET /v1/reports/loyalty` (no grouping and each grouping), of
+ * `GET /v1/reports/drivers` (each outcome) and of `GET /v1/reports/cohorts` over a large ledger, on the SQLite and PostgreSQL view stores.
  * The events go straight into the embedded event store through the EventStore port (HTTP
  * ingest is measured elsewhere); the server's projector then builds every view from them.
  */
@@ -44,6 +44,8 @@ const SEGMENTS = ['smb', 'enterprise', 'consumer', 'public'] as const;
 const WINDOW = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 3, 1) };
 /** Cohorts over the whole two years: 24 cohorts with up to 23 later months. */
 const COHORT_WINDOW = { from: START, to: START + SPAN_DAYS * DAY };
+/** SPEC §2.5's outcomes, each whole and split the way an analyst asks most (issue 19's p99 figure). */
+const DRIVER_QUERIES = [['nps', 'none'], ['csat', 'none'], ['churn', 'none'], ['nps', 'segment'], ['nps', 'valueTier']] as const;
 
 export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<BenchRow[]> {
   const total = options.events ?? 100_000;
@@ -84,6 +86,12 @@ async function benchStore(store: 'sqlite' | 'postgres', dataDir: string, total: 
       rows.push({ name: `loyalty report p50, groupBy ${groupBy} (${label})`, value: timed.p50, unit: 'ms' });
       rows.push({ name: `loyalty report p99, groupBy ${groupBy} (${label})`, value: timed.p99, unit: 'ms' });
       log(`${store}: loyalty ${groupBy} p50 ${timed.p50} ms, p99 ${timed.p99} ms`);
+    }
+    for (const [outcome, groupBy] of DRIVER_QUERIES) {
+      const timed = await timeReport(url, `/v1/reports/drivers?${windowQuery(WINDOW)}&outcome=${outcome}&groupBy=${groupBy}`, options.samples ?? 50);
+      rows.push({ name: `drivers report p50, ${outcome} by ${groupBy} (${label})`, value: timed.p50, unit: 'ms' });
+      rows.push({ name: `drivers report p99, ${outcome} by ${groupBy} (${label})`, value: timed.p99, unit: 'ms' });
+      log(`${store}: drivers ${outcome} by ${groupBy} p50 ${timed.p50} ms, p99 ${timed.p99} ms`);
     }
     const cohorts = await timeReport(url, `/v1/reports/cohorts?${windowQuery(COHORT_WINDOW)}`, options.samples ?? 50);
     rows.push({ name: `cohort report p50 (${label})`, value: cohorts.p50, unit: 'ms' }, { name: `cohort report p99 (${label})`, value: cohorts.p99, unit: 'ms' });

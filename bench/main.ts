@@ -53,12 +53,17 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
       await database.drop();
     }
   },
-  loyalty: () => benchLoyalty({ events: sizes.reportEvents }),
-  cases: () => benchCases({ events: sizes.reportEvents }),
+  loyalty: () => benchLoyalty({ events: sizes.reportEvents, log: progress('loyalty') }),
+  cases: () => benchCases({ events: sizes.reportEvents, log: progress('cases') }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
   alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
   merkle: () => benchMerkle({ events: sizes.merkleEvents, rounds: sizes.merkleRounds, verifyEvents: sizes.verifyEvents }),
 };
+
+/** Progress of a long section on stderr, so a run is never silent for minutes (the table goes to stdout). */
+function progress(section: string): (line: string) => void {
+  return (line) => process.stderr.write(`bench: ${section}: ${line}\n`);
+}
 
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
 async function projectionSection(label: string, env: Record<string, string>): Promise<BenchRow[]> {

@@ -57,7 +57,8 @@ describe('projections across kill -9', () => {
     for (const [view, rows] of Object.entries(projectionRows(clean))) {
       expect({ view, rows: crashedRows[view] }).toEqual({ view, rows });
     }
-  });
+    // Seven server starts and two catch-ups of 40,000 events: minutes on a loaded machine.
+  }, 300_000);
 });
 
 function checkpoints(dataDir: string): Record<string, number> {

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { firstValueFrom } from 'rxjs';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { Projection, PROJECTIONS } from '../projection';
 import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
@@ -34,8 +36,6 @@ export interface LiveFeed {
   readonly error?: string;
 }
 const RECONCILE_MS = 1000;
-/** Long enough for the HTTP server to listen when nothing else runs. */
-const AFTER_BOOT_MS = 200;
 
 /**
  * Keeps one runner over the store's global order for every live generation, and runners
@@ -51,7 +51,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   private readonly rebuilds = new Set<ProjectionRunner>();
   private readonly liveFeeds = new Map<string, LiveFeed>();
   private timer?: NodeJS.Timeout;
-  private firstReconcile?: NodeJS.Timeout;
+  private closing = false;
   private reconciling?: Promise<void>;
   private markInstalled!: () => void;
   /** Resolves once the registry's tables and every projection's first generation exist. */
@@ -63,6 +63,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     @Inject(EVENT_LOG) private readonly events: EventStore,
     @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
     private readonly registry: ProjectionRegistry,
+    @Optional() private readonly http?: HttpAdapterHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,16 +74,28 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     }
     this.markInstalled();
     if (!this.options.runs) return;
-    // The folds start just after the boot, not inside it: with embedded stores a catch-up
-    // runs synchronous batches, and each one started before the HTTP server listens holds
-    // its listen back by a turn of the event loop (a restart over a long log took a minute).
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
-    this.firstReconcile = setTimeout(() => void this.reconcile(), AFTER_BOOT_MS);
+    void this.serving().then(() => {
+      if (this.closing) return;
+      void this.reconcile();
+      this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    });
+  }
+
+  /**
+   * Resolves once the HTTP server listens (at once in a process without one: the CLI, the
+   * benches). With embedded stores a catch-up runs synchronous batches, and each batch run
+   * while the server boots holds the boot back by a turn of the event loop: a restart over
+   * a long log took a minute to listen, and Fastify gave up on its plugins.
+   */
+  private serving(): Promise<void> {
+    const host = this.http;
+    if (!host?.httpAdapter || host.listening) return Promise.resolve();
+    return firstValueFrom(host.listen$);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     clearInterval(this.timer);
-    clearTimeout(this.firstReconcile);
     await this.reconciling;
     const runners = [this.live, ...this.rebuilds].filter((runner) => runner !== undefined);
     await Promise.all(runners.map((runner) => runner.stop()));
