@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { Clock } from '@cx/clock';
+import { type Clock, Wakeup } from '@cx/clock';
 import { ALERT_DELIVERIES_TABLE, ALERT_DELIVERY_ATTEMPTS_TABLE, ALERT_OUTBOX_TABLE, type AlertOutboxTables, type ViewStore } from '@cx/projection';
 import type { OutboxEvent } from './alert-cloud-event';
 import type { AlertTarget, SendOutcome } from './alert-targets';
@@ -39,7 +39,8 @@ export class AlertDeliverer {
   private readonly loops: Promise<void>[] = [];
   private stopped = false;
   /** Sleeping loops, woken at once by stop(). */
-  private readonly sleepers = new Set<() => void>();
+  /** Ends the loops' sleeps at once when delivery stops. */
+  private readonly pause = new Wakeup();
 
   constructor(
     private readonly store: ViewStore,
@@ -60,7 +61,7 @@ export class AlertDeliverer {
   /** Waits for the rounds under way; webhook requests still in flight are cut short (sent again after their lease). */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const wake of this.sleepers) wake();
+    this.pause.notify();
     await Promise.all(this.targets.map((target) => target.close()));
     await Promise.all(this.loops);
   }
@@ -73,23 +74,11 @@ export class AlertDeliverer {
         done = await round();
       } catch (error) {
         this.logger.warn(`alert delivery (${name}): ${(error as Error).message}`);
-        await this.sleep(1_000);
+        await this.pause.wait(1_000);
         continue;
       }
-      if (done === 0) await this.sleep(this.options.pollMs);
+      if (done === 0) await this.pause.wait(this.options.pollMs);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
   }
 
   private get reader(): Db {

@@ -1,3 +1,4 @@
 export * from './clock';
 export * from './backoff';
+export * from './wakeup';
 export * from './clock.module';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { type Clock, backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
+import { type Clock, backoffMs, FOLLOWER_BACKOFF, Wakeup } from '@cx/clock';
 import { yieldToEventLoop } from '@cx/event-store';
 import type { CheckpointSigner } from './checkpoint-signature';
 import type { MerkleLog } from './merkle-log';
@@ -35,7 +35,8 @@ export class CheckpointWriter {
   private readonly logger = new Logger('checkpoints');
   private loop?: Promise<void>;
   private stopped = false;
-  private wake: () => void = () => undefined;
+  /** Ends a sleep at once when the loop is stopped. */
+  private readonly pause = new Wakeup();
   private lastSigned?: { size: number; at: number };
 
   constructor(
@@ -54,7 +55,7 @@ export class CheckpointWriter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.wake();
+    this.pause.notify();
     await this.loop;
     await this.finalStep().catch((error: unknown) => this.logger.warn(`last checkpoint not signed: ${(error as Error).message}`));
     await this.publisher?.close().catch(() => undefined);
@@ -84,12 +85,12 @@ export class CheckpointWriter {
       try {
         const added = await this.step();
         failures = 0;
-        if (added < this.batch) await this.sleep(this.options.idleMs ?? 1_000);
+        if (added < this.batch) await this.pause.wait(this.options.idleMs ?? 1_000);
         else await yieldToEventLoop();
       } catch (error) {
         failures += 1;
         if (failures === 1 || failures % 20 === 0) this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);
-        await this.sleep(backoffMs(FOLLOWER_BACKOFF, failures));
+        await this.pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   }
@@ -123,13 +124,4 @@ export class CheckpointWriter {
     await this.log.store.markPublished(pending.map((c) => c.size));
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }

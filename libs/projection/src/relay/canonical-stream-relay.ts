@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '@cx/event-store';
 import { canonicalMessage, ensureTopics, partitionsOf } from '@cx/kafka';
-import { backoffMs, FOLLOWER_BACKOFF } from '@cx/clock';
+import { backoffMs, FOLLOWER_BACKOFF, Wakeup } from '@cx/clock';
 
 export interface RelayConfig {
   topic: string;
@@ -56,7 +56,8 @@ export class CanonicalStreamRelay {
   private publishedCount = 0;
   private loop?: Promise<void>;
   private prepared = false;
-  private wake: () => void = () => undefined;
+  /** Ends a sleep at once when the loop is stopped. */
+  private readonly pause = new Wakeup();
   private readonly producer: Producer;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private partitionMetadata: PartitionMetadata[] = [];
@@ -101,7 +102,7 @@ export class CanonicalStreamRelay {
   async stop(graceMs = 10_000): Promise<void> {
     if (this.current === 'stopped') return;
     this.current = 'stopped';
-    this.wake();
+    this.pause.notify();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       (this.loop ?? Promise.resolve()).then(() => true),
@@ -124,7 +125,7 @@ export class CanonicalStreamRelay {
         const checkpoint = await this.checkpoints.acquire(this.config.topic, this.owner, this.leaseMs);
         if (checkpoint === null) {
           this.setState('standby');
-          await this.sleep(this.leaseMs / 3);
+          await this.pause.wait(this.leaseMs / 3);
           continue;
         }
         this.setState('publishing');
@@ -133,7 +134,7 @@ export class CanonicalStreamRelay {
       } catch (error) {
         failures += 1;
         this.logger.warn(`relay to ${this.config.topic} failed (${(error as Error).message}); trying again from the checkpoint`);
-        await this.sleep(backoffMs(FOLLOWER_BACKOFF, failures));
+        await this.pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
   }
@@ -159,7 +160,7 @@ export class CanonicalStreamRelay {
           if (!(await this.checkpoints.renew(this.config.topic, this.owner, this.leaseMs))) { this.lostLease(); return; }
           renewedAt = Date.now();
         }
-        await this.sleep(this.idleMs);
+        await this.pause.wait(this.idleMs);
         continue;
       }
       const messages = batch.map((event) => this.partitioned(canonicalMessage(event)));
@@ -187,15 +188,6 @@ export class CanonicalStreamRelay {
     this.current = state;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }
 
 /** Each partition's offset after the batch: its first offset as the broker acknowledged it, plus its messages. */
