@@ -19,7 +19,7 @@ import { readView, searchWith, type View, type ViewChange } from './view.js';
 /**
  * The analysts' dashboard: reads the view from the URL, checks the key with one call, then
  * loads every panel with the API. `body[data-state]` says where it is: `needs-key`,
- * `loading`, `ready` or `key-refused`.
+ * `loading`, `ready`, `key-refused` or `error` (the API did not answer the first call).
  */
 
 /** The key lives in this tab only and goes out only as a bearer token (see api.ts). */
@@ -157,7 +157,9 @@ async function refresh(): Promise<void> {
     // One call first: a refused key stops here, before a panel asks for anything.
     await api.get('/v1/customers', { limit: 1 });
   } catch (e) {
-    if (!(e instanceof KeyRefused) && !api.cancelled) status(`the API did not answer: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof KeyRefused || api.cancelled) return;
+    status(`the API did not answer: ${e instanceof Error ? e.message : String(e)}`);
+    setState('error');
     return;
   }
   const ctx = contextFor(api, view);
