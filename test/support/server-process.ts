@@ -3,6 +3,16 @@ import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'server', 'src', 'main.js');
 
+/**
+ * Servers of the running suite. A suite that fails or times out part way must not leave
+ * them behind: a projector left running takes the CPU from every later suite.
+ */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
@@ -15,6 +25,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
