@@ -32,3 +32,4 @@ export * from './kafka/partitioned-projector';
 export * from './kafka/kafka-projector.module';
 export * from './alerts';
 export * from './drivers';
+export * from './lifecycle/stage-facts';

@@ -4,8 +4,7 @@ import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
 import { storedCloudEvent, type StoredEvent } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
-import { SETTINGS, Settings } from '@cx/settings';
-import { customerView, CustomerView } from '@cx/views';
+import type { CustomerView } from '@cx/views';
 import { ReadYourWrites } from '@cx/projection';
 import { CustomerListDto, CustomerViewDto, TimelineDto } from './answers';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
@@ -22,7 +21,6 @@ const READS = ['lifecycle'];
 export class CustomersController {
   constructor(
     @Inject(CUSTOMER_READ_MODEL) private readonly customers: CustomerReadModel,
-    @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly lifecycle: LifecycleQueries,
     private readonly readYourWrites: ReadYourWrites,
@@ -52,9 +50,9 @@ export class CustomersController {
   async customer(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
     await this.readYourWrites.await(afterPosition(params), READS);
     const asOf = asOfTime(params, this.clock.now());
-    const state = await this.customers.customerState(id);
-    if (!state) throw unknownCustomer(id);
-    return customerJson(customerView(state, asOf, this.settings.thresholds));
+    const view = await this.customers.customerView(id, asOf);
+    if (!view) throw unknownCustomer(id);
+    return customerJson(view);
   }
 
   /** The customer's events in time order, whatever order they arrived in; paged. */

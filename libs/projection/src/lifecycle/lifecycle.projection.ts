@@ -1,35 +1,79 @@
 import type { Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
-import {
-  CustomerState, evolveCustomer, initialCustomerState, LifecycleSettings, mergeCustomerStates, stageHistory,
-} from '@cx/views';
+import { caseOpenStretches, LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { loadLockedAliases } from '../canonical-customers';
-import { inChunks } from '../sql-batches';
+import { inChunks, toNumber } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
-import { LIFECYCLE_TABLES } from './lifecycle.tables';
+import { caseChangesOf, factRow, isActivity, type StoredFact } from './customer-facts';
+import { createLifecycleTables } from './lifecycle.schema';
+import { CustomerFactsTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
+import { stageFactsFrom } from './stage-facts';
 
-/** Far enough ahead that every threshold crossing the events imply is in the stored history. */
-const END_OF_TIME = Date.UTC(9999, 11, 31);
+/** What a batch changes for one customer: its `customers` row follows from the old one and these. */
+class CustomerChange {
+  /** The earliest activity the batch added: the stage history is recomputed from there on. */
+  from?: number;
+  first?: number;
+  last?: number;
+  purchases = 0;
+  /** A profile naming a segment arrived: the latest one is looked up again. */
+  profiled = false;
+  readonly cases = new Set<string>();
+
+  seen(time: number): void {
+    this.from = Math.min(this.from ?? time, time);
+    this.first = Math.min(this.first ?? time, time);
+    this.last = Math.max(this.last ?? time, time);
+  }
+
+  add(row: CustomerFactsTable): void {
+    if (isActivity(row.kind)) this.seen(row.time);
+    if (row.kind === 'purchase') this.purchases += 1;
+    if (row.segment !== null) this.profiled = true;
+    if (row.case_id !== null) this.cases.add(row.case_id);
+  }
+
+  /** Takes over what another customer brought (a merge): its stored row and its own changes. */
+  absorb(other: CustomerChange | undefined, stored: StoredCustomer | undefined): void {
+    for (const time of [other?.first, other?.last, toNumber(stored?.first_seen), toNumber(stored?.last_seen)]) if (time !== undefined && time !== null) this.seen(time);
+    this.purchases += (other?.purchases ?? 0) + Number(stored?.purchases ?? 0);
+    this.profiled = true;
+    for (const caseId of other?.cases ?? []) this.cases.add(caseId);
+  }
+}
+
+interface StoredCustomer {
+  customer_id: string;
+  first_seen: number | string | null;
+  last_seen: number | string | null;
+  segment: string | null;
+  purchases: number | string;
+}
+
+interface Merge {
+  from: string;
+  into: string;
+}
 
 interface Batch {
-  states: Map<string, CustomerState>;
-  /** Each loaded customer's stage history before this batch: rows are rewritten only where it changes. */
-  historiesBefore: Map<string, string>;
-  touched: Set<string>;
-  mergedAway: Set<string>;
   aliases: CustomerAliases;
+  /** The batch's fact rows by position, each under the customer it stands for now. */
+  rows: Map<number, CustomerFactsTable>;
+  merges: Merge[];
   mergedAt: Map<string, number>;
 }
 
 /**
- * SPEC §2.1: one row per customer holding its folded state, the stage intervals the state
- * implies (so "customers per stage at T" is one indexed query), and the aliases of merged
- * anonymous customers.
+ * SPEC §2.1 as rows: one fact row per event of the customer (the timeline's index and the
+ * rules' input), the stretches during which each of its cases is open, its stage intervals
+ * (so "customers per stage at T" is one indexed query), one summary row per customer and the
+ * aliases of merged anonymous customers. Applying an event reads only what decides the stages
+ * from its time on (see `stageFactsFrom`), never the whole history.
  */
-export class LifecycleProjection implements Projection {
+export class LifecycleProjection implements Projection<LifecycleTables> {
   readonly name = 'lifecycle';
-  readonly version = 1;
+  readonly version = 2;
   readonly handles = EVENT_TYPES;
   readonly tables = LIFECYCLE_TABLES;
   readonly settings: Readonly<LifecycleSettings>;
@@ -38,132 +82,140 @@ export class LifecycleProjection implements Projection {
     this.settings = { atRiskInactivityMs: settings.atRiskInactivityMs, churnInactivityMs: settings.churnInactivityMs, complaintAtRiskAgeMs: settings.complaintAtRiskAgeMs };
   }
 
-  async createTables(db: Kysely<any>, { unique }: ProjectionContext): Promise<void> {
-    await db.schema.createTable('customers')
-      .addColumn('customer_id', 'text', (c) => c.primaryKey())
-      .addColumn('first_seen', 'bigint')
-      .addColumn('last_seen', 'bigint')
-      .addColumn('segment', 'text')
-      .addColumn('purchases', 'integer', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .execute();
-    await db.schema.createTable('customer_stages')
-      .addColumn('customer_id', 'text', (c) => c.notNull())
-      .addColumn('stage', 'text', (c) => c.notNull())
-      .addColumn('since', 'bigint', (c) => c.notNull())
-      .addColumn('until', 'bigint')
-      .addPrimaryKeyConstraint(unique('customer_stages_pk'), ['customer_id', 'since'])
-      .execute();
-    await db.schema.createIndex(unique('customer_stages_by_since')).on('customer_stages').columns(['since', 'until', 'stage']).execute();
-    await db.schema.createTable('customer_aliases')
-      .addColumn('alias_id', 'text', (c) => c.primaryKey())
-      .addColumn('customer_id', 'text', (c) => c.notNull())
-      .addColumn('merged_at', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema.createIndex(unique('customer_aliases_by_customer')).on('customer_aliases').column('customer_id').execute();
+  async createTables(db: Kysely<LifecycleTables>, context: ProjectionContext): Promise<void> {
+    await createLifecycleTables(db, context);
   }
 
-  async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
-    const ledger = events;
-    const batch = await this.load(tx, ledger, context);
-    for (const event of ledger) this.fold(batch, event);
-    await this.write(tx, batch);
+  async apply(tx: Kysely<LifecycleTables>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
+    const batch = await this.load(tx, events, context);
+    for (const event of events) fold(batch, event);
+    const changes = new Map<string, CustomerChange>();
+    // Stored rows move first, then the batch's rows go in under the customer they stand for now.
+    for (const merge of batch.merges) await this.moveMerged(tx, merge, changes);
+    const fresh = await newRows(tx, [...batch.rows.values()]);
+    for (const chunk of inChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
+    for (const row of fresh) changeOf(changes, row.customer_id).add(row);
+    for (const [customerId, change] of changes) {
+      await this.restretch(tx, customerId, change.cases);
+      if (change.from !== undefined) await this.restage(tx, customerId, change.from);
+      await this.summarize(tx, customerId, change);
+    }
+    await writeAliases(tx, batch);
   }
 
   /** Customer rows are read only once they are locked, with the aliases that lead to them (see loadLockedAliases). */
-  private async load(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<Batch> {
+  private async load(tx: Kysely<LifecycleTables>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<Batch> {
     const ids = new Set(events.map((e) => e.customerId));
     for (const e of events) if (e.type === 'cx.customer.merged.v1') ids.add(mergeTarget(e) ?? e.customerId);
-    const aliases = await loadLockedAliases(context, [...ids], (loaded) => CustomerAliases.load(tx, loaded));
-    const canonical = [...new Set([...ids].map((id) => aliases.of(id)))];
-    const states = new Map<string, CustomerState>();
-    const historiesBefore = new Map<string, string>();
-    for (const chunk of inChunks(canonical)) {
-      const rows = await tx.selectFrom('customers').select(['customer_id', 'state']).where('customer_id', 'in', chunk).execute();
-      for (const row of rows) {
-        const state = JSON.parse(row.state) as CustomerState;
-        states.set(row.customer_id, state);
-        historiesBefore.set(row.customer_id, JSON.stringify(this.stageRows(state)));
-      }
+    const aliases = await loadLockedAliases(context, [...ids], (loaded) => CustomerAliases.load(tx as Kysely<any>, loaded));
+    return { aliases, rows: new Map(), merges: [], mergedAt: new Map() };
+  }
+
+  /** The merged-away customer's facts and cases now count for the customer it was merged into; its own rows go. */
+  private async moveMerged(tx: Kysely<LifecycleTables>, { from, into }: Merge, changes: Map<string, CustomerChange>): Promise<void> {
+    const stored = await tx.selectFrom('customers').selectAll().where('customer_id', '=', from).executeTakeFirst() as StoredCustomer | undefined;
+    const cases = await tx.selectFrom('customer_facts').select('case_id').distinct()
+      .where('customer_id', '=', from).where('kind', '=', 'case').execute();
+    const change = changeOf(changes, into);
+    change.absorb(changes.get(from), stored);
+    for (const row of cases) change.cases.add(row.case_id as string);
+    changes.delete(from);
+    await tx.updateTable('customer_facts').set({ customer_id: into }).where('customer_id', '=', from).execute();
+    for (const table of ['customers', 'customer_stages', 'customer_case_stretches'] as const) await tx.deleteFrom(table).where('customer_id', '=', from).execute();
+  }
+
+  /** Each touched case's open stretches, from that case's facts alone. */
+  private async restretch(tx: Kysely<LifecycleTables>, customerId: string, caseIds: ReadonlySet<string>): Promise<void> {
+    for (const chunk of inChunks([...caseIds])) {
+      const facts = await tx.selectFrom('customer_facts').select(['kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'])
+        .where('customer_id', '=', customerId).where('case_id', 'in', chunk).execute() as StoredFact[];
+      await tx.deleteFrom('customer_case_stretches').where('customer_id', '=', customerId).where('case_id', 'in', chunk).execute();
+      const stretches = chunk.flatMap((caseId) => caseOpenStretches(caseChangesOf(facts.filter((f) => f.case_id === caseId)))
+        .map((stretch) => ({ customer_id: customerId, case_id: caseId, ...stretch })));
+      for (const rows of inChunks(stretches)) await tx.insertInto('customer_case_stretches').values(rows).execute();
     }
-    return { states, historiesBefore, touched: new Set(), mergedAway: new Set(), aliases, mergedAt: new Map() };
   }
 
-  private fold(batch: Batch, event: AnyLedgerEvent): void {
-    if (event.type === 'cx.customer.merged.v1') return this.merge(batch, event);
-    const id = batch.aliases.of(event.customerId);
-    batch.states.set(id, evolveCustomer(batch.states.get(id) ?? initialCustomerState(id), event));
-    batch.touched.add(id);
+  /**
+   * The stage history before `from` cannot change (a stage depends only on the facts up to
+   * its instant): the intervals from `from` on are computed again from the facts that decide
+   * them, and the interval running at `from` is cut where the next one starts.
+   */
+  private async restage(tx: Kysely<LifecycleTables>, customerId: string, from: number): Promise<void> {
+    const before = await tx.selectFrom('customer_stages').select(['stage', 'since'])
+      .where('customer_id', '=', customerId).where('since', '<', from)
+      .orderBy('since', 'desc').limit(1).executeTakeFirst();
+    const changes = stageChangesFrom(await stageFactsFrom(tx, customerId, from), from, before?.stage as LifecycleStage | undefined, this.settings);
+    await tx.deleteFrom('customer_stages').where('customer_id', '=', customerId).where('since', '>=', from).execute();
+    if (before) await tx.updateTable('customer_stages').set({ until: changes[0]?.since ?? null }).where('customer_id', '=', customerId).where('since', '=', before.since).execute();
+    for (const chunk of inChunks(stageRows(customerId, changes))) await tx.insertInto('customer_stages').values(chunk).execute();
   }
 
-  /** The anonymous customer's history moves under the named one, now and for its late events. */
-  private merge(batch: Batch, event: AnyLedgerEvent): void {
-    const target = mergeTarget(event);
-    const from = batch.aliases.of(event.customerId);
-    if (target === undefined) return;
-    const into = batch.aliases.of(target);
-    if (from === into) return;
-    const fromState = batch.states.get(from) ?? initialCustomerState(from);
-    batch.states.set(into, mergeCustomerStates(batch.states.get(into) ?? initialCustomerState(into), fromState));
-    batch.states.delete(from);
-    batch.aliases.merge(from, into);
-    batch.mergedAt.set(from, event.time);
-    batch.mergedAway.add(from);
-    batch.touched.delete(from);
-    batch.touched.add(into);
+  private async summarize(tx: Kysely<LifecycleTables>, customerId: string, change: CustomerChange): Promise<void> {
+    const stored = await tx.selectFrom('customers').selectAll().where('customer_id', '=', customerId).executeTakeFirst() as StoredCustomer | undefined;
+    const first = [toNumber(stored?.first_seen), change.first ?? null].filter((t): t is number => t !== null);
+    const last = [toNumber(stored?.last_seen), change.last ?? null].filter((t): t is number => t !== null);
+    const row = {
+      customer_id: customerId,
+      first_seen: first.length ? Math.min(...first) : null,
+      last_seen: last.length ? Math.max(...last) : null,
+      segment: change.profiled ? await latestSegment(tx, customerId) : stored?.segment ?? null,
+      purchases: Number(stored?.purchases ?? 0) + change.purchases,
+    };
+    await tx.insertInto('customers').values(row)
+      .onConflict((oc) => oc.column('customer_id').doUpdateSet({ first_seen: row.first_seen, last_seen: row.last_seen, segment: row.segment, purchases: row.purchases }))
+      .execute();
   }
+}
 
-  private async write(tx: Kysely<any>, batch: Batch): Promise<void> {
-    const gone = [...batch.mergedAway];
-    for (const chunk of inChunks(gone)) {
-      await tx.deleteFrom('customers').where('customer_id', 'in', chunk).execute();
-      await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk).execute();
-    }
-    const touched = [...batch.touched].map((id) => batch.states.get(id)!);
-    const restaged = touched.map((state) => ({ state, rows: this.stageRows(state) }))
-      .filter(({ state, rows }) => batch.historiesBefore.get(state.customerId) !== JSON.stringify(rows));
-    for (const chunk of inChunks(touched)) {
-      await tx.insertInto('customers').values(chunk.map(customerRow))
-        .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({
-          first_seen: eb.ref('excluded.first_seen'), last_seen: eb.ref('excluded.last_seen'), segment: eb.ref('excluded.segment'),
-          purchases: eb.ref('excluded.purchases'), state: eb.ref('excluded.state'),
-        })))
-        .execute();
-    }
-    for (const chunk of inChunks(restaged)) await tx.deleteFrom('customer_stages').where('customer_id', 'in', chunk.map((r) => r.state.customerId)).execute();
-    for (const chunk of inChunks(restaged.flatMap((r) => r.rows))) await tx.insertInto('customer_stages').values(chunk).execute();
-    await this.writeAliases(tx, batch);
+/** Facts go in under the customer each id stands for at that point of the batch; a merge moves the merged customer's. */
+function fold(batch: Batch, event: AnyLedgerEvent): void {
+  if (!batch.rows.has(event.position)) batch.rows.set(event.position, factRow(event, batch.aliases.of(event.customerId)));
+  if (event.type !== 'cx.customer.merged.v1') return;
+  const target = mergeTarget(event);
+  const from = batch.aliases.of(event.customerId);
+  if (target === undefined) return;
+  const into = batch.aliases.of(target);
+  if (from === into) return;
+  for (const row of batch.rows.values()) if (row.customer_id === from) row.customer_id = into;
+  batch.aliases.merge(from, into);
+  batch.mergedAt.set(from, event.time);
+  batch.merges.push({ from, into });
+}
+
+function changeOf(changes: Map<string, CustomerChange>, customerId: string): CustomerChange {
+  let change = changes.get(customerId);
+  if (!change) changes.set(customerId, (change = new CustomerChange()));
+  return change;
+}
+
+/** The rows not stored yet: a redelivered event changes nothing. */
+async function newRows(tx: Kysely<LifecycleTables>, rows: readonly CustomerFactsTable[]): Promise<CustomerFactsTable[]> {
+  const stored = new Set<number>();
+  for (const chunk of inChunks(rows.map((row) => row.position))) {
+    for (const row of await tx.selectFrom('customer_facts').select('position').where('position', 'in', chunk).execute()) stored.add(Number(row.position));
   }
+  return rows.filter((row) => !stored.has(row.position));
+}
 
-  private stageRows(state: CustomerState) {
-    const history = stageHistory(state, END_OF_TIME, this.settings);
-    return history.map((change, i) => ({ customer_id: state.customerId, stage: change.stage, since: change.since, until: history[i + 1]?.since ?? null }));
-  }
+/** The segment of the latest profile update that named one (by time, then position). */
+async function latestSegment(tx: Kysely<LifecycleTables>, customerId: string): Promise<string | null> {
+  const row = await tx.selectFrom('customer_facts').select('segment')
+    .where('customer_id', '=', customerId).where('kind', '=', 'profile').where('segment', 'is not', null)
+    .orderBy('time', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
+  return row?.segment ?? null;
+}
 
-  private async writeAliases(tx: Kysely<any>, batch: Batch): Promise<void> {
-    for (const [alias, customer] of batch.aliases.changed) {
-      await tx.updateTable('customer_aliases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
-      await tx.insertInto('customer_aliases').values({ alias_id: alias, customer_id: customer, merged_at: batch.mergedAt.get(alias) ?? 0 })
-        .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer })).execute();
-    }
+const stageRows = (customerId: string, changes: readonly StageChange[]) =>
+  changes.map((change, i) => ({ customer_id: customerId, stage: change.stage, since: change.since, until: changes[i + 1]?.since ?? null }));
+
+async function writeAliases(tx: Kysely<LifecycleTables>, batch: Batch): Promise<void> {
+  for (const [alias, customer] of batch.aliases.changed) {
+    await tx.updateTable('customer_aliases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
+    await tx.insertInto('customer_aliases').values({ alias_id: alias, customer_id: customer, merged_at: batch.mergedAt.get(alias) ?? 0 })
+      .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer })).execute();
   }
 }
 
 const mergeTarget = (event: AnyLedgerEvent): string | undefined =>
   event.type === 'cx.customer.merged.v1' ? event.data.into.id : undefined;
-
-/** A row depends only on the customer's events, never on how they were batched: a rebuild gives the same rows. */
-function customerRow(state: CustomerState) {
-  const moments = [state.purchases, state.interactions, state.caseChanges, state.churns, state.referrals, state.profiles, state.otherActivity,
-    state.surveys.nps, state.surveys.csat, state.surveys.ces].flat();
-  const times = moments.map((m) => m.time);
-  const segment = [...state.profiles].reverse().find((p) => p.segment !== undefined)?.segment ?? null;
-  return {
-    customer_id: state.customerId,
-    first_seen: times.length ? Math.min(...times) : null,
-    last_seen: times.length ? Math.max(...times) : null,
-    segment,
-    purchases: state.purchases.length,
-    state: JSON.stringify(state),
-  };
-}

@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
-import { CustomerState, LifecycleStage, stageAt } from '@cx/views';
-import { inChunks } from '@cx/projection';
+import { LifecycleStage, stageAt } from '@cx/views';
+import { stageFactsFrom } from '@cx/projection';
 import { grouping, KeySource, Row, Window } from './loyalty-sql';
 
 /**
@@ -13,7 +13,8 @@ import { grouping, KeySource, Row, Window } from './loyalty-sql';
  * two readings differ only for a customer with an event at exactly `from` or `to` (a purchase
  * at `to` is not "before `to`"; querying at T - 1 ms would instead miss a threshold crossing
  * at exactly T). So SQL counts everyone else from `customer_stages`, and the few customers with
- * an event at a boundary have their stage worked out from their folded state with the pure rules.
+ * an event at a boundary have their stage worked out with the pure rules from the facts that
+ * decide it (`stageFactsFrom`).
  */
 
 const buyersBefore = (from: number) => sql`SELECT DISTINCT customer_id FROM orders WHERE time < ${from}`;
@@ -50,29 +51,9 @@ async function boundaryRows(db: Kysely<any>, window: Window, key: KeySource | nu
   return (await query.execute(db)).rows;
 }
 
-/** The state with only the facts before `at`: what "from the events before `at`" folds. */
-function stateBefore(state: CustomerState, at: number): CustomerState {
-  const before = <F extends { time: number }>(facts: readonly F[]) => facts.filter((f) => f.time < at);
-  return {
-    customerId: state.customerId,
-    purchases: before(state.purchases),
-    surveys: { nps: before(state.surveys.nps), csat: before(state.surveys.csat), ces: before(state.surveys.ces) },
-    churns: before(state.churns),
-    referrals: before(state.referrals),
-    caseChanges: before(state.caseChanges),
-    interactions: before(state.interactions),
-    profiles: before(state.profiles),
-    otherActivity: before(state.otherActivity),
-  };
-}
-
-async function loadStates(db: Kysely<any>, ids: readonly string[]): Promise<Map<string, CustomerState>> {
-  const states = new Map<string, CustomerState>();
-  for (const chunk of inChunks(ids)) {
-    const found = await db.selectFrom('customers').select(['customer_id', 'state']).where('customer_id', 'in', chunk).execute();
-    for (const row of found) states.set(row.customer_id as string, JSON.parse(row.state as string) as CustomerState);
-  }
-  return states;
+/** A boundary customer's stage at `at` from its events before `at` (the pure rules over the facts that decide it). */
+async function stageBefore(db: Kysely<any>, customerId: string, at: number, thresholds: Thresholds): Promise<LifecycleStage> {
+  return stageAt(await stageFactsFrom(db, customerId, at, at - 1), at, thresholds);
 }
 
 export interface ChurnCounts {
@@ -104,14 +85,9 @@ export async function churnCustomers(db: Kysely<any>, window: Window, thresholds
     WHERE f.customer_id NOT IN (${boundaryCustomers(window)}) AND sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`.execute(db);
   const customers = rows.map((row) => ({ customerId: row.customer_id, churned: Number(row.churned) === 1 }));
   const boundary = (await boundaryRows(db, window, null)).map((row) => row.customer_id as string);
-  const states = await loadStates(db, boundary);
-  const stage = (id: string, at: number): LifecycleStage => {
-    const state = states.get(id);
-    return state ? stageAt(stateBefore(state, at), at, thresholds) : 'prospect';
-  };
   for (const id of boundary) {
-    if (['prospect', 'churned'].includes(stage(id, window.from))) continue;
-    customers.push({ customerId: id, churned: stage(id, window.to) === 'churned' });
+    if (['prospect', 'churned'].includes(await stageBefore(db, id, window.from, thresholds))) continue;
+    customers.push({ customerId: id, churned: (await stageBefore(db, id, window.to, thresholds)) === 'churned' });
   }
   return customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
 }
@@ -121,15 +97,10 @@ export async function churnCounts(db: Kysely<any>, window: Window, key: KeySourc
   const groups = new Map<string, ChurnCounts>();
   for (const row of await churnCountsInSql(db, window, key)) addTo(groups, row.grp ?? '', Number(row.at_start ?? 0), Number(row.churned ?? 0));
   const boundary = await boundaryRows(db, window, key);
-  const states = await loadStates(db, boundary.map((row) => row.customer_id as string));
-  const stage = (id: string, at: number): LifecycleStage => {
-    const state = states.get(id);
-    return state ? stageAt(stateBefore(state, at), at, thresholds) : 'prospect';
-  };
   for (const row of boundary) {
     const id = row.customer_id as string;
-    if (['prospect', 'churned'].includes(stage(id, window.from))) continue;
-    addTo(groups, row.grp ?? '', 1, stage(id, window.to) === 'churned' ? 1 : 0);
+    if (['prospect', 'churned'].includes(await stageBefore(db, id, window.from, thresholds))) continue;
+    addTo(groups, row.grp ?? '', 1, (await stageBefore(db, id, window.to, thresholds)) === 'churned' ? 1 : 0);
   }
   for (const [group, counts] of groups) if (counts.atStart === 0) groups.delete(group);
   return groups;

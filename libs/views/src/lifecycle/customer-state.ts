@@ -15,10 +15,14 @@ export interface InteractionFact extends Moment {
   channel: Channel;
 }
 
-/** A change of a case's status; handoffs do not change whether a case is open. */
+/**
+ * An event of one of the customer's cases. Only opened/resolved/reopened change whether the
+ * case is open; a handoff matters when it is the first event seen of the case: the case then
+ * exists as an orphan, open (SPEC §2.3), until a resolution.
+ */
 export interface CaseChangeFact extends Moment {
   caseId: string;
-  change: 'opened' | 'resolved' | 'reopened';
+  change: 'opened' | 'resolved' | 'reopened' | 'handoff';
   /** Only on `opened`: a complaint can make the customer `at_risk`. */
   category?: CaseCategory;
 }
@@ -48,8 +52,6 @@ export interface CustomerState {
   caseChanges: readonly CaseChangeFact[];
   interactions: readonly InteractionFact[];
   profiles: readonly ProfileFact[];
-  /** Events that only tell us the customer was around (case handoffs): for firstSeen/lastSeen. */
-  otherActivity: readonly Moment[];
 }
 
 /** The lists of the state that hold facts, each sorted by (time, position). */
@@ -64,7 +66,6 @@ export const initialCustomerState = (customerId: string): CustomerState => ({
   caseChanges: [],
   interactions: [],
   profiles: [],
-  otherActivity: [],
 });
 
 const momentOf = (event: LedgerEvent): Moment => ({ time: event.time, position: event.position });
@@ -114,7 +115,7 @@ export function evolveCustomer(state: CustomerState, event: AnyLedgerEvent): Cus
       return withFact(state, 'caseChanges', { ...at, caseId: event.data.caseId, change: 'reopened' });
     case 'cx.case.handoff.requested.v1':
     case 'cx.case.handoff.accepted.v1':
-      return withFact(state, 'otherActivity', at);
+      return withFact(state, 'caseChanges', { ...at, caseId: event.data.caseId, change: 'handoff' });
     case 'cx.customer.referred.v1':
       return withFact(state, 'referrals', at);
     case 'cx.customer.churned.v1':
@@ -145,7 +146,6 @@ export const allFactLists = (state: CustomerState): readonly (readonly Moment[])
   state.caseChanges,
   state.interactions,
   state.profiles,
-  state.otherActivity,
 ];
 
 /**
@@ -163,6 +163,5 @@ export function mergeCustomerStates(into: CustomerState, from: CustomerState): C
     caseChanges: union(into.caseChanges, from.caseChanges),
     interactions: union(into.interactions, from.interactions),
     profiles: union(into.profiles, from.profiles),
-    otherActivity: union(into.otherActivity, from.otherActivity),
   };
 }

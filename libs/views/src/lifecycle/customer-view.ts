@@ -2,7 +2,7 @@ import { allFactLists, type CustomerState, type SurveyAnswerFact } from './custo
 import { DEFAULT_LIFECYCLE_SETTINGS, type LifecycleSettings } from './lifecycle-settings';
 import { factsUpTo, latestUpTo } from './sorted-facts';
 import { stageHistory, wonBackFromHistory, type StageChange } from './stage-history';
-import { openCaseIdsAt, stageAt, type LifecycleStage } from './stage-rules';
+import { openCaseIdsAt, type LifecycleStage } from './stage-rules';
 
 /** A survey answer as the view shows it. Times are epoch milliseconds; the API formats them. */
 export interface SurveyAnswerView {
@@ -70,19 +70,18 @@ function segmentAsOf(state: CustomerState, asOf: number): string | null {
   return named.at(-1)?.segment ?? null;
 }
 
-/** The customer's lifecycle view: only events with `time <= asOf` count. */
-export function customerView(
-  state: CustomerState,
-  asOf: number,
-  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
-): CustomerView {
-  const history = stageHistory(state, asOf, settings);
+/**
+ * Everything the view shows besides the stages, as of its `asOf`: folded from a state here,
+ * read from indexed rows by the API.
+ */
+export type CustomerActivity = Omit<CustomerView, 'customerId' | 'asOf' | 'stage' | 'stageHistory' | 'wonBack'> & {
+  /** Time of the latest purchase up to `asOf`, if any: for `wonBack`. */
+  lastPurchaseTime?: number;
+};
+
+/** The activity part of the view, from a folded state. */
+export function customerActivity(state: CustomerState, asOf: number): CustomerActivity {
   return {
-    customerId: state.customerId,
-    asOf,
-    stage: stageAt(state, asOf, settings),
-    stageHistory: history,
-    wonBack: wonBackFromHistory(state, history, asOf),
     ...seenRange(state, asOf),
     interactions: interactionsAsOf(state, asOf),
     purchases: purchasesAsOf(state, asOf),
@@ -92,5 +91,32 @@ export function customerView(
     ces: latestAnswer(state.surveys.ces, asOf),
     segment: segmentAsOf(state, asOf),
     referrals: factsUpTo(state.referrals, asOf).length,
+    lastPurchaseTime: latestUpTo(state.purchases, asOf)?.time,
   };
+}
+
+/**
+ * The view from its parts: `history` is the stage history up to `asOf` (the stage at `asOf`
+ * is its last entry: between two changes the stage holds; no entry means no activity yet,
+ * so no purchase: `prospect`).
+ */
+export function customerViewOf(customerId: string, asOf: number, history: StageChange[], activity: CustomerActivity): CustomerView {
+  const { lastPurchaseTime, ...shown } = activity;
+  return {
+    customerId,
+    asOf,
+    stage: history.at(-1)?.stage ?? 'prospect',
+    stageHistory: history,
+    wonBack: wonBackFromHistory(history, lastPurchaseTime),
+    ...shown,
+  };
+}
+
+/** The customer's lifecycle view: only events with `time <= asOf` count. */
+export function customerView(
+  state: CustomerState,
+  asOf: number,
+  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
+): CustomerView {
+  return customerViewOf(state.customerId, asOf, stageHistory(state, asOf, settings), customerActivity(state, asOf));
 }

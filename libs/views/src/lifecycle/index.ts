@@ -19,13 +19,16 @@ export {
   type SurveyAnswerFact,
 } from './customer-state';
 export {
+  caseAfter,
+  caseOpenStretches,
   customerCasesAt,
   latestNpsInWindow,
   LIFECYCLE_STAGES,
   openCaseIdsAt,
   stageAt,
   type CustomerCaseAtTime,
+  type OpenStretch,
   type LifecycleStage,
 } from './stage-rules';
-export { nextStageChangeAfter, stageHistory, wonBack, wonBackFromHistory, type StageChange } from './stage-history';
-export { customerView, type CustomerView, type SurveyAnswerView } from './customer-view';
+export { nextStageChangeAfter, stageChangesFrom, stageHistory, wonBack, wonBackFromHistory, type StageChange } from './stage-history';
+export { customerActivity, customerView, customerViewOf, type CustomerActivity, type CustomerView, type SurveyAnswerView } from './customer-view';

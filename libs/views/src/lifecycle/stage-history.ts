@@ -54,13 +54,32 @@ export function stageHistory(
   asOf: number,
   settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
 ): StageChange[] {
-  const history: StageChange[] = [];
-  for (const instant of stageChangeCandidates(state, settings)) {
-    if (instant > asOf) break;
+  const first = firstActivity(state);
+  if (first === undefined) return [];
+  return stageChangesFrom(state, first, undefined, settings).filter((change) => change.since <= asOf);
+}
+
+/**
+ * The changes of stage from `from` on, given the stage just before it (`before`; undefined
+ * when the customer had no activity before `from`). `state` need only hold the facts that
+ * decide the stage at instants from `from` on (see `stageFactsFrom` in the projection): the
+ * history before `from` is unchanged by facts dated later, so a projection recomputes only
+ * this tail when an event arrives.
+ */
+export function stageChangesFrom(
+  state: CustomerState,
+  from: number,
+  before: LifecycleStage | undefined,
+  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
+): StageChange[] {
+  const changes: StageChange[] = [];
+  let current = before;
+  for (const instant of [from, ...stageChangeCandidates(state, settings).filter((instant) => instant > from)]) {
     const stage = stageAt(state, instant, settings);
-    if (history.at(-1)?.stage !== stage) history.push({ stage, since: instant });
+    if (stage !== current) changes.push({ stage, since: instant });
+    current = stage;
   }
-  return history;
+  return changes;
 }
 
 /**
@@ -81,11 +100,10 @@ export function nextStageChangeAfter(
   return null;
 }
 
-/** From a history already computed: did a purchase up to `asOf` come after the customer first churned? */
-export function wonBackFromHistory(state: CustomerState, history: readonly StageChange[], asOf: number): boolean {
+/** From a history already computed: did the latest purchase up to `asOf` come after the customer first churned? */
+export function wonBackFromHistory(history: readonly StageChange[], lastPurchaseTime: number | undefined): boolean {
   const firstChurned = history.find((change) => change.stage === 'churned');
-  const lastPurchase = factsUpTo(state.purchases, asOf).at(-1);
-  return firstChurned !== undefined && lastPurchase !== undefined && lastPurchase.time > firstChurned.since;
+  return firstChurned !== undefined && lastPurchaseTime !== undefined && lastPurchaseTime > firstChurned.since;
 }
 
 /**
@@ -96,4 +114,4 @@ export const wonBack = (
   state: CustomerState,
   asOf: number,
   settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
-): boolean => wonBackFromHistory(state, stageHistory(state, asOf, settings), asOf);
+): boolean => wonBackFromHistory(stageHistory(state, asOf, settings), factsUpTo(state.purchases, asOf).at(-1)?.time);

@@ -1,5 +1,5 @@
 import type { CaseCategory } from '@cx/events';
-import type { CustomerState, PurchaseFact, SurveyAnswerFact } from './customer-state';
+import type { CaseChangeFact, CustomerState, PurchaseFact, SurveyAnswerFact } from './customer-state';
 import { DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_NPS_WINDOW_MS, type LifecycleSettings } from './lifecycle-settings';
 import { compareMoments, factsUpTo, latestUpTo } from './sorted-facts';
 
@@ -31,22 +31,51 @@ export interface CustomerCaseAtTime {
 }
 
 /**
- * The customer's cases as of T, replayed in time order: open from `opened` until `resolved`,
- * open again after `reopened`. A case known only from a later status event follows that
- * event (resolved: closed; reopened: open) but has no category, so it is never a complaint.
+ * One case after one more of its events (in time order): open from `opened` until
+ * `resolved`, open again after `reopened`. A case first seen through a handoff or a
+ * reopening is an orphan, open (SPEC §2.3); one first seen through its resolution is
+ * closed. A case whose opening we never saw has no category, so it is never a complaint.
  */
+export function caseAfter(known: CustomerCaseAtTime | undefined, change: CaseChangeFact): CustomerCaseAtTime {
+  if (change.change === 'handoff') return known ?? { caseId: change.caseId, open: true };
+  const current = known ?? { caseId: change.caseId, open: false };
+  const firstOpening = change.change === 'opened' && current.openedAt === undefined;
+  return {
+    ...current,
+    open: change.change !== 'resolved',
+    ...(firstOpening ? { openedAt: change.time, category: change.category } : {}),
+  };
+}
+
+/** The customer's cases as of T, replayed in time order with `caseAfter`. */
 export function customerCasesAt(state: CustomerState, T: number): CustomerCaseAtTime[] {
   const cases = new Map<string, CustomerCaseAtTime>();
-  for (const change of factsUpTo(state.caseChanges, T)) {
-    const known = cases.get(change.caseId) ?? { caseId: change.caseId, open: false };
-    const firstOpening = change.change === 'opened' && known.openedAt === undefined;
-    cases.set(change.caseId, {
-      ...known,
-      open: change.change !== 'resolved',
-      ...(firstOpening ? { openedAt: change.time, category: change.category } : {}),
-    });
-  }
+  for (const change of factsUpTo(state.caseChanges, T)) cases.set(change.caseId, caseAfter(cases.get(change.caseId), change));
   return [...cases.values()];
+}
+
+/** A stretch of time during which a case is open: from `since` (inclusive) until `until` (exclusive; null: still). */
+export interface OpenStretch {
+  since: number;
+  until: number | null;
+}
+
+/**
+ * When one case is open, from its events (one case, sorted by time then position): the
+ * intervals over which `customerCasesAt` calls it open. Events at the same instant count
+ * together, so a case opened and resolved in the same millisecond is never open.
+ */
+export function caseOpenStretches(changes: readonly CaseChangeFact[]): OpenStretch[] {
+  const stretches: OpenStretch[] = [];
+  let known: CustomerCaseAtTime | undefined;
+  for (const [i, change] of changes.entries()) {
+    known = caseAfter(known, change);
+    if (changes[i + 1]?.time === change.time) continue;
+    const running = stretches.at(-1)?.until === null;
+    if (known.open && !running) stretches.push({ since: change.time, until: null });
+    if (!known.open && running) stretches[stretches.length - 1].until = change.time;
+  }
+  return stretches;
 }
 
 /** Ids of the customer's cases open at T, in the order they first appeared. */
