@@ -4,6 +4,7 @@ import { benchAlerts } from './alerts-bench';
 import type { BenchRow } from './bench-row';
 import { benchCases } from './cases-bench';
 import { benchEventStores } from './event-store-bench';
+import { benchHotCustomer } from './hot-customer-bench';
 import { benchHttpIngest } from './http-ingest-bench';
 import { benchIngest } from './ingest-bench';
 import { benchKafka } from './kafka-bench';
@@ -17,7 +18,7 @@ import { simulatedDataset } from './simulated-dataset';
 
 /**
  * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N
- * --merkle-events N --merkle-rounds N --verify-events N --only a,b]`: every figure
+ * --merkle-events N --merkle-rounds N --verify-events N --hot-events N --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
  * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
  * issues' full size.
@@ -37,6 +38,7 @@ const sizes = {
   merkleEvents: flags.number('merkle-events', 20_000),
   merkleRounds: flags.number('merkle-rounds', 3),
   verifyEvents: flags.number('verify-events', 100_000),
+  hotEvents: flags.number('hot-events', 100_000),
 };
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
@@ -57,6 +59,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   cases: () => benchCases({ events: sizes.reportEvents, log: progress('cases') }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
   alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
+  hot: () => benchHotCustomer({ hotEvents: sizes.hotEvents, otherEvents: sizes.events }),
   merkle: () => benchMerkle({ events: sizes.merkleEvents, rounds: sizes.merkleRounds, verifyEvents: sizes.verifyEvents }),
 };
 

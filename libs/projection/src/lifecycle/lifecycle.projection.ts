@@ -1,19 +1,19 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { caseOpenStretches, LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { loadLockedAliases } from '../canonical-customers';
 import { inChunks, toNumber } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
-import { caseChangesOf, factRow, isActivity, type StoredFact } from './customer-facts';
+import { caseChangesOf, factRow, isActivity, STAGE_KINDS, type StoredFact } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
-import { CustomerFactsTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
-import { stageFactsFrom } from './stage-facts';
+import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
+import { stageFactsFrom, type StageStart } from './stage-facts';
 
 /** What a batch changes for one customer: its `customers` row follows from the old one and these. */
 class CustomerChange {
-  /** The earliest activity the batch added: the stage history is recomputed from there on. */
-  from?: number;
+  /** The earliest fact the stage rules read (STAGE_KINDS) that the batch added: the stages may change from there on. */
+  stageFrom?: number;
   first?: number;
   last?: number;
   purchases = 0;
@@ -22,13 +22,17 @@ class CustomerChange {
   readonly cases = new Set<string>();
 
   seen(time: number): void {
-    this.from = Math.min(this.from ?? time, time);
     this.first = Math.min(this.first ?? time, time);
     this.last = Math.max(this.last ?? time, time);
   }
 
+  decides(time: number): void {
+    this.stageFrom = Math.min(this.stageFrom ?? time, time);
+  }
+
   add(row: CustomerFactsTable): void {
     if (isActivity(row.kind)) this.seen(row.time);
+    if (STAGE_KINDS.includes(row.kind)) this.decides(row.time);
     if (row.kind === 'purchase') this.purchases += 1;
     if (row.segment !== null) this.profiled = true;
     if (row.case_id !== null) this.cases.add(row.case_id);
@@ -37,6 +41,8 @@ class CustomerChange {
   /** Takes over what another customer brought (a merge): its stored row and its own changes. */
   absorb(other: CustomerChange | undefined, stored: StoredCustomer | undefined): void {
     for (const time of [other?.first, other?.last, toNumber(stored?.first_seen), toNumber(stored?.last_seen)]) if (time !== undefined && time !== null) this.seen(time);
+    // The merged customer's facts are new to this one, from its first activity on.
+    for (const time of [other?.first, toNumber(stored?.first_seen)]) if (time !== undefined && time !== null) this.decides(time);
     this.purchases += (other?.purchases ?? 0) + Number(stored?.purchases ?? 0);
     this.profiled = true;
     for (const caseId of other?.cases ?? []) this.cases.add(caseId);
@@ -95,11 +101,10 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     const fresh = await newRows(tx, [...batch.rows.values()]);
     for (const chunk of inChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
     for (const row of fresh) changeOf(changes, row.customer_id).add(row);
-    for (const [customerId, change] of changes) {
-      await this.restretch(tx, customerId, change.cases);
-      if (change.from !== undefined) await this.restage(tx, customerId, change.from);
-      await this.summarize(tx, customerId, change);
-    }
+    await restretch(tx, [...changes].flatMap(([customerId, change]) => [...change.cases].map((caseId) => ({ customerId, caseId }))));
+    const stored = await storedCustomers(tx, [...changes.keys()]);
+    await this.restage(tx, [...changes].flatMap(([customerId, change]) => restageFrom(customerId, change, stored.get(customerId))));
+    await summarize(tx, changes, stored);
     await writeAliases(tx, batch);
   }
 
@@ -124,48 +129,116 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     for (const table of ['customers', 'customer_stages', 'customer_case_stretches'] as const) await tx.deleteFrom(table).where('customer_id', '=', from).execute();
   }
 
-  /** Each touched case's open stretches, from that case's facts alone. */
-  private async restretch(tx: Kysely<LifecycleTables>, customerId: string, caseIds: ReadonlySet<string>): Promise<void> {
-    for (const chunk of inChunks([...caseIds])) {
-      const facts = await tx.selectFrom('customer_facts').select(['kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'])
-        .where('customer_id', '=', customerId).where('case_id', 'in', chunk).execute() as StoredFact[];
-      await tx.deleteFrom('customer_case_stretches').where('customer_id', '=', customerId).where('case_id', 'in', chunk).execute();
-      const stretches = chunk.flatMap((caseId) => caseOpenStretches(caseChangesOf(facts.filter((f) => f.case_id === caseId)))
-        .map((stretch) => ({ customer_id: customerId, case_id: caseId, ...stretch })));
-      for (const rows of inChunks(stretches)) await tx.insertInto('customer_case_stretches').values(rows).execute();
-    }
-  }
-
   /**
    * The stage history before `from` cannot change (a stage depends only on the facts up to
    * its instant): the intervals from `from` on are computed again from the facts that decide
    * them, and the interval running at `from` is cut where the next one starts.
    */
-  private async restage(tx: Kysely<LifecycleTables>, customerId: string, from: number): Promise<void> {
-    const before = await tx.selectFrom('customer_stages').select(['stage', 'since'])
-      .where('customer_id', '=', customerId).where('since', '<', from)
-      .orderBy('since', 'desc').limit(1).executeTakeFirst();
-    const changes = stageChangesFrom(await stageFactsFrom(tx, customerId, from), from, before?.stage as LifecycleStage | undefined, this.settings);
-    await tx.deleteFrom('customer_stages').where('customer_id', '=', customerId).where('since', '>=', from).execute();
-    if (before) await tx.updateTable('customer_stages').set({ until: changes[0]?.since ?? null }).where('customer_id', '=', customerId).where('since', '=', before.since).execute();
-    for (const chunk of inChunks(stageRows(customerId, changes))) await tx.insertInto('customer_stages').values(chunk).execute();
+  private async restage(tx: Kysely<LifecycleTables>, starts: readonly StageStart[]): Promise<void> {
+    if (starts.length === 0) return;
+    const before = await stagesBefore(tx, starts);
+    const facts = await stageFactsFrom(tx, starts);
+    const rows: CustomerStagesTable[] = [];
+    for (const { customerId, from } of starts) {
+      const running = before.get(customerId);
+      const changes = stageChangesFrom(facts.get(customerId)!, from, running?.stage as LifecycleStage | undefined, this.settings);
+      if (running) rows.push({ ...running, until: changes[0]?.since ?? null });
+      rows.push(...stageRows(customerId, changes));
+    }
+    for (const chunk of inChunks(starts)) {
+      await tx.deleteFrom('customer_stages').where((eb) => eb.or(chunk.map(({ customerId, from }) =>
+        eb.and([eb('customer_id', '=', customerId), eb('since', '>=', before.get(customerId)?.since ?? from)])))).execute();
+    }
+    for (const chunk of inChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
   }
+}
 
-  private async summarize(tx: Kysely<LifecycleTables>, customerId: string, change: CustomerChange): Promise<void> {
-    const stored = await tx.selectFrom('customers').selectAll().where('customer_id', '=', customerId).executeTakeFirst() as StoredCustomer | undefined;
-    const first = [toNumber(stored?.first_seen), change.first ?? null].filter((t): t is number => t !== null);
-    const last = [toNumber(stored?.last_seen), change.last ?? null].filter((t): t is number => t !== null);
-    const row = {
-      customer_id: customerId,
-      first_seen: first.length ? Math.min(...first) : null,
-      last_seen: last.length ? Math.max(...last) : null,
-      segment: change.profiled ? await latestSegment(tx, customerId) : stored?.segment ?? null,
-      purchases: Number(stored?.purchases ?? 0) + change.purchases,
-    };
-    await tx.insertInto('customers').values(row)
-      .onConflict((oc) => oc.column('customer_id').doUpdateSet({ first_seen: row.first_seen, last_seen: row.last_seen, segment: row.segment, purchases: row.purchases }))
+/**
+ * Where a customer's stages may have changed: from the first fact the rules read that the
+ * batch added, or from a new first activity (the history starts there, as a `prospect`).
+ * Other activity (contacts, CSAT, CES, profiles) later than the first changes no stage.
+ */
+function restageFrom(customerId: string, change: CustomerChange, stored: StoredCustomer | undefined): StageStart[] {
+  const storedFirst = toNumber(stored?.first_seen);
+  const earlierFirst = change.first !== undefined && (storedFirst === null || change.first < storedFirst) ? change.first : undefined;
+  const from = Math.min(change.stageFrom ?? Infinity, earlierFirst ?? Infinity);
+  return from === Infinity ? [] : [{ customerId, from }];
+}
+
+async function storedCustomers(tx: Kysely<LifecycleTables>, ids: readonly string[]): Promise<Map<string, StoredCustomer>> {
+  const stored = new Map<string, StoredCustomer>();
+  for (const chunk of inChunks(ids)) for (const row of await tx.selectFrom('customers').selectAll().where('customer_id', 'in', chunk).execute()) stored.set(row.customer_id, row);
+  return stored;
+}
+
+/** The stage interval each customer is in just before its `from`. */
+async function stagesBefore(tx: Kysely<LifecycleTables>, starts: readonly StageStart[]): Promise<Map<string, CustomerStagesTable>> {
+  const running = new Map<string, CustomerStagesTable>();
+  for (const chunk of inChunks(starts)) {
+    const rows = await tx.selectFrom('customer_stages as s').selectAll()
+      .where((eb) => eb.or(chunk.map(({ customerId, from }) => eb.and([
+        eb('s.customer_id', '=', customerId),
+        eb('s.since', '=', eb.selectFrom('customer_stages as t').select((t) => t.fn.max('t.since').as('since')).where('t.customer_id', '=', customerId).where('t.since', '<', from)),
+      ]))))
+      .execute();
+    for (const row of rows) running.set(row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) });
+  }
+  return running;
+}
+
+/** Each touched case's open stretches, from that case's facts alone. */
+async function restretch(tx: Kysely<LifecycleTables>, pairs: ReadonlyArray<{ customerId: string; caseId: string }>): Promise<void> {
+  for (const chunk of inChunks(pairs)) {
+    const ofPair = (eb: ExpressionBuilder<LifecycleTables, 'customer_facts' | 'customer_case_stretches'>) =>
+      eb.or(chunk.map(({ customerId, caseId }) => eb.and([eb('customer_id', '=', customerId), eb('case_id', '=', caseId)])));
+    const facts = await tx.selectFrom('customer_facts').select(['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'])
+      .where(ofPair).execute() as Array<StoredFact & { customer_id: string }>;
+    await tx.deleteFrom('customer_case_stretches').where(ofPair).execute();
+    const stretches = chunk.flatMap(({ customerId, caseId }) =>
+      caseOpenStretches(caseChangesOf(facts.filter((f) => f.customer_id === customerId && f.case_id === caseId)))
+        .map((stretch) => ({ customer_id: customerId, case_id: caseId, ...stretch })));
+    for (const rows of inChunks(stretches)) await tx.insertInto('customer_case_stretches').values(rows).execute();
+  }
+}
+
+/** Each changed customer's row: the stored one plus what the batch brought. */
+async function summarize(tx: Kysely<LifecycleTables>, changes: ReadonlyMap<string, CustomerChange>, stored: ReadonlyMap<string, StoredCustomer>): Promise<void> {
+  const ids = [...changes.keys()];
+  const segments = await latestSegments(tx, ids.filter((id) => changes.get(id)!.profiled));
+  for (const chunk of inChunks(ids)) {
+    const rows = chunk.map((customerId) => customerRow(customerId, stored.get(customerId), changes.get(customerId)!, segments));
+    await tx.insertInto('customers').values(rows)
+      .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({
+        first_seen: eb.ref('excluded.first_seen'), last_seen: eb.ref('excluded.last_seen'), segment: eb.ref('excluded.segment'), purchases: eb.ref('excluded.purchases'),
+      })))
       .execute();
   }
+}
+
+function customerRow(customerId: string, stored: StoredCustomer | undefined, change: CustomerChange, segments: ReadonlyMap<string, string>) {
+  const first = [toNumber(stored?.first_seen), change.first ?? null].filter((t): t is number => t !== null);
+  const last = [toNumber(stored?.last_seen), change.last ?? null].filter((t): t is number => t !== null);
+  return {
+    customer_id: customerId,
+    first_seen: first.length ? Math.min(...first) : null,
+    last_seen: last.length ? Math.max(...last) : null,
+    segment: change.profiled ? segments.get(customerId) ?? null : stored?.segment ?? null,
+    purchases: Number(stored?.purchases ?? 0) + change.purchases,
+  };
+}
+
+/** The segment of each customer's latest profile update that named one (by time, then position): one index seek each. */
+async function latestSegments(tx: Kysely<LifecycleTables>, ids: readonly string[]): Promise<Map<string, string>> {
+  const segments = new Map<string, string>();
+  for (const chunk of inChunks(ids)) {
+    const rows = await tx.selectFrom('customer_facts').select(['customer_id', 'segment'])
+      .where((eb) => eb.or(chunk.map((customerId) => eb('position', 'in', eb.selectFrom('customer_facts as g').select('g.position')
+        .where('g.customer_id', '=', customerId).where('g.kind', '=', 'profile').where('g.segment', 'is not', null)
+        .orderBy('g.time', 'desc').orderBy('g.position', 'desc').limit(1)))))
+      .execute();
+    for (const row of rows) segments.set(row.customer_id, row.segment as string);
+  }
+  return segments;
 }
 
 /** Facts go in under the customer each id stands for at that point of the batch; a merge moves the merged customer's. */
@@ -196,14 +269,6 @@ async function newRows(tx: Kysely<LifecycleTables>, rows: readonly CustomerFacts
     for (const row of await tx.selectFrom('customer_facts').select('position').where('position', 'in', chunk).execute()) stored.add(Number(row.position));
   }
   return rows.filter((row) => !stored.has(row.position));
-}
-
-/** The segment of the latest profile update that named one (by time, then position). */
-async function latestSegment(tx: Kysely<LifecycleTables>, customerId: string): Promise<string | null> {
-  const row = await tx.selectFrom('customer_facts').select('segment')
-    .where('customer_id', '=', customerId).where('kind', '=', 'profile').where('segment', 'is not', null)
-    .orderBy('time', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
-  return row?.segment ?? null;
 }
 
 const stageRows = (customerId: string, changes: readonly StageChange[]) =>

@@ -18,7 +18,7 @@ function canonicalIds(ledger: readonly AnyLedgerEvent[]): (id: string) => string
   const into = new Map<string, string>();
   const of = (id: string): string => (into.has(id) ? of(into.get(id)!) : id);
   for (const event of ledger) {
-    if (event.type !== 'cx.customer.merged.v1') continue;
+    if (event.type !== 'cx.customer.merged.v1' || event.data.into.id === undefined) continue;
     const [from, to] = [of(event.customerId), of(event.data.into.id)];
     if (from !== to) into.set(from, to);
   }

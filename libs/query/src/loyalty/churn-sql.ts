@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import { LifecycleStage, stageAt } from '@cx/views';
-import { stageFactsFrom } from '@cx/projection';
+import { customerStageFactsFrom } from '@cx/projection';
 import { grouping, KeySource, Row, Window } from './loyalty-sql';
 
 /**
@@ -14,7 +14,7 @@ import { grouping, KeySource, Row, Window } from './loyalty-sql';
  * at `to` is not "before `to`"; querying at T - 1 ms would instead miss a threshold crossing
  * at exactly T). So SQL counts everyone else from `customer_stages`, and the few customers with
  * an event at a boundary have their stage worked out with the pure rules from the facts that
- * decide it (`stageFactsFrom`).
+ * decide it (`customerStageFactsFrom`).
  */
 
 const buyersBefore = (from: number) => sql`SELECT DISTINCT customer_id FROM orders WHERE time < ${from}`;
@@ -53,7 +53,7 @@ async function boundaryRows(db: Kysely<any>, window: Window, key: KeySource | nu
 
 /** A boundary customer's stage at `at` from its events before `at` (the pure rules over the facts that decide it). */
 async function stageBefore(db: Kysely<any>, customerId: string, at: number, thresholds: Thresholds): Promise<LifecycleStage> {
-  return stageAt(await stageFactsFrom(db, customerId, at, at - 1), at, thresholds);
+  return stageAt(await customerStageFactsFrom(db, customerId, at, at - 1), at, thresholds);
 }
 
 export interface ChurnCounts {

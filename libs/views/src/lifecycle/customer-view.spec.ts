@@ -121,4 +121,21 @@ describe('customerView', () => {
       { stage: 'at_risk', since: day(21) }, // complaint k2 still open, opened 10 d before
     ]);
   });
+
+  it('counts orphan cases as open, as the case view does (SPEC §2.1 openCases, §2.3)', () => {
+    const handoffOnly = make.event('cx.case.handoff.requested.v1', day(15), { caseId: 'k3', fromTeam: 'support', toTeam: 'billing' });
+    const reopenedOnly = make.caseReopened(day(16), 'k4');
+    const resolvedOnly = make.caseResolved(day(16), 'k5');
+    const state = foldCustomer(CUSTOMER, [...story, handoffOnly, reopenedOnly, resolvedOnly]);
+    // k2 (complaint, still open), k3 seen only through a handoff, k4 only through a reopening;
+    // k5 only through its resolution is closed.
+    expect(customerView(state, day(14)).openCases).toBe(1);
+    expect(customerView(state, day(15)).openCases).toBe(2);
+    expect(customerView(state, day(16)).openCases).toBe(3);
+    // A handoff of a case already resolved does not open it again.
+    const late = make.event('cx.case.handoff.accepted.v1', day(17), { caseId: 'k1', team: 'billing' });
+    expect(customerView(foldCustomer(CUSTOMER, [...story, late]), day(17)).openCases).toBe(1);
+    // No stage changes: an orphan has no category, so it is never a complaint.
+    expect(customerView(state, day(400)).stageHistory).toEqual(customerView(foldCustomer(CUSTOMER, story), day(400)).stageHistory);
+  });
 });
