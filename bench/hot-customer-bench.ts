@@ -109,7 +109,9 @@ function apiOf(url: string) {
     return body;
   };
   return {
-    get: async (path: string) => void (await call(path)),
+    get: async (path: string): Promise<void> => {
+      await call(path);
+    },
     post: (path: string, body: unknown) => call(path, { method: 'POST', body: JSON.stringify(body) }),
   };
 }

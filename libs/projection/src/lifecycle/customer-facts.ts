@@ -15,7 +15,7 @@ function factOf(event: AnyLedgerEvent): { kind: FactKind } & FactColumns {
       return { kind: 'purchase', channel: event.data.channel, amount_minor: event.data.amountMinor, currency: event.data.currency };
     case 'cx.survey.answered.v1':
       // Ingest validates `survey`; an unknown one is no activity, as in the pure fold.
-      return SURVEYS.has(event.data.survey) ? { kind: event.data.survey as FactKind, score: event.data.score } : { kind: 'none' };
+      return SURVEYS.has(event.data.survey) ? { kind: event.data.survey, score: event.data.score } : { kind: 'none' };
     case 'cx.case.opened.v1':
       return { kind: 'case', case_id: event.data.caseId, case_change: 'opened', category: event.data.category };
     case 'cx.case.resolved.v1':

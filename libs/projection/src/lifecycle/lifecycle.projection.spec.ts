@@ -1,10 +1,10 @@
-import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
-import { day, EventMaker } from '../../../views/src/lifecycle/lifecycle.fixtures';
+import { day, EventMaker } from '@cx/views/testing';
 import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { LifecycleProjection } from './lifecycle.projection';
@@ -57,7 +57,7 @@ describe('LifecycleProjection', () => {
   });
 
   async function apply(events: readonly AnyLedgerEvent[], rows = new RowsRead()): Promise<number> {
-    await views.transaction((tx) => projection.apply(forGeneration(tx, projection, GENERATION).withPlugin(rows) as Kysely<any>, events, contextFor(views.dialect, GENERATION)));
+    await views.transaction((tx) => projection.apply(forGeneration(tx, projection, GENERATION).withPlugin(rows), events, contextFor(views.dialect, GENERATION)));
     return rows.count;
   }
 

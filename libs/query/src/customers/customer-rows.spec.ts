@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
 import { contextFor, forGeneration, LifecycleProjection, LifecycleTables, ProjectionRegistry, SqliteViewStore } from '@cx/projection';
 import { customerView, customerViewOf, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, stageHistory } from '@cx/views';
-import { randomLedger } from '../../../projection/src/testing/random-ledger';
+import { randomLedger } from '@cx/projection/testing';
 import { customerActivityAt, stageHistoryAt } from './customer-activity';
 import { timelinePage } from './customer-timeline';
 import type { EventStore } from '@cx/event-store';

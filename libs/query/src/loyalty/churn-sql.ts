@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import { LifecycleStage, stageAt } from '@cx/views';
-import { customerStageFactsFrom } from '@cx/projection';
+import { customerStageFactsFrom, type LifecycleTables } from '@cx/projection';
 import { grouping, KeySource, Row, Window } from './loyalty-sql';
 
 /**
@@ -53,7 +53,7 @@ async function boundaryRows(db: Kysely<any>, window: Window, key: KeySource | nu
 
 /** A boundary customer's stage at `at` from its events before `at` (the pure rules over the facts that decide it). */
 async function stageBefore(db: Kysely<any>, customerId: string, at: number, thresholds: Thresholds): Promise<LifecycleStage> {
-  return stageAt(await customerStageFactsFrom(db, customerId, at, at - 1), at, thresholds);
+  return stageAt(await customerStageFactsFrom(db as Kysely<LifecycleTables>, customerId, at, at - 1), at, thresholds);
 }
 
 export interface ChurnCounts {

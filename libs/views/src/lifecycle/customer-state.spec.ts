@@ -85,7 +85,7 @@ describe('evolveCustomer', () => {
 
 describe('mergeCustomerStates', () => {
   it('gives the state of folding both histories under the named customer, in any order', () => {
-    const { foldCustomer: fold, mergeCustomerStates: merge } = jest.requireActual('./customer-state') as typeof import('./customer-state');
+    const { foldCustomer: fold, mergeCustomerStates: merge } = jest.requireActual<typeof import('./customer-state')>('./customer-state');
     const event = (position: number, time: number, type: string, data: Record<string, unknown>) =>
       ({ position, time, recordedAt: time, type, data, id: `e${position}`, source: '/t', streamId: 's', revision: 0, customerId: 'x' }) as never;
     const anon = [event(1, 10, 'cx.purchase.completed.v1', { orderId: 'o1', amountMinor: 5, currency: 'EUR', channel: 'web' }), event(3, 30, 'cx.interaction.recorded.v1', { channel: 'chat' })];

@@ -50,13 +50,13 @@ function addTo(counts: Record<string, number>, key: string, amount = 1): Record<
 
 function interactionsAsOf(state: CustomerState, asOf: number): CustomerView['interactions'] {
   const interactions = factsUpTo(state.interactions, asOf);
-  const byChannel = interactions.reduce((counts, i) => addTo(counts, i.channel), {} as Record<string, number>);
+  const byChannel = interactions.reduce<Record<string, number>>((counts, i) => addTo(counts, i.channel), {});
   return { count: interactions.length, byChannel };
 }
 
 function purchasesAsOf(state: CustomerState, asOf: number): CustomerView['purchases'] {
   const purchases = factsUpTo(state.purchases, asOf);
-  const revenueMinor = purchases.reduce((sums, p) => addTo(sums, p.currency, p.amountMinor), {} as Record<string, number>);
+  const revenueMinor = purchases.reduce<Record<string, number>>((sums, p) => addTo(sums, p.currency, p.amountMinor), {});
   return { count: purchases.length, revenueMinor };
 }
 
