@@ -114,4 +114,12 @@ describe('the lifecycle rows answer as the pure fold', () => {
       expect(paged).toEqual([...events].sort((a, b) => a.time - b.time || a.position - b.position).map((e) => e.position));
     }
   });
+
+  it('places the events the projection has not folded yet by time, each once', async () => {
+    const [customerId, events] = [...byCustomer].find(([, own]) => own.length > 10)!;
+    const notFolded = { ...events[3], position: ledger.length + 1, id: 'not-folded-yet' };
+    const page = await timelinePage(db, storeOf(ledger), customerId, 1000, undefined, [events[0], notFolded]);
+    const expected = [...events, notFolded].sort((a, b) => a.time - b.time || a.position - b.position).map((e) => e.position);
+    expect(page.events.map((e) => e.position)).toEqual(expected);
+  });
 });

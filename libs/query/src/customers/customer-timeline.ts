@@ -19,19 +19,30 @@ interface Located {
  * One page of the customer's events in time order (ties by position), merged customers
  * included: the page's keys come from the (customer, time, position) index of the fact rows,
  * the events themselves from the event store, one read per run of consecutive revisions of a
- * stream. The cost follows the page, not the length of the history.
+ * stream. The cost follows the page, not the length of the history. `unprojected` are the
+ * customer's stored events the projection may not have folded yet: they take their place
+ * too, so the timeline shows every accepted event at once, as the store does.
  */
-export async function timelinePage(db: Kysely<LifecycleTables>, events: EventStore, customerId: string, limit: number, after?: TimelineCursor): Promise<TimelinePage> {
+export async function timelinePage(
+  db: Kysely<LifecycleTables>, events: EventStore, customerId: string, limit: number, after?: TimelineCursor, unprojected: readonly StoredEvent[] = [],
+): Promise<TimelinePage> {
   let query = db.selectFrom('customer_facts').select(['position', 'time', 'stream_id', 'revision'])
     .where('customer_id', '=', customerId).orderBy('time').orderBy('position').limit(limit + 1);
   if (after) query = query.where((eb) => eb(eb.refTuple('time', 'position'), '>', eb.tuple(after.time, after.position)));
-  const rows = await query.execute();
-  const page = rows.slice(0, limit).map((row) => ({ position: Number(row.position), streamId: row.stream_id, revision: Number(row.revision) }));
-  const stored = await readLocated(events, page);
-  const found = page.flatMap((at) => stored.get(at.position) ?? []);
+  const rows = (await query.execute()).map((row) => ({ position: Number(row.position), time: Number(row.time), streamId: row.stream_id, revision: Number(row.revision) }));
+  const indexed = new Set(rows.map((row) => row.position));
+  const late = unprojected.filter((event) => !indexed.has(event.position) && (!after || isAfter(event, after)));
+  const keys = [...rows, ...late].sort((a, b) => a.time - b.time || a.position - b.position);
+  const page = keys.slice(0, limit);
+  const stored = await readLocated(events, page.filter((key) => indexed.has(key.position)));
+  for (const event of late) stored.set(event.position, event);
+  const found = page.flatMap((key) => stored.get(key.position) ?? []);
   const last = found.at(-1);
-  return { events: found, next: rows.length > limit && last ? { time: last.time, position: last.position } : undefined };
+  return { events: found, next: keys.length > limit && last ? { time: last.time, position: last.position } : undefined };
 }
+
+const isAfter = (event: StoredEvent, cursor: TimelineCursor): boolean =>
+  event.time > cursor.time || (event.time === cursor.time && event.position > cursor.position);
 
 /** The events at these places, by position. */
 async function readLocated(events: EventStore, located: readonly Located[]): Promise<Map<number, StoredEvent>> {
