@@ -8,7 +8,7 @@ import { customerView, customerViewOf, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer,
 import { randomLedger } from '@cx/projection/testing';
 import { customerActivityAt, stageHistoryAt } from './customer-activity';
 import { timelinePage } from './customer-timeline';
-import type { EventStore } from '@cx/event-store';
+import type { EventStore, StoredEvent } from '@cx/event-store';
 
 const GENERATION = 1;
 const DAY = 86_400_000;
@@ -118,7 +118,7 @@ describe('the lifecycle rows answer as the pure fold', () => {
   it('places the events the projection has not folded yet by time, each once', async () => {
     const [customerId, events] = [...byCustomer].find(([, own]) => own.length > 10)!;
     const notFolded = { ...events[3], position: ledger.length + 1, id: 'not-folded-yet' };
-    const page = await timelinePage(db, storeOf(ledger), customerId, 1000, undefined, [events[0], notFolded]);
+    const page = await timelinePage(db, storeOf(ledger), customerId, 1000, undefined, [events[0], notFolded] as unknown as StoredEvent[]);
     const expected = [...events, notFolded].sort((a, b) => a.time - b.time || a.position - b.position).map((e) => e.position);
     expect(page.events.map((e) => e.position)).toEqual(expected);
   });
