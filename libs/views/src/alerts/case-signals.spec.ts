@@ -1,11 +1,15 @@
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_CASE_SETTINGS } from '../cases/case-settings';
+import { evolveCase, initialCaseState } from '../cases/case-state';
 import { at, eventFactory, foldCase } from '../cases/case-test-kit';
+import { FoldSpecification } from '../testing';
 import { alertId } from './alert';
 import { caseAlerts } from './case-signals';
 
 const HOUR = 60; // minutes
 const alertsOf = (events: readonly AnyLedgerEvent[]) => caseAlerts(foldCase('k1', events), DEFAULT_CASE_SETTINGS);
+/** Case k1 as a fold: given the events it holds, when one more arrives, then the alerts it raises. */
+const caseK1 = FoldSpecification.for({ initial: () => initialCaseState('k1'), evolve: evolveCase });
 
 describe('case signals', () => {
   it('a request still pending one millisecond past the 4-hour SLA is stalled; its acceptance follows it up', () => {
@@ -25,7 +29,10 @@ describe('case signals', () => {
   it('an acceptance at the SLA, or at the instant it passes, raises nothing', () => {
     for (const acceptedAt of [at(4 * HOUR), at(4 * HOUR) + 1]) {
       const make = eventFactory();
-      expect(alertsOf([make.opened('k1', at(0), 'support'), make.requested('k1', at(0), 'support', 'tech'), make.accepted('k1', acceptedAt, 'tech')])).toEqual([]);
+      caseK1
+        .given(make.opened('k1', at(0), 'support'), make.requested('k1', at(0), 'support', 'tech'))
+        .when(make.accepted('k1', acceptedAt, 'tech'))
+        .then((state) => expect(caseAlerts(state, DEFAULT_CASE_SETTINGS)).toEqual([]));
     }
   });
 

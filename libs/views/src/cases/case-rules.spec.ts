@@ -3,11 +3,22 @@ import { DEFAULT_CASE_SETTINGS } from './case-settings';
 import { evolveCase, initialCaseState } from './case-state';
 import { at, eventFactory, foldCase } from './case-test-kit';
 import { caseView, type CaseView } from './case-view';
+import { FoldSpecification } from '../testing';
+import type { CaseState } from './case-state';
 
 /** Each rule of SPEC §2.3 on its own; times are minutes after T0 (see case-test-kit). */
 
 const HOUR = 60;
 const SLA_MINUTES = 4 * HOUR;
+
+/** Case c1 as a fold: given the events it holds, when one more arrives, then its view at a time. */
+const caseC1 = FoldSpecification.for({ initial: () => initialCaseState('c1'), evolve: evolveCase });
+
+function viewOf(state: CaseState, minutes: number, seconds = 0): CaseView {
+  const view = caseView(state, at(minutes, seconds));
+  if (!view) throw new Error('expected the case to exist');
+  return view;
+}
 
 function viewAt(events: ReturnType<ReturnType<typeof eventFactory>['opened']>[], minutes: number, seconds = 0): CaseView {
   const view = caseView(foldCase('c1', events), at(minutes, seconds));
@@ -50,36 +61,43 @@ describe('opened', () => {
 describe('handoff requested', () => {
   it('makes the case pending for toTeam and unowned until accepted', () => {
     const e = eventFactory();
-    const view = viewAt([e.opened('c1', at(0), 'billing'), e.requested('c1', at(10), 'billing', 'tech')], 25);
-    expect(view.owner).toBeNull();
-    expect(view.pendingTeam).toBe('tech');
-    expect(view.unownedMinutes).toBe(15); // 0:10 → 0:25
-    expect(view.handoffs).toEqual([
-      {
-        fromTeam: 'billing',
-        toTeam: 'tech',
-        requestedAt: at(10),
-        acceptedAt: null,
-        acceptedBy: null,
-        minutesToAccept: null,
-        outcome: 'pending',
-        flags: [],
-      },
-    ]);
+    caseC1
+      .given(e.opened('c1', at(0), 'billing'))
+      .when(e.requested('c1', at(10), 'billing', 'tech'))
+      .then((state) => {
+        const view = viewOf(state, 25);
+        expect(view.owner).toBeNull();
+        expect(view.pendingTeam).toBe('tech');
+        expect(view.unownedMinutes).toBe(15); // 0:10 → 0:25
+        expect(view.handoffs).toEqual([
+          {
+            fromTeam: 'billing',
+            toTeam: 'tech',
+            requestedAt: at(10),
+            acceptedAt: null,
+            acceptedBy: null,
+            minutesToAccept: null,
+            outcome: 'pending',
+            flags: [],
+          },
+        ]);
+      });
   });
 
   it('a new request while one is pending supersedes it', () => {
     const e = eventFactory();
-    const view = viewAt(
-      [e.opened('c1', at(0), 'billing'), e.requested('c1', at(10), 'billing', 'tech'), e.requested('c1', at(20), 'billing', 'sales')],
-      30,
-    );
-    expect(view.pendingTeam).toBe('sales');
-    expect(view.handoffs.map((h) => [h.toTeam, h.outcome, h.flags])).toEqual([
-      ['tech', 'superseded', ['superseded']],
-      ['sales', 'pending', []],
-    ]);
-    expect(view.unownedMinutes).toBe(20); // one unowned stretch 0:10 → 0:30, not two
+    caseC1
+      .given(e.opened('c1', at(0), 'billing'), e.requested('c1', at(10), 'billing', 'tech'))
+      .when(e.requested('c1', at(20), 'billing', 'sales'))
+      .then((state) => {
+        const view = viewOf(state, 30);
+        expect(view.pendingTeam).toBe('sales');
+        expect(view.handoffs.map((h) => [h.toTeam, h.outcome, h.flags])).toEqual([
+          ['tech', 'superseded', ['superseded']],
+          ['sales', 'pending', []],
+        ]);
+        expect(view.unownedMinutes).toBe(20); // one unowned stretch 0:10 → 0:30, not two
+      });
   });
 });
 
@@ -109,21 +127,28 @@ describe('handoff accepted', () => {
 
   it('by another team than toTeam: the handoff is misrouted, and that team owns the case', () => {
     const e = eventFactory();
-    const view = viewAt(
-      [e.opened('c1', at(0), 'billing'), e.requested('c1', at(10), 'billing', 'tech'), e.accepted('c1', at(20), 'sales')],
-      30,
-    );
-    expect(view.owner).toEqual({ team: 'sales' });
-    expect(view.handoffs[0]).toMatchObject({ toTeam: 'tech', acceptedBy: 'sales', minutesToAccept: 10, flags: ['misrouted'] });
+    caseC1
+      .given(e.opened('c1', at(0), 'billing'), e.requested('c1', at(10), 'billing', 'tech'))
+      .when(e.accepted('c1', at(20), 'sales'))
+      .then((state) => {
+        const view = viewOf(state, 30);
+        expect(view.owner).toEqual({ team: 'sales' });
+        expect(view.handoffs[0]).toMatchObject({ toTeam: 'tech', acceptedBy: 'sales', minutesToAccept: 10, flags: ['misrouted'] });
+      });
   });
 
   it('without a request on an unowned case: a claim, not a handoff', () => {
     const e = eventFactory();
-    const view = viewAt([e.opened('c1', at(0)), e.accepted('c1', at(30), 'field')], 45);
-    expect(view.owner).toEqual({ team: 'field' });
-    expect(view.handoffs).toEqual([]);
-    expect(view.unownedMinutes).toBe(30);
-    expect(view.timeline.map((entry) => entry.effect)).toEqual(['opened', 'claimed']);
+    caseC1
+      .given(e.opened('c1', at(0)))
+      .when(e.accepted('c1', at(30), 'field'))
+      .then((state) => {
+        const view = viewOf(state, 45);
+        expect(view.owner).toEqual({ team: 'field' });
+        expect(view.handoffs).toEqual([]);
+        expect(view.unownedMinutes).toBe(30);
+        expect(view.timeline.map((entry) => entry.effect)).toEqual(['opened', 'claimed']);
+      });
   });
 
   it('without a request on a case another team owns: a takeover, with no minutes to accept', () => {

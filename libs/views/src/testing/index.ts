@@ -1,2 +1,3 @@
-/** Test helpers of @cx/views for other libs' tests: one customer's stored events with readable times. */
+/** Test helpers of @cx/views: given/when/then for folds, and one customer's stored events with readable times. */
+export * from './fold-specification';
 export * from '../lifecycle/lifecycle.fixtures';
