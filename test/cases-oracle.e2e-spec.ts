@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AnyLedgerEvent } from '@cx/events';
 import { caseView, handoffReport, replayCase } from '@cx/views';
-import { foldCases } from '../libs/views/src/cases/case-test-kit';
+import { foldCases } from '@cx/views/testing';
 import {
   at, caseEvents, CaseServer, caseViewAsJson, describeEachViewStore, iso, reportAsJson, shuffled, startCaseServer, storedAs,
 } from './support/cases-harness';

@@ -1,6 +1,5 @@
 import { caseView, handoffReport } from '@cx/views';
-import { handoffDataset, WINDOW } from '../libs/views/src/cases/handoff-dataset';
-import { foldCases } from '../libs/views/src/cases/case-test-kit';
+import { handoffDataset, WINDOW, foldCases } from '@cx/views/testing';
 import {
   asCloudEvent, at, caseEvents, CaseServer, caseViewAsJson, describeEachViewStore, iso, reportAsJson, shuffled, startCaseServer,
   storedAs,

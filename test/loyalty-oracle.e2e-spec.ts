@@ -3,7 +3,7 @@ import {
   caseFacts, cohortReport, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, loyaltyReport, orderFacts, referralFacts, stageAt, surveyFacts,
   type LoyaltyGroupBy, type StageOf,
 } from '@cx/views';
-import { segmentsAt } from '../libs/views/src/loyalty/loyalty.fixtures';
+import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 
 /**

@@ -1,7 +1,7 @@
 import type { AnyLedgerEvent } from '@cx/events';
 import { anonymousCustomerId } from '@cx/identity';
 import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surveyFacts, type LoyaltyGroupBy } from '@cx/views';
-import { FROM, LEDGER, segmentsAt, stageOf, TO } from '../libs/views/src/loyalty/loyalty.fixtures';
+import { FROM, LEDGER, segmentsAt, stageOf, TO } from '@cx/views/testing';
 import {
   asJson, LoyaltyServer, loyaltyFromCsv, loyaltyGroupsOfJson, parseCsv, startLoyaltyServer, toCloudEvent, viewStoresUnderTest,
 } from './support/loyalty-support';

@@ -1,5 +1,5 @@
 import { DEFAULT_CASE_SETTINGS } from '@cx/views';
-import { at, eventFactory, foldCase } from '../../../views/src/cases/case-test-kit';
+import { at, eventFactory, foldCase } from '@cx/views/testing';
 import { caseRows } from './case-rows';
 
 /** The rows the cases projection writes for SQL users; times are minutes after T0 (see case-test-kit). */

@@ -1,5 +1,5 @@
 import { caseFacts } from '@cx/views';
-import { LEDGER } from '../../../views/src/loyalty/loyalty.fixtures';
+import { LEDGER } from '@cx/views/testing';
 import { caseEventRow, caseVersionRows } from './case-versions';
 import type { LoyaltyCaseFactsTable } from './loyalty.tables';
 
