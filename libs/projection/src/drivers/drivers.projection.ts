@@ -208,16 +208,33 @@ async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, slaM
   for (const chunk of customersOf(answers)) {
     const mine = answers.filter((a) => chunk.has(a.customer_id));
     const span = spanOf(mine);
-    const cases = await casesOf(tx, span, aliases);
+    const cases = byCustomer(await casesOf(tx, span, aliases));
     const contacts = await contactsOf(tx, span);
     for (const answer of mine) {
-      const flags = answerFlags(answer.customer_id, Number(answer.time), cases, contacts, slaMs);
+      const flags = answerFlags(answer.customer_id, Number(answer.time), cases.get(answer.customer_id) ?? [], contacts, slaMs);
       if (isStored.has(answer) && sameFlags(flags, answer)) continue;
       changed.push({ ...answer, position: Number(answer.position), time: Number(answer.time), ...flags });
     }
   }
   for (const chunk of inChunks(changed)) await tx.deleteFrom('driver_answers').where('position', 'in', chunk.map((a) => a.position)).execute();
   await insertAll(tx, 'driver_answers', changed);
+}
+
+/**
+ * The cases each customer's events name. A case is its customer's by the opening's customer
+ * or the first event's, both among its events: so these are all the cases an answer's rules
+ * may pick, and each answer folds its customer's cases only, not the whole chunk's.
+ */
+function byCustomer(cases: readonly CaseState[]): Map<string, CaseState[]> {
+  const found = new Map<string, CaseState[]>();
+  for (const state of cases) {
+    for (const customerId of new Set(state.events.map((e) => e.customerId))) {
+      const mine = found.get(customerId) ?? [];
+      mine.push(state);
+      found.set(customerId, mine);
+    }
+  }
+  return found;
 }
 
 function customersOf(answers: readonly DriverAnswersTable[]): Set<string>[] {
