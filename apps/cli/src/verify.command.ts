@@ -4,14 +4,12 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { CheckpointVerification, loadPublicKey, MerkleLog, parseCheckpoint, SignedCheckpoint, verificationPasses, verifyAgainstCheckpoint } from '@cx/merkle-log';
 import { SETTINGS, Settings } from '@cx/settings';
-import { compareProjection, mergesWithoutEvent, projectInto, verifyChains, ViewDifference, withScratchViews } from '@cx/ops';
+import { checkProjection, mergesWithoutEvent, verifyChains, ViewDifference } from '@cx/ops';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 /** A live projection that moves while it is compared is compared again, this many times. */
-const ATTEMPTS = 3;
-
 interface VerifyOptions {
   checkpoint?: string;
   publicKey?: string;
@@ -97,27 +95,15 @@ export class VerifyCommand extends CommandRunner {
   }
 
   private async verifyProjection(projection: Projection): Promise<boolean> {
-    const record = (await this.registry.records()).find((r) => r.name === projection.name);
-    if (!record) {
+    let bar: ProgressBar | undefined;
+    const progress = (done: number, head: number) => (bar ??= new ProgressBar(`rebuilding ${projection.name} to compare`)).update(done, head);
+    const check = await checkProjection({ events: this.events, views: this.views, registry: this.registry }, projection, progress);
+    bar?.finish();
+    if (!check.installed) {
       process.stdout.write(`${projection.name}: not installed yet, nothing to compare\n`);
       return true;
     }
-    for (let attempt = 1; ; attempt++) {
-      const checkpoint = await this.registry.checkpoint(projection.name, record.activeGeneration);
-      const differences = await this.compareAt(projection, checkpoint);
-      const moved = (await this.registry.checkpoint(projection.name, record.activeGeneration)) !== checkpoint;
-      if (moved && attempt < ATTEMPTS) continue;
-      return this.report(projection, checkpoint, differences, moved);
-    }
-  }
-
-  private compareAt(projection: Projection, checkpoint: number): Promise<ViewDifference[]> {
-    const bar = new ProgressBar(`rebuilding ${projection.name} to compare`);
-    return withScratchViews(async (scratch) => {
-      await projectInto(scratch, this.events, [projection], { upTo: checkpoint, onProgress: (done, head) => bar.update(done, head) });
-      bar.finish();
-      return compareProjection(this.views, scratch, projection);
-    });
+    return this.report(projection, check.checkpoint, check.differences, check.moved);
   }
 
   private report(projection: Projection, checkpoint: number, differences: ViewDifference[], moved: boolean): boolean {

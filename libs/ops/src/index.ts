@@ -13,3 +13,4 @@ export * from './merge-verification';
 export * from './checkpoints.controller';
 export * from './audit-proofs';
 export * from './replay';
+export * from './projection-check';
