@@ -31,9 +31,12 @@ describe('projections across kill -9', () => {
     }
     await killHard(writer);
 
+    // Each projector is killed a little after some batch of it committed: mid-way through the next one.
     const killPoints = [150, 400, 250, 700, 300];
     for (const delay of killPoints) {
+      const before = progress(crashed);
       const projector = await spawnServer({ CX_DATA_DIR: crashed, CX_API_KEYS: API_KEYS, CX_ROLES: 'projector' });
+      await until(() => progress(crashed) > before);
       await new Promise((resolve) => setTimeout(resolve, delay));
       await killHard(projector);
     }
@@ -68,6 +71,24 @@ function checkpoints(dataDir: string): Record<string, number> {
     return Object.fromEntries(rows.map((r) => [r.name, r.position]));
   } finally {
     db.close();
+  }
+}
+
+/** The sum of the live checkpoints: it grows whenever a batch of some projection commits. */
+function progress(dataDir: string): number {
+  if (!existsSync(join(dataDir, 'views.sqlite'))) return 0;
+  try {
+    return Object.values(checkpoints(dataDir)).reduce((sum, p) => sum + p, 0);
+  } catch {
+    return 0; // the projector is still making its tables
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('no projection batch committed in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
