@@ -75,13 +75,15 @@ class CaseRows {
     }
   }
 
-  /** Removes what the events after `before` made (see `lastSpanSeq`). */
+  /** Puts the rows back as they stood at `before`: removes what the events after it made (see `lastSpanSeq`). */
   private rewind(before: CaseFold | null, tail: readonly CaseEventFact[]): void {
     for (const { position } of tail) {
       this.handoffs.delete(position);
       this.resolutions.delete(position);
     }
     for (const seq of [...this.spans.keys()]) if (seq > lastSpanSeq(before)) this.spans.delete(seq);
+    // A span the tail had closed is open again until the refold closes it anew.
+    for (const span of before?.spans ?? []) this.spans.set(span.seq, span);
   }
 }
 
