@@ -1,4 +1,8 @@
-/** Unit tests live beside their code (libs/**, apps/**); end-to-end suites under test/. */
+/**
+ * A test's name says its kind (as Emmett's do): `*.unit.spec.ts` beside the code, in-process
+ * (embedded SQLite at most); `*.int.spec.ts` beside the code, against a real server
+ * (PostgreSQL, Kafka, EventStoreDB); `test/*.e2e.spec.ts`, the product from outside.
+ */
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }] },
@@ -13,7 +17,12 @@ const { existsSync } = require('node:fs');
  * Docker engine for testcontainers. Elsewhere it is not selected (see docs/event-stores.md).
  */
 const eventStoreDbReachable = Boolean(process.env.EVENTSTORE_URL) || Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
-const unreachable = eventStoreDbReachable ? [] : ['<rootDir>/libs/event-store/src/eventstoredb/eventstoredb-event-store.spec.ts', '<rootDir>/libs/merkle-log/src/eventstoredb-merkle-log.spec.ts'];
+const unreachable = eventStoreDbReachable
+  ? []
+  : [
+      '<rootDir>/libs/event-store/src/eventstoredb/eventstoredb-event-store.int.spec.ts',
+      '<rootDir>/libs/merkle-log/src/eventstoredb-merkle-log.int.spec.ts',
+    ];
 
 module.exports = {
   // Global in Jest, not per project: end-to-end suites talk to real servers.
@@ -23,7 +32,13 @@ module.exports = {
   // passed, and --detectOpenHandles found nothing to name. Locally the hang stays visible.
   forceExit: process.env.CI === 'true',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', ...unreachable] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.unit.spec.ts', '<rootDir>/apps/**/*.unit.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/apps/**/*.int.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...unreachable],
+    },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };

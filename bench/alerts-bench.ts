@@ -65,7 +65,13 @@ async function deliveryLatency(env: Record<string, string>, samples: number): Pr
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
-  const server = await startServer({ ...env, CX_ROLES: 'ingest,projector,query', CX_API_KEYS: `${KEY}=ingest`, CX_WEBHOOK_URLS: hook, CX_WEBHOOK_SECRET: SECRET });
+  const server = await startServer({
+    ...env,
+    CX_ROLES: 'ingest,projector,query',
+    CX_API_KEYS: `${KEY}=ingest`,
+    CX_WEBHOOK_URLS: hook,
+    CX_WEBHOOK_SECRET: SECRET,
+  });
   try {
     const timeOne = async (customerId: string, timeoutMs: number): Promise<number> => {
       const answeredAt = Date.now() - 1000;
@@ -99,20 +105,31 @@ async function deliveryLatency(env: Record<string, string>, samples: number): Pr
 
 function detractor(customerId: string, at: number) {
   return {
-    specversion: '1.0', id: `bench-${customerId}-${at}`, source: '/channels/bench-survey', type: 'cx.survey.answered.v1',
-    time: new Date(at).toISOString(), data: { customer: { id: customerId }, survey: 'nps', score: 2 },
+    specversion: '1.0',
+    id: `bench-${customerId}-${at}`,
+    source: '/channels/bench-survey',
+    type: 'cx.survey.answered.v1',
+    time: new Date(at).toISOString(),
+    data: { customer: { id: customerId }, survey: 'nps', score: 2 },
   };
 }
 
 async function post(url: string, events: unknown[]): Promise<void> {
-  const response = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const response = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
   if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}`);
   await response.arrayBuffer();
 }
 
 /** The built server as its own process, as a user runs it. */
 async function startServer(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -128,9 +145,10 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   });
   return {
     url,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -13,9 +13,25 @@ import { ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { loadSettings, Settings, SettingsModule } from '@cx/settings';
 
 /** CX Ledger without HTTP, for benchmarks: the same modules the server composes, and `more` after them. */
-export async function benchContext(env: Record<string, string>, more: Array<Type | DynamicModule> = []): Promise<{ app: INestApplicationContext; settings: Settings }> {
+export async function benchContext(
+  env: Record<string, string>,
+  more: Array<Type | DynamicModule> = [],
+): Promise<{ app: INestApplicationContext; settings: Settings }> {
   const settings = loadSettings({ LOG_LEVEL: 'silent', CX_API_KEYS: 'bench=ops', ...env });
-  @Module({ imports: [SettingsModule.forRoot(settings), ClockModule, PostgresModule, EventStoreModule, IdentityModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' }), IngestCommandModule, ...more] })
+  @Module({
+    imports: [
+      SettingsModule.forRoot(settings),
+      ClockModule,
+      PostgresModule,
+      EventStoreModule,
+      IdentityModule,
+      PrivacyModule,
+      ViewStoreModule,
+      ProjectorModule.forRoot({ runs: false, source: 'store' }),
+      IngestCommandModule,
+      ...more,
+    ],
+  })
   class BenchModule {}
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   await app.init();
@@ -23,7 +39,11 @@ export async function benchContext(env: Record<string, string>, more: Array<Type
 }
 
 /** Records events through the ingest command (validation, identity, append), in batches of 1,000. */
-export async function recordAll(app: INestApplicationContext, events: Iterable<unknown>, onProgress?: (n: number) => void): Promise<number> {
+export async function recordAll(
+  app: INestApplicationContext,
+  events: Iterable<unknown>,
+  onProgress?: (n: number) => void,
+): Promise<number> {
   const bus = app.get(CommandBus);
   const sender = { roles: new Set(['ingest']) };
   let batch: unknown[] = [];

@@ -11,7 +11,6 @@ import { createServer } from '../apps/server/src/server';
 import { latencies, type BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 
-
 export interface CasesBenchOptions {
   /** Case events to store (default 100,000; the issue's figure is 1,000,000). */
   events?: number;
@@ -43,7 +42,9 @@ export async function benchCases(options: CasesBenchOptions = {}): Promise<Bench
   const store = options.viewStore ?? 'sqlite';
   const log = options.log ?? (() => undefined);
   const env = await benchEnvironment(store, options.postgresUrl);
-  const app = await createServer(loadSettings({ ...env.settings, CX_API_KEYS: `${KEY}=ingest+analyst+ops`, LOG_LEVEL: 'silent' }), { logs: false });
+  const app = await createServer(loadSettings({ ...env.settings, CX_API_KEYS: `${KEY}=ingest+analyst+ops`, LOG_LEVEL: 'silent' }), {
+    logs: false,
+  });
   try {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -53,8 +54,16 @@ export async function benchCases(options: CasesBenchOptions = {}): Promise<Bench
     const report = await measure(options.reportRequests ?? 60, (i) => fetchOk(url, reportPath(i)));
     const view = await measure(options.caseRequests ?? 500, (i) => fetchOk(url, `/v1/cases/B${(i * 7919) % cases}`));
     return [
-      { name: `cases: append through the EventStore port (${label})`, value: Math.round(stored.count / (stored.ms / 1000)), unit: 'events/s' },
-      { name: `cases: projector catch-up, all projections (${label})`, value: Math.round(stored.count / (catchUpMs / 1000)), unit: 'events/s' },
+      {
+        name: `cases: append through the EventStore port (${label})`,
+        value: Math.round(stored.count / (stored.ms / 1000)),
+        unit: 'events/s',
+      },
+      {
+        name: `cases: projector catch-up, all projections (${label})`,
+        value: Math.round(stored.count / (catchUpMs / 1000)),
+        unit: 'events/s',
+      },
       { name: `GET /v1/reports/handoffs p50 (${label})`, value: report.p50, unit: 'ms' },
       { name: `GET /v1/reports/handoffs p99 (${label})`, value: report.p99, unit: 'ms' },
       { name: `GET /v1/cases/:id p50 (${label})`, value: view.p50, unit: 'ms' },
@@ -167,7 +176,14 @@ function caseFlow(i: number, count: number, cases: number): ProposedEvent[] {
   return out;
 }
 
-function proposed(caseIndex: number, n: number, type: EventType, customerId: string, time: number, caseData: Record<string, unknown>): ProposedEvent {
+function proposed(
+  caseIndex: number,
+  n: number,
+  type: EventType,
+  customerId: string,
+  time: number,
+  caseData: Record<string, unknown>,
+): ProposedEvent {
   const id = `bench-case-${caseIndex}-${n}`;
   const source = '/channels/bench';
   const attributes = { specversion: '1.0', id, source, type, time: new Date(time).toISOString() };
@@ -182,10 +198,12 @@ async function caughtUp(app: NestFastifyApplication, head: number, log: (line: s
   let lastLog = started;
   for (;;) {
     const records = await registry.records();
-    const checkpoints = await Promise.all(['cases', 'lifecycle'].map((name) => {
-      const record = records.find((r) => r.name === name);
-      return record ? registry.checkpoint(name, record.activeGeneration) : Promise.resolve(0);
-    }));
+    const checkpoints = await Promise.all(
+      ['cases', 'lifecycle'].map((name) => {
+        const record = records.find((r) => r.name === name);
+        return record ? registry.checkpoint(name, record.activeGeneration) : Promise.resolve(0);
+      }),
+    );
     if (Math.min(...checkpoints) >= head) return performance.now() - started;
     if (performance.now() - lastLog > 10_000) {
       log(`projected ${Math.min(...checkpoints)} of ${head}`);

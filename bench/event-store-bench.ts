@@ -98,11 +98,23 @@ function ingestWrites(tag: string, first: number, count: number, customers: numb
 function benchEvent(tag: string, i: number, customers: number): ProposedEvent {
   const customerId = `c-${i % customers}`;
   const time = Date.UTC(2025, 0, 1) + i * 1000;
-  const attributes = { specversion: '1.0', id: `bench-${tag}-${i}`, source: '/channels/bench', type: 'cx.interaction.recorded.v1', time: new Date(time).toISOString() };
+  const attributes = {
+    specversion: '1.0',
+    id: `bench-${tag}-${i}`,
+    source: '/channels/bench',
+    type: 'cx.interaction.recorded.v1',
+    time: new Date(time).toISOString(),
+  };
   const data = { customer: { id: customerId }, channel: 'phone', direction: 'inbound', durationSeconds: 120 };
   return {
-    id: attributes.id, source: attributes.source, type: 'cx.interaction.recorded.v1', customerId, time,
-    attributes, data, contentHash: contentHashOf({ ...attributes, data }),
+    id: attributes.id,
+    source: attributes.source,
+    type: 'cx.interaction.recorded.v1',
+    customerId,
+    time,
+    attributes,
+    data,
+    contentHash: contentHashOf({ ...attributes, data }),
   };
 }
 
@@ -131,7 +143,9 @@ async function openPostgresUnderBench(configured: string | null | undefined): Pr
     await pool.query('SELECT 1');
   } catch (error) {
     await pool.end();
-    console.warn(`event store bench: no PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} (${(error as Error).message}); PostgreSQL figures left out`);
+    console.warn(
+      `event store bench: no PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} (${(error as Error).message}); PostgreSQL figures left out`,
+    );
     return undefined;
   }
   const schema = `cx_bench_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -36,7 +36,16 @@ export async function benchHotCustomer(options: HotCustomerBenchOptions): Promis
   const samples = options.samples ?? 300;
   const chunk = Math.max(1, Math.min(CHUNK, Math.floor(hotEvents / 2)));
   const dataset = await simulatedDataset(options.otherEvents);
-  const app = await createServer(loadSettings({ ...dataset.env, CX_ROLES: 'ingest,query,projector', CX_API_KEYS: `${KEY}=ingest+analyst`, LOG_LEVEL: 'silent', PORT: '0' }), { logs: false });
+  const app = await createServer(
+    loadSettings({
+      ...dataset.env,
+      CX_ROLES: 'ingest,query,projector',
+      CX_API_KEYS: `${KEY}=ingest+analyst`,
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+    }),
+    { logs: false },
+  );
   try {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -59,13 +68,25 @@ export async function benchHotCustomer(options: HotCustomerBenchOptions): Promis
       rates.push(count / ((performance.now() - started) / 1000));
     }
     progress('');
-    const timeline = await latencies(samples, (i) => api.get(`/v1/customers/${HOT}/timeline?limit=50&cursor=${cursors[(i * 7919) % cursors.length]}`));
-    const view = await latencies(samples, (i) => api.get(`/v1/customers/${HOT}?asOf=${new Date(START + ((i * 7919) % 1000) * (SPAN_MS / 1000)).toISOString()}`));
+    const timeline = await latencies(samples, (i) =>
+      api.get(`/v1/customers/${HOT}/timeline?limit=50&cursor=${cursors[(i * 7919) % cursors.length]}`),
+    );
+    const view = await latencies(samples, (i) =>
+      api.get(`/v1/customers/${HOT}?asOf=${new Date(START + ((i * 7919) % 1000) * (SPAN_MS / 1000)).toISOString()}`),
+    );
     const label = `${hotEvents.toLocaleString('en')} events among ${options.otherEvents.toLocaleString('en')}, sqlite`;
     const [firstRate, lastRate] = [rates[0], rates[rates.length - 1]];
     return [
-      { name: `hot customer: ingest of its first ${chunk} events, all projections (${label})`, value: Math.round(firstRate), unit: 'events/s' },
-      { name: `hot customer: ingest of its last ${chunk} events, all projections (${label})`, value: Math.round(lastRate), unit: 'events/s' },
+      {
+        name: `hot customer: ingest of its first ${chunk} events, all projections (${label})`,
+        value: Math.round(firstRate),
+        unit: 'events/s',
+      },
+      {
+        name: `hot customer: ingest of its last ${chunk} events, all projections (${label})`,
+        value: Math.round(lastRate),
+        unit: 'events/s',
+      },
       { name: `hot customer: last / first ingest rate (${label})`, value: round1((100 * lastRate) / firstRate), unit: '%' },
       { name: `hot customer: GET timeline page of 50 p50 (${label})`, value: timeline.p50, unit: 'ms' },
       { name: `hot customer: GET timeline page of 50 p99 (${label})`, value: timeline.p99, unit: 'ms' },
@@ -96,15 +117,27 @@ function hotEvent(i: number, total: number) {
     ['cx.interaction.recorded.v1', { channel: 'phone', direction: 'outbound' }],
     ['cx.survey.answered.v1', { survey: 'csat', score: 1 + (i % 5) }],
     ['cx.case.resolved.v1', { caseId }],
-    i % 1000 === 9 ? ['cx.customer.referred.v1', { referred: { email: `friend-${i}@example.com` } }] : ['cx.customer.profiled.v1', { segment: i % 2 ? 'enterprise' : 'key-account' }],
+    i % 1000 === 9
+      ? ['cx.customer.referred.v1', { referred: { email: `friend-${i}@example.com` } }]
+      : ['cx.customer.profiled.v1', { segment: i % 2 ? 'enterprise' : 'key-account' }],
   ];
   const [type, data] = kinds[i % 10];
-  return { specversion: '1.0', id: `hot-${i}`, source: '/bench/hot', type, time: new Date(time).toISOString(), data: { customer, ...data } };
+  return {
+    specversion: '1.0',
+    id: `hot-${i}`,
+    source: '/bench/hot',
+    type,
+    time: new Date(time).toISOString(),
+    data: { customer, ...data },
+  };
 }
 
 function apiOf(url: string) {
   const call = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' } });
+    const response = await fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    });
     const body = await response.json();
     if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
     return body;

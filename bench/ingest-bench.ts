@@ -44,10 +44,22 @@ export async function benchIngest(options: IngestBenchOptions): Promise<BenchRow
   return [
     { name: 'ingest: Emmett appendToStream, 100 events per call (sqlite, its defaults)', value: emmett, unit: 'events/s' },
     { name: `ingest: CX EventStore.append port alone, batches of 100${ratio(port, emmett)}`, value: port, unit: 'events/s' },
-    { name: `ingest: CX ingest command (validate, resolve, seal, append), batches of 100${ratio(command, emmett)}`, value: command, unit: 'events/s' },
-    { name: `ingest: CX POST /v1/events, batches of 100, projections keeping up${ratio(http100, emmett)}`, value: http100, unit: 'events/s' },
+    {
+      name: `ingest: CX ingest command (validate, resolve, seal, append), batches of 100${ratio(command, emmett)}`,
+      value: command,
+      unit: 'events/s',
+    },
+    {
+      name: `ingest: CX POST /v1/events, batches of 100, projections keeping up${ratio(http100, emmett)}`,
+      value: http100,
+      unit: 'events/s',
+    },
     { name: 'ingest: Emmett appendToStream, 1 event per call, one after another', value: emmett1, unit: 'events/s' },
-    { name: `ingest: CX POST /v1/events, 1 event per request, ${options.concurrency} clients, projections keeping up${ratio(http1, emmett1)}`, value: http1, unit: 'events/s' },
+    {
+      name: `ingest: CX POST /v1/events, 1 event per request, ${options.concurrency} clients, projections keeping up${ratio(http1, emmett1)}`,
+      value: http1,
+      unit: 'events/s',
+    },
   ];
 }
 
@@ -56,10 +68,17 @@ type BenchEvent = ReturnType<typeof benchEvent>;
 function benchEvent(tag: string, i: number, customers: number) {
   const c = i % customers;
   return {
-    specversion: '1.0', id: `${tag}-${i}`, source: '/channels/bench', type: 'cx.interaction.recorded.v1',
+    specversion: '1.0',
+    id: `${tag}-${i}`,
+    source: '/channels/bench',
+    type: 'cx.interaction.recorded.v1',
     time: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
     data: {
-      customer: { id: `c-${c}`, email: `customer${c}@example.com` }, channel: 'phone', direction: 'inbound', durationSeconds: 120, team: 'care',
+      customer: { id: `c-${c}`, email: `customer${c}@example.com` },
+      channel: 'phone',
+      direction: 'inbound',
+      durationSeconds: 120,
+      team: 'care',
       summary: 'Called about the delivery of order 123; was told it ships tomorrow and will arrive before the weekend.',
     },
   };
@@ -84,7 +103,10 @@ async function emmettRate(events: BenchEvent[], perCall = 100): Promise<number> 
   try {
     return await timed(events.length, async () => {
       for (const [n, batch] of batches(events, perCall).entries()) {
-        await store.appendToStream(`customer-${n % 1000}`, batch.map((e) => ({ type: e.type, data: e })));
+        await store.appendToStream(
+          `customer-${n % 1000}`,
+          batch.map((e) => ({ type: e.type, data: e })),
+        );
       }
     });
   } finally {
@@ -112,8 +134,14 @@ function writesOf(batch: BenchEvent[]): StreamWrite[] {
   for (const e of batch) {
     const { data, ...attributes } = e;
     const proposed: ProposedEvent = {
-      id: e.id, source: e.source, type: 'cx.interaction.recorded.v1', customerId: data.customer.id, time: Date.parse(e.time),
-      attributes, data, contentHash: contentHashOf(e),
+      id: e.id,
+      source: e.source,
+      type: 'cx.interaction.recorded.v1',
+      customerId: data.customer.id,
+      time: Date.parse(e.time),
+      attributes,
+      data,
+      contentHash: contentHashOf(e),
     };
     const write = writes.get(proposed.customerId) ?? { streamId: proposed.customerId, expectedRevision: 'any', events: [] };
     write.events.push(proposed);
@@ -145,20 +173,26 @@ async function httpRate(events: BenchEvent[], size: number, concurrency: number)
   const dir = mkdtempSync(join(tmpdir(), 'cx-bench-http-'));
   const server = await startServer(dir);
   try {
-    const post = (body: unknown) => fetch(`${server.url}/v1/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
+    const post = (body: unknown) =>
+      fetch(`${server.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const queue = batches(events, size);
     let last = 0;
     return await timed(events.length, async () => {
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        for (let batch = queue.shift(); batch; batch = queue.shift()) {
-          const answer = await post(size === 1 ? batch[0] : batch);
-          const results = (await answer.json()) as Array<{ status: string; position: number }>;
-          if (answer.status !== 202 || results.some((r) => r.status !== 'accepted')) throw new Error(`bench: batch not accepted (${answer.status})`);
-          last = Math.max(last, ...results.map((r) => r.position));
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let batch = queue.shift(); batch; batch = queue.shift()) {
+            const answer = await post(size === 1 ? batch[0] : batch);
+            const results = (await answer.json()) as Array<{ status: string; position: number }>;
+            if (answer.status !== 202 || results.some((r) => r.status !== 'accepted'))
+              throw new Error(`bench: batch not accepted (${answer.status})`);
+            last = Math.max(last, ...results.map((r) => r.position));
+          }
+        }),
+      );
       const caughtUp = await fetch(`${server.url}/v1/reports/lifecycle?after=${last}`, { headers: { authorization: `Bearer ${KEY}` } });
       if (caughtUp.status !== 200) throw new Error(`bench: the views did not catch up (${caughtUp.status})`);
     });
@@ -184,9 +218,10 @@ async function startServer(dataDir: string): Promise<{ url: string; stop(): Prom
   });
   return {
     url,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -20,7 +20,6 @@ export interface KafkaBenchOptions {
   customers?: number;
 }
 
-
 /**
  * Kafka figures of issue 4, on the same messages (structured CloudEvents on `cx.ingest`,
  * 6 partitions): a bare kafkajs consumer that does nothing (the client's own ceiling),
@@ -36,9 +35,16 @@ export async function benchKafka(options: KafkaBenchOptions = {}): Promise<Bench
   const kafka = testKafka(brokers);
   const dataDir = mkdtempSync(join(tmpdir(), 'cx-bench-kafka-'));
   try {
-    await ensureTopics(kafka, Object.values(topics).map((topic) => ({ topic, partitions: 6 })));
+    await ensureTopics(
+      kafka,
+      Object.values(topics).map((topic) => ({ topic, partitions: 6 })),
+    );
     const events = Array.from({ length: total }, (_, i) => sampleEvent('bench', i, options.customers ?? 10_000));
-    await produce(kafka, topics.ingest, events.map((e) => ingestMessage(e, 'structured', e.data.customer.id)));
+    await produce(
+      kafka,
+      topics.ingest,
+      events.map((e) => ingestMessage(e, 'structured', e.data.customer.id)),
+    );
     const bare = await bareConsumerRate(kafka, topics.ingest, total, `${prefix}bare`);
     const { rate: ingest, store, close } = await ingestRate(brokers, prefix, dataDir, total);
     try {
@@ -65,7 +71,12 @@ async function bareConsumerRate(kafka: Kafka, topic: string, total: number, grou
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({ eachBatch: async ({ batch }) => void (seen += batch.messages.length) });
-  await waitFor(() => seen >= total, 300_000, () => `bare consumer at ${seen}`, 5);
+  await waitFor(
+    () => seen >= total,
+    300_000,
+    () => `bare consumer at ${seen}`,
+    5,
+  );
   const rate = total / ((performance.now() - joinedAt) / 1000);
   await consumer.disconnect();
   return Math.round(rate);
@@ -74,14 +85,25 @@ async function bareConsumerRate(kafka: Kafka, topic: string, total: number, grou
 /** The real ingest role (the server's modules, without HTTP traffic) consuming the backlog. */
 async function ingestRate(brokers: string[], prefix: string, dataDir: string, total: number) {
   process.env.CX_KAFKA_TOPIC_PREFIX = prefix;
-  const settings = loadSettings({ CX_DATA_DIR: join(dataDir, 'server'), CX_ROLES: 'ingest', CX_KAFKA_BROKERS: brokers.join(','), CX_API_KEYS: 'bench-key=ingest', LOG_LEVEL: 'silent' });
+  const settings = loadSettings({
+    CX_DATA_DIR: join(dataDir, 'server'),
+    CX_ROLES: 'ingest',
+    CX_KAFKA_BROKERS: brokers.join(','),
+    CX_API_KEYS: 'bench-key=ingest',
+    LOG_LEVEL: 'silent',
+  });
   const app = await createServer(settings, { logs: false });
   await app.init();
   try {
     const consumer = app.get(KafkaIngestService).consumer!;
     await consumer.joined;
     const joinedAt = performance.now();
-    await waitFor(() => consumer.counts.accepted >= total, 600_000, () => `ingest at ${JSON.stringify(consumer.counts)}`, 5);
+    await waitFor(
+      () => consumer.counts.accepted >= total,
+      600_000,
+      () => `ingest at ${JSON.stringify(consumer.counts)}`,
+      5,
+    );
     const rate = Math.round(total / ((performance.now() - joinedAt) / 1000));
     return { rate, store: app.get<EventStore>(EVENT_STORE), close: () => app.close() };
   } catch (error) {
@@ -94,12 +116,25 @@ async function ingestRate(brokers: string[], prefix: string, dataDir: string, to
 
 async function publishRate(store: EventStore, brokers: string[], topics: KafkaTopics, dataDir: string, total: number): Promise<number> {
   const views = new SqliteViewStore(join(dataDir, 'relay-views.sqlite'));
-  const relay = new CanonicalStreamRelay(store, new RelayCheckpoints(views), createKafka(brokers, 'cx-bench-relay'), { topic: topics.events, partitions: 6 });
+  const relay = new CanonicalStreamRelay(store, new RelayCheckpoints(views), createKafka(brokers, 'cx-bench-relay'), {
+    topic: topics.events,
+    partitions: 6,
+  });
   relay.start();
   try {
-    await waitFor(() => relay.state === 'publishing', 60_000, () => relay.state, 5);
+    await waitFor(
+      () => relay.state === 'publishing',
+      60_000,
+      () => relay.state,
+      5,
+    );
     const startedAt = performance.now();
-    await waitFor(() => relay.checkpoint >= total, 600_000, () => `relay at ${relay.checkpoint}`, 5);
+    await waitFor(
+      () => relay.checkpoint >= total,
+      600_000,
+      () => `relay at ${relay.checkpoint}`,
+      5,
+    );
     return Math.round(total / ((performance.now() - startedAt) / 1000));
   } finally {
     await relay.stop();

@@ -35,7 +35,9 @@ export async function benchLifecycleQueries(dataset: Dataset, label: string, sam
   const list = await fetch(`${url}/v1/customers?limit=1000&asOf=2027-01-01T00:00:00Z`, { headers: { authorization: `Bearer ${KEY}` } });
   const ids = ((await list.json()) as { customers: Array<{ customerId: string }> }).customers.map((c) => c.customerId);
   const customer = await latencies(samples, (i) => get(`/v1/customers/${encodeURIComponent(ids[(i * 7919) % ids.length])}`));
-  const report = await latencies(samples, (i) => get(`/v1/reports/lifecycle?asOf=${new Date(Date.UTC(2025, 3, 1) + (i % 500) * 86_400_000).toISOString()}`));
+  const report = await latencies(samples, (i) =>
+    get(`/v1/reports/lifecycle?asOf=${new Date(Date.UTC(2025, 3, 1) + (i % 500) * 86_400_000).toISOString()}`),
+  );
   await app.close();
   const size = `${dataset.events} events`;
   return [

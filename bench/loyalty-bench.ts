@@ -45,7 +45,13 @@ const WINDOW = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 3, 1) };
 /** Cohorts over the whole two years: 24 cohorts with up to 23 later months. */
 const COHORT_WINDOW = { from: START, to: START + SPAN_DAYS * DAY };
 /** SPEC §2.5's outcomes, each whole and split the way an analyst asks most (issue 19's p99 figure). */
-const DRIVER_QUERIES = [['nps', 'none'], ['csat', 'none'], ['churn', 'none'], ['nps', 'segment'], ['nps', 'valueTier']] as const;
+const DRIVER_QUERIES = [
+  ['nps', 'none'],
+  ['csat', 'none'],
+  ['churn', 'none'],
+  ['nps', 'segment'],
+  ['nps', 'valueTier'],
+] as const;
 
 export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<BenchRow[]> {
   const total = options.events ?? 100_000;
@@ -53,7 +59,9 @@ export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<B
   const root = mkdtempSync(join(tmpdir(), 'cx-bench-loyalty-'));
   try {
     const seeded = await seedEventStore(join(root, 'seed'), total, log);
-    const rows: BenchRow[] = [{ name: `loyalty bench: events appended through the EventStore port (${total} events)`, value: seeded, unit: 'events/s' }];
+    const rows: BenchRow[] = [
+      { name: `loyalty bench: events appended through the EventStore port (${total} events)`, value: seeded, unit: 'events/s' },
+    ];
     for (const store of options.stores ?? ['sqlite', 'postgres']) {
       const dataDir = join(root, store);
       mkdirSync(dataDir);
@@ -67,7 +75,13 @@ export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<B
 }
 
 /** One view store: projections catch up from the first event, then every report is timed over HTTP. */
-async function benchStore(store: 'sqlite' | 'postgres', dataDir: string, total: number, options: LoyaltyBenchOptions, log: (line: string) => void): Promise<BenchRow[]> {
+async function benchStore(
+  store: 'sqlite' | 'postgres',
+  dataDir: string,
+  total: number,
+  options: LoyaltyBenchOptions,
+  log: (line: string) => void,
+): Promise<BenchRow[]> {
   const database = store === 'postgres' ? await scratchDatabase(options.postgresUrl ?? postgresServerUrl(), 'loyalty') : undefined;
   const env: Record<string, string> = { CX_DATA_DIR: dataDir, CX_API_KEYS: `${KEY}=analyst`, LOG_LEVEL: 'silent', PORT: '0' };
   if (database) Object.assign(env, { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url });
@@ -80,7 +94,9 @@ async function benchStore(store: 'sqlite' | 'postgres', dataDir: string, total: 
     const catchUp = (performance.now() - started) / 1000;
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const label = `${store}, ${total} events`;
-    const rows: BenchRow[] = [{ name: `loyalty bench: projections catch up, all of them (${label})`, value: Math.round(total / catchUp), unit: 'events/s' }];
+    const rows: BenchRow[] = [
+      { name: `loyalty bench: projections catch up, all of them (${label})`, value: Math.round(total / catchUp), unit: 'events/s' },
+    ];
     for (const groupBy of ['none', 'channel', 'team', 'segment']) {
       const timed = await timeReport(url, `/v1/reports/loyalty?${windowQuery(WINDOW)}&groupBy=${groupBy}`, options.samples ?? 50);
       rows.push({ name: `loyalty report p50, groupBy ${groupBy} (${label})`, value: timed.p50, unit: 'ms' });
@@ -88,13 +104,20 @@ async function benchStore(store: 'sqlite' | 'postgres', dataDir: string, total: 
       log(`${store}: loyalty ${groupBy} p50 ${timed.p50} ms, p99 ${timed.p99} ms`);
     }
     for (const [outcome, groupBy] of DRIVER_QUERIES) {
-      const timed = await timeReport(url, `/v1/reports/drivers?${windowQuery(WINDOW)}&outcome=${outcome}&groupBy=${groupBy}`, options.samples ?? 50);
+      const timed = await timeReport(
+        url,
+        `/v1/reports/drivers?${windowQuery(WINDOW)}&outcome=${outcome}&groupBy=${groupBy}`,
+        options.samples ?? 50,
+      );
       rows.push({ name: `drivers report p50, ${outcome} by ${groupBy} (${label})`, value: timed.p50, unit: 'ms' });
       rows.push({ name: `drivers report p99, ${outcome} by ${groupBy} (${label})`, value: timed.p99, unit: 'ms' });
       log(`${store}: drivers ${outcome} by ${groupBy} p50 ${timed.p50} ms, p99 ${timed.p99} ms`);
     }
     const cohorts = await timeReport(url, `/v1/reports/cohorts?${windowQuery(COHORT_WINDOW)}`, options.samples ?? 50);
-    rows.push({ name: `cohort report p50 (${label})`, value: cohorts.p50, unit: 'ms' }, { name: `cohort report p99 (${label})`, value: cohorts.p99, unit: 'ms' });
+    rows.push(
+      { name: `cohort report p50 (${label})`, value: cohorts.p50, unit: 'ms' },
+      { name: `cohort report p99 (${label})`, value: cohorts.p99, unit: 'ms' },
+    );
     log(`${store}: cohorts p50 ${cohorts.p50} ms, p99 ${cohorts.p99} ms`);
     return rows;
   } finally {
@@ -201,7 +224,14 @@ class LedgerGenerator {
     const customer = `bc-${Math.floor(this.random() * this.customers)}`;
     const time = START + Math.floor(this.random() * SPAN_DAYS * DAY);
     const roll = this.random();
-    if (roll < 0.3) return [this.event('cx.interaction.recorded.v1', customer, time, { channel: this.pick(CHANNELS), direction: 'inbound', team: this.maybe(0.7, this.pick(TEAMS)) })];
+    if (roll < 0.3)
+      return [
+        this.event('cx.interaction.recorded.v1', customer, time, {
+          channel: this.pick(CHANNELS),
+          direction: 'inbound',
+          team: this.maybe(0.7, this.pick(TEAMS)),
+        }),
+      ];
     if (roll < 0.5) return [this.purchase(customer, time)];
     if (roll < 0.7) return [this.survey(customer, time)];
     if (roll < 0.74) return [this.event('cx.customer.referred.v1', customer, time, { channel: this.maybe(0.7, this.pick(CHANNELS)) })];
@@ -214,14 +244,27 @@ class LedgerGenerator {
     const resent = this.orders > 0 && this.random() < 0.02;
     const orderId = resent ? `BO-${Math.floor(this.random() * this.orders)}` : `BO-${this.orders++}`;
     return this.event('cx.purchase.completed.v1', customer, time, {
-      orderId, amountMinor: Math.floor(this.random() * 50_000), currency: this.pick(['EUR', 'EUR', 'EUR', 'USD', 'GBP']), channel: this.pick(CHANNELS),
+      orderId,
+      amountMinor: Math.floor(this.random() * 50_000),
+      currency: this.pick(['EUR', 'EUR', 'EUR', 'USD', 'GBP']),
+      channel: this.pick(CHANNELS),
     });
   }
 
   private survey(customer: string, time: number): ProposedEvent {
     const survey = this.pick(['nps', 'nps', 'csat', 'ces'] as const);
-    const score = survey === 'nps' ? Math.floor(this.random() * 11) : survey === 'csat' ? 1 + Math.floor(this.random() * 5) : 1 + Math.floor(this.random() * 7);
-    return this.event('cx.survey.answered.v1', customer, time, { survey, score, channel: this.maybe(0.9, this.pick(CHANNELS)), team: this.maybe(0.8, this.pick(TEAMS)) });
+    const score =
+      survey === 'nps'
+        ? Math.floor(this.random() * 11)
+        : survey === 'csat'
+          ? 1 + Math.floor(this.random() * 5)
+          : 1 + Math.floor(this.random() * 7);
+    return this.event('cx.survey.answered.v1', customer, time, {
+      survey,
+      score,
+      channel: this.maybe(0.9, this.pick(CHANNELS)),
+      team: this.maybe(0.8, this.pick(TEAMS)),
+    });
   }
 
   /** Opened, maybe handed off, resolved, sometimes reopened and resolved again. */
@@ -230,7 +273,14 @@ class LedgerGenerator {
     const team = this.pick(TEAMS);
     let at = opened;
     const later = () => (at += Math.floor(this.random() * 3 * DAY));
-    const events = [this.event('cx.case.opened.v1', customer, at, { caseId, category: this.pick(['complaint', 'inquiry', 'request', 'incident']), channel: this.pick(CHANNELS), team })];
+    const events = [
+      this.event('cx.case.opened.v1', customer, at, {
+        caseId,
+        category: this.pick(['complaint', 'inquiry', 'request', 'incident']),
+        channel: this.pick(CHANNELS),
+        team,
+      }),
+    ];
     if (this.random() < 0.3) {
       const toTeam = this.pick(TEAMS);
       events.push(this.event('cx.case.handoff.requested.v1', customer, later(), { caseId, fromTeam: team, toTeam }));

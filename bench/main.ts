@@ -71,7 +71,9 @@ function progress(section: string): (line: string) => void {
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
 async function projectionSection(label: string, env: Record<string, string>): Promise<BenchRow[]> {
   const dataset = await simulatedDataset(sizes.events, env);
-  const rows: BenchRow[] = [{ name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' }];
+  const rows: BenchRow[] = [
+    { name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' },
+  ];
   for (const target of ['lifecycle', 'loyalty', 'cases', 'all']) rows.push(...benchRebuild(dataset, target, label));
   rows.push(...(await benchLifecycleQueries(dataset, label)));
   rows.push(...benchOps(dataset, label));
@@ -116,7 +118,11 @@ function parseFlags(args: string[]) {
       if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} takes a whole number`);
       return n;
     },
-    list: (name: string) => value(name)?.split(',').map((s) => s.trim()).filter((s) => SECTIONS[s] ?? failUnknown(s)),
+    list: (name: string) =>
+      value(name)
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter((s) => SECTIONS[s] ?? failUnknown(s)),
   };
 }
 

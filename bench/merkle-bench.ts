@@ -62,7 +62,11 @@ async function appendCost(store: Store, options: MerkleBenchOptions): Promise<Be
   return [
     { name: `merkle: append without the Merkle log (${label})`, value: offRate, unit: 'events/s' },
     { name: `merkle: append with the Merkle log and checkpoints every 1 s (${label})`, value: onRate, unit: 'events/s' },
-    { name: `merkle: cost of the Merkle log to appends (${store}; must stay under 10)`, value: Math.round(((offRate - onRate) / offRate) * 1000) / 10, unit: '%' },
+    {
+      name: `merkle: cost of the Merkle log to appends (${store}; must stay under 10)`,
+      value: Math.round(((offRate - onRate) / offRate) * 1000) / 10,
+      unit: '%',
+    },
     { name: `merkle: tree lag after the last append (${store}, worst run)`, value: Math.max(...lags), unit: 'ms' },
   ];
 }
@@ -105,7 +109,11 @@ async function verifyRate(store: Store, count: number): Promise<BenchRow> {
     const processEnv = { ...process.env, ...env, LOG_LEVEL: 'silent', CX_KAFKA_BROKERS: '' };
     const file = join(env.CX_DATA_DIR, 'checkpoint.json');
     execFileSync(process.execPath, [CX, 'checkpoint', 'export', '--fresh', '--out', file], { env: processEnv });
-    const output = execFileSync(process.execPath, [CX, 'verify', '--checkpoint', file], { env: processEnv, encoding: 'utf8', maxBuffer: 1 << 20 });
+    const output = execFileSync(process.execPath, [CX, 'verify', '--checkpoint', file], {
+      env: processEnv,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     const rate = Number(/holds exactly the events of the checkpoint of \d+ events .*\((\d+) events\/s\)/.exec(output)?.[1] ?? NaN);
     return { name: `merkle: cx verify --checkpoint (${store}, ${count} events)`, value: rate, unit: 'events/s' };
   });
@@ -128,10 +136,17 @@ async function withStore<T>(store: Store, work: (env: Record<string, string>) =>
 function benchEvent(i: number) {
   const c = i % 2000;
   return {
-    specversion: '1.0', id: `m-${i}`, source: '/channels/bench', type: 'cx.interaction.recorded.v1',
+    specversion: '1.0',
+    id: `m-${i}`,
+    source: '/channels/bench',
+    type: 'cx.interaction.recorded.v1',
     time: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
     data: {
-      customer: { id: `c-${c}`, email: `customer${c}@example.com` }, channel: 'phone', direction: 'inbound', durationSeconds: 120, team: 'care',
+      customer: { id: `c-${c}`, email: `customer${c}@example.com` },
+      channel: 'phone',
+      direction: 'inbound',
+      durationSeconds: 120,
+      team: 'care',
       summary: 'Called about the delivery of order 123; was told it ships tomorrow and will arrive before the weekend.',
     },
   };
@@ -144,8 +159,14 @@ function writesOf(first: number, count: number): StreamWrite[] {
     const { data, ...attributes } = benchEvent(i);
     const customerId = data.customer.id;
     const proposed: ProposedEvent = {
-      id: attributes.id, source: attributes.source, type: 'cx.interaction.recorded.v1', customerId, time: Date.parse(attributes.time),
-      attributes, data, contentHash: contentHashOf({ ...attributes, data }),
+      id: attributes.id,
+      source: attributes.source,
+      type: 'cx.interaction.recorded.v1',
+      customerId,
+      time: Date.parse(attributes.time),
+      attributes,
+      data,
+      contentHash: contentHashOf({ ...attributes, data }),
     };
     const write = writes.get(customerId) ?? { streamId: customerId, expectedRevision: 'any', events: [] };
     write.events.push(proposed);

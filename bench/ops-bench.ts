@@ -11,7 +11,9 @@ export function benchOps(dataset: Dataset, label: string): BenchRow[] {
   const env = { ...process.env, ...dataset.env, LOG_LEVEL: 'silent' };
   const verify = timed(() => execFileSync(process.execPath, [CX, 'verify'], { env, encoding: 'utf8' }));
   const chainRate = Number(/\((\d+) events\/s\)/.exec(verify.output)?.[1] ?? 0);
-  const knownAt = timed(() => execFileSync(process.execPath, [CX, 'report', 'lifecycle', '--known-at', new Date().toISOString()], { env, encoding: 'utf8' }));
+  const knownAt = timed(() =>
+    execFileSync(process.execPath, [CX, 'report', 'lifecycle', '--known-at', new Date().toISOString()], { env, encoding: 'utf8' }),
+  );
   const size = `${dataset.events} events`;
   return [
     { name: `cx verify hash chains (${label}, ${size})`, value: chainRate, unit: 'events/s' },

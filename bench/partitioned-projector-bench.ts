@@ -88,10 +88,16 @@ async function fromPartitions(setup: Setup, processes: number): Promise<Run> {
   try {
     await publishAll(setup, kafka.topics.events, kafka.partitions);
     return await timedRun(setup, processes, {
-      CX_PROJECTOR_SOURCE: 'kafka', CX_KAFKA_BROKERS: setup.brokers.join(','), CX_KAFKA_TOPIC_PREFIX: prefix,
+      CX_PROJECTOR_SOURCE: 'kafka',
+      CX_KAFKA_BROKERS: setup.brokers.join(','),
+      CX_KAFKA_TOPIC_PREFIX: prefix,
     });
   } finally {
-    await deleteTopicAndGroups(setup.brokers, kafka.topics.events, PROJECTIONS.map((name) => `${kafka.projectorGroup}-${name}`));
+    await deleteTopicAndGroups(
+      setup.brokers,
+      kafka.topics.events,
+      PROJECTIONS.map((name) => `${kafka.projectorGroup}-${name}`),
+    );
   }
 }
 
@@ -108,10 +114,18 @@ async function fromStore(setup: Setup): Promise<Run> {
 async function publishAll(setup: Setup, topic: string, partitions: number): Promise<void> {
   const views = new PostgresViewStore(setup.url);
   await views.ensureSchema();
-  const relay = new CanonicalStreamRelay(setup.events, new RelayCheckpoints(views), createKafka(setup.brokers, 'cx-bench-relay'), { topic, partitions });
+  const relay = new CanonicalStreamRelay(setup.events, new RelayCheckpoints(views), createKafka(setup.brokers, 'cx-bench-relay'), {
+    topic,
+    partitions,
+  });
   relay.start();
   try {
-    await waitFor(() => relay.checkpoint >= setup.head, RUN_TIMEOUT_MS, () => `relay at ${relay.checkpoint} of ${setup.head}`, 50);
+    await waitFor(
+      () => relay.checkpoint >= setup.head,
+      RUN_TIMEOUT_MS,
+      () => `relay at ${relay.checkpoint} of ${setup.head}`,
+      50,
+    );
   } finally {
     await relay.stop();
     await views.close();
@@ -136,19 +150,28 @@ async function timedRun(setup: Setup, processes: number, env: Record<string, str
   const pg = new Client({ connectionString: setup.url });
   await pg.connect();
   try {
-    await waitFor(async () => {
-      const crashed = children.find((c) => c.child.exitCode !== null);
-      if (crashed) throw new Error(`projector process exited with ${crashed.child.exitCode}: ${said(crashed.output())}`);
-      const checkpoints = await liveCheckpoints(pg);
-      progress(`projectors (${processes}): ${JSON.stringify(checkpoints)} of ${setup.head}`);
-      const lowest = Math.min(...PROJECTIONS.map((name) => checkpoints[name] ?? 0));
-      if (!steady && lowest > 0) steady = { at: performance.now(), from: lowest };
-      return PROJECTIONS.every((name) => checkpoints[name] === setup.head);
-    }, RUN_TIMEOUT_MS, async () => `checkpoints ${JSON.stringify(await liveCheckpoints(pg))}, head ${setup.head}`, 50);
+    await waitFor(
+      async () => {
+        const crashed = children.find((c) => c.child.exitCode !== null);
+        if (crashed) throw new Error(`projector process exited with ${crashed.child.exitCode}: ${said(crashed.output())}`);
+        const checkpoints = await liveCheckpoints(pg);
+        progress(`projectors (${processes}): ${JSON.stringify(checkpoints)} of ${setup.head}`);
+        const lowest = Math.min(...PROJECTIONS.map((name) => checkpoints[name] ?? 0));
+        if (!steady && lowest > 0) steady = { at: performance.now(), from: lowest };
+        return PROJECTIONS.every((name) => checkpoints[name] === setup.head);
+      },
+      RUN_TIMEOUT_MS,
+      async () => `checkpoints ${JSON.stringify(await liveCheckpoints(pg))}, head ${setup.head}`,
+      50,
+    );
     progress('');
     const ended = performance.now();
     const from = steady ?? { at: started, from: 0 };
-    return { seconds: (ended - started) / 1000, steadySeconds: Math.max(0.001, (ended - from.at) / 1000), steadyEvents: setup.head - from.from };
+    return {
+      seconds: (ended - started) / 1000,
+      steadySeconds: Math.max(0.001, (ended - from.at) / 1000),
+      steadyEvents: setup.head - from.from,
+    };
   } finally {
     await pg.end();
     await Promise.all(children.map((c) => stop(c.child)));
@@ -168,7 +191,12 @@ function spawnProjector(env: Record<string, string>): { child: ChildProcess; out
 }
 
 /** The last lines a process wrote, stack frames left out, on one line: the bench table shows only a failure's first line. */
-const said = (output: string): string => output.split('\n').filter((line) => line.trim() && !/^\s+at /.test(line)).slice(-5).join(' | ');
+const said = (output: string): string =>
+  output
+    .split('\n')
+    .filter((line) => line.trim() && !/^\s+at /.test(line))
+    .slice(-5)
+    .join(' | ');
 
 /** SIGTERM, so the consumers leave their groups (which can then be deleted); SIGKILL if it hangs. */
 function stop(child: ChildProcess): Promise<void> {

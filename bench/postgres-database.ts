@@ -20,4 +20,5 @@ async function onServer(url: string, statement: string): Promise<void> {
   }
 }
 
-export const postgresServerUrl = (): string => process.env.CX_POSTGRES_URL ?? process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresServerUrl = (): string =>
+  process.env.CX_POSTGRES_URL ?? process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -21,7 +21,13 @@ export async function simulatedDataset(events: number, env: Record<string, strin
   const { app } = await benchContext(fullEnv);
   const started = performance.now();
   const end = Date.UTC(2026, 9, 1);
-  const generated = simulate({ customers: Math.max(10, Math.round(events / 25)), days: 540, seed, start: end - 540 * 86_400_000, now: end });
+  const generated = simulate({
+    customers: Math.max(10, Math.round(events / 25)),
+    days: 540,
+    seed,
+    start: end - 540 * 86_400_000,
+    now: end,
+  });
   await recordAll(app, take(generated, events), (n) => progress(`dataset: ${n}/${events} events`));
   progress('');
   await app.close();

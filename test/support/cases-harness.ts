@@ -70,7 +70,8 @@ export async function startCaseServer(store: ViewStoreName, env: Record<string, 
       for (let i = 0; i < events.length; i += batchSize) {
         const answer = await ingest.post('/v1/events', events.slice(i, i + batchSize));
         const rejected = (answer.body as Array<{ status: string }>).filter((r) => r.status !== 'accepted');
-        if (answer.status !== 202 || rejected.length > 0) throw new Error(`events not accepted: ${JSON.stringify(answer.body).slice(0, 500)}`);
+        if (answer.status !== 202 || rejected.length > 0)
+          throw new Error(`events not accepted: ${JSON.stringify(answer.body).slice(0, 500)}`);
         answers.push(...answer.body);
       }
       after = Math.max(after, ...answers.map((a) => a.position));
@@ -109,7 +110,11 @@ export function caseEvents(customerOf: (caseId: string) => object = (caseId) => 
   const event = (type: string, caseId: string, time: number, data: Record<string, unknown>) => {
     sequence += 1;
     return {
-      specversion: '1.0', id: `case-evt-${process.pid}-${sequence}`, source: '/channels/case-tests', type, time: iso(time),
+      specversion: '1.0',
+      id: `case-evt-${process.pid}-${sequence}`,
+      source: '/channels/case-tests',
+      type,
+      time: iso(time),
       data: { customer: customerOf(caseId), caseId, ...data },
     };
   };
@@ -135,18 +140,21 @@ type Posted = { type: string; time: string; data: unknown };
 
 /** The events as the store holds them (positions and customers from the answers), for the pure views. */
 export function storedAs(posted: readonly Posted[], answers: ReadonlyArray<{ position: number; customerId: string }>): AnyLedgerEvent[] {
-  return posted.map((event, i) => ({
-    position: answers[i].position,
-    streamId: answers[i].customerId,
-    revision: 0,
-    customerId: answers[i].customerId,
-    id: `stored-${answers[i].position}`,
-    source: '/channels/case-tests',
-    type: event.type,
-    time: Date.parse(event.time),
-    recordedAt: Date.parse(event.time),
-    data: event.data,
-  }) as AnyLedgerEvent);
+  return posted.map(
+    (event, i) =>
+      ({
+        position: answers[i].position,
+        streamId: answers[i].customerId,
+        revision: 0,
+        customerId: answers[i].customerId,
+        id: `stored-${answers[i].position}`,
+        source: '/channels/case-tests',
+        type: event.type,
+        time: Date.parse(event.time),
+        recordedAt: Date.parse(event.time),
+        data: event.data,
+      }) as AnyLedgerEvent,
+  );
 }
 
 /** The pure report in the API's JSON shape, written out here rather than borrowed from the API. */

@@ -14,8 +14,15 @@ export function cloudEvent(type: string, data: Record<string, unknown>, override
   };
 }
 
-export const interaction = (customer: Record<string, unknown>, overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) =>
-  cloudEvent('cx.interaction.recorded.v1', { customer, channel: 'phone', direction: 'inbound', ...data }, overrides);
+export const interaction = (
+  customer: Record<string, unknown>,
+  overrides: Record<string, unknown> = {},
+  data: Record<string, unknown> = {},
+) => cloudEvent('cx.interaction.recorded.v1', { customer, channel: 'phone', direction: 'inbound', ...data }, overrides);
 
 export const purchase = (customer: Record<string, unknown>, overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) =>
-  cloudEvent('cx.purchase.completed.v1', { customer, orderId: `o-${sequence + 1}`, amountMinor: 1999, currency: 'EUR', channel: 'web', ...data }, overrides);
+  cloudEvent(
+    'cx.purchase.completed.v1',
+    { customer, orderId: `o-${sequence + 1}`, amountMinor: 1999, currency: 'EUR', channel: 'web', ...data },
+    overrides,
+  );

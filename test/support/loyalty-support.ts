@@ -55,8 +55,9 @@ function postgres(): ViewStoreUnderTest {
 /** The names of the stores to run on; throws at once under CI=true when PostgreSQL does not answer. */
 export function viewStoresUnderTest(): Array<ViewStoreUnderTest['name']> {
   if (postgresAnswers()) return ['sqlite', 'postgres'];
-  if (process.env.CI === 'true') throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}: the PostgreSQL view store must be tested`);
-   
+  if (process.env.CI === 'true')
+    throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}: the PostgreSQL view store must be tested`);
+
   console.warn(`PostgreSQL does not answer at ${ADMIN_URL}: loyalty suites run on SQLite only`);
   return ['sqlite'];
 }
@@ -66,7 +67,14 @@ export const viewStoreUnderTest = (name: ViewStoreUnderTest['name']): ViewStoreU
 
 /** A stored ledger event back to the CloudEvent that would store it (ids unique per `prefix`). */
 export function toCloudEvent(event: AnyLedgerEvent, prefix: string) {
-  return { specversion: '1.0', id: `${prefix}-${event.position}`, source: '/channels/loyalty-test', type: event.type, time: new Date(event.time).toISOString(), data: event.data };
+  return {
+    specversion: '1.0',
+    id: `${prefix}-${event.position}`,
+    source: '/channels/loyalty-test',
+    type: event.type,
+    time: new Date(event.time).toISOString(),
+    data: event.data,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -164,13 +172,28 @@ export function loyaltyFromCsv(text: string) {
 }
 
 /** The JSON report in the shape `loyaltyFromCsv` gives back. */
-export function loyaltyGroupsOfJson(json: { groupBy: string | null; blocks?: Record<string, unknown>; groups?: Record<string, Record<string, unknown>> }) {
+export function loyaltyGroupsOfJson(json: {
+  groupBy: string | null;
+  blocks?: Record<string, unknown>;
+  groups?: Record<string, Record<string, unknown>>;
+}) {
   const groups = json.groupBy === null ? { '': json.blocks! } : json.groups!;
-  return Object.fromEntries(Object.entries(groups).map(([group, blocks]) => [
-    group,
-    Object.fromEntries(Object.entries(blocks).filter(([, block]) => block !== null).map(([name, block]) => [
-      name,
-      { ...(block as object), ...('revenueMinor' in (block as object) && Object.keys((block as { revenueMinor: object }).revenueMinor).length === 0 ? { revenueMinor: undefined } : {}) },
-    ])),
-  ]));
+  return Object.fromEntries(
+    Object.entries(groups).map(([group, blocks]) => [
+      group,
+      Object.fromEntries(
+        Object.entries(blocks)
+          .filter(([, block]) => block !== null)
+          .map(([name, block]) => [
+            name,
+            {
+              ...(block as object),
+              ...('revenueMinor' in (block as object) && Object.keys((block as { revenueMinor: object }).revenueMinor).length === 0
+                ? { revenueMinor: undefined }
+                : {}),
+            },
+          ]),
+      ),
+    ]),
+  );
 }

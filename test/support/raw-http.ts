@@ -22,7 +22,8 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawAns
   const { hostname, port } = new URL(baseUrl);
   const body = request.body === undefined ? undefined : Buffer.from(request.body);
   const headers: Array<[string, string]> = [['host', `${hostname}:${port}`], ['connection', 'close'], ...(request.headers ?? [])];
-  if (body !== undefined && !headers.some(([name]) => name.toLowerCase() === 'content-length')) headers.push(['content-length', String(body.length)]);
+  if (body !== undefined && !headers.some(([name]) => name.toLowerCase() === 'content-length'))
+    headers.push(['content-length', String(body.length)]);
   const head = `${request.method} ${request.target} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n`;
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -48,10 +49,12 @@ function parse(raw: Buffer, method: string): RawAnswer {
   if (split < 0) throw new Error(`not an HTTP answer: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`);
   const [statusLine, ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
-  const headers = new Map(lines.map((line) => {
-    const colon = line.indexOf(':');
-    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as [string, string];
-  }));
+  const headers = new Map(
+    lines.map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as [string, string];
+    }),
+  );
   const rest = raw.subarray(split + 4);
   const body = method === 'HEAD' ? Buffer.alloc(0) : headers.get('transfer-encoding') === 'chunked' ? unchunk(rest) : rest;
   return { status, headers, text: body.toString('utf8') };

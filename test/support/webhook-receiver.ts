@@ -24,7 +24,13 @@ export class WebhookReceiver {
 
   /** Listens (again on the same port after a stop, so the URL in the server's settings stays valid). */
   async start(): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request).then((status) => response.writeHead(status).end(), () => response.writeHead(400).end()));
+    this.server = createServer(
+      (request, response) =>
+        void this.handle(request).then(
+          (status) => response.writeHead(status).end(),
+          () => response.writeHead(400).end(),
+        ),
+    );
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this.url;
@@ -53,7 +59,11 @@ export class WebhookReceiver {
     const body = Buffer.concat(chunks);
     const event = JSON.parse(body.toString('utf8')) as { id: string; type: string; data: { signal: string; raisedAt: string } };
     this.received.push({
-      id: event.id, type: event.type, signal: event.data.signal, raisedAt: event.data.raisedAt, receivedAt: Date.now(),
+      id: event.id,
+      type: event.type,
+      signal: event.data.signal,
+      raisedAt: event.data.raisedAt,
+      receivedAt: Date.now(),
       signed: verifyWebhookSignature(body, this.secret, request.headers['x-cx-signature'] as string | undefined),
     });
     return 204;

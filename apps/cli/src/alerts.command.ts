@@ -16,7 +16,10 @@ interface RedeliverOptions {
  * alert event sent since T goes out again (same CloudEvent ids) to the targets named, by
  * default every target of the settings. The running deliverers pick them up.
  */
-@SubCommand({ name: 'redeliver', description: 'send again every alert event (raised, followed up) dated at or after --since, to the targets named (default: all)' })
+@SubCommand({
+  name: 'redeliver',
+  description: 'send again every alert event (raised, followed up) dated at or after --since, to the targets named (default: all)',
+})
 export class RedeliverAlertsCommand extends CommandRunner {
   constructor(
     @Inject(VIEW_STORE) private readonly views: ViewStore,
@@ -32,7 +35,10 @@ export class RedeliverAlertsCommand extends CommandRunner {
     const known = targetNames(this.settings);
     const targets = options.target ?? known;
     const unknown = targets.filter((target) => !known.includes(target));
-    if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')} (targets: ${known.join(', ') || 'none: set CX_WEBHOOK_URLS or CX_KAFKA_BROKERS'})`);
+    if (unknown.length > 0)
+      throw new Error(
+        `unknown target ${unknown.join(', ')} (targets: ${known.join(', ') || 'none: set CX_WEBHOOK_URLS or CX_KAFKA_BROKERS'})`,
+      );
     const queued = await redeliverAlerts(this.views, since, targets, this.clock.now());
     process.stdout.write(`${queued} alert deliveries queued again (${targets.join(', ')}) since ${new Date(since).toISOString()}\n`);
   }

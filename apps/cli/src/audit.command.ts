@@ -19,9 +19,17 @@ const COLUMNS = ['position', 'streamId', 'revision', 'recordedAt', 'time', 'sour
  * of the customer with its chain check; with `--proof` (JSON lines), each with its inclusion
  * proof against the latest signed checkpoint, which comes first as `{"checkpoint": …}`.
  */
-@Command({ name: 'audit', arguments: '<subject> <id>', description: 'audit a customer: every stored event with position, recordedAt, source and chain check' })
+@Command({
+  name: 'audit',
+  arguments: '<subject> <id>',
+  description: 'audit a customer: every stored event with position, recordedAt, source and chain check',
+})
 export class AuditCommand extends CommandRunner {
-  constructor(@Inject(EVENT_LOG) private readonly events: EventStore, @Inject(VIEW_STORE) private readonly views: ViewStore, private readonly log: MerkleLog) {
+  constructor(
+    @Inject(EVENT_LOG) private readonly events: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
+    private readonly log: MerkleLog,
+  ) {
     super();
   }
 
@@ -35,7 +43,8 @@ export class AuditCommand extends CommandRunner {
       if (options.format === 'csv') throw new Error('--proof answers JSON lines only');
       const proofs = await auditProofs(this.log, entries);
       process.stdout.write(`${JSON.stringify({ checkpoint: proofs.checkpoint })}\n`);
-      for (const row of rows) process.stdout.write(`${JSON.stringify({ ...row, inclusion: proofs.inclusion.get(row.position) ?? null })}\n`);
+      for (const row of rows)
+        process.stdout.write(`${JSON.stringify({ ...row, inclusion: proofs.inclusion.get(row.position) ?? null })}\n`);
     } else if (options.format === 'csv') process.stdout.write(toCsv(COLUMNS, rows));
     else for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
     if (rows.some((r) => !r.chainChecks)) process.exitCode = 1;

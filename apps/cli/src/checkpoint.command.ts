@@ -15,14 +15,25 @@ interface CheckpointOptions {
  * log as JSON, to keep outside the database (SPEC §4.2); `--fresh` first adds every stored
  * event to the tree and signs its head. `cx checkpoint public-key`: the key that verifies them (PEM).
  */
-@Command({ name: 'checkpoint', arguments: '<action>', description: 'export (the latest signed checkpoint, as JSON) or public-key (the PEM key that verifies checkpoints)' })
+@Command({
+  name: 'checkpoint',
+  arguments: '<action>',
+  description: 'export (the latest signed checkpoint, as JSON) or public-key (the PEM key that verifies checkpoints)',
+})
 export class CheckpointCommand extends CommandRunner {
-  constructor(private readonly log: MerkleLog, @Inject(SETTINGS) private readonly settings: Settings, @Inject(CLOCK) private readonly clock: Clock) {
+  constructor(
+    private readonly log: MerkleLog,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     super();
   }
 
   async run([action]: string[], options: CheckpointOptions): Promise<void> {
-    if (action === 'public-key') { this.write(loadPublicKey(this.settings.signingKeyFile).export({ type: 'spki', format: 'pem' }).toString(), options.out); return; }
+    if (action === 'public-key') {
+      this.write(loadPublicKey(this.settings.signingKeyFile).export({ type: 'spki', format: 'pem' }).toString(), options.out);
+      return;
+    }
     if (action !== 'export') throw new Error(`cx checkpoint: export or public-key (got "${action}")`);
     if (options.fresh) await this.signHead();
     const [latest] = await this.log.store.checkpoints(1);
@@ -41,7 +52,9 @@ export class CheckpointCommand extends CommandRunner {
   }
 
   private async signHead(): Promise<void> {
-    const writer = new CheckpointWriter(this.log, loadOrCreateSigner(this.settings.signingKeyFile), null, this.clock, { intervalMs: this.settings.checkpointIntervalMs });
+    const writer = new CheckpointWriter(this.log, loadOrCreateSigner(this.settings.signingKeyFile), null, this.clock, {
+      intervalMs: this.settings.checkpointIntervalMs,
+    });
     await this.log.catchUp();
     await writer.step(true);
   }

@@ -19,7 +19,28 @@ import { VerifyCommand } from './verify.command';
 
 /** The ops commands: the same settings and stores as the server, no HTTP; folds run only when a command asks. */
 @Module({
-  imports: [SettingsModule.forRoot(), ClockModule, PostgresModule, EventStoreModule, IdentityModule, MerkleLogModule, PrivacyModule, ViewStoreModule, ProjectorModule.forRoot({ runs: false, source: 'store' })],
-  providers: [AlertsCommand, RedeliverAlertsCommand, VerifyCommand, CheckpointCommand, RebuildCommand, AuditCommand, ForgetCommand, ReportCommand, ReplayCommand, SimulateCommand],
+  imports: [
+    SettingsModule.forRoot(),
+    ClockModule,
+    PostgresModule,
+    EventStoreModule,
+    IdentityModule,
+    MerkleLogModule,
+    PrivacyModule,
+    ViewStoreModule,
+    ProjectorModule.forRoot({ runs: false, source: 'store' }),
+  ],
+  providers: [
+    AlertsCommand,
+    RedeliverAlertsCommand,
+    VerifyCommand,
+    CheckpointCommand,
+    RebuildCommand,
+    AuditCommand,
+    ForgetCommand,
+    ReportCommand,
+    ReplayCommand,
+    SimulateCommand,
+  ],
 })
 export class CliModule {}

@@ -15,7 +15,11 @@ import { SETTINGS, Settings } from '@cx/settings';
  * then, where the identity directory or the keys are in PostgreSQL, the VACUUM, checkpoint and
  * WAL switch that let the deleted rows leave the database's files (docs/erasure.md).
  */
-@Command({ name: 'forget', arguments: '<customer>', description: "erase a customer's personal data: delete its keys and append cx.customer.forgotten.v1" })
+@Command({
+  name: 'forget',
+  arguments: '<customer>',
+  description: "erase a customer's personal data: delete its keys and append cx.customer.forgotten.v1",
+})
 export class ForgetCommand extends CommandRunner {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -30,9 +34,15 @@ export class ForgetCommand extends CommandRunner {
   }
 
   async run([id]: string[]): Promise<void> {
-    const result = await eraseCustomer({ events: this.events, keys: this.keys, identities: this.identities, views: this.views }, id, this.clock.now());
+    const result = await eraseCustomer(
+      { events: this.events, keys: this.keys, identities: this.identities, views: this.views },
+      id,
+      this.clock.now(),
+    );
     if (!result) throw new Error(`no stored events for customer ${id}`);
-    process.stdout.write(`forgot ${result.customerId}: ${result.keysDestroyed} key(s) deleted over ${result.streams.length} stream(s); cx.customer.forgotten.v1 at position ${result.position}\n`);
+    process.stdout.write(
+      `forgot ${result.customerId}: ${result.keysDestroyed} key(s) deleted over ${result.streams.length} stream(s); cx.customer.forgotten.v1 at position ${result.position}\n`,
+    );
     await this.reclaim();
   }
 
@@ -41,7 +51,9 @@ export class ForgetCommand extends CommandRunner {
     if (!this.pool || this.settings.eventStore === 'sqlite') return;
     const tables = [...POSTGRES_IDENTITY_TABLES, POSTGRES_CUSTOMER_KEYS_TABLE];
     for (const step of await reclaimErasedRows(this.pool, tables)) {
-      process.stdout.write(step.done ? `ran: ${step.statement}\n` : `could not run: ${step.statement} (${step.error}); see docs/erasure.md\n`);
+      process.stdout.write(
+        step.done ? `ran: ${step.statement}\n` : `could not run: ${step.statement} (${step.error}); see docs/erasure.md\n`,
+      );
     }
   }
 }

@@ -3,16 +3,20 @@ import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
 
 async function main(): Promise<void> {
-  await CommandFactory.run(CliModule, { logger: ['error', 'warn'], errorHandler: (error) => {
-    // commander reports help and version as errors; they are answers.
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
-    process.stderr.write(`cx: ${error.message}\n`);
-    process.exit(2);
-  }, serviceErrorHandler: (error) => {
-    process.stderr.write(`cx: ${error.message}\n`);
-    process.exit(2);
-  } });
+  await CommandFactory.run(CliModule, {
+    logger: ['error', 'warn'],
+    errorHandler: (error) => {
+      // commander reports help and version as errors; they are answers.
+      const code = (error as { code?: string }).code ?? '';
+      if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') process.exit(0);
+      process.stderr.write(`cx: ${error.message}\n`);
+      process.exit(2);
+    },
+    serviceErrorHandler: (error) => {
+      process.stderr.write(`cx: ${error.message}\n`);
+      process.exit(2);
+    },
+  });
 }
 
 void main();

@@ -2,7 +2,10 @@
 export class ProgressBar {
   private readonly started = performance.now();
 
-  constructor(private readonly label: string, private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly label: string,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
 
   update(done: number, total: number): void {
     if (!this.out.isTTY) return;

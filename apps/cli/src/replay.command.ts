@@ -49,7 +49,10 @@ export class ReplayCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--to-kafka [topic]', description: 'produce to this topic (default: the canonical stream, cx.events) on CX_KAFKA_BROKERS' })
+  @Option({
+    flags: '--to-kafka [topic]',
+    description: 'produce to this topic (default: the canonical stream, cx.events) on CX_KAFKA_BROKERS',
+  })
   parseToKafka(value: string | undefined): string | true {
     return value ?? true;
   }

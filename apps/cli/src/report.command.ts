@@ -23,7 +23,11 @@ interface ReportOptions {
  * the projections rebuilt into a scratch store from the events recorded by T, and `asOf`
  * defaulting to T.
  */
-@Command({ name: 'report', arguments: '<name>', description: `a report as known at a past time: ${Object.keys(REPORT_BUILDERS).join(', ')}` })
+@Command({
+  name: 'report',
+  arguments: '<name>',
+  description: `a report as known at a past time: ${Object.keys(REPORT_BUILDERS).join(', ')}`,
+})
 export class ReportCommand extends CommandRunner {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventStore,

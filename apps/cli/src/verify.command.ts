@@ -2,7 +2,15 @@ import { Inject } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { CheckpointVerification, loadPublicKey, MerkleLog, parseCheckpoint, SignedCheckpoint, verificationPasses, verifyAgainstCheckpoint } from '@cx/merkle-log';
+import {
+  CheckpointVerification,
+  loadPublicKey,
+  MerkleLog,
+  parseCheckpoint,
+  SignedCheckpoint,
+  verificationPasses,
+  verifyAgainstCheckpoint,
+} from '@cx/merkle-log';
 import { SETTINGS, Settings } from '@cx/settings';
 import { checkProjection, mergesWithoutEvent, verifyChains, ViewDifference } from '@cx/ops';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
@@ -23,7 +31,11 @@ interface VerifyOptions {
  * checkpoint covers (their content recomputed), and that the Merkle tree stored with them
  * extends it; names the first position that differs. Views are not compared.
  */
-@Command({ name: 'verify', description: 'check every hash chain and that every identity merge has its merge event, and compare each live projection with a rebuild, row by row; with --checkpoint FILE, prove the store holds exactly the events of a signed checkpoint; exit 1 on any difference' })
+@Command({
+  name: 'verify',
+  description:
+    'check every hash chain and that every identity merge has its merge event, and compare each live projection with a rebuild, row by row; with --checkpoint FILE, prove the store holds exactly the events of a signed checkpoint; exit 1 on any difference',
+})
 export class VerifyCommand extends CommandRunner {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventStore,
@@ -64,7 +76,8 @@ export class VerifyCommand extends CommandRunner {
     const bar = new ProgressBar(`checking the events of checkpoint ${checkpoint.size}`);
     const stored = await this.log.store.checkpoints(1000);
     const result = await verifyAgainstCheckpoint(this.events, this.log, checkpoint, loadPublicKey(keyFile), {
-      onProgress: (read) => bar.update(read, Math.max(read, checkpoint.size)), moreCheckpoints: stored,
+      onProgress: (read) => bar.update(read, Math.max(read, checkpoint.size)),
+      moreCheckpoints: stored,
     });
     bar.finish();
     for (const line of describeVerification(result, bar.elapsed())) process.stdout.write(`${line}\n`);
@@ -77,10 +90,14 @@ export class VerifyCommand extends CommandRunner {
     bar.finish();
     if (result.firstBroken) {
       const b = result.firstBroken;
-      process.stdout.write(`FAILED: event at position ${b.position} (stream ${b.streamId}, revision ${b.revision}, source ${b.source}, id ${b.id}): ${b.reason}\n`);
+      process.stdout.write(
+        `FAILED: event at position ${b.position} (stream ${b.streamId}, revision ${b.revision}, source ${b.source}, id ${b.id}): ${b.reason}\n`,
+      );
       return false;
     }
-    process.stdout.write(`ok: ${result.checked} events in ${result.streams} streams check (${Math.round(result.checked / Math.max(bar.elapsed(), 0.001))} events/s)\n`);
+    process.stdout.write(
+      `ok: ${result.checked} events in ${result.streams} streams check (${Math.round(result.checked / Math.max(bar.elapsed(), 0.001))} events/s)\n`,
+    );
     return true;
   }
 
@@ -88,7 +105,9 @@ export class VerifyCommand extends CommandRunner {
   private async verifyMerges(): Promise<boolean> {
     const missing = await mergesWithoutEvent(this.events, this.identities);
     for (const merge of missing) {
-      process.stdout.write(`FAILED: the identity directory merged ${merge.from} into ${merge.into}, but no cx.customer.merged.v1 event says so\n`);
+      process.stdout.write(
+        `FAILED: the identity directory merged ${merge.from} into ${merge.into}, but no cx.customer.merged.v1 event says so\n`,
+      );
     }
     if (missing.length === 0) process.stdout.write('ok: every identity merge has its merge event\n');
     return missing.length === 0;
@@ -96,7 +115,8 @@ export class VerifyCommand extends CommandRunner {
 
   private async verifyProjection(projection: Projection): Promise<boolean> {
     let bar: ProgressBar | undefined;
-    const progress = (done: number, head: number) => (bar ??= new ProgressBar(`rebuilding ${projection.name} to compare`)).update(done, head);
+    const progress = (done: number, head: number) =>
+      (bar ??= new ProgressBar(`rebuilding ${projection.name} to compare`)).update(done, head);
     const check = await checkProjection({ events: this.events, views: this.views, registry: this.registry }, projection, progress);
     bar?.finish();
     if (!check.installed) {
@@ -143,17 +163,29 @@ function describeVerification(v: CheckpointVerification, seconds: number): strin
   const lines: string[] = [];
   const d = v.firstDifference;
   if (d && d.toIndex - d.fromIndex > 1) {
-    lines.push(`FAILED: the store no longer holds the events of the ${about}: the first difference lies in leaves ${d.fromIndex} to ${d.toIndex - 1} (positions ${d.position} to ${d.lastPosition} as the store numbers them now): the stored tree was altered too, so it cannot be named more precisely`);
+    lines.push(
+      `FAILED: the store no longer holds the events of the ${about}: the first difference lies in leaves ${d.fromIndex} to ${d.toIndex - 1} (positions ${d.position} to ${d.lastPosition} as the store numbers them now): the stored tree was altered too, so it cannot be named more precisely`,
+    );
   } else if (d) {
     const what = d.missing ? `is missing: the store has ${v.events} events` : 'differs: it was altered, removed or moved';
-    lines.push(`FAILED: the store no longer holds the events of the ${about}: the first difference is at position ${d.position} (leaf ${d.fromIndex}), which ${what}`);
+    lines.push(
+      `FAILED: the store no longer holds the events of the ${about}: the first difference is at position ${d.position} (leaf ${d.fromIndex}), which ${what}`,
+    );
   } else {
     lines.push(`ok: the store holds exactly the events of the ${about} (${Math.round(v.events / Math.max(seconds, 0.001))} events/s)`);
   }
-  if (!v.tree.consistent) lines.push(`FAILED: the Merkle tree stored with the events (${v.tree.size} leaves) does not extend the checkpoint: its tables were altered`);
-  else if (!d) lines.push(`ok: consistency proof from ${c.size} to the stored tree's ${v.tree.size} leaves verifies; ${v.events} events in the store now`);
+  if (!v.tree.consistent)
+    lines.push(
+      `FAILED: the Merkle tree stored with the events (${v.tree.size} leaves) does not extend the checkpoint: its tables were altered`,
+    );
+  else if (!d)
+    lines.push(
+      `ok: consistency proof from ${c.size} to the stored tree's ${v.tree.size} leaves verifies; ${v.events} events in the store now`,
+    );
   if (v.alteredSince) {
-    lines.push(`FAILED: the event at position ${v.alteredSince.position} (leaf ${v.alteredSince.leafIndex}), after the checkpoint, differs from the leaf the tree took for it: it was altered or removed since`);
+    lines.push(
+      `FAILED: the event at position ${v.alteredSince.position} (leaf ${v.alteredSince.leafIndex}), after the checkpoint, differs from the leaf the tree took for it: it was altered or removed since`,
+    );
   }
   return lines;
 }

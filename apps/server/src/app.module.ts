@@ -23,7 +23,12 @@ const MODULES_BY_ROLE: Record<Role, Array<Type | DynamicModule>> = {
   // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
   ingest: [IngestModule, KafkaIngestModule],
   // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka. The checkpoint writer follows the store like the relay.
-  projector: [KafkaRelayModule, KafkaProjectorModule, AlertDeliveryModule, CheckpointWriterModule.forRoot({ imports: [KafkaCheckpointModule] })],
+  projector: [
+    KafkaRelayModule,
+    KafkaProjectorModule,
+    AlertDeliveryModule,
+    CheckpointWriterModule.forRoot({ imports: [KafkaCheckpointModule] }),
+  ],
   query: [QueryModule, OpsModule, DashboardModule],
 };
 

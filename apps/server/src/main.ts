@@ -13,7 +13,10 @@ async function main(): Promise<void> {
     `CX Ledger listening on ${address.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')}`,
     `  roles: ${[...settings.roles].join(', ')}; event store: ${settings.eventStore}; data: ${settings.dataDir}`,
     ...(generated.length > 0
-      ? ['  API keys made on this first start (stored hashed; shown only now):', ...generated.map((g) => `    ${g.role.padEnd(8)} ${g.key}`)]
+      ? [
+          '  API keys made on this first start (stored hashed; shown only now):',
+          ...generated.map((g) => `    ${g.role.padEnd(8)} ${g.key}`),
+        ]
       : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -13,7 +13,10 @@ interface KeyedRequest {
 /** SPEC §4.4: every route needs `Authorization: Bearer KEY` with the route's role; 401 without a valid key, 403 with the wrong role. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly registry: ApiKeyRegistry) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: ApiKeyRegistry,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];

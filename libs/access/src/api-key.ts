@@ -21,13 +21,20 @@ export const newApiKey = (role: AccessRole): string => `cx_${role}_${randomBytes
 
 /** Parses `CX_API_KEYS`: comma-separated `key=role+role`. */
 export function parseApiKeys(raw: string): StoredApiKey[] {
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, index) => {
-    const separator = entry.lastIndexOf('=');
-    const key = entry.slice(0, separator);
-    const roles = entry.slice(separator + 1).split('+').map((role) => role.trim());
-    if (separator <= 0 || roles.some((role) => !ACCESS_ROLES.includes(role as AccessRole))) {
-      throw new Error(`CX_API_KEYS entry ${index + 1} must be key=role+role with roles from ${ACCESS_ROLES.join(', ')}`);
-    }
-    return { hash: hashApiKey(key), roles: roles as AccessRole[], label: `CX_API_KEYS #${index + 1}` };
-  });
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry, index) => {
+      const separator = entry.lastIndexOf('=');
+      const key = entry.slice(0, separator);
+      const roles = entry
+        .slice(separator + 1)
+        .split('+')
+        .map((role) => role.trim());
+      if (separator <= 0 || roles.some((role) => !ACCESS_ROLES.includes(role as AccessRole))) {
+        throw new Error(`CX_API_KEYS entry ${index + 1} must be key=role+role with roles from ${ACCESS_ROLES.join(', ')}`);
+      }
+      return { hash: hashApiKey(key), roles: roles as AccessRole[], label: `CX_API_KEYS #${index + 1}` };
+    });
 }

@@ -10,7 +10,10 @@ export const ALERT_CLOUD_EVENT_TYPES: Readonly<Record<AlertEventKind, string>> =
  * Both events of one alert carry the alert id (SPEC §2.4); CloudEvents makes (source, id)
  * unique, so each type has a source of its own.
  */
-const SOURCES: Readonly<Record<AlertEventKind, string>> = { raised: '/cx-ledger/alerts/raised', followed_up: '/cx-ledger/alerts/followed-up' };
+const SOURCES: Readonly<Record<AlertEventKind, string>> = {
+  raised: '/cx-ledger/alerts/raised',
+  followed_up: '/cx-ledger/alerts/followed-up',
+};
 
 /** One outbox row as the deliverer reads it. */
 export interface OutboxEvent {

@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import { type Clock, Wakeup } from '@cx/clock';
-import { ALERT_DELIVERIES_TABLE, ALERT_DELIVERY_ATTEMPTS_TABLE, ALERT_OUTBOX_TABLE, type AlertOutboxTables, type ViewStore } from '@cx/projection';
+import {
+  ALERT_DELIVERIES_TABLE,
+  ALERT_DELIVERY_ATTEMPTS_TABLE,
+  ALERT_OUTBOX_TABLE,
+  type AlertOutboxTables,
+  type ViewStore,
+} from '@cx/projection';
 import type { OutboxEvent } from './alert-cloud-event';
 import type { AlertTarget, SendOutcome } from './alert-targets';
 import { givesUp, retryDelayMs } from './delivery-schedule';
@@ -88,21 +94,51 @@ export class AlertDeliverer {
   /** Due outbox rows become one pending delivery per target. Answers how many rows it dispatched. */
   async dispatch(): Promise<number> {
     const now = this.clock.now();
-    const due = await this.reader.selectFrom(ALERT_OUTBOX_TABLE).select('alert_id').where('state', '=', 'pending').where('due_at', '<=', now).limit(1).execute();
+    const due = await this.reader
+      .selectFrom(ALERT_OUTBOX_TABLE)
+      .select('alert_id')
+      .where('state', '=', 'pending')
+      .where('due_at', '<=', now)
+      .limit(1)
+      .execute();
     if (due.length === 0) return 0;
     return this.store.transaction(async (tx: Db) => {
-      let query = tx.selectFrom(ALERT_OUTBOX_TABLE).select(['alert_id', 'kind']).where('state', '=', 'pending').where('due_at', '<=', now)
-        .orderBy('due_at').limit(this.options.batchSize);
+      let query = tx
+        .selectFrom(ALERT_OUTBOX_TABLE)
+        .select(['alert_id', 'kind'])
+        .where('state', '=', 'pending')
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(this.options.batchSize);
       if (this.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
       const rows = await query.execute();
       if (rows.length === 0) return 0;
-      const deliveries = rows.flatMap((row) => this.targets.map((target) => ({
-        alert_id: row.alert_id, kind: row.kind, target: target.name, state: 'pending' as const, attempts: 0,
-        next_attempt_at: now, lease_until: 0, first_attempt_at: null, delivered_at: null, last_error: null,
-      })));
-      await tx.insertInto(ALERT_DELIVERIES_TABLE).values(deliveries).onConflict((oc) => oc.columns(['alert_id', 'kind', 'target']).doNothing()).execute();
+      const deliveries = rows.flatMap((row) =>
+        this.targets.map((target) => ({
+          alert_id: row.alert_id,
+          kind: row.kind,
+          target: target.name,
+          state: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: now,
+          lease_until: 0,
+          first_attempt_at: null,
+          delivered_at: null,
+          last_error: null,
+        })),
+      );
+      await tx
+        .insertInto(ALERT_DELIVERIES_TABLE)
+        .values(deliveries)
+        .onConflict((oc) => oc.columns(['alert_id', 'kind', 'target']).doNothing())
+        .execute();
       for (const row of rows) {
-        await tx.updateTable(ALERT_OUTBOX_TABLE).set({ state: 'dispatched' }).where('alert_id', '=', row.alert_id).where('kind', '=', row.kind).execute();
+        await tx
+          .updateTable(ALERT_OUTBOX_TABLE)
+          .set({ state: 'dispatched' })
+          .where('alert_id', '=', row.alert_id)
+          .where('kind', '=', row.kind)
+          .execute();
       }
       return rows.length;
     });
@@ -120,21 +156,50 @@ export class AlertDeliverer {
 
   private async claim(target: AlertTarget): Promise<Array<{ event: OutboxEvent; attempts: number; firstAttemptAt: number | null }>> {
     const now = this.clock.now();
-    const ready = await this.reader.selectFrom(ALERT_DELIVERIES_TABLE).select('alert_id').where('target', '=', target.name).where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now).where('lease_until', '<=', now).limit(1).execute();
+    const ready = await this.reader
+      .selectFrom(ALERT_DELIVERIES_TABLE)
+      .select('alert_id')
+      .where('target', '=', target.name)
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where('lease_until', '<=', now)
+      .limit(1)
+      .execute();
     if (ready.length === 0) return [];
     return this.store.transaction(async (tx: Db) => {
-      let query = tx.selectFrom(ALERT_DELIVERIES_TABLE)
-        .innerJoin(ALERT_OUTBOX_TABLE, (join) => join.onRef(`${ALERT_OUTBOX_TABLE}.alert_id`, '=', `${ALERT_DELIVERIES_TABLE}.alert_id`).onRef(`${ALERT_OUTBOX_TABLE}.kind`, '=', `${ALERT_DELIVERIES_TABLE}.kind`))
-        .select([`${ALERT_DELIVERIES_TABLE}.alert_id`, `${ALERT_DELIVERIES_TABLE}.kind`, 'attempts', 'first_attempt_at', 'customer_id', 'due_at', 'payload'])
-        .where('target', '=', target.name).where(`${ALERT_DELIVERIES_TABLE}.state`, '=', 'pending')
-        .where('next_attempt_at', '<=', now).where('lease_until', '<=', now)
-        .orderBy('next_attempt_at').orderBy(`${ALERT_OUTBOX_TABLE}.due_at`).limit(this.options.batchSize);
+      let query = tx
+        .selectFrom(ALERT_DELIVERIES_TABLE)
+        .innerJoin(ALERT_OUTBOX_TABLE, (join) =>
+          join
+            .onRef(`${ALERT_OUTBOX_TABLE}.alert_id`, '=', `${ALERT_DELIVERIES_TABLE}.alert_id`)
+            .onRef(`${ALERT_OUTBOX_TABLE}.kind`, '=', `${ALERT_DELIVERIES_TABLE}.kind`),
+        )
+        .select([
+          `${ALERT_DELIVERIES_TABLE}.alert_id`,
+          `${ALERT_DELIVERIES_TABLE}.kind`,
+          'attempts',
+          'first_attempt_at',
+          'customer_id',
+          'due_at',
+          'payload',
+        ])
+        .where('target', '=', target.name)
+        .where(`${ALERT_DELIVERIES_TABLE}.state`, '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where('lease_until', '<=', now)
+        .orderBy('next_attempt_at')
+        .orderBy(`${ALERT_OUTBOX_TABLE}.due_at`)
+        .limit(this.options.batchSize);
       if (this.store.dialect === 'postgres') query = query.forUpdate(ALERT_DELIVERIES_TABLE).skipLocked();
       const rows = await query.execute();
       for (const row of rows) {
-        await tx.updateTable(ALERT_DELIVERIES_TABLE).set({ lease_until: now + this.options.leaseMs })
-          .where('alert_id', '=', row.alert_id).where('kind', '=', row.kind).where('target', '=', target.name).execute();
+        await tx
+          .updateTable(ALERT_DELIVERIES_TABLE)
+          .set({ lease_until: now + this.options.leaseMs })
+          .where('alert_id', '=', row.alert_id)
+          .where('kind', '=', row.kind)
+          .where('target', '=', target.name)
+          .execute();
       }
       return rows.map((row) => ({
         event: { alertId: row.alert_id, kind: row.kind, customerId: row.customer_id, dueAt: Number(row.due_at), payload: row.payload },
@@ -145,8 +210,11 @@ export class AlertDeliverer {
   }
 
   private async record(
-    target: AlertTarget, claimed: ReadonlyArray<{ event: OutboxEvent; attempts: number; firstAttemptAt: number | null }>,
-    outcomes: readonly SendOutcome[], at: number, durationMs: number,
+    target: AlertTarget,
+    claimed: ReadonlyArray<{ event: OutboxEvent; attempts: number; firstAttemptAt: number | null }>,
+    outcomes: readonly SendOutcome[],
+    at: number,
+    durationMs: number,
   ): Promise<void> {
     const now = this.clock.now();
     const counts = { delivered: 0, failed: 0, gave_up: 0 };
@@ -155,20 +223,37 @@ export class AlertDeliverer {
         const outcome = outcomes[i];
         const attempt = attempts + 1;
         const first = firstAttemptAt ?? at;
-        await tx.insertInto(ALERT_DELIVERY_ATTEMPTS_TABLE).values({
-          alert_id: event.alertId, kind: event.kind, target: target.name, attempt, at, outcome: outcome.ok ? 'delivered' : 'failed',
-          status_code: outcome.statusCode, error: outcome.error?.slice(0, 500) ?? null, duration_ms: durationMs,
-        }).onConflict((oc) => oc.doNothing()).execute();
+        await tx
+          .insertInto(ALERT_DELIVERY_ATTEMPTS_TABLE)
+          .values({
+            alert_id: event.alertId,
+            kind: event.kind,
+            target: target.name,
+            attempt,
+            at,
+            outcome: outcome.ok ? 'delivered' : 'failed',
+            status_code: outcome.statusCode,
+            error: outcome.error?.slice(0, 500) ?? null,
+            duration_ms: durationMs,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
         const update = outcome.ok
           ? { state: 'delivered' as const, delivered_at: now, last_error: null }
           : givesUp(first, now)
             ? { state: 'failed' as const, last_error: outcome.error }
             : { state: 'pending' as const, next_attempt_at: now + retryDelayMs(attempt), last_error: outcome.error };
         counts[outcome.ok ? 'delivered' : update.state === 'failed' ? 'gave_up' : 'failed'] += 1;
-        await tx.updateTable(ALERT_DELIVERIES_TABLE).set({ ...update, attempts: attempt, first_attempt_at: first, lease_until: 0 })
-          .where('alert_id', '=', event.alertId).where('kind', '=', event.kind).where('target', '=', target.name).execute();
+        await tx
+          .updateTable(ALERT_DELIVERIES_TABLE)
+          .set({ ...update, attempts: attempt, first_attempt_at: first, lease_until: 0 })
+          .where('alert_id', '=', event.alertId)
+          .where('kind', '=', event.kind)
+          .where('target', '=', target.name)
+          .execute();
       }
     });
-    for (const outcome of ['delivered', 'failed', 'gave_up'] as const) if (counts[outcome] > 0) this.listener.attempted(target.name, outcome, counts[outcome]);
+    for (const outcome of ['delivered', 'failed', 'gave_up'] as const)
+      if (counts[outcome] > 0) this.listener.attempted(target.name, outcome, counts[outcome]);
   }
 }

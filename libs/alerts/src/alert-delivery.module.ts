@@ -13,12 +13,14 @@ import { alertTargets } from './alert-targets.factory';
  * outbox through leases.
  */
 @Module({
-  providers: [{
-    provide: AlertDeliverer,
-    inject: [VIEW_STORE, SETTINGS, CLOCK, Metrics],
-    useFactory: (store: ViewStore, settings: Settings, clock: Clock, metrics: Metrics) =>
-      new AlertDeliverer(store, alertTargets(settings), clock, alertMetrics(metrics, store, clock)),
-  }],
+  providers: [
+    {
+      provide: AlertDeliverer,
+      inject: [VIEW_STORE, SETTINGS, CLOCK, Metrics],
+      useFactory: (store: ViewStore, settings: Settings, clock: Clock, metrics: Metrics) =>
+        new AlertDeliverer(store, alertTargets(settings), clock, alertMetrics(metrics, store, clock)),
+    },
+  ],
 })
 export class AlertDeliveryModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(AlertDeliverer) private readonly deliverer: AlertDeliverer) {}

@@ -11,16 +11,40 @@ import type { DeliveryListener } from './alert-deliverer';
  * target and outcome are counted by the deliverer of this process.
  */
 export function alertMetrics(metrics: Metrics, store: ViewStore, clock: Clock): DeliveryListener {
-  const raised = metrics.gauge({ name: 'cx_alerts_raised', help: 'Alerts raised so far (raisedAt <= now) in the live alerts view', labelNames: ['signal'] });
-  const open = metrics.gauge({ name: 'cx_alerts_not_followed_up', help: 'Alerts raised so far and not followed up by now', labelNames: ['signal'] });
-  const oldest = metrics.gauge({ name: 'cx_alert_oldest_undelivered_seconds', help: 'Age of the oldest alert event due and not yet delivered to every target (0: none)' });
-  const undelivered = metrics.gauge({ name: 'cx_alert_deliveries_undelivered', help: 'Alert deliveries due and not yet delivered, by target', labelNames: ['target'] });
-  const attempts = metrics.counter({ name: 'cx_alert_delivery_attempts_total', help: 'Alert delivery attempts by target and outcome (delivered, failed, gave_up)', labelNames: ['target', 'outcome'] });
+  const raised = metrics.gauge({
+    name: 'cx_alerts_raised',
+    help: 'Alerts raised so far (raisedAt <= now) in the live alerts view',
+    labelNames: ['signal'],
+  });
+  const open = metrics.gauge({
+    name: 'cx_alerts_not_followed_up',
+    help: 'Alerts raised so far and not followed up by now',
+    labelNames: ['signal'],
+  });
+  const oldest = metrics.gauge({
+    name: 'cx_alert_oldest_undelivered_seconds',
+    help: 'Age of the oldest alert event due and not yet delivered to every target (0: none)',
+  });
+  const undelivered = metrics.gauge({
+    name: 'cx_alert_deliveries_undelivered',
+    help: 'Alert deliveries due and not yet delivered, by target',
+    labelNames: ['target'],
+  });
+  const attempts = metrics.counter({
+    name: 'cx_alert_delivery_attempts_total',
+    help: 'Alert delivery attempts by target and outcome (delivered, failed, gave_up)',
+    labelNames: ['target', 'outcome'],
+  });
   metrics.onScrape(async () => {
     const now = clock.now();
     const db = store.reader;
-    const rows = await db.selectFrom('alerts').select(['signal', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('followed_up_at').as('followed')])
-      .where('raised_at', '<=', now).groupBy('signal').execute().catch(() => []);
+    const rows = await db
+      .selectFrom('alerts')
+      .select(['signal', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.count('followed_up_at').as('followed')])
+      .where('raised_at', '<=', now)
+      .groupBy('signal')
+      .execute()
+      .catch(() => []);
     for (const signal of ALERT_SIGNALS) {
       const row = rows.find((r) => r.signal === signal);
       raised.set({ signal }, Number(row?.n ?? 0));
@@ -31,11 +55,29 @@ export function alertMetrics(metrics: Metrics, store: ViewStore, clock: Clock): 
   return { attempted: (target, outcome, count) => attempts.inc({ target, outcome }, count) };
 }
 
-async function outboxAges(db: Kysely<AlertOutboxTables>, now: number, oldest: ReturnType<Metrics['gauge']>, undelivered: ReturnType<Metrics['gauge']>): Promise<void> {
-  const waiting = await db.selectFrom(ALERT_OUTBOX_TABLE).select((eb) => eb.fn.min('due_at').as('due')).where('state', '=', 'pending').where('due_at', '<=', now).executeTakeFirst();
-  const pending = await db.selectFrom(ALERT_DELIVERIES_TABLE).innerJoin(ALERT_OUTBOX_TABLE, (join) => join.onRef(`${ALERT_OUTBOX_TABLE}.alert_id`, '=', `${ALERT_DELIVERIES_TABLE}.alert_id`).onRef(`${ALERT_OUTBOX_TABLE}.kind`, '=', `${ALERT_DELIVERIES_TABLE}.kind`))
+async function outboxAges(
+  db: Kysely<AlertOutboxTables>,
+  now: number,
+  oldest: ReturnType<Metrics['gauge']>,
+  undelivered: ReturnType<Metrics['gauge']>,
+): Promise<void> {
+  const waiting = await db
+    .selectFrom(ALERT_OUTBOX_TABLE)
+    .select((eb) => eb.fn.min('due_at').as('due'))
+    .where('state', '=', 'pending')
+    .where('due_at', '<=', now)
+    .executeTakeFirst();
+  const pending = await db
+    .selectFrom(ALERT_DELIVERIES_TABLE)
+    .innerJoin(ALERT_OUTBOX_TABLE, (join) =>
+      join
+        .onRef(`${ALERT_OUTBOX_TABLE}.alert_id`, '=', `${ALERT_DELIVERIES_TABLE}.alert_id`)
+        .onRef(`${ALERT_OUTBOX_TABLE}.kind`, '=', `${ALERT_DELIVERIES_TABLE}.kind`),
+    )
     .select(['target', (eb) => eb.fn.countAll().as('n'), (eb) => eb.fn.min(`${ALERT_OUTBOX_TABLE}.due_at`).as('due')])
-    .where(`${ALERT_DELIVERIES_TABLE}.state`, '=', 'pending').groupBy('target').execute();
+    .where(`${ALERT_DELIVERIES_TABLE}.state`, '=', 'pending')
+    .groupBy('target')
+    .execute();
   undelivered.reset();
   for (const row of pending) undelivered.set({ target: row.target }, Number(row.n));
   const dues = [waiting?.due, ...pending.map((row) => row.due)].filter((due) => due !== null && due !== undefined).map(Number);

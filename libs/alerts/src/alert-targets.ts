@@ -28,7 +28,11 @@ export class KafkaAlertTarget implements AlertTarget {
   private producer?: Producer;
   private connecting?: Promise<Producer>;
 
-  constructor(private readonly kafka: Kafka, private readonly topic: string, private readonly partitions: number) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+    private readonly partitions: number,
+  ) {}
 
   async send(events: readonly OutboxEvent[]): Promise<SendOutcome[]> {
     try {
@@ -72,7 +76,10 @@ export class WebhookAlertTarget implements AlertTarget {
   /** Aborts requests in flight when the process shuts down: they are sent again after their lease. */
   private readonly closing = new AbortController();
 
-  constructor(readonly name: string, private readonly secret: string) {}
+  constructor(
+    readonly name: string,
+    private readonly secret: string,
+  ) {}
 
   async send(events: readonly OutboxEvent[]): Promise<SendOutcome[]> {
     const outcomes = new Array<SendOutcome>(events.length);
@@ -98,7 +105,9 @@ export class WebhookAlertTarget implements AlertTarget {
         signal: AbortSignal.any([AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), this.closing.signal]),
       });
       await response.arrayBuffer().catch(() => undefined);
-      return response.ok ? { ok: true, statusCode: response.status, error: null } : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
+      return response.ok
+        ? { ok: true, statusCode: response.status, error: null }
+        : { ok: false, statusCode: response.status, error: `HTTP ${response.status}` };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
       return { ok: false, statusCode: null, error: cause ?? (error instanceof Error ? error.message : String(error)) };

@@ -10,14 +10,35 @@ import { ALERT_DELIVERIES_TABLE, ALERT_OUTBOX_TABLE, type AlertOutboxTables, typ
 export async function redeliverAlerts(store: ViewStore, since: number, targets: readonly string[], now: number): Promise<number> {
   if (targets.length === 0) return 0;
   return store.transaction(async (tx: Kysely<AlertOutboxTables>) => {
-    const sent = await tx.selectFrom(ALERT_OUTBOX_TABLE).select(['alert_id', 'kind']).where('state', '=', 'dispatched').where('due_at', '>=', since).execute();
-    const rows = sent.flatMap((row) => targets.map((target) => ({
-      alert_id: row.alert_id, kind: row.kind, target, state: 'pending' as const, attempts: 0,
-      next_attempt_at: now, lease_until: 0, first_attempt_at: null, delivered_at: null, last_error: null,
-    })));
+    const sent = await tx
+      .selectFrom(ALERT_OUTBOX_TABLE)
+      .select(['alert_id', 'kind'])
+      .where('state', '=', 'dispatched')
+      .where('due_at', '>=', since)
+      .execute();
+    const rows = sent.flatMap((row) =>
+      targets.map((target) => ({
+        alert_id: row.alert_id,
+        kind: row.kind,
+        target,
+        state: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: 0,
+        first_attempt_at: null,
+        delivered_at: null,
+        last_error: null,
+      })),
+    );
     for (let i = 0; i < rows.length; i += 500) {
-      await tx.insertInto(ALERT_DELIVERIES_TABLE).values(rows.slice(i, i + 500))
-        .onConflict((oc) => oc.columns(['alert_id', 'kind', 'target']).doUpdateSet({ state: 'pending', next_attempt_at: now, lease_until: 0, first_attempt_at: null }))
+      await tx
+        .insertInto(ALERT_DELIVERIES_TABLE)
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) =>
+          oc
+            .columns(['alert_id', 'kind', 'target'])
+            .doUpdateSet({ state: 'pending', next_attempt_at: now, lease_until: 0, first_attempt_at: null }),
+        )
         .execute();
     }
     return rows.length;

@@ -29,9 +29,7 @@ export interface FreshEvent {
 }
 
 type PendingOutcome = { status: EventOutcome['status']; customerId: string; at: Slot };
-type PlannedWrite =
-  | { ok: true; outcomes: PendingOutcome[]; streamRevision: number }
-  | Extract<WriteResult, { ok: false }>;
+type PlannedWrite = { ok: true; outcomes: PendingOutcome[]; streamRevision: number } | Extract<WriteResult, { ok: false }>;
 
 /** The idempotency key of SPEC §1.1, as a map key (U+0000 cannot be part of a URI-reference `source`). */
 export const keyOf = (event: Pick<ProposedEvent, 'source' | 'id'>): string => `${event.source}\u0000${event.id}`;
@@ -65,7 +63,12 @@ export class AppendPlan {
     let tip: StreamHead = head ?? { revision: -1, lastHash: null };
     const outcomes = write.events.map((event): PendingOutcome => {
       const holder = this.keys.get(keyOf(event));
-      if (holder) return { status: holder.contentHash === event.contentHash ? 'duplicate' : 'id_conflict', customerId: holder.customerId, at: holder.at };
+      if (holder)
+        return {
+          status: holder.contentHash === event.contentHash ? 'duplicate' : 'id_conflict',
+          customerId: holder.customerId,
+          at: holder.at,
+        };
       tip = this.addFresh(write.streamId, tip, event);
       return { status: 'accepted', customerId: event.customerId, at: { fresh: this.fresh.length - 1 } };
     });

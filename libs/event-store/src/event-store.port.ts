@@ -136,7 +136,11 @@ export const EVENT_STORE = Symbol('EventStore');
 export const EVENT_LOG = Symbol('EventLog');
 
 export class WrongExpectedRevisionError extends Error {
-  constructor(readonly streamId: string, readonly expected: ExpectedRevision, readonly actual: number | 'no_stream') {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
     super(`stream ${streamId}: expected revision ${expected}, but it is at ${actual}`);
   }
 }

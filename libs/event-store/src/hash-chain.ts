@@ -3,7 +3,10 @@ import { canonicalJson } from '@cx/events';
 import type { StoredEvent } from './event-store.port';
 
 /** What the hash of an event covers: everything stored about it but its global position, which EventStoreDB only knows after the append. */
-export type HashedContent = Pick<StoredEvent, 'streamId' | 'revision' | 'customerId' | 'source' | 'id' | 'type' | 'time' | 'recordedAt' | 'attributes'> & { data: unknown };
+export type HashedContent = Pick<
+  StoredEvent,
+  'streamId' | 'revision' | 'customerId' | 'source' | 'id' | 'type' | 'time' | 'recordedAt' | 'attributes'
+> & { data: unknown };
 
 /** SPEC §4.2: SHA-256 over the canonical content and the hash of the previous event of the stream. */
 export function chainHash(previousHash: string | null, content: HashedContent): string {

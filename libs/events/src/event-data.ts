@@ -6,7 +6,8 @@ import { CASE_CATEGORIES, CHANNELS, CUSTOMER_KINDS, DIRECTIONS, EventType, PRIOR
  * which the TypeScript types below are derived and the validator is compiled. Unknown
  * fields are kept, not rejected, so that channel systems can send more than CX Ledger reads.
  */
-const oneOf = <T extends string>(values: readonly T[]): TUnion<Array<TLiteral<T>>> => Type.Union(values.map((value) => Type.Literal(value)));
+const oneOf = <T extends string>(values: readonly T[]): TUnion<Array<TLiteral<T>>> =>
+  Type.Union(values.map((value) => Type.Literal(value)));
 
 /** A schema option that says a rule in words, for the error message (an OpenAPI extension, so documents may carry it). */
 export const RULE = 'x-rule';
@@ -21,11 +22,22 @@ const optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
 /** SPEC §1.2: how a channel system names a customer. At least one field is present (checked beside the schema). */
 export const CustomerRefSchema = Type.Object({
   id: optional(Name()),
-  email: optional(Type.String({ minLength: 3, maxLength: 254, pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', [RULE]: 'must be an e-mail address of at most 254 characters' })),
-  phone: optional(Type.String({
-    minLength: 1, maxLength: 64, pattern: '^[+\\d\\s().-]*\\d[\\d\\s().-]*$',
-    [RULE]: 'must be digits, optionally with +, spaces, dots, dashes or brackets, at most 64 characters',
-  })),
+  email: optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 254,
+      pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$',
+      [RULE]: 'must be an e-mail address of at most 254 characters',
+    }),
+  ),
+  phone: optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[+\\d\\s().-]*\\d[\\d\\s().-]*$',
+      [RULE]: 'must be digits, optionally with +, spaces, dots, dashes or brackets, at most 64 characters',
+    }),
+  ),
   externalIds: optional(Type.Record(Type.String(), Name(), { minProperties: 1 })),
 });
 export type CustomerRef = Static<typeof CustomerRefSchema>;
@@ -62,7 +74,11 @@ export const SurveyAnsweredSchema = withCustomer({
   caseId: optional(Name()),
 });
 
-export const SURVEY_SCORE_RANGE: ReadonlyMap<string, readonly [number, number]> = new Map([['nps', [0, 10]], ['csat', [1, 5]], ['ces', [1, 7]]]);
+export const SURVEY_SCORE_RANGE: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['nps', [0, 10]],
+  ['csat', [1, 5]],
+  ['ces', [1, 7]],
+]);
 
 export const CaseOpenedSchema = withCustomer({
   caseId: Name(),
@@ -80,7 +96,10 @@ export const CaseReopenedSchema = withCustomer({ caseId: Name(), reason: optiona
 export const CustomerReferredSchema = withCustomer({ referred: optional(CustomerRefSchema), channel: optional(Channel()) });
 export const CustomerChurnedSchema = withCustomer({ reason: optional(Text()) });
 export const CustomerProfiledSchema = withCustomer({
-  segment: optional(Name()), name: optional(Name()), company: optional(Name()), kind: optional(oneOf(CUSTOMER_KINDS)),
+  segment: optional(Name()),
+  name: optional(Name()),
+  company: optional(Name()),
+  kind: optional(oneOf(CUSTOMER_KINDS)),
 });
 export const CustomerMergedSchema = withCustomer({ into: CustomerRefSchema });
 export const CustomerForgottenSchema = withCustomer({ reason: optional(Text()) });

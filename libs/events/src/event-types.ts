@@ -21,7 +21,17 @@ const known = new Set<string>(EVENT_TYPES);
 export const isEventType = (type: unknown): type is EventType => typeof type === 'string' && known.has(type);
 
 export const CHANNELS = [
-  'phone', 'email', 'chat', 'web', 'app', 'social', 'store', 'letter', 'field_service', 'delivery', 'other',
+  'phone',
+  'email',
+  'chat',
+  'web',
+  'app',
+  'social',
+  'store',
+  'letter',
+  'field_service',
+  'delivery',
+  'other',
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 

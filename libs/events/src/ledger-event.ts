@@ -28,5 +28,4 @@ export interface LedgerEvent<T extends EventType = EventType> {
 export type AnyLedgerEvent = { [T in EventType]: LedgerEvent<T> }[EventType];
 
 /** Ordering of SPEC §2: by event time, ties by append order. */
-export const byTimeThenPosition = (a: LedgerEvent, b: LedgerEvent): number =>
-  a.time - b.time || a.position - b.position;
+export const byTimeThenPosition = (a: LedgerEvent, b: LedgerEvent): number => a.time - b.time || a.position - b.position;

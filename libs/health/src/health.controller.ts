@@ -21,7 +21,9 @@ export class HealthController {
     @Inject(VIEW_STORE) private readonly views: ViewStore,
   ) {}
 
-  @ApiOperation({ summary: 'Liveness (any answer) and readiness (200 while the event and view stores answer, 503 naming the one that does not)' })
+  @ApiOperation({
+    summary: 'Liveness (any answer) and readiness (200 while the event and view stores answer, 503 naming the one that does not)',
+  })
   @Get()
   @HealthCheck()
   check() {

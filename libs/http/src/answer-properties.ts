@@ -20,10 +20,15 @@ export const Time = (options?: Options) => property({ type: String, format: 'dat
 export const NullableTime = (options?: Options) => property({ type: String, format: 'date-time', nullable: true }, options);
 /** One of fixed strings, inline (a named enum would be a one-item allOf beside the description). */
 export const OneOf = (values: readonly string[], _name?: string, options?: Options & { nullable?: boolean }) =>
-  property({ type: 'string', enum: options?.nullable ? [...values, null] : values, ...(options?.nullable ? { nullable: true } : {}) }, options);
+  property(
+    { type: 'string', enum: options?.nullable ? [...values, null] : values, ...(options?.nullable ? { nullable: true } : {}) },
+    options,
+  );
 export const ListOf = (type: Type<unknown>, options?: Options) => property({ type: [type] }, options);
 /** Another answer class (a nullable one gets `type: object` beside its $ref when the document is set up: setupOpenApi). */
-export const Nested = (type: Type<unknown>, options?: Options & { nullable?: boolean }) => property({ type, ...(options?.nullable ? { nullable: true } : {}) }, options);
+export const Nested = (type: Type<unknown>, options?: Options & { nullable?: boolean }) =>
+  property({ type, ...(options?.nullable ? { nullable: true } : {}) }, options);
 /** An object whose keys are names (channels, currencies, teams) and whose values are all of one schema. */
-export const MapOf = (values: Record<string, unknown>, options?: Options) => property({ type: 'object', additionalProperties: values }, options);
+export const MapOf = (values: Record<string, unknown>, options?: Options) =>
+  property({ type: 'object', additionalProperties: values }, options);
 export const AnyObject = (options?: Options) => property({ type: 'object', additionalProperties: true }, options);

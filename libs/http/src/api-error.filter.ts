@@ -49,7 +49,9 @@ export class ApiErrorFilter implements ExceptionFilter {
       return;
     }
     if (UNSTORABLE_TEXT.has(String((exception as { code?: unknown } | null)?.code))) {
-      void reply.status(400).send({ error: 'invalid_parameter', message: 'a parameter holds a character that cannot be stored (a NUL byte?)' });
+      void reply
+        .status(400)
+        .send({ error: 'invalid_parameter', message: 'a parameter holds a character that cannot be stored (a NUL byte?)' });
       return;
     }
     if (isStoreUnavailable(exception)) {
@@ -57,14 +59,15 @@ export class ApiErrorFilter implements ExceptionFilter {
       void reply.status(503).header('retry-after', '1').send(STORE_UNAVAILABLE);
       return;
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     void reply.status(500).send({ error: 'internal', message: 'internal error; the request was not completed' });
   }
 }
 
 const STORE_UNAVAILABLE = {
   error: 'store_unavailable',
-  message: 'a store is unavailable (restarting or unreachable); try again shortly: an event sent again is answered duplicate if it was stored',
+  message:
+    'a store is unavailable (restarting or unreachable); try again shortly: an event sent again is answered duplicate if it was stored',
 };
 
 /** Nest answers a request that matched no route with a NotFoundException; Fastify then has no route for it. */
@@ -75,7 +78,10 @@ function answerUnrouted(request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?')[0];
   const allowed = ROUTE_METHODS.filter((method) => request.server.findRoute({ method, url: path }) !== null);
   if (allowed.length > 0) {
-    const body: ApiErrorBody = { error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}` };
+    const body: ApiErrorBody = {
+      error: 'method_not_allowed',
+      message: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
+    };
     void reply.status(405).header('allow', allowed.join(', ')).send(body);
     return;
   }
@@ -89,7 +95,10 @@ function frameworkErrorBody(status: number, error: Error & { code?: string }, re
   const code = FASTIFY_CODES[error.code ?? ''] ?? codeFor(status);
   if (code === 'unsupported_media_type') {
     const type = request?.headers['content-type'];
-    return { error: code, message: `${type ? `content-type "${type}" is` : 'a body without a content-type is'} not read here: send ${JSON_MEDIA_TYPES.join(', ')}` };
+    return {
+      error: code,
+      message: `${type ? `content-type "${type}" is` : 'a body without a content-type is'} not read here: send ${JSON_MEDIA_TYPES.join(', ')}`,
+    };
   }
   return { error: code, message: error.message };
 }

@@ -8,8 +8,15 @@ export interface ApiErrorBody {
 }
 
 const CODE_BY_STATUS: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable', 503: 'unavailable',
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  503: 'unavailable',
 };
 
 /** An error for a client, with its status, code and message. */
@@ -25,7 +32,11 @@ export function apiErrorBody(exception: HttpException): ApiErrorBody {
   const response = exception.getResponse() as string | (Omit<Partial<ApiErrorBody>, 'message'> & { message?: unknown });
   if (typeof response === 'string') return { error: codeFor(status), message: response };
   const code = typeof response.error === 'string' && /^[a-z_]+$/.test(response.error) ? response.error : codeFor(status);
-  const message = Array.isArray(response.message) ? response.message.join('; ') : (typeof response.message === 'string' ? response.message : exception.message);
+  const message = Array.isArray(response.message)
+    ? response.message.join('; ')
+    : typeof response.message === 'string'
+      ? response.message
+      : exception.message;
   return { error: code, message, ...(response.details === undefined ? {} : { details: response.details }) };
 }
 

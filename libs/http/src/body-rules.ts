@@ -12,7 +12,10 @@ export function registerBodyRules(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!BODILESS_METHODS.has(request.method) || !carriesBody(request)) return;
-    const body: ApiErrorBody = { error: 'body_not_allowed', message: `${request.method} takes no body; send the parameters in the query string` };
+    const body: ApiErrorBody = {
+      error: 'body_not_allowed',
+      message: `${request.method} takes no body; send the parameters in the query string`,
+    };
     await reply.status(400).send(body);
   });
 }

@@ -8,11 +8,19 @@ type ClientError = Error & { code?: string };
 
 /** What the HTTP parser's error codes mean to a client (SPEC §3: a client error is a 4xx in the API's shape). */
 const CLIENT_ERRORS: Record<string, { status: number; error: string; message: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, error: 'headers_too_large', message: 'the request headers are larger than the server accepts (16 KiB)' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    error: 'headers_too_large',
+    message: 'the request headers are larger than the server accepts (16 KiB)',
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, error: 'request_timeout', message: 'the request did not arrive in time' },
   ERR_HTTP_HEADERS_TIMEOUT: { status: 408, error: 'request_timeout', message: 'the request headers did not arrive in time' },
   HPE_INVALID_METHOD: { status: 400, error: 'invalid_method', message: 'the request method is not an HTTP method this server knows' },
-  HPE_INVALID_HEADER_TOKEN: { status: 400, error: 'invalid_header', message: 'a header name or value holds a character HTTP does not allow (a NUL, a control character)' },
+  HPE_INVALID_HEADER_TOKEN: {
+    status: 400,
+    error: 'invalid_header',
+    message: 'a header name or value holds a character HTTP does not allow (a NUL, a control character)',
+  },
   HPE_INVALID_URL: { status: 400, error: 'invalid_url', message: 'the request target is not a valid URL' },
 };
 
@@ -35,7 +43,12 @@ export function fastifyServerOptions(): FastifyServerOptions {
 /** CONNECT never reaches a router: Node hands its socket over and, with no one to take it, closes it unanswered. */
 export function refuseConnect(server: Server): void {
   server.on('connect', (_request: IncomingMessage, socket: Socket) => {
-    writeError(socket, 405, { error: 'method_not_allowed', message: 'CONNECT is not served here: this is not a proxy' }, 'Allow: GET, POST\r\n');
+    writeError(
+      socket,
+      405,
+      { error: 'method_not_allowed', message: 'CONNECT is not served here: this is not a proxy' },
+      'Allow: GET, POST\r\n',
+    );
   });
 }
 

@@ -15,7 +15,10 @@ export function registerJsonBody(fastify: FastifyInstance): void {
     try {
       done(null, JSON.parse(body as string));
     } catch (error) {
-      done(Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'malformed_json' }), undefined);
+      done(
+        Object.assign(new Error(`the body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'malformed_json' }),
+        undefined,
+      );
     }
   });
 }

@@ -2,7 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OperationObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from '@cx/access';
 import { ApiErrorDto } from './api-error.dto';
 
@@ -28,13 +33,21 @@ type Access = { public: true } | { public: false; role: string | undefined };
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('CX Ledger')
-    .setDescription('Event-sourced customer-experience backend (the contract: SPEC.md). Send `Authorization: Bearer KEY`; each route names the role its key needs (ingest, analyst, ops). Every error is JSON `{error, message, details?}`; a client error is a 4xx, never a 5xx.')
+    .setDescription(
+      'Event-sourced customer-experience backend (the contract: SPEC.md). Send `Authorization: Bearer KEY`; each route names the role its key needs (ingest, analyst, ops). Every error is JSON `{error, message, details?}`; a client error is a 4xx, never a 5xx.',
+    )
     .setVersion('v1')
     .addServer('/', 'this server')
-    .addBearerAuth({
-      type: 'http', scheme: 'bearer', bearerFormat: 'API key',
-      description: 'An API key, not a JWT: an opaque string such as `cx_analyst_…`, from CX_API_KEYS or printed once on the first start. Stored hashed; each key has roles (ingest, analyst, ops).',
-    }, 'bearer')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description:
+          'An API key, not a JWT: an opaque string such as `cx_analyst_…`, from CX_API_KEYS or printed once on the first start. Stored hashed; each key has roles (ingest, analyst, ops).',
+      },
+      'bearer',
+    )
     .build();
   // Tags by domain (see TAGS), not one per controller class.
   const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false, extraModels: [ApiErrorDto] });
@@ -104,16 +117,23 @@ function describeContent(operation: OperationObject): void {
 
 /** The errors any route may answer (SPEC §3), in the API's shape, where the route does not describe them itself. */
 function addCommonErrors(path: string, operation: OperationObject, rule: Access): void {
-  const error = (description: string): ResponseObject => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorDto) } } } });
+  const error = (description: string): ResponseObject => ({
+    description,
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorDto) } } },
+  });
   const add = (status: number, description: string) => {
     operation.responses[String(status)] ??= error(description) as ResponseObject | ReferenceObject;
   };
-  add(400, 'A parameter or body that breaks its rules: `invalid_parameter` (with `details: [{parameter, message}]`), `window_too_long`, `malformed_json`, a body on a GET (`body_not_allowed`), …');
+  add(
+    400,
+    'A parameter or body that breaks its rules: `invalid_parameter` (with `details: [{parameter, message}]`), `window_too_long`, `malformed_json`, a body on a GET (`body_not_allowed`), …',
+  );
   if (!rule.public) {
     add(401, '`unauthorized`: no key, or a key this server does not know');
     add(403, '`forbidden`: a key without the role this route needs');
   }
-  if (path.startsWith('/v1/')) add(503, '`store_unavailable` while a store is away (retry), or `not_caught_up` when `after` was not reached within 10 s');
+  if (path.startsWith('/v1/'))
+    add(503, '`store_unavailable` while a store is away (retry), or `not_caught_up` when `after` was not reached within 10 s');
 }
 
 const tagOf = (path: string): string => TAGS.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'other';

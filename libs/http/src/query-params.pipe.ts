@@ -27,7 +27,8 @@ export class QueryParamsPipe implements PipeTransform {
       if (!Object.hasOwn(given, name)) continue;
       const raw = given[name];
       if (Array.isArray(raw)) problems.push({ parameter: name, message: `${name} is given ${raw.length} times; give it once` });
-      else if (typeof raw === 'string' && raw.includes('\u0000')) problems.push({ parameter: name, message: `${name} holds a NUL character` });
+      else if (typeof raw === 'string' && raw.includes('\u0000'))
+        problems.push({ parameter: name, message: `${name} holds a NUL character` });
       else if (raw !== '') picked[name] = raw;
     }
     if (problems.length === 0) {

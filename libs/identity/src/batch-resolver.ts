@@ -17,7 +17,10 @@ export const batchKeys = (events: readonly EventCustomer[]): string[] => [...new
  * the events before it in the same batch. `links` are the directory's, for `batchKeys`
  * (one look-up for the whole batch); it is updated as the batch resolves.
  */
-export function resolveBatch(events: readonly EventCustomer[], links: Map<string, string>): { resolutions: CustomerResolution[]; changes: IdentityChanges } {
+export function resolveBatch(
+  events: readonly EventCustomer[],
+  links: Map<string, string>,
+): { resolutions: CustomerResolution[]; changes: IdentityChanges } {
   const changes: IdentityChanges = { links: [], merges: [], conflicts: [] };
   const resolutions = events.map((event) => {
     const resolution = resolveCustomer(event.ref, (key) => links.get(key));

@@ -37,7 +37,12 @@ export const IDENTITY_WRITES = Symbol('IdentityWrites');
  * folder's `identities.sqlite`, which suits one ingest process only (docs/event-stores.md).
  * A directory written before identifiers were hashed is hashed on open.
  */
-export async function openIdentityDirectory(settings: Settings, clock: Clock, storage: EventStorage, pool: Pool | null): Promise<OpenDirectory> {
+export async function openIdentityDirectory(
+  settings: Settings,
+  clock: Clock,
+  storage: EventStorage,
+  pool: Pool | null,
+): Promise<OpenDirectory> {
   const digests = new IdentifierDigests(loadIdentitySecret(settings.identitySecretFile));
   const open = await openBesideEvents(settings, clock, storage, pool, digests);
   const hashed = await open.directory.hashClearIdentifiers(digests);
@@ -56,7 +61,13 @@ async function openBesideEvents(settings: Settings, clock: Clock, storage: Event
   return sqliteDirectory(new SqliteWriter(db), clock, digests, false, async () => void db.close());
 }
 
-function sqliteDirectory(writer: SqliteWriter, clock: Clock, digests: IdentifierDigests, besideEvents: boolean, close: () => Promise<void>) {
+function sqliteDirectory(
+  writer: SqliteWriter,
+  clock: Clock,
+  digests: IdentifierDigests,
+  besideEvents: boolean,
+  close: () => Promise<void>,
+) {
   const directory = new SqliteIdentityDirectory(writer, clock);
   const alone: DirectoryTransaction = {
     lookup: (keys) => writer.transaction(() => directory.within().lookup(keys)),

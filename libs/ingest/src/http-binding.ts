@@ -65,7 +65,8 @@ function ceAttributes(headers: DistinctHeaders): Map<string, string> {
   return prefixedAttributes(entries, CE_PREFIX);
 }
 
-const repeated = (name: string) => new ApiError(400, 'invalid_body', `the header ${name} is given more than once; a binary-mode event gives each attribute once`);
+const repeated = (name: string) =>
+  new ApiError(400, 'invalid_body', `the header ${name} is given more than once; a binary-mode event gives each attribute once`);
 
 function percentDecoded(value: string): string {
   try {

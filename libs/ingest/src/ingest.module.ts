@@ -21,7 +21,8 @@ import { RecordEventsHandler } from './record-events.handler';
     {
       provide: LEDGER,
       inject: [EVENT_LOG, IDENTITY_WRITES, EventSealer],
-      useFactory: (store: EventStore, identities: IdentityWrites, sealer: EventSealer) => new GroupCommit(new StoreLedger(store, identities, sealer)),
+      useFactory: (store: EventStore, identities: IdentityWrites, sealer: EventSealer) =>
+        new GroupCommit(new StoreLedger(store, identities, sealer)),
     },
   ],
   exports: [LEDGER],

@@ -8,7 +8,10 @@ export interface Sender {
 
 /** Record CloudEvents from a channel system, whatever the transport (HTTP, Kafka). */
 export class RecordEventsCommand extends Command<IngestResult[]> {
-  constructor(readonly events: readonly unknown[], readonly sender: Sender) {
+  constructor(
+    readonly events: readonly unknown[],
+    readonly sender: Sender,
+  ) {
     super();
   }
 }

@@ -65,7 +65,11 @@ export class RecordEventsHandler implements ICommandHandler<RecordEventsCommand,
 function toResult(index: number, id: string, outcome: EventOutcome): IngestResult {
   if (outcome.status === 'id_conflict') {
     return {
-      index, id, status: 'rejected', error: 'id_conflict', position: outcome.position,
+      index,
+      id,
+      status: 'rejected',
+      error: 'id_conflict',
+      position: outcome.position,
       errors: [{ path: 'id', message: `an event with this source and id, but other content, is stored at position ${outcome.position}` }],
     };
   }

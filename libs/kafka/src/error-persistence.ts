@@ -11,7 +11,10 @@ export const PERSISTS_AFTER_MS = 30_000;
 export class ErrorPersistence {
   private readonly seen = new Map<string, { since: number; last: number }>();
 
-  constructor(private readonly persistsAfterMs = PERSISTS_AFTER_MS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly persistsAfterMs = PERSISTS_AFTER_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Whether this error, seen now, has persisted. */
   persisted(text: string): boolean {

@@ -44,7 +44,12 @@ export function groupMember(kafka: Kafka, config: GroupMemberConfig, events: Gro
  * Joins the group and consumes the topic from its start (for a group with no offsets yet).
  * Offsets are resolved and committed by `eachBatch` itself, only after its work is done.
  */
-export async function consumeAsMember(consumer: Consumer, topic: string, concurrency: number, eachBatch: (payload: EachBatchPayload) => Promise<void>): Promise<void> {
+export async function consumeAsMember(
+  consumer: Consumer,
+  topic: string,
+  concurrency: number,
+  eachBatch: (payload: EachBatchPayload) => Promise<void>,
+): Promise<void> {
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch });

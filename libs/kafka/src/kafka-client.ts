@@ -9,15 +9,17 @@ const errorPersistence = new ErrorPersistence();
  * kafkajs logs go through Nest's logger, so they follow the process's log settings. Its
  * errors are warnings until they persist (a broker that is starting, a coordinator loading).
  */
-const nestLogCreator: logCreator = () => ({ namespace, level, log }) => {
-  const logger = new Logger(`kafka${namespace ? `:${namespace}` : ''}`);
-  const { message, error } = log as { message: string; error?: string };
-  const text = error ? `${message}: ${error}` : message;
-  if (level === logLevel.ERROR && errorPersistence.persisted(text)) logger.error(`${text} (for ${PERSISTS_AFTER_MS / 1000} s or more)`);
-  else if (level === logLevel.ERROR) logger.warn(text);
-  else if (level === logLevel.WARN) logger.warn(text);
-  else logger.debug(text);
-};
+const nestLogCreator: logCreator =
+  () =>
+  ({ namespace, level, log }) => {
+    const logger = new Logger(`kafka${namespace ? `:${namespace}` : ''}`);
+    const { message, error } = log as { message: string; error?: string };
+    const text = error ? `${message}: ${error}` : message;
+    if (level === logLevel.ERROR && errorPersistence.persisted(text)) logger.error(`${text} (for ${PERSISTS_AFTER_MS / 1000} s or more)`);
+    else if (level === logLevel.ERROR) logger.warn(text);
+    else if (level === logLevel.WARN) logger.warn(text);
+    else logger.debug(text);
+  };
 
 export function createKafka(brokers: string[], clientId: string, level: logLevel = logLevel.WARN): Kafka {
   return new Kafka({ brokers, clientId, logLevel: level, logCreator: nestLogCreator, retry: { retries: 8 } });
@@ -39,12 +41,14 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
-    }).catch((error: unknown) => {
-      if (!isTopicAlreadyExists(error)) throw error;
-    });
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map(({ topic, partitions }) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+      })
+      .catch((error: unknown) => {
+        if (!isTopicAlreadyExists(error)) throw error;
+      });
   } finally {
     await admin.disconnect();
   }

@@ -12,7 +12,12 @@ export interface KafkaTopics {
   checkpoints: string;
 }
 
-export const PRODUCTION_TOPICS: Readonly<KafkaTopics> = { ingest: 'cx.ingest', deadLetters: 'cx.ingest.dlq', events: 'cx.events', checkpoints: 'cx.checkpoints' };
+export const PRODUCTION_TOPICS: Readonly<KafkaTopics> = {
+  ingest: 'cx.ingest',
+  deadLetters: 'cx.ingest.dlq',
+  events: 'cx.events',
+  checkpoints: 'cx.checkpoints',
+};
 export const INGEST_GROUP = 'cx-ledger-ingest';
 /** Partitioned projectors: one group per projection, `cx-ledger-projector-lifecycle` and so on. */
 export const PROJECTOR_GROUP = 'cx-ledger-projector';
@@ -33,7 +38,10 @@ export interface KafkaOptions {
  * consumer group under a prefix, so that environments (or test runs) can share one
  * cluster without meeting: `staging.` gives `staging.cx.ingest`, `staging.cx-ledger-ingest`.
  */
-export function kafkaOptionsFrom(settings: Pick<Settings, 'kafkaBrokers'>, env: Record<string, string | undefined> = process.env): KafkaOptions {
+export function kafkaOptionsFrom(
+  settings: Pick<Settings, 'kafkaBrokers'>,
+  env: Record<string, string | undefined> = process.env,
+): KafkaOptions {
   const prefix = env.CX_KAFKA_TOPIC_PREFIX ?? '';
   return {
     brokers: settings.kafkaBrokers,

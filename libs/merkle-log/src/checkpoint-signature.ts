@@ -13,15 +13,22 @@ export const checkpointText = (c: UnsignedCheckpoint): string => `cx-ledger/chec
 
 /** First 16 hex digits of SHA-256 of the public key's SPKI DER encoding. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Signs checkpoints with the log's Ed25519 key (`node:crypto`). */
 export class CheckpointSigner {
   readonly keyId: string;
 
-  constructor(private readonly privateKey: KeyObject, readonly publicKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the checkpoint signing key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
+  constructor(
+    private readonly privateKey: KeyObject,
+    readonly publicKey: KeyObject,
+  ) {
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(`the checkpoint signing key must be Ed25519, not ${privateKey.asymmetricKeyType}`);
     this.keyId = keyIdOf(publicKey);
   }
 
@@ -41,12 +48,20 @@ export function checkpointSignedBy(checkpoint: SignedCheckpoint, publicKey: KeyO
 export function parseCheckpoint(value: unknown): SignedCheckpoint {
   const problems: string[] = [];
   const c = (value ?? {}) as Record<string, unknown>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a checkpoint is a JSON object {size, rootHash, time, keyId, signature}');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('a checkpoint is a JSON object {size, rootHash, time, keyId, signature}');
   if (!Number.isSafeInteger(c.size) || (c.size as number) < 0) problems.push('size must be a whole number of events');
   if (typeof c.rootHash !== 'string' || !/^[0-9a-f]{64}$/.test(c.rootHash)) problems.push('rootHash must be 64 lower-case hex digits');
   if (typeof c.time !== 'string' || Number.isNaN(Date.parse(c.time))) problems.push('time must be an RFC 3339 time');
   if (typeof c.keyId !== 'string' || !/^[0-9a-f]{16}$/.test(c.keyId)) problems.push('keyId must be 16 lower-case hex digits');
-  if (typeof c.signature !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(c.signature)) problems.push('signature must be a base64 Ed25519 signature');
+  if (typeof c.signature !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(c.signature))
+    problems.push('signature must be a base64 Ed25519 signature');
   if (problems.length > 0) throw new Error(`not a checkpoint: ${problems.join('; ')}`);
-  return { size: c.size as number, rootHash: c.rootHash as string, time: c.time as string, keyId: c.keyId as string, signature: c.signature as string };
+  return {
+    size: c.size as number,
+    rootHash: c.rootHash as string,
+    time: c.time as string,
+    keyId: c.keyId as string,
+    signature: c.signature as string,
+  };
 }

@@ -54,7 +54,11 @@ export interface VerifyOptions {
  *   trusting a stored subtree only when it hashes into a trusted parent.
  */
 export async function verifyAgainstCheckpoint(
-  events: EventStore, log: MerkleLog, checkpoint: SignedCheckpoint, publicKey: KeyObject, options: VerifyOptions = {},
+  events: EventStore,
+  log: MerkleLog,
+  checkpoint: SignedCheckpoint,
+  publicKey: KeyObject,
+  options: VerifyOptions = {},
 ): Promise<CheckpointVerification> {
   const head = await log.head();
   const base = { checkpoint, events: 0, holdsCheckpoint: false, tree: { size: head.size, consistent: false } };
@@ -64,7 +68,10 @@ export async function verifyAgainstCheckpoint(
   const root = Buffer.from(checkpoint.rootHash, 'hex');
   const holds = recomputed.count >= checkpoint.size && rangeHash(0, checkpoint.size, tree).equals(root);
   const result: CheckpointVerification = {
-    ...base, signed: true, events: recomputed.count, holdsCheckpoint: holds,
+    ...base,
+    signed: true,
+    events: recomputed.count,
+    holdsCheckpoint: holds,
     tree: { size: head.size, consistent: await storedTreeExtends(log, checkpoint, root, head.size, head.rootHash) },
   };
   if (!holds) {
@@ -77,9 +84,13 @@ export async function verifyAgainstCheckpoint(
 }
 
 /** Whether the run as a whole passes: signed, the checkpoint's events intact, the stored tree consistent, nothing altered after. */
-export const verificationPasses = (v: CheckpointVerification): boolean => v.signed && v.holdsCheckpoint && v.tree.consistent && !v.alteredSince;
+export const verificationPasses = (v: CheckpointVerification): boolean =>
+  v.signed && v.holdsCheckpoint && v.tree.consistent && !v.alteredSince;
 
-async function recomputeLeaves(events: EventStore, options: VerifyOptions): Promise<{ leaves: Buffer; positions: number[]; count: number }> {
+async function recomputeLeaves(
+  events: EventStore,
+  options: VerifyOptions,
+): Promise<{ leaves: Buffer; positions: number[]; count: number }> {
   let leaves: Buffer = Buffer.allocUnsafe(32 * 1024);
   const positions: number[] = [];
   for (let after = 0; ;) {
@@ -104,7 +115,13 @@ function grow(buffer: Buffer, atLeast: number): Buffer {
 }
 
 /** RFC 6962 consistency from the checkpoint to the stored head, from the stored tree's nodes. */
-async function storedTreeExtends(log: MerkleLog, checkpoint: SignedCheckpoint, root: Hash, size: number, storedRoot: Hash): Promise<boolean> {
+async function storedTreeExtends(
+  log: MerkleLog,
+  checkpoint: SignedCheckpoint,
+  root: Hash,
+  size: number,
+  storedRoot: Hash,
+): Promise<boolean> {
   if (size < checkpoint.size) return false;
   try {
     const proof = await log.consistencyProof(checkpoint.size, size);
@@ -132,7 +149,14 @@ function trustedRoots(checkpoint: SignedCheckpoint, more: readonly SignedCheckpo
  * tree was rewritten too), the difference lies somewhere in that node's leaves; other
  * signed checkpoints then bound it from both sides.
  */
-async function firstDifference(log: MerkleLog, tree: MemoryTree, positions: number[], size: number, root: Hash, trusted: TrustedRoot[]): Promise<FirstDifference> {
+async function firstDifference(
+  log: MerkleLog,
+  tree: MemoryTree,
+  positions: number[],
+  size: number,
+  root: Hash,
+  trusted: TrustedRoot[],
+): Promise<FirstDifference> {
   const recomputed = (lo: number, hi: number): Hash | undefined => (hi <= tree.size ? rangeHash(lo, hi, tree) : undefined);
   let lo = 0;
   let hi = size;
@@ -155,12 +179,21 @@ async function firstDifference(log: MerkleLog, tree: MemoryTree, positions: numb
     if (matches && t.size > lo && t.size < hi) lo = t.size;
     if (!matches && t.size < hi && t.size > lo) hi = t.size;
   }
-  return { fromIndex: lo, toIndex: hi, position: await positionOf(log, lo, positions), lastPosition: await positionOf(log, hi - 1, positions), missing: lo >= tree.size };
+  return {
+    fromIndex: lo,
+    toIndex: hi,
+    position: await positionOf(log, lo, positions),
+    lastPosition: await positionOf(log, hi - 1, positions),
+    missing: lo >= tree.size,
+  };
 }
 
 async function storedHashes(log: MerkleLog, lo: number, mid: number, hi: number): Promise<{ left: Hash; right: Hash } | undefined> {
   try {
-    const nodes = await log.subtrees([{ lo, hi: mid }, { lo: mid, hi }]);
+    const nodes = await log.subtrees([
+      { lo, hi: mid },
+      { lo: mid, hi },
+    ]);
     return { left: rangeHash(lo, mid, nodes), right: rangeHash(mid, hi, nodes) };
   } catch {
     return undefined;
@@ -178,14 +211,21 @@ async function positionOf(log: MerkleLog, index: number, positions: number[]): P
  * The first event after the checkpoint whose recomputed leaf differs from the one stored
  * when the tree took it, or the first the tree took that the store no longer has.
  */
-async function firstAlteredSince(log: MerkleLog, leaves: Buffer, positions: number[], from: number, treeSize: number): Promise<{ leafIndex: number; position: number } | undefined> {
+async function firstAlteredSince(
+  log: MerkleLog,
+  leaves: Buffer,
+  positions: number[],
+  from: number,
+  treeSize: number,
+): Promise<{ leafIndex: number; position: number } | undefined> {
   const to = Math.min(treeSize, positions.length);
   for (let index = from; index < to;) {
     const stored = await log.store.leaves(index, 10_000);
     if (stored.length === 0) return undefined;
     for (const leaf of stored) {
       if (leaf.index >= to) return undefined;
-      if (!leaf.hash.equals(leaves.subarray(leaf.index * 32, leaf.index * 32 + 32))) return { leafIndex: leaf.index, position: positions[leaf.index] };
+      if (!leaf.hash.equals(leaves.subarray(leaf.index * 32, leaf.index * 32 + 32)))
+        return { leafIndex: leaf.index, position: positions[leaf.index] };
     }
     index = stored[stored.length - 1].index + 1;
   }

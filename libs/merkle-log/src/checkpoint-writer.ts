@@ -89,7 +89,8 @@ export class CheckpointWriter {
         else await yieldToEventLoop();
       } catch (error) {
         failures += 1;
-        if (failures === 1 || failures % 20 === 0) this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);
+        if (failures === 1 || failures % 20 === 0)
+          this.logger.warn(`Merkle tree or checkpoint not written (${(error as Error).message}); trying again`);
         await this.pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
       }
     }
@@ -123,5 +124,4 @@ export class CheckpointWriter {
     await this.publisher.publish(pending);
     await this.log.store.markPublished(pending.map((c) => c.size));
   }
-
 }

@@ -14,8 +14,16 @@ export class KafkaCheckpointPublisher implements CheckpointPublisher {
   private readonly producer: Producer;
   private ready?: Promise<void>;
 
-  constructor(private readonly kafka: Kafka, private readonly topic: string) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topic: string,
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async publish(checkpoints: readonly SignedCheckpoint[]): Promise<void> {

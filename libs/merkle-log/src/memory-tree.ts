@@ -8,12 +8,16 @@ export class MemoryTree implements SubtreeHashes {
   private readonly levels: Buffer[];
 
   /** `leaves` holds `size` hashes of 32 bytes, end to end. */
-  constructor(leaves: Buffer, readonly size: number) {
+  constructor(
+    leaves: Buffer,
+    readonly size: number,
+  ) {
     this.levels = [leaves.subarray(0, size * 32)];
     for (let count = Math.floor(size / 2); count >= 1; count = Math.floor(count / 2)) {
       const below = this.levels[this.levels.length - 1];
       const level = Buffer.allocUnsafe(count * 32);
-      for (let i = 0; i < count; i++) nodeHash(below.subarray(i * 64, i * 64 + 32), below.subarray(i * 64 + 32, i * 64 + 64)).copy(level, i * 32);
+      for (let i = 0; i < count; i++)
+        nodeHash(below.subarray(i * 64, i * 64 + 32), below.subarray(i * 64 + 32, i * 64 + 64)).copy(level, i * 32);
       this.levels.push(level);
     }
   }

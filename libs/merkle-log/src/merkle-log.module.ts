@@ -1,4 +1,15 @@
-import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module, ModuleMetadata, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  ModuleMetadata,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { CLOCK, Clock } from '@cx/clock';
@@ -32,11 +43,18 @@ export async function openMerkleLog(settings: Settings, storage: EventStorage, p
   const home = storage.home;
   const kept = async () => undefined;
   if (home.kind === 'sqlite') return sqliteLog(new SqliteMerkleLogStore(home.writer), (store) => new SqliteEventLeaves(store.reader));
-  if (home.kind === 'postgres') return { log: new MerkleLog(await PostgresMerkleLogStore.open(home.pool), new PostgresEventLeaves(home.pool)), close: kept };
+  if (home.kind === 'postgres')
+    return { log: new MerkleLog(await PostgresMerkleLogStore.open(home.pool), new PostgresEventLeaves(home.pool)), close: kept };
   if (pool) return { log: new MerkleLog(await PostgresMerkleLogStore.open(pool), new EventStoreLeaves(events)), close: kept };
   const db = openSqlite(join(settings.dataDir, 'merkle.sqlite'));
   const opened = sqliteLog(new SqliteMerkleLogStore(new SqliteWriter(db)), () => new EventStoreLeaves(events));
-  return { log: opened.log, close: async () => { await opened.close(); db.close(); } };
+  return {
+    log: opened.log,
+    close: async () => {
+      await opened.close();
+      db.close();
+    },
+  };
 }
 
 function sqliteLog(store: SqliteMerkleLogStore, source: (store: SqliteMerkleLogStore) => LeafSource): OpenLog {
@@ -71,7 +89,9 @@ export class CheckpointWriterService implements OnApplicationBootstrap, BeforeAp
     @Inject(CLOCK) clock: Clock,
     @Optional() @Inject(CHECKPOINT_PUBLISHER) publisher: CheckpointPublisher | null = null,
   ) {
-    this.writer = new CheckpointWriter(log, loadOrCreateSigner(settings.signingKeyFile), publisher, clock, { intervalMs: settings.checkpointIntervalMs });
+    this.writer = new CheckpointWriter(log, loadOrCreateSigner(settings.signingKeyFile), publisher, clock, {
+      intervalMs: settings.checkpointIntervalMs,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -88,6 +108,11 @@ export class CheckpointWriterService implements OnApplicationBootstrap, BeforeAp
 @Module({})
 export class CheckpointWriterModule {
   static forRoot(options: { imports?: ModuleMetadata['imports'] } = {}): DynamicModule {
-    return { module: CheckpointWriterModule, imports: options.imports ?? [], providers: [CheckpointWriterService], exports: [CheckpointWriterService] };
+    return {
+      module: CheckpointWriterModule,
+      imports: options.imports ?? [],
+      providers: [CheckpointWriterService],
+      exports: [CheckpointWriterService],
+    };
   }
 }

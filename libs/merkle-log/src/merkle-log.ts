@@ -1,6 +1,17 @@
 import { eventLeafHash } from './event-leaf';
 import type { LeafSource, MerkleLogStore, TreeHead } from './merkle-log.port';
-import { consistencyRanges, Hash, inclusionRanges, NodeId, nodeHash, nodeKey, ProofRange, rangeHash, subtreesOf, SubtreeHashes } from './rfc6962';
+import {
+  consistencyRanges,
+  Hash,
+  inclusionRanges,
+  NodeId,
+  nodeHash,
+  nodeKey,
+  ProofRange,
+  rangeHash,
+  subtreesOf,
+  SubtreeHashes,
+} from './rfc6962';
 import { TreeEdge } from './tree-edge';
 
 /**
@@ -27,7 +38,10 @@ export interface InclusionProof {
 export class MerkleLog {
   private edge?: TreeEdge;
 
-  constructor(readonly store: MerkleLogStore, private readonly source: LeafSource) {}
+  constructor(
+    readonly store: MerkleLogStore,
+    private readonly source: LeafSource,
+  ) {}
 
   head(): Promise<TreeHead> {
     return this.store.head();
@@ -68,9 +82,16 @@ export class MerkleLog {
     const wanted = [...indexes].filter(([, index]) => index < size);
     const rangesOf = new Map(wanted.map(([position, index]) => [position, inclusionRanges(index, size)]));
     const nodes = await this.subtrees([...rangesOf.values()].flat());
-    return new Map(wanted.map(([position, index]) => [position, {
-      leafIndex: index, treeSize: size, path: rangesOf.get(position)!.map((r) => rangeHash(r.lo, r.hi, nodes)),
-    }]));
+    return new Map(
+      wanted.map(([position, index]) => [
+        position,
+        {
+          leafIndex: index,
+          treeSize: size,
+          path: rangesOf.get(position)!.map((r) => rangeHash(r.lo, r.hi, nodes)),
+        },
+      ]),
+    );
   }
 
   /** RFC 6962 PROOF(first, D[second]) from the stored tree. */
@@ -89,7 +110,10 @@ export class MerkleLog {
     if (this.edge?.size === size) return this.edge;
     const ids = TreeEdge.nodesFor(size);
     const nodes = storedSubtrees(await this.fetchNodes(ids));
-    return TreeEdge.of(size, ids.map((id) => nodes.hash(id)));
+    return TreeEdge.of(
+      size,
+      ids.map((id) => nodes.hash(id)),
+    );
   }
 
   /** The stored nodes asked for, and those below LOWEST_STORED_LEVEL hashed from their leaves. */

@@ -19,7 +19,8 @@ export function loadOrCreateSigner(path: string): CheckpointSigner {
 export function loadPublicKey(path: string): KeyObject {
   if (!existsSync(path)) throw new Error(`no checkpoint key at ${path} (CX_SIGNING_KEY_FILE, or --public-key)`);
   const key = createPublicKey(readFileSync(path));
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${path} holds a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`${path} holds a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
   return key;
 }
 

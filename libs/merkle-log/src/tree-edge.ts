@@ -6,7 +6,10 @@ import { completeSubtrees, EMPTY_ROOT, Hash, NodeId, nodeHash } from './rfc6962'
  * needs to append leaves and to know its root, whatever its size.
  */
 export class TreeEdge {
-  private constructor(readonly size: number, private readonly subtrees: ReadonlyArray<{ level: number; hash: Hash }>) {}
+  private constructor(
+    readonly size: number,
+    private readonly subtrees: ReadonlyArray<{ level: number; hash: Hash }>,
+  ) {}
 
   static empty(): TreeEdge {
     return new TreeEdge(0, []);
@@ -21,7 +24,10 @@ export class TreeEdge {
   static of(size: number, hashes: readonly Hash[]): TreeEdge {
     const ids = TreeEdge.nodesFor(size);
     if (hashes.length !== ids.length) throw new Error(`the edge of a tree of ${size} has ${ids.length} subtrees, not ${hashes.length}`);
-    return new TreeEdge(size, ids.map((id, i) => ({ level: id.level, hash: hashes[i] })));
+    return new TreeEdge(
+      size,
+      ids.map((id, i) => ({ level: id.level, hash: hashes[i] })),
+    );
   }
 
   /** MTH of the tree: the subtrees folded from the right. */

@@ -24,16 +24,22 @@ export const DEAD_LETTERS = {
 export function observeHttp(app: NestFastifyApplication): void {
   const metrics = app.get(Metrics);
   const duration = metrics.histogram({
-    name: 'cx_http_request_duration_seconds', help: 'Time from request to answer, by method, route and status',
-    labelNames: ['method', 'route', 'status'], buckets: DURATION_BUCKETS,
+    name: 'cx_http_request_duration_seconds',
+    help: 'Time from request to answer, by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: DURATION_BUCKETS,
   });
   const deadLetters = metrics.counter(DEAD_LETTERS);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? UNROUTED, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? UNROUTED, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (reply.statusCode < 400 || reply.statusCode >= 500 || request.method !== 'POST' || request.routeOptions.url !== '/v1/events') return payload;
+    if (reply.statusCode < 400 || reply.statusCode >= 500 || request.method !== 'POST' || request.routeOptions.url !== '/v1/events')
+      return payload;
     deadLetters.inc({ transport: 'http', reason: errorCodeOf(payload) });
     return payload;
   });
@@ -46,7 +52,7 @@ const KAFKA_REASON: Record<string, string> = { unsupported_media_type: 'unsuppor
 function errorCodeOf(payload: unknown): string {
   try {
     const code = (JSON.parse(String(payload)) as { error?: unknown }).error;
-    return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? KAFKA_REASON[code] ?? code : 'unknown';
+    return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? (KAFKA_REASON[code] ?? code) : 'unknown';
   } catch {
     return 'unknown';
   }

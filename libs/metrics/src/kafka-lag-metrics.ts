@@ -18,17 +18,25 @@ export class KafkaLagMetrics implements OnModuleInit, OnApplicationShutdown {
   private admin?: Promise<Admin>;
   private readonly options: KafkaOptions;
 
-  constructor(private readonly metrics: Metrics, @Inject(SETTINGS) settings: Settings) {
+  constructor(
+    private readonly metrics: Metrics,
+    @Inject(SETTINGS) settings: Settings,
+  ) {
     this.options = kafkaOptionsFrom(settings);
   }
 
   onModuleInit(): void {
     if (this.options.brokers.length === 0) return;
-    const lag = this.metrics.gauge({ name: 'cx_kafka_consumer_lag', help: 'Messages of cx.ingest not yet consumed by the ingest group', labelNames: ['topic', 'partition', 'group'] });
+    const lag = this.metrics.gauge({
+      name: 'cx_kafka_consumer_lag',
+      help: 'Messages of cx.ingest not yet consumed by the ingest group',
+      labelNames: ['topic', 'partition', 'group'],
+    });
     this.metrics.onScrape(async () => {
       lag.reset();
       const partitions = await withTimeout(this.partitionLag(), SCRAPE_TIMEOUT_MS);
-      for (const { partition, behind } of partitions) lag.set({ topic: this.options.topics.ingest, partition: String(partition), group: this.options.ingestGroup }, behind);
+      for (const { partition, behind } of partitions)
+        lag.set({ topic: this.options.topics.ingest, partition: String(partition), group: this.options.ingestGroup }, behind);
     });
   }
 

@@ -25,15 +25,24 @@ export class Metrics {
   }
 
   counter<L extends string = string>(config: Config<L>): Counter<L> {
-    return (this.existing(config.name) as Counter<L> | undefined) ?? new Counter<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (
+      (this.existing(config.name) as Counter<L> | undefined) ??
+      new Counter<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   gauge<L extends string = string>(config: Config<L>): Gauge<L> {
-    return (this.existing(config.name) as Gauge<L> | undefined) ?? new Gauge<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (
+      (this.existing(config.name) as Gauge<L> | undefined) ??
+      new Gauge<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   histogram<L extends string = string>(config: Config<L> & { buckets?: number[] }): Histogram<L> {
-    return (this.existing(config.name) as Histogram<L> | undefined) ?? new Histogram<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] });
+    return (
+      (this.existing(config.name) as Histogram<L> | undefined) ??
+      new Histogram<L>({ ...config, labelNames: config.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   /** Runs before every scrape, for values that live elsewhere (lags, queue depths). */
@@ -43,13 +52,15 @@ export class Metrics {
 
   /** The exposition text. A hook that fails is logged and skipped: the rest still answers. */
   async scrape(): Promise<string> {
-    await Promise.all(this.scrapeHooks.map(async (hook) => {
-      try {
-        await hook();
-      } catch (error) {
-        this.logger.warn(`a metrics hook failed: ${(error as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      this.scrapeHooks.map(async (hook) => {
+        try {
+          await hook();
+        } catch (error) {
+          this.logger.warn(`a metrics hook failed: ${(error as Error).message}`);
+        }
+      }),
+    );
     return this.registry.metrics();
   }
 

@@ -18,11 +18,31 @@ export class ProjectionMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const lag = this.metrics.gauge({ name: 'cx_projection_lag_events', help: 'Events appended but not yet applied by the live generation', labelNames: ['projection'] });
-    const lagSeconds = this.metrics.gauge({ name: 'cx_projection_lag_seconds', help: 'Seconds since the oldest event the live generation has not applied was recorded (0 when caught up)', labelNames: ['projection'] });
-    const checkpoint = this.metrics.gauge({ name: 'cx_projection_checkpoint_position', help: 'Last event position applied by the live generation', labelNames: ['projection'] });
-    const rebuildLag = this.metrics.gauge({ name: 'cx_projection_rebuild_lag_events', help: 'Events a rebuilding generation still has to apply (0 when none is rebuilding)', labelNames: ['projection'] });
-    const state = this.metrics.gauge({ name: 'cx_projection_state', help: '1 for the state the live generation is in', labelNames: ['projection', 'state'] });
+    const lag = this.metrics.gauge({
+      name: 'cx_projection_lag_events',
+      help: 'Events appended but not yet applied by the live generation',
+      labelNames: ['projection'],
+    });
+    const lagSeconds = this.metrics.gauge({
+      name: 'cx_projection_lag_seconds',
+      help: 'Seconds since the oldest event the live generation has not applied was recorded (0 when caught up)',
+      labelNames: ['projection'],
+    });
+    const checkpoint = this.metrics.gauge({
+      name: 'cx_projection_checkpoint_position',
+      help: 'Last event position applied by the live generation',
+      labelNames: ['projection'],
+    });
+    const rebuildLag = this.metrics.gauge({
+      name: 'cx_projection_rebuild_lag_events',
+      help: 'Events a rebuilding generation still has to apply (0 when none is rebuilding)',
+      labelNames: ['projection'],
+    });
+    const state = this.metrics.gauge({
+      name: 'cx_projection_state',
+      help: '1 for the state the live generation is in',
+      labelNames: ['projection', 'state'],
+    });
     this.metrics.onScrape(async () => {
       for (const status of await this.engine.status()) {
         const projection = status.name;

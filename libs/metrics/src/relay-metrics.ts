@@ -28,8 +28,16 @@ export class RelayMetrics implements OnModuleInit {
     const options = kafkaOptionsFrom(this.settings);
     if (options.brokers.length === 0) return;
     const topic = options.topics.events;
-    const lagEvents = this.metrics.gauge({ name: 'cx_relay_lag_events', help: 'Stored events not yet published to cx.events by the relay', labelNames: ['topic'] });
-    const lagSeconds = this.metrics.gauge({ name: 'cx_relay_lag_seconds', help: 'Seconds since the oldest stored event not yet published to cx.events was recorded (0 when caught up)', labelNames: ['topic'] });
+    const lagEvents = this.metrics.gauge({
+      name: 'cx_relay_lag_events',
+      help: 'Stored events not yet published to cx.events by the relay',
+      labelNames: ['topic'],
+    });
+    const lagSeconds = this.metrics.gauge({
+      name: 'cx_relay_lag_seconds',
+      help: 'Seconds since the oldest stored event not yet published to cx.events was recorded (0 when caught up)',
+      labelNames: ['topic'],
+    });
     const checkpoints = new RelayCheckpoints(this.views);
     this.metrics.onScrape(async () => {
       const position = await this.relayPosition(checkpoints, topic);

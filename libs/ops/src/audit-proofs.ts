@@ -21,13 +21,18 @@ export interface AuditProofs {
 export async function auditProofs(log: MerkleLog, entries: readonly AuditEntry[]): Promise<AuditProofs> {
   const [checkpoint] = await log.store.checkpoints(1);
   if (!checkpoint) return { checkpoint: null, inclusion: new Map() };
-  const proofs = await log.inclusionProofs(entries.map((e) => e.position), checkpoint.size);
+  const proofs = await log.inclusionProofs(
+    entries.map((e) => e.position),
+    checkpoint.size,
+  );
   const inclusion = new Map<number, AuditInclusion>();
   for (const entry of entries) {
     const proof = proofs.get(entry.position);
     if (!proof) continue;
     inclusion.set(entry.position, {
-      leafIndex: proof.leafIndex, treeSize: proof.treeSize, path: proof.path.map((h) => h.toString('hex')),
+      leafIndex: proof.leafIndex,
+      treeSize: proof.treeSize,
+      path: proof.path.map((h) => h.toString('hex')),
       leafInput: eventLeafInput({ position: entry.position, hash: entry.hash, contentHash: entry.contentHash }),
     });
   }

@@ -26,7 +26,10 @@ export class AuditController {
    * chain check; `knownAt` as §2. With `proof=true` (SPEC §4.2), each event also carries
    * its inclusion proof against the latest signed checkpoint, which the answer includes.
    */
-  @ApiOperation({ summary: 'Every stored event of the customer with position, recordedAt, source and its hash-chain check; knownAt; inclusion proofs with proof=true' })
+  @ApiOperation({
+    summary:
+      'Every stored event of the customer with position, recordedAt, source and its hash-chain check; knownAt; inclusion proofs with proof=true',
+  })
   @ApiOkResponse({ type: CustomerAuditDto })
   @ErrorAnswer(404, '`customer_not_found`: no stored event of the customer (known at knownAt)')
   @Get(':id/audit')
@@ -35,7 +38,8 @@ export class AuditController {
     const withProofs = params.proof === 'true';
     const { customerId, streams } = await customerStreams(this.views.reader, id);
     const entries = await customerAudit(this.events, streams, knownAt);
-    if (entries.length === 0) throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}${knownAt ? ' known at that time' : ''}`);
+    if (entries.length === 0)
+      throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}${knownAt ? ' known at that time' : ''}`);
     const proofs = withProofs ? await auditProofs(this.log, entries) : undefined;
     return {
       customerId,
@@ -43,10 +47,11 @@ export class AuditController {
       chainIntact: entries.every((e) => e.chainChecks),
       ...(proofs ? { checkpoint: proofs.checkpoint } : {}),
       events: entries.map((e) => ({
-        ...e, recordedAt: iso(e.recordedAt), time: iso(e.time),
+        ...e,
+        recordedAt: iso(e.recordedAt),
+        time: iso(e.time),
         ...(proofs ? { inclusion: proofs.inclusion.get(e.position) ?? null } : {}),
       })),
     };
   }
 }
-

@@ -32,6 +32,7 @@ export class CheckpointsController {
 function cursorSize(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const size = Number(text);
-  if (!/^\d{1,15}$/.test(text) || Buffer.from(text).toString('base64url') !== cursor) throw new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out');
+  if (!/^\d{1,15}$/.test(text) || Buffer.from(text).toString('base64url') !== cursor)
+    throw new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out');
   return size;
 }

@@ -34,6 +34,16 @@ export async function customerAudit(store: EventStore, streams: readonly string[
 }
 
 const toEntry = (event: StoredEvent, chainChecks: boolean): AuditEntry => ({
-  position: event.position, streamId: event.streamId, revision: event.revision, recordedAt: event.recordedAt, time: event.time,
-  source: event.source, id: event.id, type: event.type, hash: event.hash, previousHash: event.previousHash, contentHash: event.contentHash, chainChecks,
+  position: event.position,
+  streamId: event.streamId,
+  revision: event.revision,
+  recordedAt: event.recordedAt,
+  time: event.time,
+  source: event.source,
+  id: event.id,
+  type: event.type,
+  hash: event.hash,
+  previousHash: event.previousHash,
+  contentHash: event.contentHash,
+  chainChecks,
 });

@@ -23,13 +23,19 @@ export class ForgetController {
   ) {}
 
   /** SPEC §4.3: erasure without rewriting history. */
-  @ApiOperation({ summary: 'Erasure (SPEC §4.3): deletes the customer’s keys and appends cx.customer.forgotten.v1; forgetting twice changes nothing' })
+  @ApiOperation({
+    summary: 'Erasure (SPEC §4.3): deletes the customer’s keys and appends cx.customer.forgotten.v1; forgetting twice changes nothing',
+  })
   @ApiOkResponse({ type: ForgettingDto })
   @ErrorAnswer(404, '`customer_not_found`')
   @Post(':id/forget')
   @HttpCode(200)
   async forget(@Param('id', IdParamPipe) id: string) {
-    const result = await eraseCustomer({ events: this.events, keys: this.keys, identities: this.identities, views: this.views }, id, this.clock.now());
+    const result = await eraseCustomer(
+      { events: this.events, keys: this.keys, identities: this.identities, views: this.views },
+      id,
+      this.clock.now(),
+    );
     if (!result) throw new ApiError(404, 'customer_not_found', `no stored events for customer ${id}`);
     return result;
   }

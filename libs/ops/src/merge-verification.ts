@@ -10,7 +10,9 @@ export async function mergesWithoutEvent(events: EventStore, directory: Identity
   const missing: CustomerMerge[] = [];
   for (const merge of await directory.merges()) {
     const stream = await events.readStream(merge.from);
-    const written = stream.some((event) => event.type === 'cx.customer.merged.v1' && (event.data as { into?: { id?: unknown } }).into?.id === merge.into);
+    const written = stream.some(
+      (event) => event.type === 'cx.customer.merged.v1' && (event.data as { into?: { id?: unknown } }).into?.id === merge.into,
+    );
     if (!written) missing.push(merge);
   }
   return missing;

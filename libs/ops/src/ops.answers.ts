@@ -31,14 +31,20 @@ export class AuditEntryDto {
   @NullableText() previousHash!: string | null;
   @Text({ description: 'SHA-256 of the canonical CloudEvent as sent' }) contentHash!: string;
   @Bool({ description: 'the hash matches the content and links to the event before it' }) chainChecks!: boolean;
-  @Nested(AuditInclusionDto, { optional: true, nullable: true, description: 'with proof=true: null for an event the checkpoint does not cover yet' }) inclusion?: AuditInclusionDto | null;
+  @Nested(AuditInclusionDto, {
+    optional: true,
+    nullable: true,
+    description: 'with proof=true: null for an event the checkpoint does not cover yet',
+  })
+  inclusion?: AuditInclusionDto | null;
 }
 
 export class CustomerAuditDto {
   @Text() customerId!: string;
   @NullableTime() knownAt!: string | null;
   @Bool() chainIntact!: boolean;
-  @Nested(SignedCheckpointDto, { optional: true, nullable: true, description: 'with proof=true: the checkpoint the proofs are against' }) checkpoint?: SignedCheckpointDto | null;
+  @Nested(SignedCheckpointDto, { optional: true, nullable: true, description: 'with proof=true: the checkpoint the proofs are against' })
+  checkpoint?: SignedCheckpointDto | null;
   @ListOf(AuditEntryDto, { description: 'in append order, merged anonymous histories included' }) events!: AuditEntryDto[];
 }
 
@@ -67,8 +73,10 @@ export class ProjectionStatusDto {
   @Int({ description: 'events appended but not applied yet' }) lag!: number;
   @OneOf(STATES, 'ProjectionState') state!: string;
   @ApiPropertyOptional({ description: 'why it is failing' }) error?: string;
-  @Nested(RebuildStatusDto, { nullable: true, description: 'a generation being rebuilt beside the live one' }) rebuilding!: RebuildStatusDto | null;
-  @ListOf(PartitionCheckpointDto, { optional: true, description: 'when partitioned projectors feed it from cx.events' }) partitions?: PartitionCheckpointDto[];
+  @Nested(RebuildStatusDto, { nullable: true, description: 'a generation being rebuilt beside the live one' })
+  rebuilding!: RebuildStatusDto | null;
+  @ListOf(PartitionCheckpointDto, { optional: true, description: 'when partitioned projectors feed it from cx.events' })
+  partitions?: PartitionCheckpointDto[];
 }
 
 export class ProjectionListDto {

@@ -4,7 +4,11 @@ export class AuditParams {
   @InstantParam('Only the events recorded at or before this time: what the system knew then. Default: all')
   knownAt?: string;
 
-  @EnumParam('true: each event with its Merkle inclusion proof against the latest signed checkpoint (SPEC §4.2), which the answer includes', ['true', 'false'], { default: 'false' })
+  @EnumParam(
+    'true: each event with its Merkle inclusion proof against the latest signed checkpoint (SPEC §4.2), which the answer includes',
+    ['true', 'false'],
+    { default: 'false' },
+  )
   proof?: 'true' | 'false';
 }
 

@@ -7,7 +7,12 @@ import { compareProjection, type ViewDifference } from './view-comparison';
 /** What `cx verify` found for one projection. */
 export type ProjectionCheck =
   | { installed: false }
-  | { installed: true; checkpoint: number; differences: ViewDifference[]; /** The live generation moved while it was compared. */ moved: boolean };
+  | {
+      installed: true;
+      checkpoint: number;
+      differences: ViewDifference[];
+      /** The live generation moved while it was compared. */ moved: boolean;
+    };
 
 const ATTEMPTS = 3;
 

@@ -18,7 +18,12 @@ const SETTLE_BATCH = 2000;
  * own `apply` (one read of the log for all of them), then settles what they left for later:
  * what verification compares with the live views.
  */
-export async function projectInto(views: ViewStore, store: EventStore, projections: readonly Projection[], build: ScratchBuild = {}): Promise<void> {
+export async function projectInto(
+  views: ViewStore,
+  store: EventStore,
+  projections: readonly Projection[],
+  build: ScratchBuild = {},
+): Promise<void> {
   const registry = new ProjectionRegistry(views);
   await registry.ensureTables();
   for (const projection of projections) await registry.install(projection);

@@ -14,7 +14,8 @@ export async function compareProjection(live: ViewStore, rebuilt: ViewStore, pro
     const [a, b] = await Promise.all([rowsOf(live, table), rowsOf(rebuilt, table)]);
     const onlyLive = difference(a, b);
     const onlyRebuilt = difference(b, a);
-    if (onlyLive.length + onlyRebuilt.length > 0) differences.push({ table, onlyLive: onlyLive.slice(0, 5), onlyRebuilt: onlyRebuilt.slice(0, 5) });
+    if (onlyLive.length + onlyRebuilt.length > 0)
+      differences.push({ table, onlyLive: onlyLive.slice(0, 5), onlyRebuilt: onlyRebuilt.slice(0, 5) });
   }
   return differences;
 }
@@ -24,7 +25,11 @@ async function rowsOf(store: ViewStore, table: string): Promise<Map<string, numb
   const { rows } = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(store.reader);
   const counts = new Map<string, number>();
   for (const row of rows) {
-    const text = JSON.stringify(Object.keys(row).sort().map((column) => [column, canonicalValue(row[column])]));
+    const text = JSON.stringify(
+      Object.keys(row)
+        .sort()
+        .map((column) => [column, canonicalValue(row[column])]),
+    );
     counts.set(text, (counts.get(text) ?? 0) + 1);
   }
   return counts;
@@ -39,6 +44,6 @@ function canonicalValue(value: unknown): unknown {
 
 function difference(a: Map<string, number>, b: Map<string, number>): string[] {
   const only: string[] = [];
-  for (const [row, count] of a) for (let i = (b.get(row) ?? 0); i < count; i++) only.push(row);
+  for (const [row, count] of a) for (let i = b.get(row) ?? 0; i < count; i++) only.push(row);
   return only;
 }

@@ -52,7 +52,10 @@ async function applyMissing(client: PoolClient, schema: string, migrations: read
     await client.query('BEGIN');
     try {
       await client.query(migration.sql);
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES ($1, $2)`, [
+        migration.version,
+        migration.description,
+      ]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -28,7 +28,9 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      broken = await client.query('ROLLBACK').then(ignore, (rollbackError: unknown) => (rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))));
+      broken = await client
+        .query('ROLLBACK')
+        .then(ignore, (rollbackError: unknown) => (rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))));
       if (attempt < ATTEMPTS && isRetryable(error)) continue;
       throw error;
     } finally {

@@ -13,7 +13,10 @@ const MAX_CACHED_KEYS = 100_000;
 export class CachedCustomerKeys implements CustomerKeys {
   private readonly cache = new Map<string, { key: Buffer; until: number }>();
 
-  constructor(private readonly keys: CustomerKeys, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly keys: CustomerKeys,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async ensure(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
     const now = this.now();

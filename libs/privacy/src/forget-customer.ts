@@ -33,10 +33,23 @@ export async function forgetCustomer(
   const id = `forget:${customer.customerId}:${nowMs}`;
   const attributes = { specversion: '1.0', id, source: '/cx-ledger/ops', type, time: new Date(nowMs).toISOString() };
   const data = { customer: { id: customer.customerId } };
-  const [result] = await deps.events.append([{
-    streamId: customer.customerId,
-    events: [{ id, source: attributes.source, type, customerId: customer.customerId, time: nowMs, attributes, data, contentHash: contentHashOf({ ...attributes, data }) }],
-  }]);
+  const [result] = await deps.events.append([
+    {
+      streamId: customer.customerId,
+      events: [
+        {
+          id,
+          source: attributes.source,
+          type,
+          customerId: customer.customerId,
+          time: nowMs,
+          attributes,
+          data,
+          contentHash: contentHashOf({ ...attributes, data }),
+        },
+      ],
+    },
+  ]);
   if (!result.ok) throw new Error(`could not append the forgotten event: ${result.error}`);
   return { ...customer, keysDestroyed, position: result.outcomes[0].position };
 }

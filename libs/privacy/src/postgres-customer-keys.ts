@@ -12,10 +12,15 @@ export const POSTGRES_CUSTOMER_KEYS_TABLE = 'public.cx_customer_keys';
 export class PostgresCustomerKeys implements CustomerKeys {
   private ready?: Promise<void>;
 
-  constructor(private readonly pool: Pool, private readonly table = POSTGRES_CUSTOMER_KEYS_TABLE) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly table = POSTGRES_CUSTOMER_KEYS_TABLE,
+  ) {}
 
   private init(): Promise<void> {
-    this.ready ??= this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (customer_id text PRIMARY KEY, key bytea NOT NULL)`).then(() => undefined);
+    this.ready ??= this.pool
+      .query(`CREATE TABLE IF NOT EXISTS ${this.table} (customer_id text PRIMARY KEY, key bytea NOT NULL)`)
+      .then(() => undefined);
     return this.ready;
   }
 
@@ -31,7 +36,9 @@ export class PostgresCustomerKeys implements CustomerKeys {
 
   async find(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
     await this.init();
-    const { rows } = await this.pool.query(`SELECT customer_id, key FROM ${this.table} WHERE customer_id = ANY($1::text[])`, [[...customerIds]]);
+    const { rows } = await this.pool.query(`SELECT customer_id, key FROM ${this.table} WHERE customer_id = ANY($1::text[])`, [
+      [...customerIds],
+    ]);
     return new Map(rows.map((row: { customer_id: string; key: Buffer }) => [row.customer_id, row.key]));
   }
 

@@ -1,4 +1,13 @@
-import type { EventStore, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeOptions, Subscription, WriteResult } from '@cx/event-store';
+import type {
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamWrite,
+  SubscribeOptions,
+  Subscription,
+  WriteResult,
+} from '@cx/event-store';
 import { EventSealer } from './event-sealer';
 import { isSealed, openValue } from './field-cipher';
 import type { CustomerKeys } from './customer-keys.port';
@@ -14,7 +23,11 @@ import { mapPersonalFields } from './personal-fields';
 export class SealedEventStore implements EventStore {
   private readonly sealer: EventSealer;
 
-  constructor(readonly stored: EventStore, private readonly keys: CustomerKeys, sealer?: EventSealer) {
+  constructor(
+    readonly stored: EventStore,
+    private readonly keys: CustomerKeys,
+    sealer?: EventSealer,
+  ) {
     this.sealer = sealer ?? new EventSealer(keys);
   }
 

@@ -8,26 +8,33 @@ import type { CustomerKeys } from './customer-keys.port';
  */
 export class SqliteCustomerKeys implements CustomerKeys {
   constructor(private readonly db: SqliteDatabase) {
-    migrate(db, 'customer-keys', [{ version: 1, description: 'customer keys', sql: 'CREATE TABLE customer_keys (customer_id TEXT PRIMARY KEY, key BLOB NOT NULL)' }]);
+    migrate(db, 'customer-keys', [
+      { version: 1, description: 'customer keys', sql: 'CREATE TABLE customer_keys (customer_id TEXT PRIMARY KEY, key BLOB NOT NULL)' },
+    ]);
     db.pragma('secure_delete = ON');
   }
 
   async ensure(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO customer_keys (customer_id, key) VALUES (?, ?)');
-    this.db.transaction(() => {
-      for (const id of customerIds) insert.run(id, newCustomerKey());
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const id of customerIds) insert.run(id, newCustomerKey());
+      })
+      .immediate();
     return this.find(customerIds);
   }
 
   async find(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
-    const rows = this.db.prepare('SELECT customer_id, key FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))')
+    const rows = this.db
+      .prepare('SELECT customer_id, key FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(customerIds)) as Array<{ customer_id: string; key: Buffer }>;
     return new Map(rows.map((row) => [row.customer_id, row.key]));
   }
 
   async destroy(customerIds: readonly string[]): Promise<number> {
-    const result = this.db.prepare('DELETE FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))').run(JSON.stringify(customerIds));
+    const result = this.db
+      .prepare('DELETE FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify(customerIds));
     // The write-ahead log would otherwise keep a copy of the deleted key until its next checkpoint.
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     return result.changes;

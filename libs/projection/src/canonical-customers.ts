@@ -15,7 +15,9 @@ export interface Aliases {
  * a merge that moves an id elsewhere, hence the loop until the mapping is stable.
  */
 export async function loadLockedAliases<A extends Aliases>(
-  context: ProjectionContext, ids: readonly string[], load: (ids: readonly string[]) => Promise<A>,
+  context: ProjectionContext,
+  ids: readonly string[],
+  load: (ids: readonly string[]) => Promise<A>,
 ): Promise<A> {
   if (!context.lock) return load(ids);
   const locked = new Set(ids);

@@ -62,7 +62,9 @@ export const stampOf = (projection: Projection): string =>
   JSON.stringify({ version: projection.version, settings: sortedEntries(projection.settings) });
 
 const sortedEntries = (settings: Readonly<Record<string, unknown>>) =>
-  Object.keys(settings).sort().map((key) => [key, settings[key]]);
+  Object.keys(settings)
+    .sort()
+    .map((key) => [key, settings[key]]);
 
 const handledTypes = new WeakMap<Projection, ReadonlySet<string>>();
 

@@ -10,14 +10,19 @@ import { DriversProjection } from './drivers/drivers.projection';
 
 /** Every projection CX Ledger keeps, with the settings their rules read. */
 @Module({
-  providers: [{
-    provide: PROJECTIONS,
-    inject: [SETTINGS, CLOCK],
-    useFactory: (settings: Settings, clock: Clock) => [
-      new LifecycleProjection(settings.thresholds), new CasesProjection(settings.thresholds), new LoyaltyProjection(),
-      new AlertsProjection(settings.thresholds, { clock, horizonMs: settings.alerts.deliveryHorizonMs }), new DriversProjection(settings.thresholds),
-    ],
-  }],
+  providers: [
+    {
+      provide: PROJECTIONS,
+      inject: [SETTINGS, CLOCK],
+      useFactory: (settings: Settings, clock: Clock) => [
+        new LifecycleProjection(settings.thresholds),
+        new CasesProjection(settings.thresholds),
+        new LoyaltyProjection(),
+        new AlertsProjection(settings.thresholds, { clock, horizonMs: settings.alerts.deliveryHorizonMs }),
+        new DriversProjection(settings.thresholds),
+      ],
+    },
+  ],
   exports: [PROJECTIONS],
 })
 export class ProjectionsModule {}

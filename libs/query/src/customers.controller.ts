@@ -43,7 +43,9 @@ export class CustomersController {
   }
 
   /** SPEC §2.1: the lifecycle view as of `asOf` (default now). */
-  @ApiOperation({ summary: 'A customer’s lifecycle view at asOf (SPEC §2.1); a merged-away anonymous id answers as the customer it was merged into' })
+  @ApiOperation({
+    summary: 'A customer’s lifecycle view at asOf (SPEC §2.1); a merged-away anonymous id answers as the customer it was merged into',
+  })
   @ApiOkResponse({ type: CustomerViewDto })
   @ErrorAnswer(404, '`customer_not_found`')
   @Get(':id')

@@ -17,7 +17,8 @@ export class LifecycleQueries {
 
   /** SPEC §3 `GET /v1/reports/lifecycle`: customers per stage at `asOf`, every stage listed. */
   async customersPerStage(asOf: number): Promise<Record<LifecycleStage, number>> {
-    const rows = await this.views.reader.selectFrom('customer_stages')
+    const rows = await this.views.reader
+      .selectFrom('customer_stages')
       .select(['stage', (eb) => eb.fn.countAll().as('customers')])
       .where('since', '<=', asOf)
       .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', asOf)]))
@@ -30,7 +31,8 @@ export class LifecycleQueries {
 
   /** SPEC §3 `GET /v1/customers`: customers with their stage at `asOf`, by id, paged. */
   async list(filter: CustomerListFilter) {
-    let query = this.views.reader.selectFrom('customers as c')
+    let query = this.views.reader
+      .selectFrom('customers as c')
       .innerJoin('customer_stages as s', 's.customer_id', 'c.customer_id')
       .select(['c.customer_id', 's.stage', 'c.segment', 'c.first_seen', 'c.last_seen', 'c.purchases'])
       .where('s.since', '<=', filter.asOf)
@@ -44,8 +46,12 @@ export class LifecycleQueries {
     const page = rows.slice(0, filter.limit);
     return {
       customers: page.map((r) => ({
-        customerId: r.customer_id as string, stage: r.stage as string, segment: r.segment as string | null,
-        firstSeen: toNumber(r.first_seen), lastSeen: toNumber(r.last_seen), purchases: Number(r.purchases),
+        customerId: r.customer_id as string,
+        stage: r.stage as string,
+        segment: r.segment as string | null,
+        firstSeen: toNumber(r.first_seen),
+        lastSeen: toNumber(r.last_seen),
+        purchases: Number(r.purchases),
       })),
       next: rows.length > filter.limit ? (page[page.length - 1].customer_id as string) : undefined,
     };

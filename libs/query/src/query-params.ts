@@ -5,7 +5,8 @@ import { parseRfc3339 } from '@cx/events';
 export function instantParam(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const ms = parseRfc3339(value);
-  if (ms === null) throw new ApiError(400, 'invalid_parameter', `${name} must be an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
+  if (ms === null)
+    throw new ApiError(400, 'invalid_parameter', `${name} must be an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
   return ms;
 }
 
@@ -15,7 +16,10 @@ export interface TimelineCursor {
   position: number;
 }
 
-const unknownCursor = () => new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out', [{ parameter: 'cursor', message: 'cursor is not one this API gave out' }]);
+const unknownCursor = () =>
+  new ApiError(400, 'invalid_parameter', 'cursor is not one this API gave out', [
+    { parameter: 'cursor', message: 'cursor is not one this API gave out' },
+  ]);
 
 export const encodeCursor = (cursor: TimelineCursor): string => Buffer.from(`${cursor.time}:${cursor.position}`).toString('base64url');
 

@@ -33,7 +33,10 @@ export const lifecycleReport: ReportBuilder = async (views, { asOf }) => {
   const total = Object.values(stages).reduce((sum, n) => sum + n, 0);
   return {
     json: { asOf: iso(asOf), total, stages },
-    csv: () => ({ columns: ['asOf', 'stage', 'customers'], rows: Object.entries(stages).map(([stage, customers]) => ({ asOf: iso(asOf), stage, customers })) }),
+    csv: () => ({
+      columns: ['asOf', 'stage', 'customers'],
+      rows: Object.entries(stages).map(([stage, customers]) => ({ asOf: iso(asOf), stage, customers })),
+    }),
   };
 };
 
@@ -49,9 +52,15 @@ export const handoffReport: ReportBuilder = async (views, { from, to }, settings
 export const closedLoopReportBuilder: ReportBuilder = async (views, { from, to, groupBy }, settings) => {
   if (from === undefined || to === undefined) throw new ApiError(400, 'invalid_parameter', 'the closed-loop report needs from and to');
   if (from > to) throw new ApiError(400, 'invalid_parameter', 'from must not be after to');
-  if (groupBy !== undefined && !['signal', 'team', 'segment', 'none'].includes(groupBy)) throw new ApiError(400, 'invalid_parameter', 'groupBy must be one of none, signal, team, segment');
+  if (groupBy !== undefined && !['signal', 'team', 'segment', 'none'].includes(groupBy))
+    throw new ApiError(400, 'invalid_parameter', 'groupBy must be one of none, signal, team, segment');
   const followUpSlaMs = settings.alerts.followUpSlaMs;
-  const report = await new ClosedLoopQueries(views).report({ from, to, groupBy: groupBy === undefined || groupBy === 'none' ? null : (groupBy as 'signal' | 'team' | 'segment'), followUpSlaMs });
+  const report = await new ClosedLoopQueries(views).report({
+    from,
+    to,
+    groupBy: groupBy === undefined || groupBy === 'none' ? null : (groupBy as 'signal' | 'team' | 'segment'),
+    followUpSlaMs,
+  });
   return { json: closedLoopJson(report, followUpSlaMs), csv: () => closedLoopCsv(report) };
 };
 

@@ -76,8 +76,12 @@ export function loadSettings(env: Env): Settings {
   };
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number (got "${env.PORT}")`);
-  const roles = (env.CX_ROLES ?? ROLES.join(',')).split(',').map((r) => r.trim()).filter(Boolean);
-  for (const role of roles) if (!ROLES.includes(role as Role)) problems.push(`CX_ROLES: unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+  const roles = (env.CX_ROLES ?? ROLES.join(','))
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const role of roles)
+    if (!ROLES.includes(role as Role)) problems.push(`CX_ROLES: unknown role "${role}" (roles: ${ROLES.join(', ')})`);
   const settings: Settings = {
     port,
     dataDir: env.CX_DATA_DIR || './data',
@@ -85,7 +89,10 @@ export function loadSettings(env: Env): Settings {
     viewStore: oneOf('CX_VIEW_STORE', ['sqlite', 'postgres'], 'sqlite'),
     postgresUrl: env.CX_POSTGRES_URL || undefined,
     eventStoreUrl: env.EVENTSTORE_URL || undefined,
-    kafkaBrokers: (env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: (env.CX_KAFKA_BROKERS ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     projectorSource: oneOf('CX_PROJECTOR_SOURCE', ['store', 'kafka'], 'store'),
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
@@ -106,27 +113,37 @@ export function loadSettings(env: Env): Settings {
       deliveryHorizonMs: positive('CX_ALERT_DELIVERY_HORIZON_DAYS', 7, DAY),
     },
   };
-  if (settings.alerts.webhookUrls.length > 0 && !settings.alerts.webhookSecret) problems.push('CX_WEBHOOK_SECRET is required when CX_WEBHOOK_URLS is set (it signs every webhook)');
+  if (settings.alerts.webhookUrls.length > 0 && !settings.alerts.webhookSecret)
+    problems.push('CX_WEBHOOK_SECRET is required when CX_WEBHOOK_URLS is set (it signs every webhook)');
   const logLevel = env.LOG_LEVEL || 'info';
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be a pino level (got "${logLevel}")`);
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel))
+    problems.push(`LOG_LEVEL must be a pino level (got "${logLevel}")`);
   settings.logLevel = logLevel;
   const usesPostgres = settings.eventStore === 'postgres' || settings.viewStore === 'postgres';
   if (usesPostgres && !settings.postgresUrl) problems.push('CX_POSTGRES_URL is required when CX_EVENT_STORE or CX_VIEW_STORE is postgres');
-  if (settings.projectorSource === 'kafka' && settings.kafkaBrokers.length === 0) problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_KAFKA_BROKERS');
+  if (settings.projectorSource === 'kafka' && settings.kafkaBrokers.length === 0)
+    problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_KAFKA_BROKERS');
   // SQLite has one writer: projectors sharing partitions would only take turns.
-  if (settings.projectorSource === 'kafka' && settings.viewStore !== 'postgres') problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_VIEW_STORE=postgres');
-  if (settings.checkpointIntervalMs > 60_000) problems.push('CX_CHECKPOINT_INTERVAL_SECONDS must be at most 60 (SPEC §4.2: a checkpoint at least every minute)');
-  if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl) problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
+  if (settings.projectorSource === 'kafka' && settings.viewStore !== 'postgres')
+    problems.push('CX_PROJECTOR_SOURCE=kafka needs CX_VIEW_STORE=postgres');
+  if (settings.checkpointIntervalMs > 60_000)
+    problems.push('CX_CHECKPOINT_INTERVAL_SECONDS must be at most 60 (SPEC §4.2: a checkpoint at least every minute)');
+  if (settings.eventStore === 'eventstoredb' && !settings.eventStoreUrl)
+    problems.push('EVENTSTORE_URL is required when CX_EVENT_STORE is eventstoredb');
   if (problems.length > 0) throw new SettingsError(`Invalid settings:\n- ${problems.join('\n- ')}`);
   return settings;
 }
 
 /** Comma-separated absolute http(s) URLs; each one that is not is named. */
 function webhookUrls(raw: string | undefined, problems: string[]): string[] {
-  const urls = (raw ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  const urls = (raw ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   for (const url of urls) {
     const parsed = URL.canParse(url) ? new URL(url) : null;
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) problems.push(`CX_WEBHOOK_URLS: "${url}" is not an http(s) URL`);
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+      problems.push(`CX_WEBHOOK_URLS: "${url}" is not an http(s) URL`);
   }
   return [...new Set(urls)];
 }

@@ -1,7 +1,16 @@
 import type { CaseCategory, Channel } from '@cx/events';
 import { planCase } from './case-flow';
 import {
-  CHANNEL_SOURCES, CONTACT_TOPICS, DAY_MS, GRIPES, HOUR_MS, MEH, PRAISE, PRODUCT_LINES, SYSTEM_SOURCES, TOPIC_TEAMS,
+  CHANNEL_SOURCES,
+  CONTACT_TOPICS,
+  DAY_MS,
+  GRIPES,
+  HOUR_MS,
+  MEH,
+  PRAISE,
+  PRODUCT_LINES,
+  SYSTEM_SOURCES,
+  TOPIC_TEAMS,
 } from './catalogue';
 import { atHumanHour, csatScore, npsScore, season, sentiment } from './experience';
 import type { Activity, CustomerJourney } from './journey';
@@ -50,9 +59,18 @@ function browse(j: CustomerJourney, at: number): number {
   if (j.away(at)) return j.resumeAt(10 * DAY_MS);
   const channel = j.rng.pick<Channel>(['web', 'web', 'app']);
   const time = atHumanHour(j.rng, at, false);
-  j.emit('cx.interaction.recorded.v1', time, CHANNEL_SOURCES[channel], {
-    channel, direction: 'inbound', topic: j.rng.pick(['browse', 'product-page', 'search', 'basket']), durationSeconds: j.rng.int(20, 1200),
-  }, j.ref(channel));
+  j.emit(
+    'cx.interaction.recorded.v1',
+    time,
+    CHANNEL_SOURCES[channel],
+    {
+      channel,
+      direction: 'inbound',
+      topic: j.rng.pick(['browse', 'product-page', 'search', 'basket']),
+      durationSeconds: j.rng.int(20, 1200),
+    },
+    j.ref(channel),
+  );
   return at + j.rng.exponential((j.persona.archetype === 'prospect' ? 9 : 16) * DAY_MS);
 }
 
@@ -60,9 +78,17 @@ function browse(j: CustomerJourney, at: number): number {
 function marketing(j: CustomerJourney, at: number): number {
   if (j.away(at) && j.persona.churn?.explicit) return j.resumeAt(5 * DAY_MS);
   const channel = j.rng.weighted<Channel>({ email: 60, app: 15, letter: 10, social: 15 });
-  j.emit('cx.interaction.recorded.v1', atHumanHour(j.rng, at, true), CHANNEL_SOURCES[channel], {
-    channel, direction: 'outbound', topic: j.rng.pick(['newsletter', 'offer', 'product-news']),
-  }, j.ref(channel));
+  j.emit(
+    'cx.interaction.recorded.v1',
+    atHumanHour(j.rng, at, true),
+    CHANNEL_SOURCES[channel],
+    {
+      channel,
+      direction: 'outbound',
+      topic: j.rng.pick(['newsletter', 'offer', 'product-news']),
+    },
+    j.ref(channel),
+  );
   return at + j.rng.exponential(20 * DAY_MS);
 }
 
@@ -73,9 +99,19 @@ function purchase(j: CustomerJourney, at: number): number {
   const channel = j.rng.pick(j.persona.buyChannels);
   const orderNumber = j.state.purchases + 1;
   const orderId = `O-${j.context.seedTag}-${j.persona.index}-${orderNumber}`;
-  j.emit('cx.purchase.completed.v1', time, channel === 'store' ? CHANNEL_SOURCES.store : SYSTEM_SOURCES.billing, {
-    orderId, amountMinor: orderAmount(j), currency: j.persona.currency, channel, productLine: j.rng.pick(PRODUCT_LINES),
-  }, j.ref(channel));
+  j.emit(
+    'cx.purchase.completed.v1',
+    time,
+    channel === 'store' ? CHANNEL_SOURCES.store : SYSTEM_SOURCES.billing,
+    {
+      orderId,
+      amountMinor: orderAmount(j),
+      currency: j.persona.currency,
+      channel,
+      productLine: j.rng.pick(PRODUCT_LINES),
+    },
+    j.ref(channel),
+  );
   j.state.purchases = orderNumber;
   if (channel !== 'store') deliver(j, time, orderId);
   return nextPurchase(j, at);
@@ -86,7 +122,13 @@ function winBackOffer(j: CustomerJourney, at: number): number {
   const back = j.persona.churn?.winBackAt;
   if (back === null || back === undefined || at < back || j.state.wonBack) return atHumanHour(j.rng, at, false);
   j.state.wonBack = true;
-  j.emit('cx.interaction.recorded.v1', at, CHANNEL_SOURCES.email, { channel: 'email', direction: 'outbound', topic: 'win-back-offer' }, j.ref('email'));
+  j.emit(
+    'cx.interaction.recorded.v1',
+    at,
+    CHANNEL_SOURCES.email,
+    { channel: 'email', direction: 'outbound', topic: 'win-back-offer' },
+    j.ref('email'),
+  );
   return at + j.rng.between(2 * HOUR_MS, 3 * DAY_MS);
 }
 
@@ -112,7 +154,10 @@ function nextPurchase(j: CustomerJourney, at: number): number {
 function deliver(j: CustomerJourney, orderedAt: number, orderId: string): void {
   const deliveredAt = orderedAt + j.rng.between(0.5, 4) * DAY_MS;
   j.emit('cx.interaction.recorded.v1', deliveredAt, CHANNEL_SOURCES.delivery, {
-    channel: 'delivery', direction: 'outbound', topic: 'shipping', summary: `Order ${orderId} delivered.`,
+    channel: 'delivery',
+    direction: 'outbound',
+    topic: 'shipping',
+    summary: `Order ${orderId} delivered.`,
   });
   if (j.rng.chance(0.04 + 0.08 * (1 - j.state.mood))) {
     const channel = j.rng.pick(j.persona.contactChannels);
@@ -120,7 +165,10 @@ function deliver(j: CustomerJourney, orderedAt: number, orderId: string): void {
   } else if (j.rng.chance(0.25)) {
     const score = csatScore(j.rng, j.state.mood);
     j.emit('cx.survey.answered.v1', deliveredAt + j.rng.between(HOUR_MS, 2 * DAY_MS), SYSTEM_SOURCES.surveys, {
-      survey: 'csat', score, channel: 'email', ...(j.rng.chance(0.2) ? { comment: j.rng.pick(score >= 4 ? PRAISE : MEH) } : {}),
+      survey: 'csat',
+      score,
+      channel: 'email',
+      ...(j.rng.chance(0.2) ? { comment: j.rng.pick(score >= 4 ? PRAISE : MEH) } : {}),
     });
   }
 }
@@ -135,10 +183,22 @@ function contact(j: CustomerJourney, at: number): number {
   const time = atHumanHour(rng, at, channel === 'phone' || channel === 'store');
   if (rng.chance(0.5)) {
     const team = TOPIC_TEAMS[topic].first;
-    j.emit('cx.interaction.recorded.v1', time, CHANNEL_SOURCES[channel], {
-      channel, direction: 'inbound', topic, team, agentId: j.agent(team), durationSeconds: rng.int(45, 1800),
-      sentiment: sentiment(rng, j.state.mood), summary: `Question about ${topic} answered.`,
-    }, j.ref(channel));
+    j.emit(
+      'cx.interaction.recorded.v1',
+      time,
+      CHANNEL_SOURCES[channel],
+      {
+        channel,
+        direction: 'inbound',
+        topic,
+        team,
+        agentId: j.agent(team),
+        durationSeconds: rng.int(45, 1800),
+        sentiment: sentiment(rng, j.state.mood),
+        summary: `Question about ${topic} answered.`,
+      },
+      j.ref(channel),
+    );
   } else {
     planCase(j, { at: time, topic, category: caseCategory(j, topic), channel });
   }
@@ -149,7 +209,10 @@ function caseCategory(j: CustomerJourney, topic: string): CaseCategory {
   if (j.persona.archetype === 'prospect') return 'inquiry';
   const technical = topic === 'technical' || topic === 'product';
   return j.rng.weighted<CaseCategory>({
-    complaint: 30 * (1.5 - j.state.mood), inquiry: 25, request: 25, incident: technical || j.persona.kind === 'b2b' ? 20 : 3,
+    complaint: 30 * (1.5 - j.state.mood),
+    inquiry: 25,
+    request: 25,
+    incident: technical || j.persona.kind === 'b2b' ? 20 : 3,
   });
 }
 
@@ -160,7 +223,10 @@ function npsSurvey(j: CustomerJourney, at: number): number {
     const score = npsScore(j.rng, j.state.mood, j.complainedWithin(at, 90));
     const comment = j.rng.chance(0.3) ? { comment: j.rng.pick(score >= 9 ? PRAISE : score >= 7 ? MEH : GRIPES) } : {};
     j.emit('cx.survey.answered.v1', atHumanHour(j.rng, at, false), SYSTEM_SOURCES.surveys, {
-      survey: 'nps', score, channel: j.rng.pick<Channel>(['email', 'app', 'web']), ...comment,
+      survey: 'nps',
+      score,
+      channel: j.rng.pick<Channel>(['email', 'app', 'web']),
+      ...comment,
     });
   }
   return at + j.rng.between(80, 120) * DAY_MS;
@@ -173,9 +239,16 @@ function refer(j: CustomerJourney, at: number): number {
     j.state.referrals += 1;
     const channel = j.rng.pick<Channel>(['web', 'app', 'social', 'store']);
     const friend = `friend-${j.state.referrals}.of.${j.persona.index}@mail-${j.context.seedTag}.example`;
-    j.emit('cx.customer.referred.v1', atHumanHour(j.rng, at, false), CHANNEL_SOURCES[channel], {
-      channel, ...(j.rng.chance(0.6) ? { referred: { email: friend } } : {}),
-    }, j.ref(channel));
+    j.emit(
+      'cx.customer.referred.v1',
+      atHumanHour(j.rng, at, false),
+      CHANNEL_SOURCES[channel],
+      {
+        channel,
+        ...(j.rng.chance(0.6) ? { referred: { email: friend } } : {}),
+      },
+      j.ref(channel),
+    );
   }
   return at + j.rng.exponential(50 * DAY_MS);
 }
@@ -196,10 +269,21 @@ function updateProfile(j: CustomerJourney, at: number): number {
 function leave(j: CustomerJourney, at: number): number {
   if (!j.persona.churn?.explicit) return Infinity;
   const channel = j.rng.pick<Channel>(['phone', 'email', 'chat']);
-  j.emit('cx.interaction.recorded.v1', at, CHANNEL_SOURCES[channel], {
-    channel, direction: 'inbound', topic: 'cancellation', team: 'retention', agentId: j.agent('retention'),
-    sentiment: sentiment(j.rng, j.state.mood - 0.3), summary: 'Customer asked to cancel.',
-  }, j.ref(channel));
+  j.emit(
+    'cx.interaction.recorded.v1',
+    at,
+    CHANNEL_SOURCES[channel],
+    {
+      channel,
+      direction: 'inbound',
+      topic: 'cancellation',
+      team: 'retention',
+      agentId: j.agent('retention'),
+      sentiment: sentiment(j.rng, j.state.mood - 0.3),
+      summary: 'Customer asked to cancel.',
+    },
+    j.ref(channel),
+  );
   j.emit('cx.customer.churned.v1', at + 10 * 60_000, SYSTEM_SOURCES.billing, {
     reason: j.rng.pick(['too expensive', 'moved to a competitor', 'poor service', 'no longer needed']),
   });
@@ -211,8 +295,13 @@ function fieldVisit(j: CustomerJourney, at: number): number {
   if (j.away(at)) return j.resumeAt(30 * DAY_MS);
   const time = atHumanHour(j.rng, at, true);
   j.emit('cx.interaction.recorded.v1', time, CHANNEL_SOURCES.field_service, {
-    channel: 'field_service', direction: 'outbound', topic: 'maintenance', team: 'field-ops', agentId: j.agent('field-ops'),
-    durationSeconds: j.rng.int(1800, 14_400), sentiment: sentiment(j.rng, j.state.mood),
+    channel: 'field_service',
+    direction: 'outbound',
+    topic: 'maintenance',
+    team: 'field-ops',
+    agentId: j.agent('field-ops'),
+    durationSeconds: j.rng.int(1800, 14_400),
+    sentiment: sentiment(j.rng, j.state.mood),
   });
   if (j.rng.chance(0.15)) planCase(j, { at: time + 4 * HOUR_MS, topic: 'technical', category: 'incident', channel: 'field_service' });
   return at + j.rng.exponential(45 * DAY_MS);

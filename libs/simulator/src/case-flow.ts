@@ -8,17 +8,38 @@ import type { CustomerJourney } from './journey';
 export type CaseScenario = 'direct' | 'handoff' | 'ping_pong' | 'misroute' | 'takeover' | 'supersede' | 'stall' | 'lingering';
 
 const SCENARIO_WEIGHTS: Record<CaseScenario, number> = {
-  direct: 44, handoff: 20, ping_pong: 9, misroute: 6, takeover: 5, supersede: 4, stall: 8, lingering: 4,
+  direct: 44,
+  handoff: 20,
+  ping_pong: 9,
+  misroute: 6,
+  takeover: 5,
+  supersede: 4,
+  stall: 8,
+  lingering: 4,
 };
 const PENALTY: Record<CaseScenario, number> = {
-  direct: 0, handoff: 0.1, ping_pong: 0.5, misroute: 0.25, takeover: 0.1, supersede: 0.2, stall: 0.6, lingering: 0.5,
+  direct: 0,
+  handoff: 0.1,
+  ping_pong: 0.5,
+  misroute: 0.25,
+  takeover: 0.1,
+  supersede: 0.2,
+  stall: 0.6,
+  lingering: 0.5,
 };
 /**
  * Mood lost when the case starts, by scenario. Ping-pongs and stalls cost nothing here: what
  * they cost is measured once the case is planned (driver-effects.ts), as for any case.
  */
 const MOOD_PENALTY: Record<CaseScenario, number> = {
-  direct: -0.03, handoff: 0.03, ping_pong: 0, misroute: 0.075, takeover: 0.03, supersede: 0.06, stall: 0, lingering: 0.15,
+  direct: -0.03,
+  handoff: 0.03,
+  ping_pong: 0,
+  misroute: 0.075,
+  takeover: 0.03,
+  supersede: 0.06,
+  stall: 0,
+  lingering: 0.15,
 };
 
 export interface CaseRequest {
@@ -47,7 +68,11 @@ class CaseRun {
   private pingPong = false;
   private readonly formerOwners = new Set<string>();
 
-  constructor(readonly journey: CustomerJourney, readonly about: CaseRequest, public t: number) {
+  constructor(
+    readonly journey: CustomerJourney,
+    readonly about: CaseRequest,
+    public t: number,
+  ) {
     this.id = journey.nextCaseId();
   }
 
@@ -60,13 +85,22 @@ class CaseRun {
     const priority: Priority = category === 'incident' ? 'high' : this.rng.weighted({ low: 15, normal: 65, high: 15, urgent: 5 });
     const agentId = team ? this.journey.agent(team) : undefined;
     this.journey.emit('cx.interaction.recorded.v1', this.t, CHANNEL_SOURCES[channel], {
-      channel, direction: 'inbound', topic, caseId: this.id, ...(team ? { team, agentId } : {}),
-      durationSeconds: this.rng.int(60, 1500), sentiment: sentiment(this.rng, this.journey.state.mood - 0.15),
+      channel,
+      direction: 'inbound',
+      topic,
+      caseId: this.id,
+      ...(team ? { team, agentId } : {}),
+      durationSeconds: this.rng.int(60, 1500),
+      sentiment: sentiment(this.rng, this.journey.state.mood - 0.15),
       summary: `Customer got in touch about ${topic}.`,
     });
     if (sendOpening) {
       this.journey.emit('cx.case.opened.v1', this.t + 30_000, SYSTEM_SOURCES.ticketing, {
-        caseId: this.id, category, channel, priority, ...(team ? { team, agentId } : {}),
+        caseId: this.id,
+        category,
+        channel,
+        priority,
+        ...(team ? { team, agentId } : {}),
       });
     }
     this.t += 30_000;
@@ -105,7 +139,10 @@ class CaseRun {
     const fromTeam = this.owner ?? this.pending ?? TOPIC_TEAMS[this.about.topic].first;
     this.t += this.wait(40 * MINUTE_MS, 0.9);
     this.journey.emit('cx.case.handoff.requested.v1', this.t, SYSTEM_SOURCES.ticketing, {
-      caseId: this.id, fromTeam, toTeam, reason: this.rng.pick(['needs specialist', 'wrong queue', 'customer asked', 'escalation']),
+      caseId: this.id,
+      fromTeam,
+      toTeam,
+      reason: this.rng.pick(['needs specialist', 'wrong queue', 'customer asked', 'escalation']),
     });
     this.own(null);
     this.pending = toTeam;
@@ -114,7 +151,11 @@ class CaseRun {
 
   accept(team: string, medianWait = 45 * MINUTE_MS): void {
     this.t += this.wait(medianWait, 1.2);
-    this.journey.emit('cx.case.handoff.accepted.v1', this.t, SYSTEM_SOURCES.ticketing, { caseId: this.id, team, agentId: this.journey.agent(team) });
+    this.journey.emit('cx.case.handoff.accepted.v1', this.t, SYSTEM_SOURCES.ticketing, {
+      caseId: this.id,
+      team,
+      agentId: this.journey.agent(team),
+    });
     // A handoff (a request, or taking a case another team owns) back to a former owner (SPEC §2.3).
     const handoff = this.pending !== null || (this.owner !== null && this.owner !== team);
     if (handoff && this.formerOwners.has(team)) this.pingPong = true;
@@ -134,12 +175,18 @@ class CaseRun {
     this.endUnowned();
     this.resolvedAt = this.t;
     this.journey.emit('cx.case.resolved.v1', this.t, SYSTEM_SOURCES.ticketing, {
-      caseId: this.id, ...(team ? { team } : {}), resolution: this.rng.pick(['refund issued', 'explained', 'replaced', 'fixed on site', 'credit note']),
+      caseId: this.id,
+      ...(team ? { team } : {}),
+      resolution: this.rng.pick(['refund issued', 'explained', 'replaced', 'fixed on site', 'credit note']),
     });
     if (this.rng.chance(0.5)) {
       const channel = this.rng.pick<Channel>(['phone', 'email']);
       this.journey.emit('cx.interaction.recorded.v1', this.t + this.wait(20 * MINUTE_MS, 0.5), CHANNEL_SOURCES[channel], {
-        channel, direction: 'outbound', topic: this.about.topic, caseId: this.id, ...(team ? { team, agentId: this.journey.agent(team) } : {}),
+        channel,
+        direction: 'outbound',
+        topic: this.about.topic,
+        caseId: this.id,
+        ...(team ? { team, agentId: this.journey.agent(team) } : {}),
         summary: 'Agent confirmed the resolution with the customer.',
       });
     }
@@ -148,7 +195,10 @@ class CaseRun {
   reopen(): void {
     this.t += this.rng.between(1, 10) * DAY_MS;
     this.resolvedAt = null;
-    this.journey.emit('cx.case.reopened.v1', this.t, SYSTEM_SOURCES.ticketing, { caseId: this.id, reason: 'customer says the problem is back' });
+    this.journey.emit('cx.case.reopened.v1', this.t, SYSTEM_SOURCES.ticketing, {
+      caseId: this.id,
+      reason: 'customer says the problem is back',
+    });
   }
 
   /** The customer chases a case nobody picked up. */
@@ -156,8 +206,12 @@ class CaseRun {
     this.t += this.rng.between(1, 4) * DAY_MS;
     const channel = this.about.channel;
     this.journey.emit('cx.interaction.recorded.v1', this.t, CHANNEL_SOURCES[channel], {
-      channel, direction: 'inbound', topic: this.about.topic, caseId: this.id,
-      sentiment: sentiment(this.rng, this.journey.state.mood - 0.35), summary: 'Customer asked why nobody has replied.',
+      channel,
+      direction: 'inbound',
+      topic: this.about.topic,
+      caseId: this.id,
+      sentiment: sentiment(this.rng, this.journey.state.mood - 0.35),
+      summary: 'Customer asked why nobody has replied.',
     });
   }
 
@@ -169,11 +223,18 @@ class CaseRun {
     if (this.rng.chance(0.45)) {
       const score = csatScore(this.rng, mood, penalty);
       this.journey.emit('cx.survey.answered.v1', this.t + this.wait(6 * HOUR_MS, 0.8), SYSTEM_SOURCES.surveys, {
-        survey: 'csat', score, ...base, ...(this.rng.chance(0.3) ? { comment: this.rng.pick(score >= 4 ? PRAISE : GRIPES) } : {}),
+        survey: 'csat',
+        score,
+        ...base,
+        ...(this.rng.chance(0.3) ? { comment: this.rng.pick(score >= 4 ? PRAISE : GRIPES) } : {}),
       });
     }
     if (this.rng.chance(0.35)) {
-      this.journey.emit('cx.survey.answered.v1', this.t + this.wait(8 * HOUR_MS, 0.8), SYSTEM_SOURCES.surveys, { survey: 'ces', score: cesScore(this.rng, mood, penalty), ...base });
+      this.journey.emit('cx.survey.answered.v1', this.t + this.wait(8 * HOUR_MS, 0.8), SYSTEM_SOURCES.surveys, {
+        survey: 'ces',
+        score: cesScore(this.rng, mood, penalty),
+        ...base,
+      });
     }
   }
 

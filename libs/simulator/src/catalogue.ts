@@ -52,19 +52,70 @@ export const TOPIC_TEAMS: Record<ContactTopic, { first: Team; expert: Team }> = 
 };
 
 export const FIRST_NAMES = [
-  'Ada', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kiri', 'Lena', 'Mateo', 'Nora',
-  'Omar', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tove', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zeno',
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elif',
+  'Farid',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kiri',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tove',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zeno',
 ] as const;
 export const LAST_NAMES = [
-  'Andersen', 'Bianchi', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jansen', 'Kowalski',
-  'Larsen', 'Moreau', 'Nowak', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Virtanen',
+  'Andersen',
+  'Bianchi',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Horvat',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Larsen',
+  'Moreau',
+  'Nowak',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Usman',
+  'Virtanen',
 ] as const;
 export const COMPANY_WORDS = ['Nordic', 'Atlas', 'Blue', 'Harbor', 'Summit', 'Pixel', 'Green', 'Iron', 'Lumen', 'Oak'] as const;
 export const COMPANY_KINDS = ['Logistics', 'Foods', 'Studios', 'Systems', 'Retail', 'Clinics', 'Works'] as const;
 
-export const PRAISE = ['Quick and friendly.', 'Sorted on the first call.', 'Easy to order, fast delivery.', 'Great help from the agent.'] as const;
+export const PRAISE = [
+  'Quick and friendly.',
+  'Sorted on the first call.',
+  'Easy to order, fast delivery.',
+  'Great help from the agent.',
+] as const;
 export const MEH = ['It was fine.', 'Took a while but it worked out.', 'Average experience.'] as const;
 export const GRIPES = [
-  'I had to explain my problem three times.', 'Nobody called me back.', 'Passed from team to team.',
-  'The parcel arrived damaged.', 'Still waiting for a refund.',
+  'I had to explain my problem three times.',
+  'Nobody called me back.',
+  'Passed from team to team.',
+  'The parcel arrived damaged.',
+  'Still waiting for a refund.',
 ] as const;

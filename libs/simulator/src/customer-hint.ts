@@ -6,7 +6,7 @@ import type { CloudEvent, CustomerRef } from '@cx/events';
  * from one system stay in order on one partition.
  */
 export function customerHint(event: CloudEvent): string {
-  const ref = ((event.data as { customer?: CustomerRef }).customer ?? {});
+  const ref = (event.data as { customer?: CustomerRef }).customer ?? {};
   if (ref.id) return `id:${ref.id}`;
   if (ref.email) return `email:${ref.email.trim().toLowerCase()}`;
   if (ref.phone) return `phone:${ref.phone}`;

@@ -25,13 +25,17 @@ export class Delivery {
   private readonly inFlight = new MinHeap<InFlight>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private seq = 0;
 
-  constructor(private readonly rng: Random, private readonly noise: DeliveryNoise) {}
+  constructor(
+    private readonly rng: Random,
+    private readonly noise: DeliveryNoise,
+  ) {}
 
   send(event: CloudEvent, time: number): void {
     const at = this.rng.chance(this.noise.lateShare) ? time + this.lateBy() : time;
     this.inFlight.push({ at, seq: this.seq++, event });
     // A retry after a lost acknowledgement: the same event, byte for byte, a little later.
-    if (this.rng.chance(this.noise.duplicateShare)) this.inFlight.push({ at: at + this.rng.logNormal(20 * MINUTE_MS, 1.5), seq: this.seq++, event });
+    if (this.rng.chance(this.noise.duplicateShare))
+      this.inFlight.push({ at: at + this.rng.logNormal(20 * MINUTE_MS, 1.5), seq: this.seq++, event });
   }
 
   /** Events that have arrived by `now`, in arrival order. */

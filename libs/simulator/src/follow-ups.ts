@@ -28,7 +28,11 @@ const isDetractor = ({ survey, score }: Pick<EventDataByType['cx.survey.answered
  * or e-mail from customer care (retention for NPS detractors), mostly within hours, some
  * days late. The follow-up is an outbound `cx.interaction.recorded.v1` of the customer.
  */
-export function followUpAnswer(j: CustomerJourney, answeredAt: number, answer: Pick<EventDataByType['cx.survey.answered.v1'], 'survey' | 'score'>): void {
+export function followUpAnswer(
+  j: CustomerJourney,
+  answeredAt: number,
+  answer: Pick<EventDataByType['cx.survey.answered.v1'], 'survey' | 'score'>,
+): void {
   if (!isDetractor(answer)) return;
   const rng = streamOf(j);
   if (!rng.chance(FOLLOW_UP_SHARE)) return;
@@ -36,7 +40,11 @@ export function followUpAnswer(j: CustomerJourney, answeredAt: number, answer: P
   const channel: Channel = rng.chance(0.7) ? 'phone' : 'email';
   const team = answer.survey === 'nps' ? 'retention' : 'customer-care';
   j.emit('cx.interaction.recorded.v1', answeredAt + delay, CHANNEL_SOURCES[channel], {
-    channel, direction: 'outbound', topic: 'follow_up', team, agentId: `${team}-agent-${rng.int(1, 14)}`,
+    channel,
+    direction: 'outbound',
+    topic: 'follow_up',
+    team,
+    agentId: `${team}-agent-${rng.int(1, 14)}`,
     ...(channel === 'phone' ? { durationSeconds: rng.int(60, 900) } : {}),
     summary: channel === 'phone' ? 'Called back after a low score.' : 'Wrote back after a low score.',
   });

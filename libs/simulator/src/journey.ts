@@ -56,10 +56,20 @@ export class CustomerJourney {
   private decided: { at: number; replaced: Churn | null } | null = null;
   readonly state: JourneyState;
 
-  constructor(readonly persona: Persona, readonly rng: Random, readonly context: JourneyContext) {
+  constructor(
+    readonly persona: Persona,
+    readonly rng: Random,
+    readonly context: JourneyContext,
+  ) {
     this.state = {
-      mood: persona.experience, purchases: 0, lastComplaintAt: null, referrals: 0, cases: 0,
-      registered: persona.identity === 'named', segment: persona.segment, wonBack: false,
+      mood: persona.experience,
+      purchases: 0,
+      lastComplaintAt: null,
+      referrals: 0,
+      cases: 0,
+      registered: persona.identity === 'named',
+      segment: persona.segment,
+      wonBack: false,
     };
   }
 

@@ -89,10 +89,16 @@ export function drawPersona(index: number, rng: Random, context: PersonaContext)
 }
 
 const BUYER_HABITS: ReadonlyArray<readonly Channel[]> = [
-  ['web', 'web', 'app', 'store'], ['app', 'app', 'web'], ['store', 'store', 'web', 'phone'], ['web', 'social', 'app'],
+  ['web', 'web', 'app', 'store'],
+  ['app', 'app', 'web'],
+  ['store', 'store', 'web', 'phone'],
+  ['web', 'social', 'app'],
 ];
 const CONTACT_HABITS: ReadonlyArray<readonly Channel[]> = [
-  ['phone', 'phone', 'email'], ['chat', 'chat', 'email', 'phone'], ['email', 'email', 'letter'], ['social', 'chat', 'phone'],
+  ['phone', 'phone', 'email'],
+  ['chat', 'chat', 'email', 'phone'],
+  ['email', 'email', 'letter'],
+  ['social', 'chat', 'phone'],
   ['store', 'phone', 'email'],
 ];
 

@@ -72,7 +72,10 @@ export function simulationWindow(options: SimulationOptions): JourneyContext {
   if (!(options.days > 0)) throw new RangeError('days must be more than 0');
   const now = options.now === undefined ? Infinity : instant(options.now, 'now');
   if (now < start) throw new RangeError('start must not be after now');
-  const seedTag = String(options.seed).replace(/[^A-Za-z0-9]/g, '').slice(0, 24) || 'x';
+  const seedTag =
+    String(options.seed)
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 24) || 'x';
   return { seedTag, start, end: Math.min(start + options.days * DAY_MS, now), driverEffects: options.driverEffects ?? true };
 }
 

@@ -52,7 +52,11 @@ export function* batchesOf(events: Iterable<CloudEvent>, size = MAX_BATCH_EVENTS
 }
 
 /** Sends every batch, keeping up to `concurrency` in flight (1 keeps the delivery order exactly). */
-export async function pump(events: Iterable<CloudEvent>, sink: EventSink, options: { batchSize?: number; concurrency?: number } = {}): Promise<DeliveryCounts> {
+export async function pump(
+  events: Iterable<CloudEvent>,
+  sink: EventSink,
+  options: { batchSize?: number; concurrency?: number } = {},
+): Promise<DeliveryCounts> {
   const inFlight = new Set<Promise<void>>();
   for (const batch of batchesOf(events, options.batchSize)) {
     const sending: Promise<void> = sink.send(batch).finally(() => inFlight.delete(sending));
@@ -75,7 +79,10 @@ interface IngestAnswer {
 export class HttpSink implements EventSink {
   readonly counts = emptyCounts();
 
-  constructor(private readonly url: string, private readonly key: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly key: string,
+  ) {}
 
   async send(batch: Batch): Promise<void> {
     const response = await fetch(`${this.url.replace(/\/$/, '')}/v1/events`, {
@@ -129,7 +136,10 @@ export class KafkaSink implements EventSink {
   private readonly producer: Producer;
   private connected?: Promise<void>;
 
-  constructor(brokers: string[], private readonly topic = 'cx.ingest') {
+  constructor(
+    brokers: string[],
+    private readonly topic = 'cx.ingest',
+  ) {
     this.producer = new Kafka({ clientId: 'cx-simulate', brokers, logLevel: logLevel.ERROR }).producer({ allowAutoTopicCreation: true });
   }
 

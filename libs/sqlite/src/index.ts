@@ -31,7 +31,10 @@ export function migrate(db: SqliteDatabase, scope: string, migrations: readonly 
     scope TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, applied_at TEXT NOT NULL,
     PRIMARY KEY (scope, version))`);
   const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations WHERE scope = ?').all(scope).map((row) => (row as { version: number }).version),
+    db
+      .prepare('SELECT version FROM schema_migrations WHERE scope = ?')
+      .all(scope)
+      .map((row) => (row as { version: number }).version),
   );
   const record = db.prepare('INSERT INTO schema_migrations (scope, version, description, applied_at) VALUES (?, ?, ?, ?)');
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {

@@ -2,7 +2,15 @@ import { BACKWARDS, END, EventStoreDBClient, NO_STREAM, StreamNotFoundError, Wro
 import { type Clock, backoffMs, type Backoff } from '@cx/clock';
 import { AppendPlan, FreshEvent, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import type {
-  EventStore, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeOptions, Subscription, WriteResult,
+  EventStore,
+  ProposedEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamWrite,
+  SubscribeOptions,
+  Subscription,
+  WriteResult,
 } from '../event-store.port';
 import { revisionMatches } from '../event-store.port';
 import { positionOf, toEventData, toStoredEvent } from './eventstoredb-events';
@@ -43,7 +51,11 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly keys: KeyLedger;
   private readonly subscriptions = new Set<Subscription>();
 
-  constructor(private readonly client: EventStoreDBClient, private readonly clock: Clock, private readonly ownsClient = false) {
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly clock: Clock,
+    private readonly ownsClient = false,
+  ) {
     this.keys = new KeyLedger(client);
   }
 
@@ -57,9 +69,11 @@ export class EventStoreDbEventStore implements EventStore {
     const results = new Array<WriteResult>(writes.length);
     const byStream = new Map<string, number[]>();
     writes.forEach((write, index) => byStream.set(write.streamId, [...(byStream.get(write.streamId) ?? []), index]));
-    await Promise.all([...byStream.values()].map(async (indexes) => {
-      for (const index of indexes) results[index] = await this.appendWrite(writes[index]);
-    }));
+    await Promise.all(
+      [...byStream.values()].map(async (indexes) => {
+        for (const index of indexes) results[index] = await this.appendWrite(writes[index]);
+      }),
+    );
     return results;
   }
 
@@ -141,17 +155,23 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** The claim revision of each fresh event's key, claiming the free ones; 'again' when another writer claimed one first. */
   private async claim(streamId: string, fresh: FreshEvent[], keys: KeyPlan): Promise<bigint[] | 'again'> {
-    const revisions = await Promise.all(fresh.map(async ({ event }) => {
-      const held = keys.held.get(keyOf(event));
-      if (held !== undefined) return held;
-      return this.keys.claim(event, streamId, keys.free.get(keyOf(event)) ?? NO_STREAM);
-    }));
+    const revisions = await Promise.all(
+      fresh.map(async ({ event }) => {
+        const held = keys.held.get(keyOf(event));
+        if (held !== undefined) return held;
+        return this.keys.claim(event, streamId, keys.free.get(keyOf(event)) ?? NO_STREAM);
+      }),
+    );
     // Claims this write did win stay with it: the next round finds them held by this stream and content.
     return revisions.every((r): r is bigint => r !== false) ? revisions : 'again';
   }
 
   /** Appends expecting exactly the head the plan extended; the stream's actual revision when the server refuses. */
-  private async appendFresh(streamId: string, head: StreamHead | undefined, fresh: FreshEvent[]): Promise<bigint | 'no_stream' | undefined> {
+  private async appendFresh(
+    streamId: string,
+    head: StreamHead | undefined,
+    fresh: FreshEvent[],
+  ): Promise<bigint | 'no_stream' | undefined> {
     try {
       await this.client.appendToStream(customerStreamOf(streamId), fresh.map(toEventData), {
         expectedRevision: head ? BigInt(head.revision) : NO_STREAM,
@@ -182,7 +202,10 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    return this.readStreamRaw(streamId, { fromRevision: BigInt(options.fromRevision ?? 0), maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER });
+    return this.readStreamRaw(streamId, {
+      fromRevision: BigInt(options.fromRevision ?? 0),
+      maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+    });
   }
 
   private async readStreamRaw(streamId: string, options: Parameters<EventStoreDBClient['readStream']>[1]): Promise<StoredEvent[]> {

@@ -22,8 +22,15 @@ export interface LedgerMetadata {
 export function toEventData(fresh: FreshEvent): EventData {
   const { event } = fresh;
   const metadata: LedgerMetadata = {
-    id: event.id, source: event.source, customerId: event.customerId, time: event.time, recordedAt: fresh.recordedAt,
-    attributes: event.attributes, contentHash: event.contentHash, previousHash: fresh.previousHash, hash: fresh.hash,
+    id: event.id,
+    source: event.source,
+    customerId: event.customerId,
+    time: event.time,
+    recordedAt: fresh.recordedAt,
+    attributes: event.attributes,
+    contentHash: event.contentHash,
+    previousHash: fresh.previousHash,
+    hash: fresh.hash,
   };
   return jsonEvent({ id: eventIdOf(event.source, event.id), type: event.type, data: event.data, metadata: { ...metadata } });
 }

@@ -61,7 +61,8 @@ export class KeyLedger {
     try {
       for await (const resolved of this.client.readStream(keyStreamOf(event.source, event.id))) {
         const { event: recorded } = resolved;
-        if (recorded) events.push({ type: recorded.type, data: recorded.data, revision: recorded.revision, created: recorded.created.getTime() });
+        if (recorded)
+          events.push({ type: recorded.type, data: recorded.data, revision: recorded.revision, created: recorded.created.getTime() });
       }
     } catch (error) {
       if (!(error instanceof StreamNotFoundError)) throw error;
@@ -85,9 +86,16 @@ export class KeyLedger {
     await this.write(event, KEY_RELEASED, {}, claimRevision);
   }
 
-  private async write(event: Pick<ProposedEvent, 'source' | 'id'>, type: string, data: Record<string, unknown>, expected: KeyRevision): Promise<bigint | false> {
+  private async write(
+    event: Pick<ProposedEvent, 'source' | 'id'>,
+    type: string,
+    data: Record<string, unknown>,
+    expected: KeyRevision,
+  ): Promise<bigint | false> {
     try {
-      const result = await this.client.appendToStream(keyStreamOf(event.source, event.id), jsonEvent({ type, data }), { expectedRevision: expected });
+      const result = await this.client.appendToStream(keyStreamOf(event.source, event.id), jsonEvent({ type, data }), {
+        expectedRevision: expected,
+      });
       return result.nextExpectedRevision;
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) return false;

@@ -14,7 +14,11 @@ export class PostgresAppendListener {
   private reconnect: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly config: ClientConfig, private readonly channel: string, private readonly signal: AppendSignal) {}
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly channel: string,
+    private readonly signal: AppendSignal,
+  ) {}
 
   start(): void {
     if (this.client || this.reconnect || this.closed) return;

@@ -5,8 +5,18 @@ import { AppendSignal } from '../append-signal';
 import { AppendPlan, FreshEvent, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import { catchUpSubscription } from '../catch-up-subscription';
 import type {
-  AppendTransaction, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StoredKey, StoreConnection, StreamWrite, SubscribeOptions,
-  Subscription, TransactionalEventStore, WriteResult,
+  AppendTransaction,
+  ProposedEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StoredKey,
+  StoreConnection,
+  StreamWrite,
+  SubscribeOptions,
+  Subscription,
+  TransactionalEventStore,
+  WriteResult,
 } from '../event-store.port';
 import { PostgresAppendListener } from './postgres-append-listener';
 import { EVENT_STORE_SCHEMA, eventStoreMigrations } from './postgres-schema';
@@ -47,7 +57,11 @@ export class PostgresEventStore implements TransactionalEventStore {
   private readonly listener: PostgresAppendListener;
   private readonly channel: string;
 
-  private constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly schema: string) {
+  private constructor(
+    private readonly pool: Pool,
+    private readonly clock: Clock,
+    private readonly schema: string,
+  ) {
     this.channel = `${schema}_appended`;
     this.listener = new PostgresAppendListener(pool.options, this.channel, this.signal);
   }
@@ -70,13 +84,27 @@ export class PostgresEventStore implements TransactionalEventStore {
    * identity writes to it), again from the start when an append lost a race to another.
    */
   async transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T> {
-    const result = await inTransaction(this.pool, (client) => work({
-      storedKeys: async (events) => {
-        const stored = await this.storedKeys(client, events);
-        return new Map([...stored].map(([key, holder]) => [key, { contentHash: holder.contentHash, customerId: holder.customerId, position: (holder.at as { position: number }).position } satisfies StoredKey]));
-      },
-      append: (writes) => this.appendIn(client, writes),
-    }, { kind: 'postgres', client }));
+    const result = await inTransaction(this.pool, (client) =>
+      work(
+        {
+          storedKeys: async (events) => {
+            const stored = await this.storedKeys(client, events);
+            return new Map(
+              [...stored].map(([key, holder]) => [
+                key,
+                {
+                  contentHash: holder.contentHash,
+                  customerId: holder.customerId,
+                  position: (holder.at as { position: number }).position,
+                } satisfies StoredKey,
+              ]),
+            );
+          },
+          append: (writes) => this.appendIn(client, writes),
+        },
+        { kind: 'postgres', client },
+      ),
+    );
     this.signal.notify();
     return result;
   }
@@ -90,8 +118,14 @@ export class PostgresEventStore implements TransactionalEventStore {
    */
   private async appendIn(client: PoolClient, writes: StreamWrite[]): Promise<WriteResult[]> {
     if (writes.length === 0) return [];
-    const heads = await this.lockStreams(client, writes.map((write) => write.streamId));
-    const keys = await this.storedKeys(client, writes.flatMap((write) => write.events));
+    const heads = await this.lockStreams(
+      client,
+      writes.map((write) => write.streamId),
+    );
+    const keys = await this.storedKeys(
+      client,
+      writes.flatMap((write) => write.events),
+    );
     const plan = new AppendPlan(keys, heads, this.clock.now());
     for (const write of writes) plan.add(write);
     if (plan.fresh.length === 0) return plan.results(() => 0);
@@ -109,17 +143,22 @@ export class PostgresEventStore implements TransactionalEventStore {
     return new Map(rows.map((row) => [fromPgText(row.stream_id), { revision: row.revision, lastHash: row.last_hash }]));
   }
 
-  private async storedKeys(client: PoolClient, events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Promise<Map<string, KeyHolder>> {
+  private async storedKeys(
+    client: PoolClient,
+    events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>,
+  ): Promise<Map<string, KeyHolder>> {
     const { rows } = await client.query<{ source: string; event_id: string; position: string; customer_id: string; content_hash: string }>({
       name: this.statement('stored-keys'),
       text: `SELECT source, event_id, position, customer_id, content_hash FROM ${this.schema}.events
         WHERE (source, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       values: [events.map((e) => toPgText(e.source)), events.map((e) => toPgText(e.id))],
     });
-    return new Map(rows.map((row) => [
-      keyOf({ source: fromPgText(row.source), id: fromPgText(row.event_id) }),
-      { contentHash: row.content_hash, customerId: fromPgText(row.customer_id), at: { position: Number(row.position) } },
-    ]));
+    return new Map(
+      rows.map((row) => [
+        keyOf({ source: fromPgText(row.source), id: fromPgText(row.event_id) }),
+        { contentHash: row.content_hash, customerId: fromPgText(row.customer_id), at: { position: Number(row.position) } },
+      ]),
+    );
   }
 
   /** Moves the stream heads, and queues the NOTIFY that PostgreSQL delivers to listeners if, and when, this append commits. */
@@ -156,10 +195,19 @@ export class PostgresEventStore implements TransactionalEventStore {
        RETURNING position`,
       values: [
         fresh.length,
-        column((f) => toPgText(f.streamId)), column((f) => f.revision), column((f) => toPgText(f.event.customerId)),
-        column((f) => toPgText(f.event.source)), column((f) => toPgText(f.event.id)), column((f) => toPgText(f.event.type)),
-        column((f) => f.event.time), column((f) => f.recordedAt), column((f) => JSON.stringify(f.event.attributes)),
-        column((f) => JSON.stringify(f.event.data)), column((f) => f.event.contentHash), column((f) => f.previousHash), column((f) => f.hash),
+        column((f) => toPgText(f.streamId)),
+        column((f) => f.revision),
+        column((f) => toPgText(f.event.customerId)),
+        column((f) => toPgText(f.event.source)),
+        column((f) => toPgText(f.event.id)),
+        column((f) => toPgText(f.event.type)),
+        column((f) => f.event.time),
+        column((f) => f.recordedAt),
+        column((f) => JSON.stringify(f.event.attributes)),
+        column((f) => JSON.stringify(f.event.data)),
+        column((f) => f.event.contentHash),
+        column((f) => f.previousHash),
+        column((f) => f.hash),
       ],
     });
     if (rows.length !== fresh.length) throw new RetryTransaction('an append stored the same key or stream revision first');

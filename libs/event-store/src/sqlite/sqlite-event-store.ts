@@ -5,8 +5,18 @@ import { AppendPlan, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import { AppendSignal } from '../append-signal';
 import { catchUpSubscription } from '../catch-up-subscription';
 import type {
-  AppendTransaction, ProposedEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StoredKey, StreamWrite, SubscribeOptions,
-  Subscription, StoreConnection, TransactionalEventStore, WriteResult,
+  AppendTransaction,
+  ProposedEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StoredKey,
+  StreamWrite,
+  SubscribeOptions,
+  Subscription,
+  StoreConnection,
+  TransactionalEventStore,
+  WriteResult,
 } from '../event-store.port';
 
 const SQLITE_CONNECTION: StoreConnection = { kind: 'sqlite' };
@@ -43,7 +53,10 @@ export class SqliteEventStore implements TransactionalEventStore {
 
   private readonly reader: SqliteDatabase;
 
-  constructor(private readonly writer: SqliteWriter, private readonly clock: Clock) {
+  constructor(
+    private readonly writer: SqliteWriter,
+    private readonly clock: Clock,
+  ) {
     migrate(writer.db, 'event-store', EVENT_STORE_MIGRATIONS);
     this.reader = writer.db.memory ? writer.db : openSqlite(writer.db.name);
     const reader = this.reader;
@@ -81,26 +94,53 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   private storedKeys(events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Map<string, StoredKey> {
-    const rows = this.writes.storedKeys.all(JSON.stringify(events.map((e) => [e.source, e.id]))) as Array<Pick<EventRow, 'source' | 'event_id' | 'position' | 'customer_id' | 'content_hash'>>;
-    return new Map(rows.map((row) => [keyOf({ source: row.source, id: row.event_id }), { contentHash: row.content_hash, customerId: row.customer_id, position: row.position }]));
+    const rows = this.writes.storedKeys.all(JSON.stringify(events.map((e) => [e.source, e.id]))) as Array<
+      Pick<EventRow, 'source' | 'event_id' | 'position' | 'customer_id' | 'content_hash'>
+    >;
+    return new Map(
+      rows.map((row) => [
+        keyOf({ source: row.source, id: row.event_id }),
+        { contentHash: row.content_hash, customerId: row.customer_id, position: row.position },
+      ]),
+    );
   }
 
   /** The plan every store shares (AppendPlan), then its fresh events inserted in order and the heads moved. */
   private appendNow(writes: StreamWrite[]): WriteResult[] {
     const keys = new Map<string, KeyHolder>();
-    for (const [key, stored] of this.storedKeys(writes.flatMap((w) => w.events))) keys.set(key, { ...stored, at: { position: stored.position } });
+    for (const [key, stored] of this.storedKeys(writes.flatMap((w) => w.events)))
+      keys.set(key, { ...stored, at: { position: stored.position } });
     const plan = new AppendPlan(keys, this.heads(writes), this.clock.now());
     for (const write of writes) plan.add(write);
-    const positions = plan.fresh.map(({ event, streamId, revision, previousHash, hash, recordedAt }) => Number(this.writes.insert.run(
-      streamId, revision, event.customerId, event.source, event.id, event.type, event.time, recordedAt,
-      JSON.stringify(event.attributes), JSON.stringify(event.data), event.contentHash, previousHash, hash,
-    ).lastInsertRowid));
+    const positions = plan.fresh.map(({ event, streamId, revision, previousHash, hash, recordedAt }) =>
+      Number(
+        this.writes.insert.run(
+          streamId,
+          revision,
+          event.customerId,
+          event.source,
+          event.id,
+          event.type,
+          event.time,
+          recordedAt,
+          JSON.stringify(event.attributes),
+          JSON.stringify(event.data),
+          event.contentHash,
+          previousHash,
+          hash,
+        ).lastInsertRowid,
+      ),
+    );
     for (const head of plan.movedHeads()) this.writes.upsertHead.run(head.streamId, head.revision, head.lastHash);
     return plan.results((fresh) => positions[fresh]);
   }
 
   private heads(writes: StreamWrite[]): Map<string, StreamHead> {
-    const rows = this.writes.heads.all(JSON.stringify([...new Set(writes.map((w) => w.streamId))])) as Array<{ stream_id: string; revision: number; last_hash: string }>;
+    const rows = this.writes.heads.all(JSON.stringify([...new Set(writes.map((w) => w.streamId))])) as Array<{
+      stream_id: string;
+      revision: number;
+      last_hash: string;
+    }>;
     return new Map(rows.map((row) => [row.stream_id, { revision: row.revision, lastHash: row.last_hash }]));
   }
 

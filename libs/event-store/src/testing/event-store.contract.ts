@@ -92,7 +92,11 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const conflicting = { ...event, contentHash: 'other' };
       const result = await appendToStream(store, { streamId: s, events: [event, event, conflicting] });
       const position = result.outcomes[0].position;
-      expect(result.outcomes.map((o) => [o.status, o.position])).toEqual([['accepted', position], ['duplicate', position], ['id_conflict', position]]);
+      expect(result.outcomes.map((o) => [o.status, o.position])).toEqual([
+        ['accepted', position],
+        ['duplicate', position],
+        ['id_conflict', position],
+      ]);
       expect(await store.readStream(s)).toHaveLength(1);
     });
 
@@ -103,20 +107,27 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const position = first.outcomes[0].position;
       const conflicting = { ...event, contentHash: 'other' };
       const again = await appendToStream(store, { streamId: s, events: [event, event, conflicting, proposedEvent({ customerId: s })] });
-      expect(again.outcomes.slice(0, 3).map((o) => [o.status, o.position])).toEqual([['duplicate', position], ['duplicate', position], ['id_conflict', position]]);
+      expect(again.outcomes.slice(0, 3).map((o) => [o.status, o.position])).toEqual([
+        ['duplicate', position],
+        ['duplicate', position],
+        ['id_conflict', position],
+      ]);
       expect(again.outcomes[3].status).toBe('accepted');
       expect(await store.readStream(s)).toHaveLength(2);
     });
 
     it('checks the expected revision', async () => {
       const s = stream();
-      await expect(appendToStream(store, { streamId: s, expectedRevision: 'stream_exists', events: [proposedEvent({ customerId: s })] }))
-        .rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(
+        appendToStream(store, { streamId: s, expectedRevision: 'stream_exists', events: [proposedEvent({ customerId: s })] }),
+      ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       await appendToStream(store, { streamId: s, expectedRevision: 'no_stream', events: [proposedEvent({ customerId: s })] });
-      await expect(appendToStream(store, { streamId: s, expectedRevision: 'no_stream', events: [proposedEvent({ customerId: s })] }))
-        .rejects.toMatchObject({ actual: 0 });
-      await expect(appendToStream(store, { streamId: s, expectedRevision: 1, events: [proposedEvent({ customerId: s })] }))
-        .rejects.toMatchObject({ expected: 1, actual: 0 });
+      await expect(
+        appendToStream(store, { streamId: s, expectedRevision: 'no_stream', events: [proposedEvent({ customerId: s })] }),
+      ).rejects.toMatchObject({ actual: 0 });
+      await expect(
+        appendToStream(store, { streamId: s, expectedRevision: 1, events: [proposedEvent({ customerId: s })] }),
+      ).rejects.toMatchObject({ expected: 1, actual: 0 });
       const next = await appendToStream(store, { streamId: s, expectedRevision: 0, events: [proposedEvent({ customerId: s })] });
       expect(next.streamRevision).toBe(1);
       expect(await store.readStream(s)).toHaveLength(2);
@@ -134,7 +145,9 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const s = stream();
       await appendToStream(store, { streamId: s, events: [proposedEvent({ customerId: s })] });
       const attempts = await Promise.allSettled(
-        Array.from({ length: 8 }, () => appendToStream(store, { streamId: s, expectedRevision: 0, events: [proposedEvent({ customerId: s })] })),
+        Array.from({ length: 8 }, () =>
+          appendToStream(store, { streamId: s, expectedRevision: 0, events: [proposedEvent({ customerId: s })] }),
+        ),
       );
       expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
       const failures = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
@@ -160,7 +173,10 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const appended: number[] = [];
       for (let round = 0; round < 4; round++) {
         for (const s of streams) {
-          const result = await appendToStream(store, { streamId: s, events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s })] });
+          const result = await appendToStream(store, {
+            streamId: s,
+            events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s })],
+          });
           appended.push(...result.outcomes.map((o) => o.position));
         }
       }
@@ -176,12 +192,18 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
 
     it('subscribes from a checkpoint: catches up, then goes live, each event once and in order', async () => {
       const s = stream();
-      const before = await appendToStream(store, { streamId: s, events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s })] });
+      const before = await appendToStream(store, {
+        streamId: s,
+        events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s })],
+      });
       const checkpoint = before.outcomes[0].position;
       const seen: StoredEvent[] = [];
       const subscription = store.subscribe({ after: checkpoint, batchSize: 2, onBatch: async (batch) => void seen.push(...batch) });
       try {
-        const later = await appendToStream(store, { streamId: s, events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s }), proposedEvent({ customerId: s })] });
+        const later = await appendToStream(store, {
+          streamId: s,
+          events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s }), proposedEvent({ customerId: s })],
+        });
         const expected = [before.outcomes[1].position, ...later.outcomes.map((o) => o.position)];
         await waitFor(() => seen.filter((e) => e.streamId === s).length >= expected.length);
         expect(seen.filter((e) => e.streamId === s).map((e) => e.position)).toEqual(expected);

@@ -18,9 +18,11 @@ export function describeWithEventStoreDb(name: string, body: (server: EventStore
   const fromEnvironment = process.env.EVENTSTORE_URL;
   if (!fromEnvironment && !dockerEngineAnswers()) {
     const reason = 'neither EVENTSTORE_URL nor a Docker engine for a KurrentDB container';
-    describe(name, () => it('has an EventStoreDB to run against', () => {
-      throw new Error(`${reason}. Run it with EVENTSTORE_URL=esdb://localhost:2113?tls=false (docs/event-stores.md).`);
-    }));
+    describe(name, () =>
+      it('has an EventStoreDB to run against', () => {
+        throw new Error(`${reason}. Run it with EVENTSTORE_URL=esdb://localhost:2113?tls=false (docs/event-stores.md).`);
+      }),
+    );
     return;
   }
   describe(name, () => {
@@ -32,7 +34,12 @@ export function describeWithEventStoreDb(name: string, body: (server: EventStore
       url = `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`;
     }, 300_000);
     afterAll(async () => container?.stop());
-    describe(`on ${fromEnvironment ? 'EVENTSTORE_URL' : 'a KurrentDB container'}`, () => body({ get url() { return url; } }));
+    describe(`on ${fromEnvironment ? 'EVENTSTORE_URL' : 'a KurrentDB container'}`, () =>
+      body({
+        get url() {
+          return url;
+        },
+      }));
   });
 }
 
@@ -40,8 +47,14 @@ async function startKurrentDb(): Promise<StartedTestContainer> {
   const { GenericContainer, Wait } = await import('testcontainers');
   return new GenericContainer(KURRENTDB_IMAGE)
     .withEnvironment({
-      KURRENTDB_INSECURE: 'true', KURRENTDB_RUN_PROJECTIONS: 'All', KURRENTDB_CLUSTER_SIZE: '1', KURRENTDB_MEM_DB: 'true',
-      EVENTSTORE_INSECURE: 'true', EVENTSTORE_RUN_PROJECTIONS: 'All', EVENTSTORE_CLUSTER_SIZE: '1', EVENTSTORE_MEM_DB: 'true',
+      KURRENTDB_INSECURE: 'true',
+      KURRENTDB_RUN_PROJECTIONS: 'All',
+      KURRENTDB_CLUSTER_SIZE: '1',
+      KURRENTDB_MEM_DB: 'true',
+      EVENTSTORE_INSECURE: 'true',
+      EVENTSTORE_RUN_PROJECTIONS: 'All',
+      EVENTSTORE_CLUSTER_SIZE: '1',
+      EVENTSTORE_MEM_DB: 'true',
     })
     .withExposedPorts(2113)
     .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCodeMatching((status) => status >= 200 && status < 300))

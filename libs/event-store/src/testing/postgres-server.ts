@@ -8,10 +8,7 @@ import { dockerEngineAnswers } from './docker-engine';
 /** The server this machine's tools start (tools/services/start.sh): trust auth, database `test`. */
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-export type PostgresServer =
-  | { kind: 'url'; url: string; origin: string }
-  | { kind: 'container' }
-  | { kind: 'missing'; reason: string };
+export type PostgresServer = { kind: 'url'; url: string; origin: string } | { kind: 'container' } | { kind: 'missing'; reason: string };
 
 /** Where a test file's database lives: its own database on the server, or its own schema when it may not create databases. */
 export interface TestDatabase {
@@ -48,7 +45,11 @@ export function describeWithPostgres(name: string, body: (database: TestDatabase
   const server = findPostgresServer();
   if (server.kind === 'missing') {
     // A missing server fails the suite, in CI and out: `npm run services:start` starts one.
-    describe(name, () => it('has a PostgreSQL server to run against', () => { throw new Error(server.reason); }));
+    describe(name, () =>
+      it('has a PostgreSQL server to run against', () => {
+        throw new Error(server.reason);
+      }),
+    );
     return;
   }
   describe(name, () => {
@@ -145,7 +146,9 @@ function answers(url: string): boolean {
 /** Starts the Debian cluster the way tools/services/start.sh does, when one is installed. */
 function startLocalCluster(): boolean {
   if (!existsSync('/etc/postgresql')) return false;
-  const version = readdirSync('/etc/postgresql').sort((a, b) => Number(a) - Number(b)).pop();
+  const version = readdirSync('/etc/postgresql')
+    .sort((a, b) => Number(a) - Number(b))
+    .pop();
   if (!version) return false;
   try {
     execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'ignore', timeout: 30_000 });

@@ -38,7 +38,8 @@ export function privateClusterTools(): Tools | { missing: string } {
   if (process.getuid?.() !== 0) return { bin };
   const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (ids.status !== 0 || !existsSync('/usr/sbin/runuser')) return { missing: 'running as root with no postgres user to run the server as' };
+  if (ids.status !== 0 || !existsSync('/usr/sbin/runuser'))
+    return { missing: 'running as root with no postgres user to run the server as' };
   return { bin, user: { name: 'postgres', uid: Number(ids.stdout.trim()), gid: Number(gid.stdout.trim()) } };
 }
 
@@ -56,7 +57,11 @@ export async function startPrivateCluster(tools: Tools): Promise<PrivateCluster>
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     folder: dir,
-    dump: (database = 'postgres') => execFileSync(join(tools.bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { encoding: 'latin1', maxBuffer: 1 << 28 }),
+    dump: (database = 'postgres') =>
+      execFileSync(join(tools.bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], {
+        encoding: 'latin1',
+        maxBuffer: 1 << 28,
+      }),
     // Asynchronous, so the test's appends keep running while the server goes down.
     restart: () => run(pgCtl('restart', '-m', 'immediate')),
     shutDown: () => run(pgCtl('stop', '-m', 'fast')),

@@ -14,5 +14,14 @@ export function proposedEvent(overrides: Partial<ProposedEvent> & { customerId?:
   const time = overrides.time ?? Date.parse('2026-03-01T09:30:00Z') + sequence;
   const data = overrides.data ?? { customer: { id: customerId }, channel: 'phone', direction: 'inbound', summary: `call ${sequence}` };
   const attributes = overrides.attributes ?? { specversion: '1.0', id, source, type, time: new Date(time).toISOString() };
-  return { id, source, type, customerId, time, attributes, data, contentHash: overrides.contentHash ?? contentHashOf({ ...attributes, data }) };
+  return {
+    id,
+    source,
+    type,
+    customerId,
+    time,
+    attributes,
+    data,
+    contentHash: overrides.contentHash ?? contentHashOf({ ...attributes, data }),
+  };
 }

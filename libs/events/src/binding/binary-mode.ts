@@ -14,7 +14,11 @@ export type BoundEvent =
  * The official SDK's deserializers are not used for this: they fill in a missing `id`
  * (a new UUID), `time` (now) and `specversion`, and an event without them must be rejected.
  */
-export function binaryModeEvent(attributes: ReadonlyMap<string, string>, contentType: string | undefined, data: unknown): Record<string, unknown> {
+export function binaryModeEvent(
+  attributes: ReadonlyMap<string, string>,
+  contentType: string | undefined,
+  data: unknown,
+): Record<string, unknown> {
   const event = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of attributes) event[name] = value;
   if (contentType !== undefined) event.datacontenttype = contentType;
@@ -27,7 +31,8 @@ export function prefixedAttributes(headers: Iterable<[string, string]>, prefix: 
   const attributes = new Map<string, string>();
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
-    if (key.startsWith(prefix) && key.length > prefix.length && !attributes.has(key.slice(prefix.length))) attributes.set(key.slice(prefix.length), value);
+    if (key.startsWith(prefix) && key.length > prefix.length && !attributes.has(key.slice(prefix.length)))
+      attributes.set(key.slice(prefix.length), value);
   }
   return attributes;
 }

@@ -22,8 +22,13 @@ export function parseRfc3339(text: string): number | null {
   if (Number.isNaN(ms)) return null;
   const fields = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)] as const;
   const asUtc = new Date(Date.UTC(...fields));
-  const roundTrips = asUtc.getUTCFullYear() === fields[0] && asUtc.getUTCMonth() === fields[1] && asUtc.getUTCDate() === fields[2]
-    && asUtc.getUTCHours() === fields[3] && asUtc.getUTCMinutes() === fields[4] && asUtc.getUTCSeconds() === fields[5];
+  const roundTrips =
+    asUtc.getUTCFullYear() === fields[0] &&
+    asUtc.getUTCMonth() === fields[1] &&
+    asUtc.getUTCDate() === fields[2] &&
+    asUtc.getUTCHours() === fields[3] &&
+    asUtc.getUTCMinutes() === fields[4] &&
+    asUtc.getUTCSeconds() === fields[5];
   return roundTrips ? ms : null;
 }
 

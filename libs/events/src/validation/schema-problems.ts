@@ -44,4 +44,5 @@ function lengthOf({ minLength, maxLength }: TSchema): string {
   return '';
 }
 
-const rangeOf = ({ minimum, maximum }: TSchema): string => (minimum !== undefined && maximum !== undefined ? ` from ${minimum} to ${maximum}` : '');
+const rangeOf = ({ minimum, maximum }: TSchema): string =>
+  minimum !== undefined && maximum !== undefined ? ` from ${minimum} to ${maximum}` : '';

@@ -74,7 +74,10 @@ function envelopeProblems(event: CloudEvent): { problems: FieldProblem[]; timeMs
   if (timeMs === null && !problems.some((p) => p.path === 'time')) problems.push({ path: 'time', message: 'time names no real instant' });
   const mediaType = event.datacontenttype;
   if (mediaType !== undefined && !(typeof mediaType === 'string' && JSON_MEDIA_TYPE.test(mediaType))) {
-    problems.push({ path: 'datacontenttype', message: 'datacontenttype must be application/json, optionally with parameters such as charset=utf-8' });
+    problems.push({
+      path: 'datacontenttype',
+      message: 'datacontenttype must be application/json, optionally with parameters such as charset=utf-8',
+    });
   }
   return { problems, timeMs: timeMs ?? NaN };
 }
@@ -83,7 +86,8 @@ function dataProblemsOf(type: EventType, data: Record<string, unknown>): FieldPr
   const check = dataChecks.get(type)!;
   const problems = check.Check(data) ? [] : schemaProblems(check, data, 'data');
   problems.push(...customerRefProblems(data.customer, 'data.customer'));
-  if (type === 'cx.customer.referred.v1' && data.referred !== undefined) problems.push(...customerRefProblems(data.referred, 'data.referred'));
+  if (type === 'cx.customer.referred.v1' && data.referred !== undefined)
+    problems.push(...customerRefProblems(data.referred, 'data.referred'));
   if (type === 'cx.customer.merged.v1') problems.push(...customerRefProblems(data.into, 'data.into'));
   if (type === 'cx.survey.answered.v1') problems.push(...surveyScoreProblems(data));
   return problems;

@@ -12,7 +12,11 @@ import { checkedSchema, fromPgText, inTransaction, migrate, toPgText } from '@cx
 export const POSTGRES_IDENTITY_TABLES = [`${EVENT_STORE_SCHEMA}.identities`, `${EVENT_STORE_SCHEMA}.identity_conflicts`];
 
 export class PostgresIdentityDirectory implements IdentityDirectory {
-  private constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly schema: string) {}
+  private constructor(
+    private readonly pool: Pool,
+    private readonly clock: Clock,
+    private readonly schema: string,
+  ) {}
 
   /** Over the event store's pool, whose caller hears its connection errors (see @cx/postgres). */
   static async open(pool: Pool, clock: Clock, options: { schema?: string } = {}): Promise<PostgresIdentityDirectory> {
@@ -61,18 +65,32 @@ export class PostgresIdentityDirectory implements IdentityDirectory {
     const ids = customerIds.map(toPgText);
     await inTransaction(this.pool, async (client) => {
       await client.query(`DELETE FROM ${this.schema}.identities WHERE customer_id = ANY($1::text[])`, [ids]);
-      await client.query(`DELETE FROM ${this.schema}.identity_conflicts WHERE linked_to = ANY($1::text[]) OR claimed_by = ANY($1::text[])`, [ids]);
+      await client.query(
+        `DELETE FROM ${this.schema}.identity_conflicts WHERE linked_to = ANY($1::text[]) OR claimed_by = ANY($1::text[])`,
+        [ids],
+      );
     });
   }
 
   async conflicts(limit: number): Promise<RecordedConflict[]> {
-    const { rows } = await this.pool.query<{ identifier: string; linked_to: string; claimed_by: string; event_source: string; event_id: string; recorded_at: Date }>(
+    const { rows } = await this.pool.query<{
+      identifier: string;
+      linked_to: string;
+      claimed_by: string;
+      event_source: string;
+      event_id: string;
+      recorded_at: Date;
+    }>(
       `SELECT identifier, linked_to, claimed_by, event_source, event_id, recorded_at FROM ${this.schema}.identity_conflicts ORDER BY id DESC LIMIT $1`,
       [limit],
     );
     return rows.map((row) => ({
-      key: row.identifier, linkedTo: fromPgText(row.linked_to), claimedBy: fromPgText(row.claimed_by),
-      eventSource: fromPgText(row.event_source), eventId: fromPgText(row.event_id), recordedAt: row.recorded_at.toISOString(),
+      key: row.identifier,
+      linkedTo: fromPgText(row.linked_to),
+      claimedBy: fromPgText(row.claimed_by),
+      eventSource: fromPgText(row.event_source),
+      eventId: fromPgText(row.event_id),
+      recordedAt: row.recorded_at.toISOString(),
     }));
   }
 
@@ -89,7 +107,9 @@ export class PostgresIdentityDirectory implements IdentityDirectory {
       const { rows } = await client.query<{ identifier: string; customer_id: string }>(
         `SELECT identifier, customer_id FROM ${this.schema}.identities WHERE identifier ~ '^(email|phone|ext):' FOR UPDATE`,
       );
-      const clear = rows.map((row) => ({ key: fromPgText(row.identifier), customerId: fromPgText(row.customer_id) })).filter((row) => CLEAR_IDENTIFIER.test(row.key));
+      const clear = rows
+        .map((row) => ({ key: fromPgText(row.identifier), customerId: fromPgText(row.customer_id) }))
+        .filter((row) => CLEAR_IDENTIFIER.test(row.key));
       if (clear.length > 0) {
         await client.query(
           `UPDATE ${this.schema}.identities AS i SET identifier = m.digest FROM unnest($1::text[], $2::text[]) AS m(clear, digest) WHERE i.identifier = m.clear`,
@@ -107,7 +127,10 @@ export class PostgresIdentityDirectory implements IdentityDirectory {
         `SELECT id, identifier FROM ${this.schema}.identity_conflicts WHERE identifier ~ '^(email|phone|ext):'`,
       );
       for (const row of conflicts.rows) {
-        await client.query(`UPDATE ${this.schema}.identity_conflicts SET identifier = $1 WHERE id = $2`, [digests.of(fromPgText(row.identifier)), row.id]);
+        await client.query(`UPDATE ${this.schema}.identity_conflicts SET identifier = $1 WHERE id = $2`, [
+          digests.of(fromPgText(row.identifier)),
+          row.id,
+        ]);
       }
       return clear.length + conflicts.rows.length;
     });
@@ -129,7 +152,14 @@ export class PostgresIdentityDirectory implements IdentityDirectory {
     await client.query(
       `INSERT INTO ${this.schema}.identity_conflicts (identifier, linked_to, claimed_by, event_source, event_id, recorded_at)
        SELECT i, l, c, s, e, $6::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(i, l, c, s, e)`,
-      [column((c) => c.key), column((c) => c.linkedTo), column((c) => c.claimedBy), column((c) => c.eventSource), column((c) => c.eventId), recordedAt],
+      [
+        column((c) => c.key),
+        column((c) => c.linkedTo),
+        column((c) => c.claimedBy),
+        column((c) => c.eventSource),
+        column((c) => c.eventId),
+        recordedAt,
+      ],
     );
   }
 }

@@ -14,7 +14,10 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
   private readonly statements;
   private readonly transaction: DirectoryTransaction;
 
-  constructor(private readonly writer: SqliteWriter, private readonly clock: Clock) {
+  constructor(
+    private readonly writer: SqliteWriter,
+    private readonly clock: Clock,
+  ) {
     const db = writer.db;
     this.statements = {
       lookup: db.prepare('SELECT identifier, customer_id FROM identities WHERE identifier IN (SELECT value FROM json_each(?))'),
@@ -52,20 +55,35 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
     const ids = JSON.stringify(customerIds);
     await this.writer.transaction(() => {
       this.writer.db.prepare('DELETE FROM identities WHERE customer_id IN (SELECT value FROM json_each(?))').run(ids);
-      this.writer.db.prepare('DELETE FROM identity_conflicts WHERE linked_to IN (SELECT value FROM json_each(?)) OR claimed_by IN (SELECT value FROM json_each(?))').run(ids, ids);
+      this.writer.db
+        .prepare(
+          'DELETE FROM identity_conflicts WHERE linked_to IN (SELECT value FROM json_each(?)) OR claimed_by IN (SELECT value FROM json_each(?))',
+        )
+        .run(ids, ids);
     });
     // Old page images in the write-ahead log would still hold what was deleted.
     this.writer.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async conflicts(limit: number): Promise<RecordedConflict[]> {
-    return this.writer.transaction(() => this.writer.db.prepare(`SELECT identifier AS key, linked_to AS linkedTo, claimed_by AS claimedBy,
-      event_source AS eventSource, event_id AS eventId, recorded_at AS recordedAt FROM identity_conflicts ORDER BY id DESC LIMIT ?`).all(limit) as RecordedConflict[]);
+    return this.writer.transaction(
+      () =>
+        this.writer.db
+          .prepare(
+            `SELECT identifier AS key, linked_to AS linkedTo, claimed_by AS claimedBy,
+      event_source AS eventSource, event_id AS eventId, recorded_at AS recordedAt FROM identity_conflicts ORDER BY id DESC LIMIT ?`,
+          )
+          .all(limit) as RecordedConflict[],
+    );
   }
 
   async merges(): Promise<CustomerMerge[]> {
-    return this.writer.transaction(() => this.writer.db.prepare('SELECT DISTINCT from_customer AS "from", into_customer AS "into" FROM identity_merges')
-      .all() as CustomerMerge[]);
+    return this.writer.transaction(
+      () =>
+        this.writer.db
+          .prepare('SELECT DISTINCT from_customer AS "from", into_customer AS "into" FROM identity_merges')
+          .all() as CustomerMerge[],
+    );
   }
 
   /**
@@ -77,8 +95,9 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
   async hashClearIdentifiers(digests: IdentifierDigests): Promise<number> {
     const db = this.writer.db;
     const moved = await this.writer.transaction(() => {
-      const clear = (db.prepare('SELECT identifier, customer_id FROM identities').all() as Array<{ identifier: string; customer_id: string }>)
-        .filter((row) => CLEAR_IDENTIFIER.test(row.identifier));
+      const clear = (
+        db.prepare('SELECT identifier, customer_id FROM identities').all() as Array<{ identifier: string; customer_id: string }>
+      ).filter((row) => CLEAR_IDENTIFIER.test(row.identifier));
       const streamExists = db.prepare('SELECT 1 FROM streams WHERE stream_id = ?');
       const recordedAt = new Date(this.clock.now()).toISOString();
       for (const row of clear) {
@@ -86,9 +105,11 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
         const anonymous = anonymousCustomerId(row.identifier);
         if (!isAnonymous(row.customer_id) && streamExists.get(anonymous)) this.statements.merge.run(anonymous, row.customer_id, recordedAt);
       }
-      const conflicts = (db.prepare('SELECT id, identifier FROM identity_conflicts').all() as Array<{ id: number; identifier: string }>)
-        .filter((row) => CLEAR_IDENTIFIER.test(row.identifier));
-      for (const row of conflicts) db.prepare('UPDATE identity_conflicts SET identifier = ? WHERE id = ?').run(digests.of(row.identifier), row.id);
+      const conflicts = (
+        db.prepare('SELECT id, identifier FROM identity_conflicts').all() as Array<{ id: number; identifier: string }>
+      ).filter((row) => CLEAR_IDENTIFIER.test(row.identifier));
+      for (const row of conflicts)
+        db.prepare('UPDATE identity_conflicts SET identifier = ? WHERE id = ?').run(digests.of(row.identifier), row.id);
       return clear.length + conflicts.length;
     });
     if (moved > 0) db.pragma('wal_checkpoint(TRUNCATE)');

@@ -45,5 +45,8 @@ export function deadLetter({ topic, partition, message }: MessageOrigin, rejecti
 
 /** Published after dead letters are written (the reasons, one per message), for whoever counts them (metrics). */
 export class DeadLetteredEvent {
-  constructor(readonly transport: 'kafka' | 'http', readonly reasons: readonly string[]) {}
+  constructor(
+    readonly transport: 'kafka' | 'http',
+    readonly reasons: readonly string[],
+  ) {}
 }

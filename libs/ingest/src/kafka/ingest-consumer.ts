@@ -60,7 +60,12 @@ export class KafkaIngestConsumer {
     private readonly config: IngestConsumerConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   /** Partitions of the ingest topic this member holds since the last rebalance. */
@@ -86,7 +91,10 @@ export class KafkaIngestConsumer {
   private async startOnce(): Promise<void> {
     if (this.stopping) return;
     try {
-      await ensureTopics(this.kafka, [this.config.topic, this.config.deadLetterTopic].map((topic) => ({ topic, partitions: this.config.partitions })));
+      await ensureTopics(
+        this.kafka,
+        [this.config.topic, this.config.deadLetterTopic].map((topic) => ({ topic, partitions: this.config.partitions })),
+      );
       await this.producer.connect();
       await this.run();
     } catch (error) {
@@ -95,17 +103,23 @@ export class KafkaIngestConsumer {
   }
 
   private async run(): Promise<void> {
-    const consumer = groupMember(this.kafka, { ...this.config, maxWaitTimeInMs: 1_000 }, {
-      joined: (partitions) => {
-        this.assigned = partitions;
-        this.restarts.reset();
-        this.markJoined();
+    const consumer = groupMember(
+      this.kafka,
+      { ...this.config, maxWaitTimeInMs: 1_000 },
+      {
+        joined: (partitions) => {
+          this.assigned = partitions;
+          this.restarts.reset();
+          this.markJoined();
+        },
+        crashed: () => undefined,
+        gaveUp: (error) => this.restartLater(error),
       },
-      crashed: () => undefined,
-      gaveUp: (error) => this.restartLater(error),
-    });
+    );
     this.consumer = consumer;
-    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 1, (payload) => this.consumeBatch(payload));
+    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 1, (payload) =>
+      this.consumeBatch(payload),
+    );
   }
 
   private restartLater(error: unknown): void {
@@ -113,14 +127,23 @@ export class KafkaIngestConsumer {
     this.restarts.schedule(error, this.consumer, () => this.start());
   }
 
-  private async consumeBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({
+    batch,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const read = batch.messages.map((message) => ({ message, read: readIngestMessage(message) }));
     for (const messages of commandsOf(read, this.config.maxEventsPerCommand ?? 1000)) {
       if (!isRunning() || isStale()) return;
       await this.ingest(batch.topic, batch.partition, messages);
       const last = messages[messages.length - 1].message.offset;
       resolveOffset(last);
-      await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }] });
+      await commitOffsetsIfNecessary({
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }],
+      });
       await heartbeat();
     }
   }
@@ -136,11 +159,14 @@ export class KafkaIngestConsumer {
     const results = candidates.length > 0 ? await this.record(candidates.map((c) => c.event)) : [];
     const stored = { accepted: 0, duplicate: 0 };
     results.forEach((result, i) => {
-      if (result.status === 'rejected') rejections.push({ message: candidates[i].message, rejection: { error: result.error, errors: result.errors } });
+      if (result.status === 'rejected')
+        rejections.push({ message: candidates[i].message, rejection: { error: result.error, errors: result.errors } });
       else stored[result.status] += 1;
     });
     if (rejections.length > 0) {
-      await this.sendDeadLetters(rejections.map(({ message, rejection }) => deadLetter({ topic, partition, message }, rejection, this.now())));
+      await this.sendDeadLetters(
+        rejections.map(({ message, rejection }) => deadLetter({ topic, partition, message }, rejection, this.now())),
+      );
       this.config.deadLettered?.(rejections.map(({ rejection }) => rejection.error));
     }
     this.counts.messages += messages.length;

@@ -24,8 +24,14 @@ export function readIngestMessage(message: { value: Buffer | null; headers?: IHe
   const contentType = headers.get('content-type');
   if (contentType !== undefined && !STRUCTURED_CONTENT_TYPE.test(contentType)) {
     return {
-      ok: false, error: 'unsupported_content_type',
-      problems: [{ path: '', message: `content-type "${contentType}" is not a CloudEvent: send application/cloudevents+json (structured mode) or ce_* headers (binary mode)` }],
+      ok: false,
+      error: 'unsupported_content_type',
+      problems: [
+        {
+          path: '',
+          message: `content-type "${contentType}" is not a CloudEvent: send application/cloudevents+json (structured mode) or ce_* headers (binary mode)`,
+        },
+      ],
     };
   }
   return structuredMode(message.value);

@@ -15,7 +15,11 @@ const KAFKA_SENDER: Sender = { roles: new Set(['ingest']) };
 export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private running?: KafkaIngestConsumer;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings, private readonly commandBus: CommandBus, private readonly eventBus: EventBus) {}
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly commandBus: CommandBus,
+    private readonly eventBus: EventBus,
+  ) {}
 
   /** The consumer, when Kafka is configured. */
   get consumer(): KafkaIngestConsumer | undefined {
@@ -31,7 +35,9 @@ export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplica
       deadLetterTopic: options.topics.deadLetters,
       groupId: options.ingestGroup,
       partitions: options.partitions,
-      deadLettered: (reasons) => { this.eventBus.publish(new DeadLetteredEvent('kafka', reasons)); },
+      deadLettered: (reasons) => {
+        this.eventBus.publish(new DeadLetteredEvent('kafka', reasons));
+      },
     });
     // Not awaited: the HTTP side starts even while the broker is away; the consumer keeps trying.
     void this.running.start();

@@ -13,7 +13,11 @@ import { recordInSession } from './write-path';
  * leaves open).
  */
 export class StoreLedger implements Ledger {
-  constructor(private readonly store: EventStore, private readonly identities: IdentityWrites, private readonly sealer: EventSealer) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly identities: IdentityWrites,
+    private readonly sealer: EventSealer,
+  ) {}
 
   record(events: readonly ValidEvent[]): Promise<EventOutcome[]> {
     const deps = { digests: this.identities.digests, seal: (e: Parameters<EventSealer['seal']>[0]) => this.sealer.seal(e) };
@@ -34,15 +38,18 @@ export class StoreLedger implements Ledger {
       });
     }
     const alone = this.identities.alone;
-    return recordInSession({
-      storedKeys: async () => new Map(),
-      lookup: (digests) => alone.lookup(digests),
-      append: async (writes, identity) => {
-        const results = await store.append(writes);
-        if (hasChanges(identity)) await alone.record(identity);
-        return results;
+    return recordInSession(
+      {
+        storedKeys: async () => new Map(),
+        lookup: (digests) => alone.lookup(digests),
+        append: async (writes, identity) => {
+          const results = await store.append(writes);
+          if (hasChanges(identity)) await alone.record(identity);
+          return results;
+        },
       },
-    }, events, deps);
+      events,
+      deps,
+    );
   }
 }
-

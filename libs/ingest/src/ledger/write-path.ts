@@ -25,7 +25,9 @@ export async function recordInSession(session: LedgerSession, events: readonly V
   const customers = fresh.map(({ event }) => ({ ref: event.data.customer, eventSource: event.source, eventId: event.id }));
   const { resolutions, changes } = resolveBatch(customers, await lookupLinks(session, batchKeys(customers), deps.digests));
   const customerOfKey = new Map(fresh.map(({ event }, i) => [keyOf(event), resolutions[i].customerId]));
-  const proposed = events.map((valid) => toProposedEvent(valid, customerOfKey.get(keyOf(valid.event)) ?? stored.get(keyOf(valid.event))!.customerId));
+  const proposed = events.map((valid) =>
+    toProposedEvent(valid, customerOfKey.get(keyOf(valid.event)) ?? stored.get(keyOf(valid.event))!.customerId),
+  );
   const merges = resolutions.flatMap((resolution, i) => resolution.merges.map((merge) => mergeEvent(merge, fresh[i].timeMs)));
   const sealed = await sealFresh([...proposed, ...merges], stored, deps);
   const { writes, slots } = streamWrites(sealed);
@@ -97,7 +99,13 @@ function digested(changes: IdentityChanges, digests: IdentifierDigests): Identit
 function toProposedEvent({ event, timeMs, canonical }: ValidEvent, customerId: string): ProposedEvent {
   const { data, ...attributes } = event;
   return {
-    id: event.id, source: event.source, type: event.type, customerId, time: timeMs,
-    attributes, data, contentHash: canonicalHash(canonical),
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    customerId,
+    time: timeMs,
+    attributes,
+    data,
+    contentHash: canonicalHash(canonical),
   };
 }

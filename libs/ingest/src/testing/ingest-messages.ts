@@ -23,7 +23,10 @@ export type SampleEvent = Record<string, unknown> & { id: string; data: Record<s
 export function sampleEvent(run: string, i: number, customers: number): SampleEvent {
   const customer = `${run}-c${i % customers}`;
   return {
-    specversion: '1.0', id: `${run}-${i}`, source: '/channels/kafka-test', type: 'cx.interaction.recorded.v1',
+    specversion: '1.0',
+    id: `${run}-${i}`,
+    source: '/channels/kafka-test',
+    type: 'cx.interaction.recorded.v1',
     time: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
     data: { customer: { id: customer }, channel: 'chat', direction: 'inbound', durationSeconds: i % 600 },
   };

@@ -31,7 +31,10 @@ export interface OwnKafkaBroker {
 const KAFKA_IMAGE = 'apache/kafka:4.4.0';
 
 export async function findKafkaBroker(): Promise<KafkaBroker> {
-  const fromEnvironment = (process.env.CX_KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const fromEnvironment = (process.env.CX_KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (fromEnvironment.length > 0) return { brokers: fromEnvironment, origin: 'environment', release: async () => undefined };
   const problems: string[] = [];
   try {

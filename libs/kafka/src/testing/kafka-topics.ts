@@ -22,13 +22,23 @@ export type ReadMessage = KafkaMessage & { partition: number };
 
 /** Reads a topic from the beginning in a fresh group until `count` messages came, in partition order. */
 export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<ReadMessage[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });
+  const consumer = kafka.consumer({
+    groupId: `reader-${randomBytes(6).toString('hex')}`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+  });
   const read: ReadMessage[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachBatch: async ({ batch }) => void read.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition }))) });
-    await waitFor(() => read.length >= count, timeoutMs, () => `${read.length} of ${count} messages on ${topic}`);
+    await consumer.run({
+      eachBatch: async ({ batch }) => void read.push(...batch.messages.map((m) => ({ ...m, partition: batch.partition }))),
+    });
+    await waitFor(
+      () => read.length >= count,
+      timeoutMs,
+      () => `${read.length} of ${count} messages on ${topic}`,
+    );
   } finally {
     await consumer.disconnect();
   }
@@ -48,7 +58,12 @@ export async function messageCount(kafka: Kafka, topic: string): Promise<number>
 }
 
 /** Polls until the condition holds; on timeout fails with what was last seen. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, seen: () => string | Promise<string>, everyMs = 100): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  seen: () => string | Promise<string>,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${await seen()}`);

@@ -29,7 +29,11 @@ export class SqliteMerkleLogStore implements MerkleLogStore {
   }
 
   async head(): Promise<TreeHead> {
-    const row = this.db.prepare('SELECT size, last_position, root_hash FROM merkle_head').get() as { size: number; last_position: number; root_hash: Buffer };
+    const row = this.db.prepare('SELECT size, last_position, root_hash FROM merkle_head').get() as {
+      size: number;
+      last_position: number;
+      root_hash: Buffer;
+    };
     return { size: row.size, lastPosition: row.last_position, rootHash: row.root_hash };
   }
 
@@ -58,30 +62,37 @@ export class SqliteMerkleLogStore implements MerkleLogStore {
   }
 
   async leaves(from: number, count: number): Promise<StoredLeaf[]> {
-    const rows = this.db.prepare('SELECT leaf_index, position, hash FROM merkle_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?')
+    const rows = this.db
+      .prepare('SELECT leaf_index, position, hash FROM merkle_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?')
       .all(from, count) as Array<{ leaf_index: number; position: number; hash: Buffer }>;
     return rows.map((row) => ({ index: row.leaf_index, position: row.position, hash: row.hash }));
   }
 
   async leafIndexes(positions: readonly number[]): Promise<Map<number, number>> {
-    const rows = this.db.prepare('SELECT position, leaf_index FROM merkle_leaves WHERE position IN (SELECT value FROM json_each(?))')
+    const rows = this.db
+      .prepare('SELECT position, leaf_index FROM merkle_leaves WHERE position IN (SELECT value FROM json_each(?))')
       .all(JSON.stringify(positions)) as Array<{ position: number; leaf_index: number }>;
     return new Map(rows.map((row) => [row.position, row.leaf_index]));
   }
 
   async addCheckpoint(c: SignedCheckpoint): Promise<void> {
-    const insert = this.writer.db.prepare('INSERT INTO merkle_checkpoints (size, root_hash, time, key_id, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING');
+    const insert = this.writer.db.prepare(
+      'INSERT INTO merkle_checkpoints (size, root_hash, time, key_id, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
+    );
     await this.writer.transaction(() => insert.run(c.size, c.rootHash, c.time, c.keyId, c.signature));
   }
 
   async checkpoints(limit: number, beforeSize?: number): Promise<SignedCheckpoint[]> {
-    const rows = this.db.prepare('SELECT size, root_hash, time, key_id, signature FROM merkle_checkpoints WHERE size < ? ORDER BY size DESC LIMIT ?')
+    const rows = this.db
+      .prepare('SELECT size, root_hash, time, key_id, signature FROM merkle_checkpoints WHERE size < ? ORDER BY size DESC LIMIT ?')
       .all(beforeSize ?? Number.MAX_SAFE_INTEGER, limit) as CheckpointRow[];
     return rows.map(toCheckpoint);
   }
 
   async unpublishedCheckpoints(limit: number): Promise<SignedCheckpoint[]> {
-    const rows = this.db.prepare('SELECT size, root_hash, time, key_id, signature FROM merkle_checkpoints WHERE published = 0 ORDER BY size LIMIT ?').all(limit) as CheckpointRow[];
+    const rows = this.db
+      .prepare('SELECT size, root_hash, time, key_id, signature FROM merkle_checkpoints WHERE published = 0 ORDER BY size LIMIT ?')
+      .all(limit) as CheckpointRow[];
     return rows.map(toCheckpoint);
   }
 
@@ -101,12 +112,17 @@ export class SqliteEventLeaves implements LeafSource {
   constructor(private readonly db: SqliteDatabase) {}
 
   async leavesAfter(position: number, max: number): Promise<LeafEvent[]> {
-    const rows = this.db.prepare('SELECT position, hash, content_hash FROM events WHERE position > ? ORDER BY position LIMIT ?')
+    const rows = this.db
+      .prepare('SELECT position, hash, content_hash FROM events WHERE position > ? ORDER BY position LIMIT ?')
       .all(position, max) as Array<{ position: number; hash: string; content_hash: string }>;
     return rows.map((row) => ({ position: row.position, hash: row.hash, contentHash: row.content_hash }));
   }
 }
 
 const toCheckpoint = (row: CheckpointRow): SignedCheckpoint => ({
-  size: row.size, rootHash: row.root_hash, time: row.time, keyId: row.key_id, signature: row.signature,
+  size: row.size,
+  rootHash: row.root_hash,
+  time: row.time,
+  keyId: row.key_id,
+  signature: row.signature,
 });

@@ -28,7 +28,13 @@ async function everything(events: EventStore): Promise<StoredEvent[]> {
   return events.readAll({ after: 0, maxCount: 100_000 });
 }
 
-const checkpoint = (size: number): SignedCheckpoint => ({ size, rootHash: `${size}`.padStart(64, '0'), time: new Date(1_000 * size).toISOString(), keyId: 'k'.repeat(16), signature: 's' });
+const checkpoint = (size: number): SignedCheckpoint => ({
+  size,
+  rootHash: `${size}`.padStart(64, '0'),
+  time: new Date(1_000 * size).toISOString(),
+  keyId: 'k'.repeat(16),
+  signature: 's',
+});
 
 /**
  * What every store of the Merkle log does, on an event store with its tables. The tree
@@ -74,7 +80,10 @@ export function describeMerkleLogContract(name: string, open: () => Promise<Merk
       }
       const last = heads[heads.length - 1];
       const stored = await everything(subject.events);
-      const proofs = await log.inclusionProofs(stored.map((e) => e.position), last.size);
+      const proofs = await log.inclusionProofs(
+        stored.map((e) => e.position),
+        last.size,
+      );
       expect(proofs.size).toBe(stored.length);
       stored.forEach((event, i) => {
         const proof = proofs.get(event.position)!;
@@ -82,7 +91,9 @@ export function describeMerkleLogContract(name: string, open: () => Promise<Merk
         expect(verifyInclusion(i, last.size, eventLeafHash(event), proof.path, last.rootHash)).toBe(true);
       });
       for (const earlier of heads) {
-        expect(verifyConsistency(earlier.size, last.size, earlier.rootHash, last.rootHash, await log.consistencyProof(earlier.size, last.size))).toBe(true);
+        expect(
+          verifyConsistency(earlier.size, last.size, earlier.rootHash, last.rootHash, await log.consistencyProof(earlier.size, last.size)),
+        ).toBe(true);
       }
       // Not past the size asked for.
       expect((await log.inclusionProofs([stored[last.size - 1].position], last.size - 1)).size).toBe(0);

@@ -23,9 +23,8 @@ export async function replay(
 ): Promise<number> {
   let count = 0;
   let batch: StoredEvent[] = [];
-  const selected = selection.customer === undefined
-    ? inRange(sources.events, selection, onProgress)
-    : ofCustomer(sources, selection.customer, selection);
+  const selected =
+    selection.customer === undefined ? inRange(sources.events, selection, onProgress) : ofCustomer(sources, selection.customer, selection);
   for await (const event of selected) {
     batch.push(event);
     if (batch.length < SINK_BATCH) continue;
@@ -38,13 +37,21 @@ export async function replay(
   return count + batch.length;
 }
 
-async function* ofCustomer(sources: { events: EventStore; views: ViewStore }, customer: string, range: ReplaySelection): AsyncGenerator<StoredEvent> {
+async function* ofCustomer(
+  sources: { events: EventStore; views: ViewStore },
+  customer: string,
+  range: ReplaySelection,
+): AsyncGenerator<StoredEvent> {
   const { streams } = await customerStreams(sources.views.reader, customer);
   const events = (await Promise.all(streams.map((stream) => sources.events.readStream(stream)))).flat();
   yield* events.filter((e) => within(e, range)).sort((a, b) => a.position - b.position);
 }
 
-async function* inRange(events: EventStore, range: ReplaySelection, onProgress: (done: number, head: number) => void): AsyncGenerator<StoredEvent> {
+async function* inRange(
+  events: EventStore,
+  range: ReplaySelection,
+  onProgress: (done: number, head: number) => void,
+): AsyncGenerator<StoredEvent> {
   const head = range.toPosition ?? (await events.headPosition());
   for (let after = range.fromPosition - 1; after < head;) {
     const batch = await events.readAll({ after, maxCount: READ_BATCH });

@@ -3,10 +3,20 @@ import type { AlertsTables } from './alerts.tables';
 
 /** Which customer an id stands for now in the alerts projection's own alias table (merges chain). */
 export class AlertAliases {
-  private constructor(private readonly canonical: Map<string, string>, readonly changed = new Map<string, string>()) {}
+  private constructor(
+    private readonly canonical: Map<string, string>,
+    readonly changed = new Map<string, string>(),
+  ) {}
 
   static async load(db: Kysely<AlertsTables>, ids: readonly string[]): Promise<AlertAliases> {
-    const rows = ids.length === 0 ? [] : await db.selectFrom('alert_customer_aliases').select(['alias_id', 'customer_id']).where('alias_id', 'in', [...new Set(ids)]).execute();
+    const rows =
+      ids.length === 0
+        ? []
+        : await db
+            .selectFrom('alert_customer_aliases')
+            .select(['alias_id', 'customer_id'])
+            .where('alias_id', 'in', [...new Set(ids)])
+            .execute();
     return new AlertAliases(new Map(rows.map((r) => [r.alias_id, r.customer_id])));
   }
 
@@ -23,8 +33,11 @@ export class AlertAliases {
   async write(db: Kysely<AlertsTables>): Promise<void> {
     for (const [alias, customer] of this.changed) {
       await db.updateTable('alert_customer_aliases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
-      await db.insertInto('alert_customer_aliases').values({ alias_id: alias, customer_id: customer })
-        .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer })).execute();
+      await db
+        .insertInto('alert_customer_aliases')
+        .values({ alias_id: alias, customer_id: customer })
+        .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer }))
+        .execute();
     }
     this.changed.clear();
   }

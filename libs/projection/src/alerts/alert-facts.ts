@@ -8,9 +8,18 @@ type Db = Kysely<AlertsTables>;
 
 /** The event types the alerts projection reads. */
 export const ALERT_EVENT_TYPES = [
-  'cx.interaction.recorded.v1', 'cx.purchase.completed.v1', 'cx.survey.answered.v1',
-  'cx.case.opened.v1', 'cx.case.handoff.requested.v1', 'cx.case.handoff.accepted.v1', 'cx.case.resolved.v1', 'cx.case.reopened.v1',
-  'cx.customer.referred.v1', 'cx.customer.churned.v1', 'cx.customer.profiled.v1', 'cx.customer.merged.v1',
+  'cx.interaction.recorded.v1',
+  'cx.purchase.completed.v1',
+  'cx.survey.answered.v1',
+  'cx.case.opened.v1',
+  'cx.case.handoff.requested.v1',
+  'cx.case.handoff.accepted.v1',
+  'cx.case.resolved.v1',
+  'cx.case.reopened.v1',
+  'cx.customer.referred.v1',
+  'cx.customer.churned.v1',
+  'cx.customer.profiled.v1',
+  'cx.customer.merged.v1',
 ] as const;
 
 const blank = { score: null, team: null, case_id: null, case_type: null, category: null, segment: null };
@@ -24,25 +33,47 @@ export function customerFactOf(event: AnyLedgerEvent, customerId: string): Alert
     return { ...base, kind: 'case', case_id: caseId, case_type: event.type, category };
   }
   switch (event.type) {
-    case 'cx.purchase.completed.v1': return { ...base, kind: 'purchase' };
-    case 'cx.survey.answered.v1': return { ...base, kind: event.data.survey, score: event.data.score, team: event.data.team ?? null, case_id: event.data.caseId ?? null };
-    case 'cx.customer.churned.v1': return { ...base, kind: 'churn' };
-    case 'cx.customer.referred.v1': return { ...base, kind: 'referral' };
-    case 'cx.customer.profiled.v1': return { ...base, kind: 'profile', segment: event.data.segment ?? null };
-    case 'cx.interaction.recorded.v1': return event.data.direction === 'outbound' ? { ...base, kind: 'outbound', team: event.data.team ?? null } : null;
-    default: return null;
+    case 'cx.purchase.completed.v1':
+      return { ...base, kind: 'purchase' };
+    case 'cx.survey.answered.v1':
+      return {
+        ...base,
+        kind: event.data.survey,
+        score: event.data.score,
+        team: event.data.team ?? null,
+        case_id: event.data.caseId ?? null,
+      };
+    case 'cx.customer.churned.v1':
+      return { ...base, kind: 'churn' };
+    case 'cx.customer.referred.v1':
+      return { ...base, kind: 'referral' };
+    case 'cx.customer.profiled.v1':
+      return { ...base, kind: 'profile', segment: event.data.segment ?? null };
+    case 'cx.interaction.recorded.v1':
+      return event.data.direction === 'outbound' ? { ...base, kind: 'outbound', team: event.data.team ?? null } : null;
+    default:
+      return null;
   }
 }
 
 const fromRow = (row: AlertCustomerFactsTable): AlertCustomerFactsTable => ({
-  ...row, time: Number(row.time), position: Number(row.position), score: toNumber(row.score),
+  ...row,
+  time: Number(row.time),
+  position: Number(row.position),
+  score: toNumber(row.score),
 });
 
 /** Every fact of the customers, in (time, position) order. */
 export async function customerFacts(db: Db, customerIds: readonly string[]): Promise<Map<string, AlertCustomerFactsTable[]>> {
   const facts = new Map<string, AlertCustomerFactsTable[]>(customerIds.map((id) => [id, []]));
   for (const chunk of inChunks(customerIds)) {
-    const rows = await db.selectFrom('alert_customer_facts').selectAll().where('customer_id', 'in', chunk).orderBy('time').orderBy('position').execute();
+    const rows = await db
+      .selectFrom('alert_customer_facts')
+      .selectAll()
+      .where('customer_id', 'in', chunk)
+      .orderBy('time')
+      .orderBy('position')
+      .execute();
     for (const row of rows) facts.get(row.customer_id)!.push(fromRow(row));
   }
   return facts;
@@ -52,20 +83,37 @@ export async function customerFacts(db: Db, customerIds: readonly string[]): Pro
 export async function caseStates(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseState>> {
   const states = new Map<string, CaseState>(caseIds.map((caseId) => [caseId, { caseId, events: [] as CaseEventFact[] }]));
   for (const chunk of inChunks(caseIds)) {
-    const rows = await db.selectFrom('alert_case_events').select(['case_id', 'fact']).where('case_id', 'in', chunk).orderBy('time').orderBy('position').execute();
+    const rows = await db
+      .selectFrom('alert_case_events')
+      .select(['case_id', 'fact'])
+      .where('case_id', 'in', chunk)
+      .orderBy('time')
+      .orderBy('position')
+      .execute();
     for (const row of rows) states.get(row.case_id)!.events.push(JSON.parse(row.fact) as CaseEventFact);
   }
   return states;
 }
 
 export const caseEventRow = (event: AnyLedgerEvent, caseId: string) => ({
-  case_id: caseId, time: event.time, position: event.position, fact: JSON.stringify(toCaseEventFact(event)),
+  case_id: caseId,
+  time: event.time,
+  position: event.position,
+  fact: JSON.stringify(toCaseEventFact(event)),
 });
 
 export function answersOf(facts: readonly AlertCustomerFactsTable[]): CustomerAnswer[] {
-  return facts.filter((f) => f.kind === 'nps' || f.kind === 'csat' || f.kind === 'ces').map((f) => ({
-    answeredAs: f.origin_id, time: f.time, position: f.position, survey: f.kind as CustomerAnswer['survey'], score: f.score ?? 0, team: f.team, caseId: f.case_id,
-  }));
+  return facts
+    .filter((f) => f.kind === 'nps' || f.kind === 'csat' || f.kind === 'ces')
+    .map((f) => ({
+      answeredAs: f.origin_id,
+      time: f.time,
+      position: f.position,
+      survey: f.kind as CustomerAnswer['survey'],
+      score: f.score ?? 0,
+      team: f.team,
+      caseId: f.case_id,
+    }));
 }
 
 export const outboundOfFacts = (facts: readonly AlertCustomerFactsTable[]): OutboundContact[] =>
@@ -77,15 +125,42 @@ export const outboundOfFacts = (facts: readonly AlertCustomerFactsTable[]): Outb
  */
 export function stageEventsOf(customerId: string, facts: readonly AlertCustomerFactsTable[]): AnyLedgerEvent[] {
   return facts.flatMap((f): AnyLedgerEvent[] => {
-    const base = { position: f.position, time: f.time, recordedAt: f.time, customerId, streamId: customerId, revision: 0, id: `f${f.position}`, source: '/alerts' };
+    const base = {
+      position: f.position,
+      time: f.time,
+      recordedAt: f.time,
+      customerId,
+      streamId: customerId,
+      revision: 0,
+      id: `f${f.position}`,
+      source: '/alerts',
+    };
     const customer = { id: customerId };
     switch (f.kind) {
-      case 'purchase': return [{ ...base, type: 'cx.purchase.completed.v1', data: { customer, orderId: '-', amountMinor: 0, currency: 'XXX', channel: 'other' } }];
-      case 'nps': return [{ ...base, type: 'cx.survey.answered.v1', data: { customer, survey: 'nps', score: f.score ?? 0 } }];
-      case 'churn': return [{ ...base, type: 'cx.customer.churned.v1', data: { customer } }];
-      case 'referral': return [{ ...base, type: 'cx.customer.referred.v1', data: { customer } }];
-      case 'case': return [{ ...base, type: f.case_type, data: { customer, caseId: f.case_id, ...(f.category ? { category: f.category, channel: 'other' } : {}) } } as unknown as AnyLedgerEvent];
-      default: return [];
+      case 'purchase':
+        return [
+          {
+            ...base,
+            type: 'cx.purchase.completed.v1',
+            data: { customer, orderId: '-', amountMinor: 0, currency: 'XXX', channel: 'other' },
+          },
+        ];
+      case 'nps':
+        return [{ ...base, type: 'cx.survey.answered.v1', data: { customer, survey: 'nps', score: f.score ?? 0 } }];
+      case 'churn':
+        return [{ ...base, type: 'cx.customer.churned.v1', data: { customer } }];
+      case 'referral':
+        return [{ ...base, type: 'cx.customer.referred.v1', data: { customer } }];
+      case 'case':
+        return [
+          {
+            ...base,
+            type: f.case_type,
+            data: { customer, caseId: f.case_id, ...(f.category ? { category: f.category, channel: 'other' } : {}) },
+          } as unknown as AnyLedgerEvent,
+        ];
+      default:
+        return [];
     }
   });
 }

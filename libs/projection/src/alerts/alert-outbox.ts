@@ -62,7 +62,9 @@ export interface AlertOutboxTables {
 
 /** Made once, beside the first generation; later generations find them. */
 export async function ensureAlertOutboxTables(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable(ALERT_OUTBOX_TABLE).ifNotExists()
+  await db.schema
+    .createTable(ALERT_OUTBOX_TABLE)
+    .ifNotExists()
     .addColumn('alert_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -75,7 +77,9 @@ export async function ensureAlertOutboxTables(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('alert_outbox_by_state').ifNotExists().on(ALERT_OUTBOX_TABLE).columns(['state', 'due_at']).execute();
   await db.schema.createIndex('alert_outbox_by_raised_at').ifNotExists().on(ALERT_OUTBOX_TABLE).columns(['raised_at']).execute();
-  await db.schema.createTable(ALERT_DELIVERIES_TABLE).ifNotExists()
+  await db.schema
+    .createTable(ALERT_DELIVERIES_TABLE)
+    .ifNotExists()
     .addColumn('alert_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('target', 'text', (c) => c.notNull())
@@ -88,8 +92,15 @@ export async function ensureAlertOutboxTables(db: Kysely<any>): Promise<void> {
     .addColumn('last_error', 'text')
     .addPrimaryKeyConstraint('alert_deliveries_pk', ['alert_id', 'kind', 'target'])
     .execute();
-  await db.schema.createIndex('alert_deliveries_by_state').ifNotExists().on(ALERT_DELIVERIES_TABLE).columns(['state', 'next_attempt_at']).execute();
-  await db.schema.createTable(ALERT_DELIVERY_ATTEMPTS_TABLE).ifNotExists()
+  await db.schema
+    .createIndex('alert_deliveries_by_state')
+    .ifNotExists()
+    .on(ALERT_DELIVERIES_TABLE)
+    .columns(['state', 'next_attempt_at'])
+    .execute();
+  await db.schema
+    .createTable(ALERT_DELIVERY_ATTEMPTS_TABLE)
+    .ifNotExists()
     .addColumn('alert_id', 'text', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('target', 'text', (c) => c.notNull())
@@ -110,13 +121,23 @@ export async function ensureAlertOutboxTables(db: Kysely<any>): Promise<void> {
  * nor a batch applied twice sends anything twice.
  */
 export class AlertOutbox {
-  constructor(private readonly db: Kysely<AlertOutboxTables>, private readonly now: number, private readonly horizonMs: number) {}
+  constructor(
+    private readonly db: Kysely<AlertOutboxTables>,
+    private readonly now: number,
+    private readonly horizonMs: number,
+  ) {}
 
   async raised(alert: Alert): Promise<void> {
     if (this.now - alert.raisedAt > this.horizonMs) return;
-    await this.db.insertInto(ALERT_OUTBOX_TABLE).values(this.row(alert, 'raised'))
-      .onConflict((oc) => oc.columns(['alert_id', 'kind']).doUpdateSet({ state: 'pending', payload: (eb) => eb.ref('excluded.payload'), enqueued_at: this.now })
-        .where(`${ALERT_OUTBOX_TABLE}.state`, '=', 'withdrawn'))
+    await this.db
+      .insertInto(ALERT_OUTBOX_TABLE)
+      .values(this.row(alert, 'raised'))
+      .onConflict((oc) =>
+        oc
+          .columns(['alert_id', 'kind'])
+          .doUpdateSet({ state: 'pending', payload: (eb) => eb.ref('excluded.payload'), enqueued_at: this.now })
+          .where(`${ALERT_OUTBOX_TABLE}.state`, '=', 'withdrawn'),
+      )
       .execute();
     if (alert.followUp) await this.followedUp(alert);
   }
@@ -124,31 +145,56 @@ export class AlertOutbox {
   /** Enqueued only when its raising was (pending or sent); a pending one gets the newer follow-up. */
   async followedUp(alert: Alert): Promise<void> {
     if (!alert.followUp) return;
-    const raised = await this.db.selectFrom(ALERT_OUTBOX_TABLE).select('state').where('alert_id', '=', alert.id).where('kind', '=', 'raised').executeTakeFirst();
+    const raised = await this.db
+      .selectFrom(ALERT_OUTBOX_TABLE)
+      .select('state')
+      .where('alert_id', '=', alert.id)
+      .where('kind', '=', 'raised')
+      .executeTakeFirst();
     if (!raised || raised.state === 'withdrawn') return;
     const row = this.row(alert, 'followed_up');
-    await this.db.insertInto(ALERT_OUTBOX_TABLE).values(row)
-      .onConflict((oc) => oc.columns(['alert_id', 'kind']).doUpdateSet({ state: 'pending', payload: row.payload, due_at: row.due_at })
-        .where(`${ALERT_OUTBOX_TABLE}.state`, 'in', ['pending', 'withdrawn']))
+    await this.db
+      .insertInto(ALERT_OUTBOX_TABLE)
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['alert_id', 'kind'])
+          .doUpdateSet({ state: 'pending', payload: row.payload, due_at: row.due_at })
+          .where(`${ALERT_OUTBOX_TABLE}.state`, 'in', ['pending', 'withdrawn']),
+      )
       .execute();
   }
 
   /** The alert changed before it was sent (its team, its customer after a merge): the pending rows carry the new data. */
   async changed(alert: Alert): Promise<void> {
-    await this.db.updateTable(ALERT_OUTBOX_TABLE).set({ payload: JSON.stringify(alertData(alert)), customer_id: alert.customerId })
-      .where('alert_id', '=', alert.id).where('state', '=', 'pending').execute();
+    await this.db
+      .updateTable(ALERT_OUTBOX_TABLE)
+      .set({ payload: JSON.stringify(alertData(alert)), customer_id: alert.customerId })
+      .where('alert_id', '=', alert.id)
+      .where('state', '=', 'pending')
+      .execute();
   }
 
   /** The alert went away (a late event): what was not sent yet never will be. */
   async withdrawn(alertId: string): Promise<void> {
-    await this.db.updateTable(ALERT_OUTBOX_TABLE).set({ state: 'withdrawn' }).where('alert_id', '=', alertId).where('state', '=', 'pending').execute();
+    await this.db
+      .updateTable(ALERT_OUTBOX_TABLE)
+      .set({ state: 'withdrawn' })
+      .where('alert_id', '=', alertId)
+      .where('state', '=', 'pending')
+      .execute();
   }
 
   private row(alert: Alert, kind: AlertEventKind): AlertOutboxTable {
     return {
-      alert_id: alert.id, kind, customer_id: alert.customerId,
+      alert_id: alert.id,
+      kind,
+      customer_id: alert.customerId,
       due_at: kind === 'raised' ? alert.raisedAt : alert.followUp!.at,
-      raised_at: alert.raisedAt, payload: JSON.stringify(alertData(alert)), state: 'pending', enqueued_at: this.now,
+      raised_at: alert.raisedAt,
+      payload: JSON.stringify(alertData(alert)),
+      state: 'pending',
+      enqueued_at: this.now,
     };
   }
 }

@@ -45,9 +45,13 @@ export function alertOfRow(row: AlertsTable): Alert {
     raisedBy: toNumber(row.raised_by),
     team: row.team,
     detail,
-    followUp: row.followed_up_at === null ? null : { at: Number(row.followed_up_at), position: Number(row.follow_up_position), team: row.follow_up_team },
+    followUp:
+      row.followed_up_at === null
+        ? null
+        : { at: Number(row.followed_up_at), position: Number(row.follow_up_position), team: row.follow_up_team },
   };
 }
 
 /** Whether two rows say the same (a row read back has strings for BIGINTs on PostgreSQL). */
-export const sameRow = (a: AlertsTable, b: AlertsTable): boolean => JSON.stringify(alertRow(alertOfRow(a))) === JSON.stringify(alertRow(alertOfRow(b)));
+export const sameRow = (a: AlertsTable, b: AlertsTable): boolean =>
+  JSON.stringify(alertRow(alertOfRow(a))) === JSON.stringify(alertRow(alertOfRow(b)));

@@ -1,8 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { AnyLedgerEvent } from '@cx/events';
 import {
-  CASE_SIGNALS, caseAlerts, caseIdOf, caseOwnerAt, customerAlerts, CUSTOMER_SIGNALS, foldCustomer, stageHistory,
-  type Alert, type CaseSettings, type LifecycleSettings,
+  CASE_SIGNALS,
+  caseAlerts,
+  caseIdOf,
+  caseOwnerAt,
+  customerAlerts,
+  CUSTOMER_SIGNALS,
+  foldCustomer,
+  stageHistory,
+  type Alert,
+  type CaseSettings,
+  type LifecycleSettings,
 } from '@cx/views';
 import type { Clock } from '@cx/clock';
 import { loadLockedAliases } from '../canonical-customers';
@@ -11,7 +20,14 @@ import type { Projection, ProjectionContext } from '../projection';
 import { inChunks } from '../sql-batches';
 import { AlertAliases } from './alert-aliases';
 import {
-  ALERT_EVENT_TYPES, answersOf, caseEventRow, caseStates, customerFactOf, customerFacts, outboundOfFacts, stageEventsOf,
+  ALERT_EVENT_TYPES,
+  answersOf,
+  caseEventRow,
+  caseStates,
+  customerFactOf,
+  customerFacts,
+  outboundOfFacts,
+  stageEventsOf,
 } from './alert-facts';
 import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
@@ -57,10 +73,15 @@ export class AlertsProjection implements Projection<AlertsTables> {
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;
 
-  constructor(thresholds: AlertThresholds, private readonly delivery: AlertDeliveryPolicy) {
+  constructor(
+    thresholds: AlertThresholds,
+    private readonly delivery: AlertDeliveryPolicy,
+  ) {
     this.settings = {
-      atRiskInactivityMs: thresholds.atRiskInactivityMs, churnInactivityMs: thresholds.churnInactivityMs,
-      complaintAtRiskAgeMs: thresholds.complaintAtRiskAgeMs, handoffAcceptanceSlaMs: thresholds.handoffAcceptanceSlaMs,
+      atRiskInactivityMs: thresholds.atRiskInactivityMs,
+      churnInactivityMs: thresholds.churnInactivityMs,
+      complaintAtRiskAgeMs: thresholds.complaintAtRiskAgeMs,
+      handoffAcceptanceSlaMs: thresholds.handoffAcceptanceSlaMs,
     };
   }
 
@@ -70,7 +91,9 @@ export class AlertsProjection implements Projection<AlertsTables> {
   }
 
   async apply(tx: Db, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
-    const ids = events.flatMap((e) => (e.type === 'cx.customer.merged.v1' && e.data.into.id !== undefined ? [e.customerId, e.data.into.id] : [e.customerId]));
+    const ids = events.flatMap((e) =>
+      e.type === 'cx.customer.merged.v1' && e.data.into.id !== undefined ? [e.customerId, e.data.into.id] : [e.customerId],
+    );
     const aliases = await loadLockedAliases(context, ids, (loaded) => AlertAliases.load(tx, loaded));
     const caseIds = [...new Set(events.flatMap((e) => caseIdOf(e) ?? []))];
     await context.lock?.(caseIds.map(caseKey));
@@ -137,7 +160,13 @@ export class AlertsProjection implements Projection<AlertsTables> {
     if (from === into) return;
     await tx.updateTable('alert_customer_facts').set({ customer_id: into }).where('customer_id', '=', from).execute();
     await tx.deleteFrom('alert_customer_stages').where('customer_id', '=', from).execute();
-    const cases = await tx.selectFrom('alerts').select('case_id').distinct().where('customer_id', '=', from).where('signal', 'in', [...CASE_SIGNALS]).execute();
+    const cases = await tx
+      .selectFrom('alerts')
+      .select('case_id')
+      .distinct()
+      .where('customer_id', '=', from)
+      .where('signal', 'in', [...CASE_SIGNALS])
+      .execute();
     for (const { case_id } of cases) if (case_id !== null) touched.cases.add(case_id);
     aliases.merge(from, into);
     touched.customers.add(from);
@@ -155,7 +184,13 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const cases = [...touched.cases];
     for (const chunk of inChunks(cases)) {
       await this.computeCases(tx, chunk, outbox);
-      const naming = await tx.selectFrom('alerts').select('customer_id').distinct().where('signal', '=', 'detractor').where('case_id', 'in', chunk).execute();
+      const naming = await tx
+        .selectFrom('alerts')
+        .select('customer_id')
+        .distinct()
+        .where('signal', '=', 'detractor')
+        .where('case_id', 'in', chunk)
+        .execute();
       for (const { customer_id } of naming) touched.customers.add(customer_id);
     }
     const customers = [...touched.customers];
@@ -166,26 +201,63 @@ export class AlertsProjection implements Projection<AlertsTables> {
   private async computeCases(tx: Db, caseIds: readonly string[], outbox: AlertOutbox | null): Promise<void> {
     const states = await caseStates(tx, caseIds);
     const desired = [...states.values()].flatMap((state) => caseAlerts(state, this.settings));
-    const aliases = await AlertAliases.load(tx, desired.map((a) => a.customerId));
-    const stored = await tx.selectFrom('alerts').selectAll().where('case_id', 'in', [...caseIds]).where('signal', 'in', [...CASE_SIGNALS]).execute();
-    await syncAlerts(tx, stored, desired.map((a) => ({ ...a, customerId: aliases.of(a.customerId) })), outbox);
+    const aliases = await AlertAliases.load(
+      tx,
+      desired.map((a) => a.customerId),
+    );
+    const stored = await tx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('case_id', 'in', [...caseIds])
+      .where('signal', 'in', [...CASE_SIGNALS])
+      .execute();
+    await syncAlerts(
+      tx,
+      stored,
+      desired.map((a) => ({ ...a, customerId: aliases.of(a.customerId) })),
+      outbox,
+    );
   }
 
   private async computeCustomers(tx: Db, customerIds: readonly string[], outbox: AlertOutbox | null): Promise<void> {
     const facts = await customerFacts(tx, customerIds);
-    const named = [...new Set([...facts.values()].flat().filter((f) => f.kind !== 'case' && f.case_id !== null).map((f) => f.case_id!))];
+    const named = [
+      ...new Set(
+        [...facts.values()]
+          .flat()
+          .filter((f) => f.kind !== 'case' && f.case_id !== null)
+          .map((f) => f.case_id!),
+      ),
+    ];
     const cases = await caseStates(tx, named);
     const ownerAt = (caseId: string, T: number) => (cases.get(caseId)?.events.length ? caseOwnerAt(cases.get(caseId)!, T) : null);
     const desired: Alert[] = [];
     const stages: { customer_id: string; since: number; stage: string }[] = [];
     for (const [customerId, own] of facts) {
-      const history = own.length === 0 ? [] : stageHistory(foldCustomer(customerId, stageEventsOf(customerId, own)), END_OF_TIME, this.settings);
+      const history =
+        own.length === 0 ? [] : stageHistory(foldCustomer(customerId, stageEventsOf(customerId, own)), END_OF_TIME, this.settings);
       stages.push(...history.map((change) => ({ customer_id: customerId, since: change.since, stage: change.stage })));
-      desired.push(...customerAlerts({ customerId, answers: answersOf(own), outbound: outboundOfFacts(own), stageChanges: history, caseOwnerAt: ownerAt }));
+      desired.push(
+        ...customerAlerts({
+          customerId,
+          answers: answersOf(own),
+          outbound: outboundOfFacts(own),
+          stageChanges: history,
+          caseOwnerAt: ownerAt,
+        }),
+      );
     }
-    await tx.deleteFrom('alert_customer_stages').where('customer_id', 'in', [...customerIds]).execute();
+    await tx
+      .deleteFrom('alert_customer_stages')
+      .where('customer_id', 'in', [...customerIds])
+      .execute();
     await insertIgnoring(tx, 'alert_customer_stages', stages);
-    const stored = await tx.selectFrom('alerts').selectAll().where('customer_id', 'in', [...customerIds]).where('signal', 'in', [...CUSTOMER_SIGNALS]).execute();
+    const stored = await tx
+      .selectFrom('alerts')
+      .selectAll()
+      .where('customer_id', 'in', [...customerIds])
+      .where('signal', 'in', [...CUSTOMER_SIGNALS])
+      .execute();
     await syncAlerts(tx, stored, desired, outbox);
   }
 
@@ -199,7 +271,12 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const since = this.delivery.clock.now() - this.delivery.horizonMs;
     const recent = await tx.selectFrom('alerts').selectAll().where('raised_at', '>=', since).execute();
     for (const row of recent) await outbox.raised(alertOfRow(row));
-    const pending = await (tx as Kysely<any>).selectFrom('alert_outbox').select('alert_id').distinct().where('state', '=', 'pending').execute();
+    const pending = await (tx as Kysely<any>)
+      .selectFrom('alert_outbox')
+      .select('alert_id')
+      .distinct()
+      .where('state', '=', 'pending')
+      .execute();
     const ids = pending.map((p) => String(p.alert_id));
     const known = new Set<string>();
     for (const chunk of inChunks(ids)) {
@@ -236,5 +313,10 @@ async function syncAlerts(tx: Db, stored: readonly AlertsTable[], desired: reado
 }
 
 async function insertIgnoring<T extends keyof AlertsTables>(tx: Db, table: T, rows: readonly AlertsTables[T][]): Promise<void> {
-  for (const chunk of inChunks(rows)) await (tx as Kysely<any>).insertInto(table).values(chunk).onConflict((oc) => oc.doNothing()).execute();
+  for (const chunk of inChunks(rows))
+    await (tx as Kysely<any>)
+      .insertInto(table)
+      .values(chunk)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
 }

@@ -4,7 +4,8 @@ import type { AlertsTables } from './alerts.tables';
 
 /** The tables and the indexes their reads go through: every read is a seek by customer, case or time. */
 export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: ProjectionContext): Promise<void> {
-  await db.schema.createTable('alerts')
+  await db.schema
+    .createTable('alerts')
     .addColumn('alert_id', 'text', (c) => c.primaryKey())
     .addColumn('signal', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
@@ -29,7 +30,8 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
   await db.schema.createIndex(unique('alerts_by_signal')).on('alerts').columns(['signal', 'raised_at']).execute();
   // Key drivers join alerts to answers by customer and follow-up time.
   await db.schema.createIndex(unique('alerts_by_follow_up')).on('alerts').columns(['customer_id', 'followed_up_at']).execute();
-  await db.schema.createTable('alert_customer_facts')
+  await db.schema
+    .createTable('alert_customer_facts')
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('origin_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
@@ -44,24 +46,34 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
     .addPrimaryKeyConstraint(unique('alert_customer_facts_pk'), ['customer_id', 'time', 'position'])
     .execute();
   // The report's "next NPS answer" and "segment at `to`".
-  await db.schema.createIndex(unique('alert_customer_facts_by_kind')).on('alert_customer_facts').columns(['customer_id', 'kind', 'time', 'position']).execute();
-  await db.schema.createTable('alert_case_events')
+  await db.schema
+    .createIndex(unique('alert_customer_facts_by_kind'))
+    .on('alert_customer_facts')
+    .columns(['customer_id', 'kind', 'time', 'position'])
+    .execute();
+  await db.schema
+    .createTable('alert_case_events')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('fact', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint(unique('alert_case_events_pk'), ['case_id', 'time', 'position'])
     .execute();
-  await db.schema.createTable('alert_customer_stages')
+  await db.schema
+    .createTable('alert_customer_stages')
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('since', 'bigint', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint(unique('alert_customer_stages_pk'), ['customer_id', 'since'])
     .execute();
-  await db.schema.createTable('alert_customer_aliases')
+  await db.schema
+    .createTable('alert_customer_aliases')
     .addColumn('alias_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex(unique('alert_customer_aliases_by_customer')).on('alert_customer_aliases').column('customer_id').execute();
-  await db.schema.createTable('alert_pending').addColumn('entity', 'text', (c) => c.primaryKey()).execute();
+  await db.schema
+    .createTable('alert_pending')
+    .addColumn('entity', 'text', (c) => c.primaryKey())
+    .execute();
 }

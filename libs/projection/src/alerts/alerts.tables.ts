@@ -84,5 +84,10 @@ export interface AlertsTables {
 }
 
 export const ALERTS_TABLES = [
-  'alerts', 'alert_customer_facts', 'alert_case_events', 'alert_customer_stages', 'alert_customer_aliases', 'alert_pending',
+  'alerts',
+  'alert_customer_facts',
+  'alert_case_events',
+  'alert_customer_stages',
+  'alert_customer_aliases',
+  'alert_pending',
 ] as const satisfies readonly (keyof AlertsTables)[];

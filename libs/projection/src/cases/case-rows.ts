@@ -1,6 +1,13 @@
 import {
-  caseView, handoffFacts, ownershipIntervals, type CaseEffect, type CaseSettings, type CaseState, type CaseTimelineEntry,
-  type CaseView, type HandoffFact,
+  caseView,
+  handoffFacts,
+  ownershipIntervals,
+  type CaseEffect,
+  type CaseSettings,
+  type CaseState,
+  type CaseTimelineEntry,
+  type CaseView,
+  type HandoffFact,
 } from '@cx/views';
 import { lengthClass, type CaseHandoffsTable, type CaseOwnershipTable, type CaseResolutionsTable, type CasesTable } from './cases.tables';
 
@@ -29,8 +36,13 @@ export function caseRows(state: CaseState, settings: CaseSettings): CaseRows | n
     case: caseRow(state, view),
     handoffs: handoffFacts(state, latest.time, settings).map((fact) => handoffRow(fact, closed)),
     ownership: ownershipIntervals(state, latest.time).map((interval, i) => ({
-      case_id: interval.caseId, seq: i + 1, customer_id: interval.customerId, team: interval.team,
-      started_at: interval.start, ended_at: interval.end, length_class: classOf(interval.start, interval.end),
+      case_id: interval.caseId,
+      seq: i + 1,
+      customer_id: interval.customerId,
+      team: interval.team,
+      started_at: interval.start,
+      ended_at: interval.end,
+      length_class: classOf(interval.start, interval.end),
     })),
     resolutions: resolutionRows(state, view, settings),
   };
@@ -63,7 +75,7 @@ function caseRow(state: CaseState, view: CaseView): CasesTable {
  * `requested_at`, `closed_at` and the SLA setting.
  */
 function handoffRow(fact: HandoffFact, closed: ReadonlyMap<number, number>): CaseHandoffsTable {
-  const closedAt = fact.takeover ? fact.acceptedAt : closed.get(fact.position) ?? null;
+  const closedAt = fact.takeover ? fact.acceptedAt : (closed.get(fact.position) ?? null);
   return {
     case_id: fact.caseId,
     position: fact.position,
@@ -114,13 +126,15 @@ function resolutionRows(state: CaseState, view: CaseView, settings: CaseSettings
     if (entry.effect !== 'resolved') return [];
     const upTo: CaseState = { caseId: state.caseId, events: state.events.slice(0, i + 1) };
     const reopened = view.timeline.slice(i + 1).find((later) => later.effect === 'reopened');
-    return [{
-      case_id: state.caseId,
-      position: entry.position,
-      customer_id: view.customerId,
-      resolved_at: entry.time,
-      team: caseView(upTo, entry.time, settings)?.resolvedBy ?? null,
-      reopened_at: reopened?.time ?? null,
-    }];
+    return [
+      {
+        case_id: state.caseId,
+        position: entry.position,
+        customer_id: view.customerId,
+        resolved_at: entry.time,
+        team: caseView(upTo, entry.time, settings)?.resolvedBy ?? null,
+        reopened_at: reopened?.time ?? null,
+      },
+    ];
   });
 }

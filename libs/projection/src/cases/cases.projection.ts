@@ -66,13 +66,30 @@ async function writeRows(tx: Kysely<any>, rows: CaseRows[], dialect: ViewDialect
     const ids = chunk.map((r) => r.case.case_id);
     await tx.deleteFrom('cases').where('case_id', 'in', ids).execute();
     for (const table of FACT_TABLES) await tx.deleteFrom(table).where('case_id', 'in', ids).execute();
-    await tx.insertInto('cases').values(chunk.map((r) => ({ ...r.case, orphan: flag(r.case.orphan) }))).execute();
-    const handoffs = chunk.flatMap((r) => r.handoffs).map((h) => ({
-      ...h, superseded: flag(h.superseded), misrouted: flag(h.misrouted), takeover: flag(h.takeover), ping_pong: flag(h.ping_pong),
-    }));
+    await tx
+      .insertInto('cases')
+      .values(chunk.map((r) => ({ ...r.case, orphan: flag(r.case.orphan) })))
+      .execute();
+    const handoffs = chunk
+      .flatMap((r) => r.handoffs)
+      .map((h) => ({
+        ...h,
+        superseded: flag(h.superseded),
+        misrouted: flag(h.misrouted),
+        takeover: flag(h.takeover),
+        ping_pong: flag(h.ping_pong),
+      }));
     await insertAll(tx, 'case_handoffs', handoffs);
-    await insertAll(tx, 'case_ownership', chunk.flatMap((r) => r.ownership));
-    await insertAll(tx, 'case_resolutions', chunk.flatMap((r) => r.resolutions));
+    await insertAll(
+      tx,
+      'case_ownership',
+      chunk.flatMap((r) => r.ownership),
+    );
+    await insertAll(
+      tx,
+      'case_resolutions',
+      chunk.flatMap((r) => r.resolutions),
+    );
   }
 }
 
@@ -83,7 +100,8 @@ async function insertAll(tx: Kysely<any>, table: string, rows: readonly object[]
 type Unique = ProjectionContext['unique'];
 
 async function createCasesTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('cases')
+  await db.schema
+    .createTable('cases')
     .addColumn('case_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('first_customer_id', 'text', (c) => c.notNull())
@@ -107,7 +125,8 @@ async function createCasesTable(db: Kysely<any>, unique: Unique): Promise<void> 
 }
 
 async function createHandoffsTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('case_handoffs')
+  await db.schema
+    .createTable('case_handoffs')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -129,15 +148,19 @@ async function createHandoffsTable(db: Kysely<any>, unique: Unique): Promise<voi
     .execute();
   // Covering the report's window scans, so that they never read the rows themselves.
   await db.schema.createIndex(unique('case_handoffs_by_requested')).on('case_handoffs').columns(['requested_at', 'from_team']).execute();
-  await db.schema.createIndex(unique('case_handoffs_by_accepted')).on('case_handoffs')
-    .columns(['accepted_at', 'accepted_by', 'from_team', 'requested_at', 'ping_pong']).execute();
+  await db.schema
+    .createIndex(unique('case_handoffs_by_accepted'))
+    .on('case_handoffs')
+    .columns(['accepted_at', 'accepted_by', 'from_team', 'requested_at', 'ping_pong'])
+    .execute();
   // "Pending at T": the still pending ones, and the closed ones by length class (see lengthClass).
   await db.schema.createIndex(unique('case_handoffs_by_closed')).on('case_handoffs').columns(['closed_at', 'requested_at']).execute();
   await db.schema.createIndex(unique('case_handoffs_by_class')).on('case_handoffs').columns(['pending_class', 'requested_at']).execute();
 }
 
 async function createOwnershipTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('case_ownership')
+  await db.schema
+    .createTable('case_ownership')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -155,7 +178,8 @@ async function createOwnershipTable(db: Kysely<any>, unique: Unique): Promise<vo
 }
 
 async function createResolutionsTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('case_resolutions')
+  await db.schema
+    .createTable('case_resolutions')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())

@@ -1,5 +1,11 @@
 import {
-  answerPeriod, caseAttributes, channelAttributes, customerCaseExperiences, type CaseState, type ContactFact, type DriverAttribute,
+  answerPeriod,
+  caseAttributes,
+  channelAttributes,
+  customerCaseExperiences,
+  type CaseState,
+  type ContactFact,
+  type DriverAttribute,
 } from '@cx/views';
 import { ANSWER_FLAG_COLUMNS, type AnswerFlagColumn } from './drivers.tables';
 
@@ -11,7 +17,13 @@ export type AnswerFlags = Record<AnswerFlagColumn, number>;
  * (time − 90 days, time]. `cases` and `contacts` may hold more than the customer's: the
  * rules pick the customer's own.
  */
-export function answerFlags(customerId: string, time: number, cases: readonly CaseState[], contacts: readonly ContactFact[], slaMs: number): AnswerFlags {
+export function answerFlags(
+  customerId: string,
+  time: number,
+  cases: readonly CaseState[],
+  contacts: readonly ContactFact[],
+  slaMs: number,
+): AnswerFlags {
   const period = answerPeriod(time);
   const found = new Set<DriverAttribute>([
     ...caseAttributes(customerCaseExperiences(customerId, cases, period, slaMs)),

@@ -58,8 +58,11 @@ export class DriverAliases {
       await tx.updateTable('driver_cases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
       await tx.updateTable('driver_cases').set({ first_customer_id: customer }).where('first_customer_id', '=', alias).execute();
       await tx.updateTable('driver_aliases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
-      await tx.insertInto('driver_aliases').values({ alias_id: alias, customer_id: customer })
-        .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer })).execute();
+      await tx
+        .insertInto('driver_aliases')
+        .values({ alias_id: alias, customer_id: customer })
+        .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer }))
+        .execute();
     }
   }
 

@@ -1,7 +1,5 @@
 import { replayCase, type CaseState } from '@cx/views';
-import type {
-  DriverCaseHandoffsTable, DriverCaseResolutionsTable, DriverCasesTable, DriverCaseUnownedTable,
-} from './drivers.tables';
+import type { DriverCaseHandoffsTable, DriverCaseResolutionsTable, DriverCasesTable, DriverCaseUnownedTable } from './drivers.tables';
 
 /** A case's rows in the drivers tables, from its fold over all its events. */
 export interface DriverCaseRows {
@@ -28,11 +26,23 @@ export function driverCaseRows(state: CaseState, canonical: (id: string) => stri
       ended_at: replayed.status === 'resolved' ? (replayed.resolution?.at ?? null) : null,
     },
     handoffs: replayed.handoffs.map((h) => ({
-      case_id: caseId, position: h.position, requested_at: h.requestedAt, accepted_at: h.acceptedAt, closed_at: h.closedAt, ping_pong: bit(h.flags.includes('pingPong')),
+      case_id: caseId,
+      position: h.position,
+      requested_at: h.requestedAt,
+      accepted_at: h.acceptedAt,
+      closed_at: h.closedAt,
+      ping_pong: bit(h.flags.includes('pingPong')),
     })),
-    unowned: replayed.spans.filter((s) => s.team === null).map((s) => ({ case_id: caseId, seq: s.seq, started_at: s.start, ended_at: s.end })),
+    unowned: replayed.spans
+      .filter((s) => s.team === null)
+      .map((s) => ({ case_id: caseId, seq: s.seq, started_at: s.start, ended_at: s.end })),
     resolutions: replayed.resolutions.map((r) => ({
-      case_id: caseId, position: r.position, resolved_at: r.at, reopened_at: r.reopenedAt, first_contact: bit(r.firstContact), opened_at: r.openedAt,
+      case_id: caseId,
+      position: r.position,
+      resolved_at: r.at,
+      reopened_at: r.reopenedAt,
+      first_contact: bit(r.firstContact),
+      opened_at: r.openedAt,
     })),
   };
 }

@@ -10,12 +10,23 @@ import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { DriverAliases } from './driver-aliases';
 import { createDriversTables } from './drivers.schema';
-import { DRIVERS_TABLES, type DriverAnswersTable, type DriverCaseEventsTable, type DriverContactsTable, type DriversTables } from './drivers.tables';
+import {
+  DRIVERS_TABLES,
+  type DriverAnswersTable,
+  type DriverCaseEventsTable,
+  type DriverContactsTable,
+  type DriversTables,
+} from './drivers.tables';
 
 type Db = Kysely<DriversTables>;
 
 /** Answers, contacts (inbound interactions, case openings), case events and merges. */
-const DRIVER_EVENT_TYPES: readonly EventType[] = ['cx.survey.answered.v1', 'cx.interaction.recorded.v1', ...CASE_EVENT_TYPES, 'cx.customer.merged.v1'];
+const DRIVER_EVENT_TYPES: readonly EventType[] = [
+  'cx.survey.answered.v1',
+  'cx.interaction.recorded.v1',
+  ...CASE_EVENT_TYPES,
+  'cx.customer.merged.v1',
+];
 
 /** The answers of a customer whose flags may have changed: those at or after `since`. */
 type Affected = Map<string, number>;
@@ -93,7 +104,8 @@ function collect(events: readonly AnyLedgerEvent[], aliases: DriverAliases): Bat
     }
     if (event.type === 'cx.survey.answered.v1' && event.data.survey !== 'ces') batch.answers.push(answerRow(event));
     const contact = toContactFact(event);
-    if (contact) batch.contacts.push({ position: contact.position, customer_id: contact.customerId, channel: contact.channel, time: contact.time });
+    if (contact)
+      batch.contacts.push({ position: contact.position, customer_id: contact.customerId, channel: contact.channel, time: contact.time });
     const caseId = caseIdOf(event);
     if (caseId !== undefined) {
       batch.caseEvents.push(caseEventRow(caseId, toCaseEventFact(event)));
@@ -106,21 +118,39 @@ function collect(events: readonly AnyLedgerEvent[], aliases: DriverAliases): Bat
 function answerRow(event: Extract<AnyLedgerEvent, { type: 'cx.survey.answered.v1' }>): DriverAnswersTable {
   const survey = event.data.survey as 'nps' | 'csat';
   return {
-    position: event.position, customer_id: event.customerId, survey, score: event.data.score, time: event.time,
-    points: answerPoints(survey, event.data.score), ...noFlags(),
+    position: event.position,
+    customer_id: event.customerId,
+    survey,
+    score: event.data.score,
+    time: event.time,
+    points: answerPoints(survey, event.data.score),
+    ...noFlags(),
   };
 }
 
 function caseEventRow(caseId: string, fact: CaseEventFact): DriverCaseEventsTable {
   return {
-    position: fact.position, case_id: caseId, customer_id: fact.customerId, type: fact.type, time: fact.time,
-    team: fact.team ?? null, agent_id: fact.agentId ?? null, from_team: fact.fromTeam ?? null, to_team: fact.toTeam ?? null,
-    channel: fact.channel ?? null, category: fact.category ?? null,
+    position: fact.position,
+    case_id: caseId,
+    customer_id: fact.customerId,
+    type: fact.type,
+    time: fact.time,
+    team: fact.team ?? null,
+    agent_id: fact.agentId ?? null,
+    from_team: fact.fromTeam ?? null,
+    to_team: fact.toTeam ?? null,
+    channel: fact.channel ?? null,
+    category: fact.category ?? null,
   };
 }
 
 const toFact = (row: DriverCaseEventsTable, canonical: (id: string) => string): CaseEventFact => {
-  const fact: CaseEventFact = { position: Number(row.position), time: Number(row.time), type: row.type as CaseEventType, customerId: canonical(row.customer_id) };
+  const fact: CaseEventFact = {
+    position: Number(row.position),
+    time: Number(row.time),
+    type: row.type as CaseEventType,
+    customerId: canonical(row.customer_id),
+  };
   if (row.team !== null) fact.team = row.team;
   if (row.agent_id !== null) fact.agentId = row.agent_id;
   if (row.from_team !== null) fact.fromTeam = row.from_team;
@@ -152,10 +182,21 @@ async function lockWithAliases(tx: Db, context: ProjectionContext | null, aliase
  * The cases' events as stored, folded into states with canonical customer ids. With a
  * context, the customers the events name are locked first (the cases' rows will be written).
  */
-async function loadCaseStates(tx: Db, context: ProjectionContext | null, caseIds: readonly string[], aliases: DriverAliases): Promise<CaseState[]> {
+async function loadCaseStates(
+  tx: Db,
+  context: ProjectionContext | null,
+  caseIds: readonly string[],
+  aliases: DriverAliases,
+): Promise<CaseState[]> {
   const rows: DriverCaseEventsTable[] = [];
-  for (const chunk of inChunks(caseIds)) rows.push(...await tx.selectFrom('driver_case_events').selectAll().where('case_id', 'in', chunk).execute());
-  await lockWithAliases(tx, context, aliases, rows.map((row) => row.customer_id));
+  for (const chunk of inChunks(caseIds))
+    rows.push(...(await tx.selectFrom('driver_case_events').selectAll().where('case_id', 'in', chunk).execute()));
+  await lockWithAliases(
+    tx,
+    context,
+    aliases,
+    rows.map((row) => row.customer_id),
+  );
   const states = new Map<string, CaseState>();
   for (const row of rows.sort((a, b) => Number(a.time) - Number(b.time) || Number(a.position) - Number(b.position))) {
     const state = states.get(row.case_id) ?? initialCaseState(row.case_id);
@@ -174,22 +215,44 @@ async function refoldCases(tx: Db, context: ProjectionContext, batch: Batch, ali
   const caseIds = [...batch.cases.keys()];
   if (caseIds.length === 0) return;
   for (const chunk of inChunks(caseIds)) {
-    const before = await tx.selectFrom('driver_cases').select(['case_id', 'customer_id', 'first_customer_id']).where('case_id', 'in', chunk).execute();
-    for (const row of before) for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, batch.cases.get(row.case_id)!);
+    const before = await tx
+      .selectFrom('driver_cases')
+      .select(['case_id', 'customer_id', 'first_customer_id'])
+      .where('case_id', 'in', chunk)
+      .execute();
+    for (const row of before)
+      for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, batch.cases.get(row.case_id)!);
   }
   const states = await loadCaseStates(tx, context, caseIds, aliases);
   const rows = states.map((state) => driverCaseRows(state, (id) => id)).filter((r): r is DriverCaseRows => r !== null);
-  for (const r of rows) for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, batch.cases.get(r.case.case_id)!);
+  for (const r of rows)
+    for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, batch.cases.get(r.case.case_id)!);
   for (const chunk of inChunks(caseIds)) {
     await tx.deleteFrom('driver_cases').where('case_id', 'in', chunk).execute();
     await tx.deleteFrom('driver_case_handoffs').where('case_id', 'in', chunk).execute();
     await tx.deleteFrom('driver_case_unowned').where('case_id', 'in', chunk).execute();
     await tx.deleteFrom('driver_case_resolutions').where('case_id', 'in', chunk).execute();
   }
-  await insertAll(tx, 'driver_cases', rows.map((r) => r.case));
-  await insertAll(tx, 'driver_case_handoffs', rows.flatMap((r) => r.handoffs));
-  await insertAll(tx, 'driver_case_unowned', rows.flatMap((r) => r.unowned));
-  await insertAll(tx, 'driver_case_resolutions', rows.flatMap((r) => r.resolutions));
+  await insertAll(
+    tx,
+    'driver_cases',
+    rows.map((r) => r.case),
+  );
+  await insertAll(
+    tx,
+    'driver_case_handoffs',
+    rows.flatMap((r) => r.handoffs),
+  );
+  await insertAll(
+    tx,
+    'driver_case_unowned',
+    rows.flatMap((r) => r.unowned),
+  );
+  await insertAll(
+    tx,
+    'driver_case_resolutions',
+    rows.flatMap((r) => r.resolutions),
+  );
 }
 
 /** Customers per statement when each brings its own range: small enough for SQLite's OR optimisation. */
@@ -216,7 +279,15 @@ async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, slaM
       changed.push({ ...answer, position: Number(answer.position), time: Number(answer.time), ...flags });
     }
   }
-  for (const chunk of inChunks(changed)) await tx.deleteFrom('driver_answers').where('position', 'in', chunk.map((a) => a.position)).execute();
+  for (const chunk of inChunks(changed))
+    await tx
+      .deleteFrom('driver_answers')
+      .where(
+        'position',
+        'in',
+        chunk.map((a) => a.position),
+      )
+      .execute();
   await insertAll(tx, 'driver_answers', changed);
 }
 
@@ -256,10 +327,16 @@ function spanOf(answers: readonly DriverAnswersTable[]): Map<string, { from: num
 async function storedAnswersSince(tx: Db, affected: Affected): Promise<DriverAnswersTable[]> {
   const found: DriverAnswersTable[] = [];
   for (const chunk of inChunks([...affected], CUSTOMERS_PER_QUERY)) {
-    const rows = await tx.selectFrom('driver_answers').selectAll()
-      .where((eb) => eb.or(chunk.map(([id, since]) => (since === -Infinity
-        ? eb('customer_id', '=', id)
-        : eb.and([eb('customer_id', '=', id), eb('time', '>=', since)])))))
+    const rows = await tx
+      .selectFrom('driver_answers')
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          chunk.map(([id, since]) =>
+            since === -Infinity ? eb('customer_id', '=', id) : eb.and([eb('customer_id', '=', id), eb('time', '>=', since)]),
+          ),
+        ),
+      )
       .execute();
     found.push(...rows);
   }
@@ -272,11 +349,17 @@ async function storedAnswersSince(tx: Db, affected: Affected): Promise<DriverAns
  */
 async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, aliases: DriverAliases): Promise<CaseState[]> {
   const ranges = [...span];
-  const rows = await tx.selectFrom('driver_cases').select(['case_id', 'ended_at'])
-    .where((eb) => eb.or(ranges.flatMap(([id, { to }]) => [
-      eb.and([eb('customer_id', '=', id), eb('started_at', '<=', to)]),
-      eb.and([eb('first_customer_id', '=', id), eb('started_at', '<=', to)]),
-    ])))
+  const rows = await tx
+    .selectFrom('driver_cases')
+    .select(['case_id', 'ended_at'])
+    .where((eb) =>
+      eb.or(
+        ranges.flatMap(([id, { to }]) => [
+          eb.and([eb('customer_id', '=', id), eb('started_at', '<=', to)]),
+          eb.and([eb('first_customer_id', '=', id), eb('started_at', '<=', to)]),
+        ]),
+      ),
+    )
     .execute();
   const earliest = Math.min(...ranges.map(([, { from }]) => from)) - DRIVER_PERIOD_MS;
   const caseIds = [...new Set(rows.filter((r) => r.ended_at === null || toNumber(r.ended_at)! > earliest).map((r) => r.case_id))];
@@ -286,13 +369,29 @@ async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, 
 }
 
 async function contactsOf(tx: Db, span: Map<string, { from: number; to: number }>): Promise<ContactFact[]> {
-  const rows = await tx.selectFrom('driver_contacts').selectAll()
-    .where((eb) => eb.or([...span].map(([id, { from, to }]) =>
-      eb.and([eb('customer_id', '=', id), eb('time', '>', from - DRIVER_PERIOD_MS), eb('time', '<=', to)]))))
+  const rows = await tx
+    .selectFrom('driver_contacts')
+    .selectAll()
+    .where((eb) =>
+      eb.or(
+        [...span].map(([id, { from, to }]) =>
+          eb.and([eb('customer_id', '=', id), eb('time', '>', from - DRIVER_PERIOD_MS), eb('time', '<=', to)]),
+        ),
+      ),
+    )
     .execute();
-  return rows.map((r) => ({ customerId: r.customer_id, channel: r.channel as ContactFact['channel'], time: Number(r.time), position: Number(r.position) }));
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    channel: r.channel as ContactFact['channel'],
+    time: Number(r.time),
+    position: Number(r.position),
+  }));
 }
 
 async function insertAll<T extends keyof DriversTables>(tx: Db, table: T, rows: readonly DriversTables[T][]): Promise<void> {
-  for (const chunk of inChunks(rows)) await tx.insertInto(table).values(chunk as never).execute();
+  for (const chunk of inChunks(rows))
+    await tx
+      .insertInto(table)
+      .values(chunk as never)
+      .execute();
 }

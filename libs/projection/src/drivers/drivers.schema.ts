@@ -6,12 +6,17 @@ type Unique = ProjectionContext['unique'];
 type Db = Kysely<DriversTables>;
 
 async function index(db: Db, unique: Unique, table: keyof DriversTables, columns: string[]): Promise<void> {
-  await db.schema.createIndex(unique(`${table}_by_${columns.join('_')}`)).on(table).columns(columns).execute();
+  await db.schema
+    .createIndex(unique(`${table}_by_${columns.join('_')}`))
+    .on(table)
+    .columns(columns)
+    .execute();
 }
 
 /** Answers: the report scans one survey over a window; the projection rewrites one customer's later answers. */
 async function createAnswers(db: Db, unique: Unique): Promise<void> {
-  let table = db.schema.createTable('driver_answers')
+  let table = db.schema
+    .createTable('driver_answers')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('survey', 'text', (c) => c.notNull())
@@ -26,7 +31,8 @@ async function createAnswers(db: Db, unique: Unique): Promise<void> {
 
 /** Contacts: one customer's over a period (the projection), everyone's over a window (churn). */
 async function createContacts(db: Db, unique: Unique): Promise<void> {
-  await db.schema.createTable('driver_contacts')
+  await db.schema
+    .createTable('driver_contacts')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('channel', 'text', (c) => c.notNull())
@@ -37,7 +43,8 @@ async function createContacts(db: Db, unique: Unique): Promise<void> {
 }
 
 async function createCases(db: Db, unique: Unique): Promise<void> {
-  await db.schema.createTable('driver_case_events')
+  await db.schema
+    .createTable('driver_case_events')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -51,7 +58,8 @@ async function createCases(db: Db, unique: Unique): Promise<void> {
     .addColumn('category', 'text')
     .execute();
   await index(db, unique, 'driver_case_events', ['case_id']);
-  await db.schema.createTable('driver_cases')
+  await db.schema
+    .createTable('driver_cases')
     .addColumn('case_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('first_customer_id', 'text', (c) => c.notNull())
@@ -66,7 +74,8 @@ async function createCases(db: Db, unique: Unique): Promise<void> {
 }
 
 async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
-  await db.schema.createTable('driver_case_handoffs')
+  await db.schema
+    .createTable('driver_case_handoffs')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('requested_at', 'bigint')
@@ -77,7 +86,8 @@ async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
     .execute();
   await index(db, unique, 'driver_case_handoffs', ['accepted_at']);
   await index(db, unique, 'driver_case_handoffs', ['requested_at']);
-  await db.schema.createTable('driver_case_unowned')
+  await db.schema
+    .createTable('driver_case_unowned')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('started_at', 'bigint', (c) => c.notNull())
@@ -85,7 +95,8 @@ async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
     .addPrimaryKeyConstraint(unique('driver_case_unowned_pk'), ['case_id', 'seq'])
     .execute();
   await index(db, unique, 'driver_case_unowned', ['started_at']);
-  await db.schema.createTable('driver_case_resolutions')
+  await db.schema
+    .createTable('driver_case_resolutions')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .addColumn('resolved_at', 'bigint', (c) => c.notNull())
@@ -102,7 +113,8 @@ export async function createDriversTables(db: Db, { unique }: ProjectionContext)
   await createContacts(db, unique);
   await createCases(db, unique);
   await createCaseFacts(db, unique);
-  await db.schema.createTable('driver_aliases')
+  await db.schema
+    .createTable('driver_aliases')
     .addColumn('alias_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .execute();

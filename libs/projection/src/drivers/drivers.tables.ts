@@ -127,8 +127,14 @@ export interface DriversTables {
 }
 
 export const DRIVERS_TABLES = [
-  'driver_answers', 'driver_contacts', 'driver_case_events', 'driver_cases',
-  'driver_case_handoffs', 'driver_case_unowned', 'driver_case_resolutions', 'driver_aliases',
+  'driver_answers',
+  'driver_contacts',
+  'driver_case_events',
+  'driver_cases',
+  'driver_case_handoffs',
+  'driver_case_unowned',
+  'driver_case_resolutions',
+  'driver_aliases',
 ] as const;
 
 /** The flag columns of `driver_answers`, by attribute (SPEC §2.5 names). */

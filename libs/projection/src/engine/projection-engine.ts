@@ -70,7 +70,8 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     await this.registry.ensureTables();
     for (const projection of this.projections) {
       const installation = await this.registry.install(projection);
-      if (typeof installation === 'object') this.logger.log(`${projection.name}: rebuilding as generation ${installation.rebuilding}: ${installation.reason}`);
+      if (typeof installation === 'object')
+        this.logger.log(`${projection.name}: rebuilding as generation ${installation.rebuilding}: ${installation.reason}`);
     }
     this.markInstalled();
     if (!this.options.runs) return;
@@ -127,7 +128,10 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
    * over and its old generation is dropped (the CLI's `cx rebuild`). Safe beside projector
    * processes doing the same: every batch checks the stored checkpoint.
    */
-  async rebuildHere(projections: readonly Projection[], onProgress: (checkpoint: number, head: number) => void): Promise<Map<string, number>> {
+  async rebuildHere(
+    projections: readonly Projection[],
+    onProgress: (checkpoint: number, head: number) => void,
+  ): Promise<Map<string, number>> {
     const targets: RunnerTarget[] = [];
     for (const projection of projections) {
       const request = await this.registry.requestRebuild(projection);
@@ -135,10 +139,17 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     }
     const dropped: Promise<void>[] = [];
     const finished = new Promise<void>((resolve) => {
-      const runner = new ProjectionRunner(targets, this.views, this.registry, this.events, {
-        promoted: (projection, _generation, retired) => dropped.push(this.registry.dropGeneration(projection, retired)),
-        retired: () => resolve(),
-      }, { role: 'rebuild' });
+      const runner = new ProjectionRunner(
+        targets,
+        this.views,
+        this.registry,
+        this.events,
+        {
+          promoted: (projection, _generation, retired) => dropped.push(this.registry.dropGeneration(projection, retired)),
+          retired: () => resolve(),
+        },
+        { role: 'rebuild' },
+      );
       void runner.start();
     });
     const report = async () => {
@@ -155,25 +166,34 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.events.headPosition();
     const records = await this.registry.records();
-    return Promise.all(records.filter((r) => this.projection(r.name)).map(async (record) => {
-      const projection = this.projection(record.name)!;
-      const checkpoint = await this.registry.checkpoint(record.name, record.activeGeneration);
-      const building = record.buildingGeneration;
-      const buildingCheckpoint = building === null ? 0 : await this.registry.checkpoint(record.name, building);
-      return {
-        name: record.name,
-        version: projection.version,
-        generation: record.activeGeneration,
-        checkpoint,
-        lag: Math.max(0, head - checkpoint),
-        ...this.liveState(projection, record.activeGeneration, head - checkpoint),
-        rebuilding: building === null ? null : {
-          generation: building, checkpoint: buildingCheckpoint, lag: Math.max(0, head - buildingCheckpoint),
-          ...(this.rebuildState({ projection, generation: building }) ?? { state: 'idle' as const }),
-        },
-        ...(await this.partitionsOf(record.name, record.activeGeneration)),
-      };
-    }));
+    return Promise.all(
+      records
+        .filter((r) => this.projection(r.name))
+        .map(async (record) => {
+          const projection = this.projection(record.name)!;
+          const checkpoint = await this.registry.checkpoint(record.name, record.activeGeneration);
+          const building = record.buildingGeneration;
+          const buildingCheckpoint = building === null ? 0 : await this.registry.checkpoint(record.name, building);
+          return {
+            name: record.name,
+            version: projection.version,
+            generation: record.activeGeneration,
+            checkpoint,
+            lag: Math.max(0, head - checkpoint),
+            ...this.liveState(projection, record.activeGeneration, head - checkpoint),
+            rebuilding:
+              building === null
+                ? null
+                : {
+                    generation: building,
+                    checkpoint: buildingCheckpoint,
+                    lag: Math.max(0, head - buildingCheckpoint),
+                    ...(this.rebuildState({ projection, generation: building }) ?? { state: 'idle' as const }),
+                  },
+            ...(await this.partitionsOf(record.name, record.activeGeneration)),
+          };
+        }),
+    );
   }
 
   private async partitionsOf(name: string, generation: number): Promise<Pick<ProjectionStatus, 'partitions'>> {
@@ -213,7 +233,11 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   /** One pass at a time: start what the registry wants running, stop what it no longer does. */
   private reconcile(): Promise<void> {
-    this.reconciling ??= this.reconcileOnce().catch((error: unknown) => { this.logger.error(`reconcile failed: ${(error as Error).message}`); }).finally(() => (this.reconciling = undefined));
+    this.reconciling ??= this.reconcileOnce()
+      .catch((error: unknown) => {
+        this.logger.error(`reconcile failed: ${(error as Error).message}`);
+      })
+      .finally(() => (this.reconciling = undefined));
     return this.reconciling;
   }
 
@@ -225,18 +249,19 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   /** Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is no live runner. */
   private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
-    const wanted = this.options.source === 'store'
-      ? records.map((r) => ({ projection: this.projection(r.name)!, generation: r.activeGeneration }))
-      : [];
+    const wanted =
+      this.options.source === 'store' ? records.map((r) => ({ projection: this.projection(r.name)!, generation: r.activeGeneration })) : [];
     if (sameTargets(this.live?.targets ?? [], wanted)) return;
     await this.live?.stop();
-    this.live = wanted.length === 0 ? undefined : new ProjectionRunner(wanted, this.views, this.registry, this.events, this, { role: 'live' });
+    this.live =
+      wanted.length === 0 ? undefined : new ProjectionRunner(wanted, this.views, this.registry, this.events, this, { role: 'live' });
     await this.live?.start();
   }
 
   /** Generations being built that no runner folds yet get one runner, together. */
   private async reconcileRebuilds(records: ProjectionRecord[]): Promise<void> {
-    const wanted = records.filter((r) => r.buildingGeneration !== null)
+    const wanted = records
+      .filter((r) => r.buildingGeneration !== null)
       .map((r) => ({ projection: this.projection(r.name)!, generation: r.buildingGeneration! }));
     const wantedKeys = new Set(wanted.map(targetKey));
     for (const runner of [...this.rebuilds]) {

@@ -30,12 +30,16 @@ export class ProjectionRegistry {
   async ensureTables(): Promise<void> {
     await this.store.transaction(async (tx) => {
       await lockSchemaChanges(tx, this.store.dialect);
-      await tx.schema.createTable('projections').ifNotExists()
+      await tx.schema
+        .createTable('projections')
+        .ifNotExists()
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('active_generation', 'integer', (c) => c.notNull())
         .addColumn('building_generation', 'integer')
         .execute();
-      await tx.schema.createTable('projection_checkpoints').ifNotExists()
+      await tx.schema
+        .createTable('projection_checkpoints')
+        .ifNotExists()
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('generation', 'integer', (c) => c.notNull())
         .addColumn('position', 'bigint', (c) => c.notNull())
@@ -43,7 +47,9 @@ export class ProjectionRegistry {
         .addPrimaryKeyConstraint('projection_checkpoints_pk', ['name', 'generation'])
         .execute();
       // What each generation was built from; a generation without a row predates versions.
-      await tx.schema.createTable(GENERATIONS_TABLE).ifNotExists()
+      await tx.schema
+        .createTable(GENERATIONS_TABLE)
+        .ifNotExists()
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('generation', 'integer', (c) => c.notNull())
         .addColumn('stamp', 'text', (c) => c.notNull())
@@ -52,7 +58,9 @@ export class ProjectionRegistry {
         .addPrimaryKeyConstraint('projection_generations_pk', ['name', 'generation'])
         .execute();
       // Where a generation fed from `cx.events` stands in each partition (see PartitionFeed).
-      await tx.schema.createTable(PARTITION_CHECKPOINTS_TABLE).ifNotExists()
+      await tx.schema
+        .createTable(PARTITION_CHECKPOINTS_TABLE)
+        .ifNotExists()
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('generation', 'integer', (c) => c.notNull())
         .addColumn('topic', 'text', (c) => c.notNull())
@@ -62,7 +70,9 @@ export class ProjectionRegistry {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('projection_partition_checkpoints_pk', ['name', 'generation', 'topic', 'partition'])
         .execute();
-      await tx.schema.createTable(ENTITY_LOCKS_TABLE).ifNotExists()
+      await tx.schema
+        .createTable(ENTITY_LOCKS_TABLE)
+        .ifNotExists()
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('generation', 'integer', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
@@ -73,17 +83,31 @@ export class ProjectionRegistry {
 
   async records(db: Kysely<any> = this.store.reader): Promise<ProjectionRecord[]> {
     const rows = await db.selectFrom('projections').selectAll().orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name as string, activeGeneration: Number(r.active_generation), buildingGeneration: r.building_generation === null ? null : Number(r.building_generation) }));
+    return rows.map((r) => ({
+      name: r.name as string,
+      activeGeneration: Number(r.active_generation),
+      buildingGeneration: r.building_generation === null ? null : Number(r.building_generation),
+    }));
   }
 
   async checkpoint(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<number> {
-    const row = await db.selectFrom('projection_checkpoints').select('position').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+    const row = await db
+      .selectFrom('projection_checkpoints')
+      .select('position')
+      .where('name', '=', name)
+      .where('generation', '=', generation)
+      .executeTakeFirst();
     return row ? Number(row.position) : 0;
   }
 
   /** The stamp a generation was built with (see `stampOf`); null for one made before versions. */
   async stamp(name: string, generation: number, db: Kysely<any> = this.store.reader): Promise<string | null> {
-    const row = await db.selectFrom(GENERATIONS_TABLE).select('stamp').where('name', '=', name).where('generation', '=', generation).executeTakeFirst();
+    const row = await db
+      .selectFrom(GENERATIONS_TABLE)
+      .select('stamp')
+      .where('name', '=', name)
+      .where('generation', '=', generation)
+      .executeTakeFirst();
     return row ? String(row.stamp) : null;
   }
 
@@ -107,7 +131,8 @@ export class ProjectionRegistry {
       const live = await this.stamp(projection.name, record.activeGeneration, tx);
       if (live === wanted) return 'current';
       if (record.buildingGeneration !== null) {
-        if ((await this.stamp(projection.name, record.buildingGeneration, tx)) === wanted) return { rebuilding: record.buildingGeneration, reason: staleness(live, wanted) };
+        if ((await this.stamp(projection.name, record.buildingGeneration, tx)) === wanted)
+          return { rebuilding: record.buildingGeneration, reason: staleness(live, wanted) };
         await this.dropGenerationIn(tx, projection, record.buildingGeneration);
       }
       const generation = await this.startGeneration(tx, projection, record);
@@ -138,7 +163,11 @@ export class ProjectionRegistry {
     if (Number(record.building_generation) !== generation || record.building_generation === null) return undefined;
     const retired = Number(record.active_generation);
     await pointViewsAt(tx, projection, generation, await tablesOf(tx, projection, retired));
-    await tx.updateTable('projections').set({ active_generation: generation, building_generation: null }).where('name', '=', projection.name).execute();
+    await tx
+      .updateTable('projections')
+      .set({ active_generation: generation, building_generation: null })
+      .where('name', '=', projection.name)
+      .execute();
     return retired;
   }
 
@@ -148,12 +177,18 @@ export class ProjectionRegistry {
   }
 
   private async dropGenerationIn(tx: Kysely<any>, projection: Projection, generation: number): Promise<void> {
-    for (const table of await tablesOf(tx, projection, generation)) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
+    for (const table of await tablesOf(tx, projection, generation))
+      await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
     await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
     await tx.deleteFrom(GENERATIONS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
     await tx.deleteFrom(ENTITY_LOCKS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
     await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
-    await tx.updateTable('projections').set({ building_generation: null }).where('name', '=', projection.name).where('building_generation', '=', generation).execute();
+    await tx
+      .updateTable('projections')
+      .set({ building_generation: null })
+      .where('name', '=', projection.name)
+      .where('building_generation', '=', generation)
+      .execute();
   }
 
   private async startGeneration(tx: Kysely<any>, projection: Projection, record: ProjectionRecord): Promise<number> {
@@ -172,7 +207,10 @@ export const forGeneration = (db: Kysely<any>, projection: Projection, generatio
   db.withPlugin(new GenerationTablesPlugin(projection.tables, generation));
 
 export const contextFor = (dialect: ViewDialect, generation: number, catchingUp = false): ProjectionContext => ({
-  dialect, generation, catchingUp, unique: (name: string) => `${name}__g${generation}`,
+  dialect,
+  generation,
+  catchingUp,
+  unique: (name: string) => `${name}__g${generation}`,
 });
 
 /** The context of a batch that may run beside others of the same generation: entities are locked. */
@@ -187,22 +225,38 @@ async function createGeneration(tx: Kysely<any>, projection: Projection, generat
   await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
   await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
   await tx.deleteFrom(GENERATIONS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
-  await tx.insertInto('projection_checkpoints').values({ name: projection.name, generation, position: 0, updated_at: Date.now() }).execute();
-  await tx.insertInto(GENERATIONS_TABLE)
-    .values({ name: projection.name, generation, stamp: stampOf(projection), tables: JSON.stringify(projection.tables), created_at: Date.now() })
+  await tx
+    .insertInto('projection_checkpoints')
+    .values({ name: projection.name, generation, position: 0, updated_at: Date.now() })
+    .execute();
+  await tx
+    .insertInto(GENERATIONS_TABLE)
+    .values({
+      name: projection.name,
+      generation,
+      stamp: stampOf(projection),
+      tables: JSON.stringify(projection.tables),
+      created_at: Date.now(),
+    })
     .execute();
 }
 
 /** The tables a generation was made with: those of the code for one made before they were recorded. */
 async function tablesOf(tx: Kysely<any>, projection: Projection, generation: number): Promise<string[]> {
-  const row = await tx.selectFrom(GENERATIONS_TABLE).select('tables').where('name', '=', projection.name).where('generation', '=', generation).executeTakeFirst();
+  const row = await tx
+    .selectFrom(GENERATIONS_TABLE)
+    .select('tables')
+    .where('name', '=', projection.name)
+    .where('generation', '=', generation)
+    .executeTakeFirst();
   const recorded = row ? (JSON.parse(String(row.tables)) as string[]) : [];
   return [...new Set([...projection.tables, ...recorded])];
 }
 
 /** Points each table's view at the generation; views of tables the projection no longer has are dropped. */
 async function pointViewsAt(tx: Kysely<any>, projection: Projection, generation: number, previousTables: readonly string[]): Promise<void> {
-  for (const table of previousTables) if (!projection.tables.includes(table)) await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
+  for (const table of previousTables)
+    if (!projection.tables.includes(table)) await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
   for (const table of projection.tables) {
     await sql`DROP VIEW IF EXISTS ${sql.table(table)}`.execute(tx);
     await sql`CREATE VIEW ${sql.table(table)} AS SELECT * FROM ${sql.table(physicalTable(table, generation))}`.execute(tx);
@@ -210,6 +264,10 @@ async function pointViewsAt(tx: Kysely<any>, projection: Projection, generation:
 }
 
 async function highestGeneration(tx: Kysely<any>, name: string): Promise<number> {
-  const row = await tx.selectFrom('projection_checkpoints').select((eb) => eb.fn.max('generation').as('g')).where('name', '=', name).executeTakeFirst();
+  const row = await tx
+    .selectFrom('projection_checkpoints')
+    .select((eb) => eb.fn.max('generation').as('g'))
+    .where('name', '=', name)
+    .executeTakeFirst();
   return Number(row?.g ?? 0);
 }

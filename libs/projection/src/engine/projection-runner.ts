@@ -100,9 +100,14 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    const checkpoints = await Promise.all(this.runs.map((run) => this.registry.checkpoint(run.target.projection.name, run.target.generation)));
+    const checkpoints = await Promise.all(
+      this.runs.map((run) => this.registry.checkpoint(run.target.projection.name, run.target.generation)),
+    );
     for (const [i, run] of this.runs.entries()) if (await this.promoteIfCaughtUp(run, checkpoints[i])) this.finish(run);
-    if (this.active().length === 0) { this.retire(); return; }
+    if (this.active().length === 0) {
+      this.retire();
+      return;
+    }
     const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
     this.subscription = this.events.subscribe({
       after,
@@ -141,7 +146,10 @@ export class ProjectionRunner {
         failed.push(run.key);
       }
     }
-    if (this.active().length === 0) { this.retire(); return; }
+    if (this.active().length === 0) {
+      this.retire();
+      return;
+    }
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
   }
@@ -157,13 +165,21 @@ export class ProjectionRunner {
       if (generation !== current) return 'retired';
       const stored = await this.lockCheckpoint(tx, run);
       if (live && (await this.fedFromPartitions(tx, run))) return 'retired';
-      const fresh = eventsFor(projection, batch.filter((event) => event.position > stored));
+      const fresh = eventsFor(
+        projection,
+        batch.filter((event) => event.position > stored),
+      );
       const deferring = !live && catchingUp;
-      if (fresh.length > 0) await projection.apply(forGeneration(tx, projection, generation), fresh, contextFor(this.views.dialect, generation, deferring));
+      if (fresh.length > 0)
+        await projection.apply(forGeneration(tx, projection, generation), fresh, contextFor(this.views.dialect, generation, deferring));
       if (deferring && fresh.length > 0) run.settled = false;
       if (last > stored) {
-        await tx.updateTable('projection_checkpoints').set({ position: last, updated_at: Date.now() })
-          .where('name', '=', projection.name).where('generation', '=', generation).execute();
+        await tx
+          .updateTable('projection_checkpoints')
+          .set({ position: last, updated_at: Date.now() })
+          .where('name', '=', projection.name)
+          .where('generation', '=', generation)
+          .execute();
       }
       return Math.max(last, stored) >= head ? 'caught_up' : 'applied';
     });
@@ -185,7 +201,9 @@ export class ProjectionRunner {
     if (run.settled || !projection.settle) return;
     const context = contextFor(this.views.dialect, generation);
     for (;;) {
-      const done = await this.views.transaction((tx) => projection.settle!(forGeneration(tx, projection, generation), context, this.options.settleBatch));
+      const done = await this.views.transaction((tx) =>
+        projection.settle!(forGeneration(tx, projection, generation), context, this.options.settleBatch),
+      );
       if (done === 0) break;
     }
     run.settled = true;
@@ -194,7 +212,11 @@ export class ProjectionRunner {
   /** The checkpoint inside the transaction; PostgreSQL locks the row so a second projector waits its turn. */
   private async lockCheckpoint(tx: Kysely<any>, run: TargetRun): Promise<number> {
     const { projection, generation } = run.target;
-    let query = tx.selectFrom('projection_checkpoints').select('position').where('name', '=', projection.name).where('generation', '=', generation);
+    let query = tx
+      .selectFrom('projection_checkpoints')
+      .select('position')
+      .where('name', '=', projection.name)
+      .where('generation', '=', generation);
     if (this.views.dialect === 'postgres') query = query.forUpdate();
     const row = await query.executeTakeFirst();
     return row ? Number(row.position) : 0;

@@ -17,10 +17,12 @@ export class ReadYourWrites {
   async await(after: string | undefined, projections: readonly string[]): Promise<void> {
     if (after === undefined || after === '') return;
     const position = Number(after);
-    if (!Number.isSafeInteger(position) || position < 0) throw new ApiError(400, 'invalid_parameter', 'after must be a position that POST /v1/events answered');
+    if (!Number.isSafeInteger(position) || position < 0)
+      throw new ApiError(400, 'invalid_parameter', 'after must be a position that POST /v1/events answered');
     const deadline = Date.now() + WAIT_MS;
     while (!(await this.processed(position, projections))) {
-      if (Date.now() > deadline) throw new ApiError(503, 'not_caught_up', `the views have not processed position ${position} within 10 seconds`);
+      if (Date.now() > deadline)
+        throw new ApiError(503, 'not_caught_up', `the views have not processed position ${position} within 10 seconds`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -30,10 +30,16 @@ export class KafkaProjectorService implements OnApplicationBootstrap, BeforeAppl
     const options = kafkaOptionsFrom(this.settings);
     await this.engine.installed;
     const relay = new RelayCheckpoints(this.views);
-    this.running = this.engine.allProjections.map((projection) => new PartitionedProjector(
-      createKafka(options.brokers, `${options.clientId}-projector-${projection.name}`), projection, this.views, relay,
-      { topic: options.topics.events, groupId: `${options.projectorGroup}-${projection.name}`, partitions: options.partitions },
-    ));
+    this.running = this.engine.allProjections.map(
+      (projection) =>
+        new PartitionedProjector(
+          createKafka(options.brokers, `${options.clientId}-projector-${projection.name}`),
+          projection,
+          this.views,
+          relay,
+          { topic: options.topics.events, groupId: `${options.projectorGroup}-${projection.name}`, partitions: options.partitions },
+        ),
+    );
     for (const projector of this.running) {
       this.engine.reportLiveFeed(projector.feed.projection.name, projector);
       // Not awaited: the process starts even while the broker is away; the consumer keeps trying.

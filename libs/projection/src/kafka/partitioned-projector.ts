@@ -111,28 +111,49 @@ export class PartitionedProjector {
   }
 
   private async run(): Promise<void> {
-    const consumer = groupMember(this.kafka, { ...this.config, maxWaitTimeInMs: 500 }, {
-      joined: (partitions) => {
-        this.assigned = partitions;
-        this.restarts.reset();
-        void this.seekToCheckpoints().then(() => this.markJoined());
+    const consumer = groupMember(
+      this.kafka,
+      { ...this.config, maxWaitTimeInMs: 500 },
+      {
+        joined: (partitions) => {
+          this.assigned = partitions;
+          this.restarts.reset();
+          void this.seekToCheckpoints().then(() => this.markJoined());
+        },
+        crashed: (error) => this.fail(error),
+        gaveUp: (error) => this.restartLater(error),
       },
-      crashed: (error) => this.fail(error),
-      gaveUp: (error) => this.restartLater(error),
-    });
+    );
     this.consumer = consumer;
-    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 3, (payload) => this.consumeBatch(payload));
+    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 3, (payload) =>
+      this.consumeBatch(payload),
+    );
   }
 
-  private async consumeBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async consumeBatch({
+    batch,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const messages: PartitionMessage[] = batch.messages.map((message) => ({ offset: Number(message.offset), event: ledgerEventOf(readCanonicalMessage(message)) }));
+    const messages: PartitionMessage[] = batch.messages.map((message) => ({
+      offset: Number(message.offset),
+      event: ledgerEventOf(readCanonicalMessage(message)),
+    }));
     const outcome = await this.feed.apply({ topic: batch.topic, partition: batch.partition, messages });
-    if (outcome.kind === 'rewind') { this.rewind(batch.partition, outcome.offset, messages[0].offset); return; }
+    if (outcome.kind === 'rewind') {
+      this.rewind(batch.partition, outcome.offset, messages[0].offset);
+      return;
+    }
     this.rewinds.delete(batch.partition);
     this.current = 'consuming';
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(outcome.nextOffset) }] }] });
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(outcome.nextOffset) }] }],
+    });
     await heartbeat();
   }
 
@@ -142,8 +163,10 @@ export class PartitionedProjector {
     const times = seen?.offset === offset ? seen.times + 1 : 1;
     this.rewinds.set(partition, { offset, times });
     if (times > MAX_REWINDS) {
-      throw new Error(`${this.config.topic} partition ${partition} no longer holds offset ${offset} (the first it gives is ${fetched}; `
-        + 'retention deleted the rest?): rebuild the projection from the event store with `cx rebuild`');
+      throw new Error(
+        `${this.config.topic} partition ${partition} no longer holds offset ${offset} (the first it gives is ${fetched}; ` +
+          'retention deleted the rest?): rebuild the projection from the event store with `cx rebuild`',
+      );
     }
     this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
   }
@@ -182,11 +205,15 @@ export class PartitionedProjector {
 
   private everyMs(ms: number, work: () => Promise<void>): void {
     let running = false;
-    this.timers.push(setInterval(() => {
-      if (running || this.stopping) return;
-      running = true;
-      work().catch((error: unknown) => this.fail(error)).finally(() => (running = false));
-    }, ms));
+    this.timers.push(
+      setInterval(() => {
+        if (running || this.stopping) return;
+        running = true;
+        work()
+          .catch((error: unknown) => this.fail(error))
+          .finally(() => (running = false));
+      }, ms),
+    );
   }
 
   private fail(error: unknown): void {

@@ -2,10 +2,20 @@ import type { Kysely } from 'kysely';
 
 /** Which customer an id stands for now: itself, or the named customer it was merged into. */
 export class CustomerAliases {
-  private constructor(private readonly canonical: Map<string, string>, readonly changed = new Map<string, string>()) {}
+  private constructor(
+    private readonly canonical: Map<string, string>,
+    readonly changed = new Map<string, string>(),
+  ) {}
 
   static async load(db: Kysely<any>, ids: readonly string[]): Promise<CustomerAliases> {
-    const rows = ids.length === 0 ? [] : await db.selectFrom('customer_aliases').select(['alias_id', 'customer_id']).where('alias_id', 'in', [...ids]).execute();
+    const rows =
+      ids.length === 0
+        ? []
+        : await db
+            .selectFrom('customer_aliases')
+            .select(['alias_id', 'customer_id'])
+            .where('alias_id', 'in', [...ids])
+            .execute();
     return new CustomerAliases(new Map(rows.map((r) => [r.alias_id as string, r.customer_id as string])));
   }
 
@@ -29,6 +39,11 @@ export class CustomerAliases {
 export async function customerStreams(views: Kysely<any>, customerId: string): Promise<{ customerId: string; streams: string[] }> {
   const alias = await views.selectFrom('customer_aliases').select('customer_id').where('alias_id', '=', customerId).executeTakeFirst();
   const canonical = (alias?.customer_id as string | undefined) ?? customerId;
-  const merged = await views.selectFrom('customer_aliases').select('alias_id').where('customer_id', '=', canonical).orderBy('alias_id').execute();
+  const merged = await views
+    .selectFrom('customer_aliases')
+    .select('alias_id')
+    .where('customer_id', '=', canonical)
+    .orderBy('alias_id')
+    .execute();
   return { customerId: canonical, streams: [canonical, ...merged.map((m) => m.alias_id as string)] };
 }

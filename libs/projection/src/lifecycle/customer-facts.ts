@@ -4,7 +4,9 @@ import type { CustomerFactsTable, FactKind } from './lifecycle.tables';
 
 const SURVEYS: ReadonlySet<string> = new Set(['nps', 'csat', 'ces']);
 
-type FactColumns = Partial<Pick<CustomerFactsTable, 'channel' | 'amount_minor' | 'currency' | 'score' | 'case_id' | 'case_change' | 'category' | 'segment'>>;
+type FactColumns = Partial<
+  Pick<CustomerFactsTable, 'channel' | 'amount_minor' | 'currency' | 'score' | 'case_id' | 'case_change' | 'category' | 'segment'>
+>;
 
 /** What the lifecycle keeps of an event: its kind and the few values the rules and the view read (no personal field). */
 function factOf(event: AnyLedgerEvent): { kind: FactKind } & FactColumns {
@@ -73,8 +75,12 @@ export type StoredFact = Pick<CustomerFactsTable, 'kind' | 'channel' | 'currency
 
 const momentOf = (row: StoredFact): LifecycleMoment => ({ time: Number(row.time), position: Number(row.position) });
 
-const purchaseOf = (row: StoredFact): PurchaseFact =>
-  ({ ...momentOf(row), amountMinor: Number(row.amount_minor), currency: row.currency as string, channel: row.channel as Channel });
+const purchaseOf = (row: StoredFact): PurchaseFact => ({
+  ...momentOf(row),
+  amountMinor: Number(row.amount_minor),
+  currency: row.currency as string,
+  channel: row.channel as Channel,
+});
 
 function caseChangeOf(row: StoredFact): CaseChangeFact {
   const change = { ...momentOf(row), caseId: row.case_id as string, change: row.case_change as CaseChangeFact['change'] };

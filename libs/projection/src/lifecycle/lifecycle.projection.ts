@@ -40,7 +40,8 @@ class CustomerChange {
 
   /** Takes over what another customer brought (a merge): its stored row and its own changes. */
   absorb(other: CustomerChange | undefined, stored: StoredCustomer | undefined): void {
-    for (const time of [other?.first, other?.last, toNumber(stored?.first_seen), toNumber(stored?.last_seen)]) if (time !== undefined && time !== null) this.seen(time);
+    for (const time of [other?.first, other?.last, toNumber(stored?.first_seen), toNumber(stored?.last_seen)])
+      if (time !== undefined && time !== null) this.seen(time);
     // The merged customer's facts are new to this one, from its first activity on.
     for (const time of [other?.first, toNumber(stored?.first_seen)]) if (time !== undefined && time !== null) this.decides(time);
     this.purchases += (other?.purchases ?? 0) + Number(stored?.purchases ?? 0);
@@ -85,7 +86,11 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
   readonly settings: Readonly<LifecycleSettings>;
 
   constructor(settings: LifecycleSettings) {
-    this.settings = { atRiskInactivityMs: settings.atRiskInactivityMs, churnInactivityMs: settings.churnInactivityMs, complaintAtRiskAgeMs: settings.complaintAtRiskAgeMs };
+    this.settings = {
+      atRiskInactivityMs: settings.atRiskInactivityMs,
+      churnInactivityMs: settings.churnInactivityMs,
+      complaintAtRiskAgeMs: settings.complaintAtRiskAgeMs,
+    };
   }
 
   async createTables(db: Kysely<LifecycleTables>, context: ProjectionContext): Promise<void> {
@@ -101,9 +106,15 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     const fresh = await newRows(tx, [...batch.rows.values()]);
     for (const chunk of inChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
     for (const row of fresh) changeOf(changes, row.customer_id).add(row);
-    await restretch(tx, [...changes].flatMap(([customerId, change]) => [...change.cases].map((caseId) => ({ customerId, caseId }))));
+    await restretch(
+      tx,
+      [...changes].flatMap(([customerId, change]) => [...change.cases].map((caseId) => ({ customerId, caseId }))),
+    );
     const stored = await storedCustomers(tx, [...changes.keys()]);
-    await this.restage(tx, [...changes].flatMap(([customerId, change]) => restageFrom(customerId, change, stored.get(customerId))));
+    await this.restage(
+      tx,
+      [...changes].flatMap(([customerId, change]) => restageFrom(customerId, change, stored.get(customerId))),
+    );
     await summarize(tx, changes, stored);
     await writeAliases(tx, batch);
   }
@@ -118,15 +129,22 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
 
   /** The merged-away customer's facts and cases now count for the customer it was merged into; its own rows go. */
   private async moveMerged(tx: Kysely<LifecycleTables>, { from, into }: Merge, changes: Map<string, CustomerChange>): Promise<void> {
-    const stored = await tx.selectFrom('customers').selectAll().where('customer_id', '=', from).executeTakeFirst() as StoredCustomer | undefined;
-    const cases = await tx.selectFrom('customer_facts').select('case_id').distinct()
-      .where('customer_id', '=', from).where('kind', '=', 'case').execute();
+    const stored = (await tx.selectFrom('customers').selectAll().where('customer_id', '=', from).executeTakeFirst()) as
+      StoredCustomer | undefined;
+    const cases = await tx
+      .selectFrom('customer_facts')
+      .select('case_id')
+      .distinct()
+      .where('customer_id', '=', from)
+      .where('kind', '=', 'case')
+      .execute();
     const change = changeOf(changes, into);
     change.absorb(changes.get(from), stored);
     for (const row of cases) change.cases.add(row.case_id as string);
     changes.delete(from);
     await tx.updateTable('customer_facts').set({ customer_id: into }).where('customer_id', '=', from).execute();
-    for (const table of ['customers', 'customer_stages', 'customer_case_stretches'] as const) await tx.deleteFrom(table).where('customer_id', '=', from).execute();
+    for (const table of ['customers', 'customer_stages', 'customer_case_stretches'] as const)
+      await tx.deleteFrom(table).where('customer_id', '=', from).execute();
   }
 
   /**
@@ -146,8 +164,16 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
       rows.push(...stageRows(customerId, changes));
     }
     for (const chunk of inChunks(starts)) {
-      await tx.deleteFrom('customer_stages').where((eb) => eb.or(chunk.map(({ customerId, from }) =>
-        eb.and([eb('customer_id', '=', customerId), eb('since', '>=', before.get(customerId)?.since ?? from)])))).execute();
+      await tx
+        .deleteFrom('customer_stages')
+        .where((eb) =>
+          eb.or(
+            chunk.map(({ customerId, from }) =>
+              eb.and([eb('customer_id', '=', customerId), eb('since', '>=', before.get(customerId)?.since ?? from)]),
+            ),
+          ),
+        )
+        .execute();
     }
     for (const chunk of inChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
   }
@@ -167,7 +193,9 @@ function restageFrom(customerId: string, change: CustomerChange, stored: StoredC
 
 async function storedCustomers(tx: Kysely<LifecycleTables>, ids: readonly string[]): Promise<Map<string, StoredCustomer>> {
   const stored = new Map<string, StoredCustomer>();
-  for (const chunk of inChunks(ids)) for (const row of await tx.selectFrom('customers').selectAll().where('customer_id', 'in', chunk).execute()) stored.set(row.customer_id, row);
+  for (const chunk of inChunks(ids))
+    for (const row of await tx.selectFrom('customers').selectAll().where('customer_id', 'in', chunk).execute())
+      stored.set(row.customer_id, row);
   return stored;
 }
 
@@ -175,11 +203,27 @@ async function storedCustomers(tx: Kysely<LifecycleTables>, ids: readonly string
 async function stagesBefore(tx: Kysely<LifecycleTables>, starts: readonly StageStart[]): Promise<Map<string, CustomerStagesTable>> {
   const running = new Map<string, CustomerStagesTable>();
   for (const chunk of inChunks(starts)) {
-    const rows = await tx.selectFrom('customer_stages as s').selectAll()
-      .where((eb) => eb.or(chunk.map(({ customerId, from }) => eb.and([
-        eb('s.customer_id', '=', customerId),
-        eb('s.since', '=', eb.selectFrom('customer_stages as t').select((t) => t.fn.max('t.since').as('since')).where('t.customer_id', '=', customerId).where('t.since', '<', from)),
-      ]))))
+    const rows = await tx
+      .selectFrom('customer_stages as s')
+      .selectAll()
+      .where((eb) =>
+        eb.or(
+          chunk.map(({ customerId, from }) =>
+            eb.and([
+              eb('s.customer_id', '=', customerId),
+              eb(
+                's.since',
+                '=',
+                eb
+                  .selectFrom('customer_stages as t')
+                  .select((t) => t.fn.max('t.since').as('since'))
+                  .where('t.customer_id', '=', customerId)
+                  .where('t.since', '<', from),
+              ),
+            ]),
+          ),
+        ),
+      )
       .execute();
     for (const row of rows) running.set(row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) });
   }
@@ -191,38 +235,76 @@ async function restretch(tx: Kysely<LifecycleTables>, pairs: ReadonlyArray<{ cus
   for (const chunk of inChunks(pairs)) {
     const ofPair = (eb: ExpressionBuilder<LifecycleTables, 'customer_facts' | 'customer_case_stretches'>) =>
       eb.or(chunk.map(({ customerId, caseId }) => eb.and([eb('customer_id', '=', customerId), eb('case_id', '=', caseId)])));
-    const facts = await tx.selectFrom('customer_facts').select(['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'])
-      .where(ofPair).execute() as Array<StoredFact & { customer_id: string }>;
+    const facts = (await tx
+      .selectFrom('customer_facts')
+      .select([
+        'customer_id',
+        'kind',
+        'time',
+        'position',
+        'channel',
+        'amount_minor',
+        'currency',
+        'score',
+        'case_id',
+        'case_change',
+        'category',
+      ])
+      .where(ofPair)
+      .execute()) as Array<StoredFact & { customer_id: string }>;
     await tx.deleteFrom('customer_case_stretches').where(ofPair).execute();
     const stretches = chunk.flatMap(({ customerId, caseId }) =>
-      caseOpenStretches(caseChangesOf(facts.filter((f) => f.customer_id === customerId && f.case_id === caseId)))
-        .map((stretch) => ({ customer_id: customerId, case_id: caseId, ...stretch })));
+      caseOpenStretches(caseChangesOf(facts.filter((f) => f.customer_id === customerId && f.case_id === caseId))).map((stretch) => ({
+        customer_id: customerId,
+        case_id: caseId,
+        ...stretch,
+      })),
+    );
     for (const rows of inChunks(stretches)) await tx.insertInto('customer_case_stretches').values(rows).execute();
   }
 }
 
 /** Each changed customer's row: the stored one plus what the batch brought. */
-async function summarize(tx: Kysely<LifecycleTables>, changes: ReadonlyMap<string, CustomerChange>, stored: ReadonlyMap<string, StoredCustomer>): Promise<void> {
+async function summarize(
+  tx: Kysely<LifecycleTables>,
+  changes: ReadonlyMap<string, CustomerChange>,
+  stored: ReadonlyMap<string, StoredCustomer>,
+): Promise<void> {
   const ids = [...changes.keys()];
-  const segments = await latestSegments(tx, ids.filter((id) => changes.get(id)!.profiled));
+  const segments = await latestSegments(
+    tx,
+    ids.filter((id) => changes.get(id)!.profiled),
+  );
   for (const chunk of inChunks(ids)) {
     const rows = chunk.map((customerId) => customerRow(customerId, stored.get(customerId), changes.get(customerId)!, segments));
-    await tx.insertInto('customers').values(rows)
-      .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({
-        first_seen: eb.ref('excluded.first_seen'), last_seen: eb.ref('excluded.last_seen'), segment: eb.ref('excluded.segment'), purchases: eb.ref('excluded.purchases'),
-      })))
+    await tx
+      .insertInto('customers')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('customer_id').doUpdateSet((eb) => ({
+          first_seen: eb.ref('excluded.first_seen'),
+          last_seen: eb.ref('excluded.last_seen'),
+          segment: eb.ref('excluded.segment'),
+          purchases: eb.ref('excluded.purchases'),
+        })),
+      )
       .execute();
   }
 }
 
-function customerRow(customerId: string, stored: StoredCustomer | undefined, change: CustomerChange, segments: ReadonlyMap<string, string>) {
+function customerRow(
+  customerId: string,
+  stored: StoredCustomer | undefined,
+  change: CustomerChange,
+  segments: ReadonlyMap<string, string>,
+) {
   const first = [toNumber(stored?.first_seen), change.first ?? null].filter((t): t is number => t !== null);
   const last = [toNumber(stored?.last_seen), change.last ?? null].filter((t): t is number => t !== null);
   return {
     customer_id: customerId,
     first_seen: first.length ? Math.min(...first) : null,
     last_seen: last.length ? Math.max(...last) : null,
-    segment: change.profiled ? segments.get(customerId) ?? null : stored?.segment ?? null,
+    segment: change.profiled ? (segments.get(customerId) ?? null) : (stored?.segment ?? null),
     purchases: Number(stored?.purchases ?? 0) + change.purchases,
   };
 }
@@ -231,10 +313,28 @@ function customerRow(customerId: string, stored: StoredCustomer | undefined, cha
 async function latestSegments(tx: Kysely<LifecycleTables>, ids: readonly string[]): Promise<Map<string, string>> {
   const segments = new Map<string, string>();
   for (const chunk of inChunks(ids)) {
-    const rows = await tx.selectFrom('customer_facts').select(['customer_id', 'segment'])
-      .where((eb) => eb.or(chunk.map((customerId) => eb('position', 'in', eb.selectFrom('customer_facts as g').select('g.position')
-        .where('g.customer_id', '=', customerId).where('g.kind', '=', 'profile').where('g.segment', 'is not', null)
-        .orderBy('g.time', 'desc').orderBy('g.position', 'desc').limit(1)))))
+    const rows = await tx
+      .selectFrom('customer_facts')
+      .select(['customer_id', 'segment'])
+      .where((eb) =>
+        eb.or(
+          chunk.map((customerId) =>
+            eb(
+              'position',
+              'in',
+              eb
+                .selectFrom('customer_facts as g')
+                .select('g.position')
+                .where('g.customer_id', '=', customerId)
+                .where('g.kind', '=', 'profile')
+                .where('g.segment', 'is not', null)
+                .orderBy('g.time', 'desc')
+                .orderBy('g.position', 'desc')
+                .limit(1),
+            ),
+          ),
+        ),
+      )
       .execute();
     for (const row of rows) segments.set(row.customer_id, row.segment as string);
   }
@@ -266,7 +366,8 @@ function changeOf(changes: Map<string, CustomerChange>, customerId: string): Cus
 async function newRows(tx: Kysely<LifecycleTables>, rows: readonly CustomerFactsTable[]): Promise<CustomerFactsTable[]> {
   const stored = new Set<number>();
   for (const chunk of inChunks(rows.map((row) => row.position))) {
-    for (const row of await tx.selectFrom('customer_facts').select('position').where('position', 'in', chunk).execute()) stored.add(Number(row.position));
+    for (const row of await tx.selectFrom('customer_facts').select('position').where('position', 'in', chunk).execute())
+      stored.add(Number(row.position));
   }
   return rows.filter((row) => !stored.has(row.position));
 }
@@ -277,8 +378,11 @@ const stageRows = (customerId: string, changes: readonly StageChange[]) =>
 async function writeAliases(tx: Kysely<LifecycleTables>, batch: Batch): Promise<void> {
   for (const [alias, customer] of batch.aliases.changed) {
     await tx.updateTable('customer_aliases').set({ customer_id: customer }).where('customer_id', '=', alias).execute();
-    await tx.insertInto('customer_aliases').values({ alias_id: alias, customer_id: customer, merged_at: batch.mergedAt.get(alias) ?? 0 })
-      .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer })).execute();
+    await tx
+      .insertInto('customer_aliases')
+      .values({ alias_id: alias, customer_id: customer, merged_at: batch.mergedAt.get(alias) ?? 0 })
+      .onConflict((oc) => oc.column('alias_id').doUpdateSet({ customer_id: customer }))
+      .execute();
   }
 }
 

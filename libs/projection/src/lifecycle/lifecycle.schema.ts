@@ -6,11 +6,16 @@ type Unique = ProjectionContext['unique'];
 
 /** Each index serves one question; see docs/read-models.md. */
 async function index(db: Kysely<LifecycleTables>, unique: Unique, table: keyof LifecycleTables, columns: string[]): Promise<void> {
-  await db.schema.createIndex(unique(`${table}_by_${columns.join('_')}`)).on(table).columns(columns).execute();
+  await db.schema
+    .createIndex(unique(`${table}_by_${columns.join('_')}`))
+    .on(table)
+    .columns(columns)
+    .execute();
 }
 
 async function createCustomerFacts(db: Kysely<LifecycleTables>, unique: Unique): Promise<void> {
-  await db.schema.createTable('customer_facts')
+  await db.schema
+    .createTable('customer_facts')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())
@@ -35,7 +40,8 @@ async function createCustomerFacts(db: Kysely<LifecycleTables>, unique: Unique):
 }
 
 async function createCaseStretches(db: Kysely<LifecycleTables>, unique: Unique): Promise<void> {
-  await db.schema.createTable('customer_case_stretches')
+  await db.schema
+    .createTable('customer_case_stretches')
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('since', 'bigint', (c) => c.notNull())
@@ -47,7 +53,8 @@ async function createCaseStretches(db: Kysely<LifecycleTables>, unique: Unique):
 }
 
 export async function createLifecycleTables(db: Kysely<LifecycleTables>, { unique }: ProjectionContext): Promise<void> {
-  await db.schema.createTable('customers')
+  await db.schema
+    .createTable('customers')
     .addColumn('customer_id', 'text', (c) => c.primaryKey())
     .addColumn('first_seen', 'bigint')
     .addColumn('last_seen', 'bigint')
@@ -56,7 +63,8 @@ export async function createLifecycleTables(db: Kysely<LifecycleTables>, { uniqu
     .execute();
   await createCustomerFacts(db, unique);
   await createCaseStretches(db, unique);
-  await db.schema.createTable('customer_stages')
+  await db.schema
+    .createTable('customer_stages')
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('since', 'bigint', (c) => c.notNull())
@@ -64,7 +72,8 @@ export async function createLifecycleTables(db: Kysely<LifecycleTables>, { uniqu
     .addPrimaryKeyConstraint(unique('customer_stages_pk'), ['customer_id', 'since'])
     .execute();
   await db.schema.createIndex(unique('customer_stages_by_since')).on('customer_stages').columns(['since', 'until', 'stage']).execute();
-  await db.schema.createTable('customer_aliases')
+  await db.schema
+    .createTable('customer_aliases')
     .addColumn('alias_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('merged_at', 'bigint', (c) => c.notNull())

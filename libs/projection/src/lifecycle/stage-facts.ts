@@ -4,7 +4,11 @@ import { inChunks } from '../sql-batches';
 import { STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
 
-const COLUMNS = sql.raw(['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'].join(', '));
+const COLUMNS = sql.raw(
+  ['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'].join(
+    ', ',
+  ),
+);
 /** Table references the engine points at the generation being written. */
 const FACTS = sql.table('customer_facts');
 const STRETCHES = sql.table('customer_case_stretches');
@@ -17,7 +21,12 @@ const MEMBERS_PER_STATEMENT = 25;
  * `from` on: rule 5 counts purchases only up to three, and rules 2 to 4 look at the latest
  * purchase, churn and NPS answer, and whether any referral was made.
  */
-const CONTEXT: ReadonlyArray<[FactKind, number]> = [['purchase', 3], ['churn', 1], ['nps', 1], ['referral', 1]];
+const CONTEXT: ReadonlyArray<[FactKind, number]> = [
+  ['purchase', 3],
+  ['churn', 1],
+  ['nps', 1],
+  ['referral', 1],
+];
 
 /** A customer whose stages are wanted from `from` on. */
 export interface StageStart {
@@ -36,26 +45,64 @@ type Row = StoredFact & { customer_id: string };
  * whether the customer has 10 or 100,000 earlier events: index seeks, the facts dated from
  * `from` on, and the open cases.
  */
-export async function stageFactsFrom(db: Kysely<LifecycleTables>, starts: readonly StageStart[], upTo = Number.MAX_SAFE_INTEGER): Promise<Map<string, CustomerState>> {
-  const recent = await unionAll<Row>(db, starts.map(({ customerId, from }) =>
-    sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind IN (${sql.join(STAGE_KINDS)}) AND time >= ${from} AND time <= ${upTo}`));
-  const context = await unionAll<Row>(db, starts.flatMap(({ customerId, from }) => CONTEXT.map(([kind, count]) =>
-    sql`SELECT * FROM (SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind = ${kind} AND time < ${from} ORDER BY time DESC, position DESC LIMIT ${count}) latest`)));
+export async function stageFactsFrom(
+  db: Kysely<LifecycleTables>,
+  starts: readonly StageStart[],
+  upTo = Number.MAX_SAFE_INTEGER,
+): Promise<Map<string, CustomerState>> {
+  const recent = await unionAll<Row>(
+    db,
+    starts.map(
+      ({ customerId, from }) =>
+        sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind IN (${sql.join(STAGE_KINDS)}) AND time >= ${from} AND time <= ${upTo}`,
+    ),
+  );
+  const context = await unionAll<Row>(
+    db,
+    starts.flatMap(({ customerId, from }) =>
+      CONTEXT.map(
+        ([kind, count]) =>
+          sql`SELECT * FROM (SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind = ${kind} AND time < ${from} ORDER BY time DESC, position DESC LIMIT ${count}) latest`,
+      ),
+    ),
+  );
   // The cases open at `from - 1`: their stretch started before it and ends at it or later (or runs still).
-  const open = await unionAll<{ customer_id: string; case_id: string }>(db, starts.map(({ customerId, from }) =>
-    sql`SELECT customer_id, case_id FROM ${STRETCHES} WHERE customer_id = ${customerId} AND since < ${from} AND (until IS NULL OR until >= ${from})`));
+  const open = await unionAll<{ customer_id: string; case_id: string }>(
+    db,
+    starts.map(
+      ({ customerId, from }) =>
+        sql`SELECT customer_id, case_id FROM ${STRETCHES} WHERE customer_id = ${customerId} AND since < ${from} AND (until IS NULL OR until >= ${from})`,
+    ),
+  );
   const froms = new Map(starts.map((start) => [start.customerId, start.from]));
   const cases = new Set([...recent, ...open].flatMap((row) => (row.case_id === null ? [] : [`${row.customer_id}\u0000${row.case_id}`])));
   // Each such case's events before `from`: a case's own history, however long the customer's.
-  const history = await unionAll<Row>(db, [...cases].map((key) => key.split('\u0000')).map(([customerId, caseId]) =>
-    sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND time < ${froms.get(customerId)!}`));
+  const history = await unionAll<Row>(
+    db,
+    [...cases]
+      .map((key) => key.split('\u0000'))
+      .map(
+        ([customerId, caseId]) =>
+          sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND time < ${froms.get(customerId)!}`,
+      ),
+  );
   const byCustomer = new Map<string, Row[]>(starts.map((start) => [start.customerId, []]));
   for (const row of [...recent, ...context, ...history]) byCustomer.get(row.customer_id)!.push(row);
-  return new Map([...byCustomer].map(([customerId, rows]) => [customerId, rows.length ? stateOfFacts(customerId, rows) : initialCustomerState(customerId)]));
+  return new Map(
+    [...byCustomer].map(([customerId, rows]) => [
+      customerId,
+      rows.length ? stateOfFacts(customerId, rows) : initialCustomerState(customerId),
+    ]),
+  );
 }
 
 /** One customer's stage facts from `from` on (see the batch form). */
-export async function customerStageFactsFrom(db: Kysely<LifecycleTables>, customerId: string, from: number, upTo?: number): Promise<CustomerState> {
+export async function customerStageFactsFrom(
+  db: Kysely<LifecycleTables>,
+  customerId: string,
+  from: number,
+  upTo?: number,
+): Promise<CustomerState> {
   return (await stageFactsFrom(db, [{ customerId, from }], upTo)).get(customerId)!;
 }
 
@@ -66,6 +113,7 @@ export async function customerStageFactsFrom(db: Kysely<LifecycleTables>, custom
  */
 async function unionAll<R>(db: Kysely<LifecycleTables>, queries: readonly RawBuilder<unknown>[]): Promise<R[]> {
   const rows: R[] = [];
-  for (const chunk of inChunks(queries, MEMBERS_PER_STATEMENT)) rows.push(...(await sql<R>`${sql.join(chunk, sql` UNION ALL `)}`.execute(db)).rows);
+  for (const chunk of inChunks(queries, MEMBERS_PER_STATEMENT))
+    rows.push(...(await sql<R>`${sql.join(chunk, sql` UNION ALL `)}`.execute(db)).rows);
   return rows;
 }

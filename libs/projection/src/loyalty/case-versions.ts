@@ -20,10 +20,14 @@ export function caseEventRow(event: AnyLedgerEvent, customerId: string): Loyalty
   if (kind === undefined) return undefined;
   const data = event.data as { caseId: string; channel?: string; team?: string; toTeam?: string };
   return {
-    position: event.position, case_id: data.caseId, customer_id: customerId, kind, time: event.time,
-    channel: kind === 'opened' ? data.channel ?? null : null,
+    position: event.position,
+    case_id: data.caseId,
+    customer_id: customerId,
+    kind,
+    time: event.time,
+    channel: kind === 'opened' ? (data.channel ?? null) : null,
     team: data.team ?? null,
-    to_team: kind === 'handoff_requested' ? data.toTeam ?? null : null,
+    to_team: kind === 'handoff_requested' ? (data.toTeam ?? null) : null,
   };
 }
 
@@ -33,14 +37,28 @@ function toLedgerEvent(row: LoyaltyCaseEventsTable): AnyLedgerEvent {
   if (row.channel !== null) data.channel = row.channel;
   if (row.team !== null) data.team = row.team;
   if (row.to_team !== null) data.toTeam = row.to_team;
-  return { position: Number(row.position), time: Number(row.time), customerId: row.customer_id, type: TYPE_BY_KIND[row.kind], data } as unknown as AnyLedgerEvent;
+  return {
+    position: Number(row.position),
+    time: Number(row.time),
+    customerId: row.customer_id,
+    type: TYPE_BY_KIND[row.kind],
+    data,
+  } as unknown as AnyLedgerEvent;
 }
 
 type FactColumns = Omit<LoyaltyCaseFactsTable, 'since' | 'until'>;
 
 const factColumns = (fact: CaseFact): FactColumns => ({
-  case_id: fact.caseId, customer_id: fact.customerId, channel: fact.channel, opened_at: fact.openedAt, open_team: fact.openTeam,
-  handoffs: fact.handoffs, reopens: fact.reopens, last_resolved_at: fact.lastResolvedAt, resolved_team: fact.resolvedTeam, resolved: fact.resolved ? 1 : 0,
+  case_id: fact.caseId,
+  customer_id: fact.customerId,
+  channel: fact.channel,
+  opened_at: fact.openedAt,
+  open_team: fact.openTeam,
+  handoffs: fact.handoffs,
+  reopens: fact.reopens,
+  last_resolved_at: fact.lastResolvedAt,
+  resolved_team: fact.resolvedTeam,
+  resolved: fact.resolved ? 1 : 0,
 });
 
 /** Compares the fact columns of `fact` only, so `version` may carry its since/until. */

@@ -2,7 +2,12 @@ import type { AnyLedgerEvent } from '@cx/events';
 import { toOrderFact, toReferralFact, toSurveyFact } from '@cx/views';
 import { caseEventRow } from './case-versions';
 import type {
-  CustomerSegmentsTable, LoyaltyCaseEventsTable, LoyaltyStageMomentsTable, OrdersTable, ReferralsTable, SurveyAnswersTable,
+  CustomerSegmentsTable,
+  LoyaltyCaseEventsTable,
+  LoyaltyStageMomentsTable,
+  OrdersTable,
+  ReferralsTable,
+  SurveyAnswersTable,
 } from './loyalty.tables';
 
 /** UTC `YYYY-MM` of an event time: the cohort month, and a portable GROUP BY key for analysts. */
@@ -22,7 +27,12 @@ export const noFactRows = (): FactRows => ({ surveys: [], orders: [], referrals:
 
 /** Events whose time feeds the lifecycle stage (SPEC §2.1): see `LoyaltyStageMomentsTable`. */
 const STAGE_TYPES = new Set<string>([
-  'cx.purchase.completed.v1', 'cx.customer.churned.v1', 'cx.customer.referred.v1', 'cx.case.opened.v1', 'cx.case.resolved.v1', 'cx.case.reopened.v1',
+  'cx.purchase.completed.v1',
+  'cx.customer.churned.v1',
+  'cx.customer.referred.v1',
+  'cx.case.opened.v1',
+  'cx.case.resolved.v1',
+  'cx.case.reopened.v1',
 ]);
 
 const feedsStage = (event: AnyLedgerEvent): boolean =>
@@ -35,12 +45,27 @@ export function addFactRows(rows: FactRows, event: AnyLedgerEvent): void {
   switch (event.type) {
     case 'cx.survey.answered.v1': {
       const fact = toSurveyFact(event);
-      rows.surveys.push({ ...base, survey: fact.survey, score: fact.score, month: monthOf(fact.time), channel: fact.channel, team: fact.team, case_id: fact.caseId });
+      rows.surveys.push({
+        ...base,
+        survey: fact.survey,
+        score: fact.score,
+        month: monthOf(fact.time),
+        channel: fact.channel,
+        team: fact.team,
+        case_id: fact.caseId,
+      });
       return;
     }
     case 'cx.purchase.completed.v1': {
       const fact = toOrderFact(event);
-      rows.orders.push({ ...base, order_id: fact.orderId, amount_minor: fact.amountMinor, currency: fact.currency, channel: fact.channel, month: monthOf(fact.time) });
+      rows.orders.push({
+        ...base,
+        order_id: fact.orderId,
+        amount_minor: fact.amountMinor,
+        currency: fact.currency,
+        channel: fact.channel,
+        month: monthOf(fact.time),
+      });
       return;
     }
     case 'cx.customer.referred.v1':

@@ -62,7 +62,7 @@ function customerIdsOf(events: readonly AnyLedgerEvent[]): string[] {
  */
 async function lockSharedFacts(tx: Kysely<any>, context: ProjectionContext, rows: FactRows, aliases: LoyaltyAliases): Promise<void> {
   if (!context.lock) return;
-  const cases = [...rows.caseEvents.map((row) => row.case_id), ...await aliases.casesMoved(tx)];
+  const cases = [...rows.caseEvents.map((row) => row.case_id), ...(await aliases.casesMoved(tx))];
   await context.lock([...rows.orders.map((row) => orderKey(row.order_id)), ...cases.map(caseKey)]);
 }
 
@@ -77,8 +77,11 @@ function merge(aliases: LoyaltyAliases, event: Extract<AnyLedgerEvent, { type: '
 
 async function insertFacts(tx: Kysely<any>, rows: FactRows): Promise<void> {
   const tables: Array<[string, object[]]> = [
-    ['survey_answers', rows.surveys], ['referrals', rows.referrals], ['customer_segments', rows.segments],
-    ['loyalty_case_events', rows.caseEvents], ['loyalty_stage_moments', rows.moments],
+    ['survey_answers', rows.surveys],
+    ['referrals', rows.referrals],
+    ['customer_segments', rows.segments],
+    ['loyalty_case_events', rows.caseEvents],
+    ['loyalty_stage_moments', rows.moments],
   ];
   for (const [table, list] of tables) {
     for (const chunk of inChunks(list)) await tx.insertInto(table).values(chunk).execute();
@@ -88,14 +91,27 @@ async function insertFacts(tx: Kysely<any>, rows: FactRows): Promise<void> {
 /** One row per order id, the earliest completion winning whatever order they arrive in. */
 async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Promise<void> {
   for (const chunk of inChunks(orders)) {
-    const stored = await tx.selectFrom('orders').selectAll().where('order_id', 'in', [...new Set(chunk.map((o) => o.order_id))]).execute();
+    const stored = await tx
+      .selectFrom('orders')
+      .selectAll()
+      .where('order_id', 'in', [...new Set(chunk.map((o) => o.order_id))])
+      .execute();
     const winners = firstCompletions(chunk, stored as OrdersTable[]);
     if (winners.length === 0) continue;
-    await tx.insertInto('orders').values(winners)
-      .onConflict((oc) => oc.column('order_id').doUpdateSet((eb) => ({
-        customer_id: eb.ref('excluded.customer_id'), amount_minor: eb.ref('excluded.amount_minor'), currency: eb.ref('excluded.currency'),
-        channel: eb.ref('excluded.channel'), time: eb.ref('excluded.time'), month: eb.ref('excluded.month'), position: eb.ref('excluded.position'),
-      })))
+    await tx
+      .insertInto('orders')
+      .values(winners)
+      .onConflict((oc) =>
+        oc.column('order_id').doUpdateSet((eb) => ({
+          customer_id: eb.ref('excluded.customer_id'),
+          amount_minor: eb.ref('excluded.amount_minor'),
+          currency: eb.ref('excluded.currency'),
+          channel: eb.ref('excluded.channel'),
+          time: eb.ref('excluded.time'),
+          month: eb.ref('excluded.month'),
+          position: eb.ref('excluded.position'),
+        })),
+      )
       .execute();
   }
 }
@@ -103,7 +119,11 @@ async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Pr
 /** Cases are small: a case that got an event has its versions folded again from all its events. */
 async function refoldCases(tx: Kysely<any>, caseIds: readonly string[]): Promise<void> {
   for (const chunk of inChunks(caseIds)) {
-    const events = await tx.selectFrom('loyalty_case_events').selectAll().where('case_id', 'in', chunk).execute() as LoyaltyCaseEventsTable[];
+    const events = (await tx
+      .selectFrom('loyalty_case_events')
+      .selectAll()
+      .where('case_id', 'in', chunk)
+      .execute()) as LoyaltyCaseEventsTable[];
     const byCase = new Map<string, LoyaltyCaseEventsTable[]>();
     for (const event of events) {
       const list = byCase.get(event.case_id);

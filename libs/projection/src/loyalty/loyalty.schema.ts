@@ -8,11 +8,16 @@ type Unique = ProjectionContext['unique'];
  * (re-pointing rows) and per-customer questions, the case for refolding.
  */
 async function index(db: Kysely<any>, unique: Unique, table: string, columns: string[]): Promise<void> {
-  await db.schema.createIndex(unique(`${table}_by_${columns.join('_')}`)).on(table).columns(columns).execute();
+  await db.schema
+    .createIndex(unique(`${table}_by_${columns.join('_')}`))
+    .on(table)
+    .columns(columns)
+    .execute();
 }
 
 async function createSurveyAnswers(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('survey_answers')
+  await db.schema
+    .createTable('survey_answers')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('survey', 'text', (c) => c.notNull())
@@ -28,7 +33,8 @@ async function createSurveyAnswers(db: Kysely<any>, unique: Unique): Promise<voi
 }
 
 async function createOrders(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('orders')
+  await db.schema
+    .createTable('orders')
     .addColumn('order_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('amount_minor', 'bigint', (c) => c.notNull())
@@ -44,7 +50,8 @@ async function createOrders(db: Kysely<any>, unique: Unique): Promise<void> {
 }
 
 async function createReferralsAndSegments(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('referrals')
+  await db.schema
+    .createTable('referrals')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('channel', 'text')
@@ -52,7 +59,8 @@ async function createReferralsAndSegments(db: Kysely<any>, unique: Unique): Prom
     .execute();
   await index(db, unique, 'referrals', ['time']);
   await index(db, unique, 'referrals', ['customer_id']);
-  await db.schema.createTable('customer_segments')
+  await db.schema
+    .createTable('customer_segments')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('segment', 'text', (c) => c.notNull())
@@ -62,7 +70,8 @@ async function createReferralsAndSegments(db: Kysely<any>, unique: Unique): Prom
 }
 
 async function createCaseTables(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('loyalty_case_events')
+  await db.schema
+    .createTable('loyalty_case_events')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'text', (c) => c.notNull())
@@ -74,7 +83,8 @@ async function createCaseTables(db: Kysely<any>, unique: Unique): Promise<void> 
     .execute();
   await index(db, unique, 'loyalty_case_events', ['case_id']);
   await index(db, unique, 'loyalty_case_events', ['customer_id']);
-  await db.schema.createTable('loyalty_case_facts')
+  await db.schema
+    .createTable('loyalty_case_facts')
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('since', 'bigint', (c) => c.notNull())
     .addColumn('until', 'bigint')
@@ -95,12 +105,14 @@ async function createCaseTables(db: Kysely<any>, unique: Unique): Promise<void> 
 }
 
 async function createIdentityTables(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema.createTable('loyalty_aliases')
+  await db.schema
+    .createTable('loyalty_aliases')
     .addColumn('alias_id', 'text', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .execute();
   await index(db, unique, 'loyalty_aliases', ['customer_id']);
-  await db.schema.createTable('loyalty_stage_moments')
+  await db.schema
+    .createTable('loyalty_stage_moments')
     .addColumn('position', 'bigint', (c) => c.primaryKey())
     .addColumn('customer_id', 'text', (c) => c.notNull())
     .addColumn('time', 'bigint', (c) => c.notNull())

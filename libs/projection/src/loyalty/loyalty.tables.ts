@@ -122,11 +122,23 @@ export interface LoyaltyTables {
 }
 
 export const LOYALTY_TABLES = [
-  'survey_answers', 'orders', 'referrals', 'customer_segments',
-  'loyalty_case_events', 'loyalty_case_facts', 'loyalty_aliases', 'loyalty_stage_moments',
+  'survey_answers',
+  'orders',
+  'referrals',
+  'customer_segments',
+  'loyalty_case_events',
+  'loyalty_case_facts',
+  'loyalty_aliases',
+  'loyalty_stage_moments',
 ] as const;
 
 /** Tables whose rows carry a customer id that a merge re-points. */
 export const CUSTOMER_TABLES = [
-  'survey_answers', 'orders', 'referrals', 'customer_segments', 'loyalty_case_events', 'loyalty_case_facts', 'loyalty_stage_moments',
+  'survey_answers',
+  'orders',
+  'referrals',
+  'customer_segments',
+  'loyalty_case_events',
+  'loyalty_case_facts',
+  'loyalty_stage_moments',
 ] as const;

@@ -16,7 +16,10 @@ export interface PartitionCheckpoint {
  * where the views stand, whatever offsets Kafka itself has committed.
  */
 export class PartitionCheckpoints {
-  constructor(private readonly name: string, private readonly dialect: ViewDialect) {}
+  constructor(
+    private readonly name: string,
+    private readonly dialect: ViewDialect,
+  ) {}
 
   /** The partition's row, locked until the transaction ends, so one batch of a partition runs at a time. */
   async lock(tx: Kysely<any>, generation: number, topic: string, partition: number): Promise<PartitionCheckpoint | undefined> {
@@ -33,38 +36,65 @@ export class PartitionCheckpoints {
   async create(tx: Kysely<any>, generation: number, topic: string, starts: ReadonlyMap<number, number>, floor: number): Promise<void> {
     const now = Date.now();
     const rows = [...starts].map(([partition, offset]) => ({
-      name: this.name, generation, topic, partition, next_offset: offset, position: floor, updated_at: now,
+      name: this.name,
+      generation,
+      topic,
+      partition,
+      next_offset: offset,
+      position: floor,
+      updated_at: now,
     }));
     if (rows.length > 0) await tx.insertInto(PARTITION_CHECKPOINTS_TABLE).values(rows).execute();
   }
 
   async advance(tx: Kysely<any>, generation: number, topic: string, checkpoint: PartitionCheckpoint): Promise<void> {
-    await tx.updateTable(PARTITION_CHECKPOINTS_TABLE)
+    await tx
+      .updateTable(PARTITION_CHECKPOINTS_TABLE)
       .set({ next_offset: checkpoint.nextOffset, position: checkpoint.position, updated_at: Date.now() })
-      .where('name', '=', this.name).where('generation', '=', generation).where('topic', '=', topic).where('partition', '=', checkpoint.partition)
+      .where('name', '=', this.name)
+      .where('generation', '=', generation)
+      .where('topic', '=', topic)
+      .where('partition', '=', checkpoint.partition)
       .execute();
   }
 
   /** Every partition checkpoint of a generation, with its topic: empty while the store's global order feeds it. */
   async ofGeneration(db: Kysely<any>, generation: number): Promise<Array<PartitionCheckpoint & { topic: string }>> {
-    const rows = await db.selectFrom(PARTITION_CHECKPOINTS_TABLE).select(['topic', 'partition', 'next_offset', 'position'])
-      .where('name', '=', this.name).where('generation', '=', generation).orderBy('topic').orderBy('partition').execute();
+    const rows = await db
+      .selectFrom(PARTITION_CHECKPOINTS_TABLE)
+      .select(['topic', 'partition', 'next_offset', 'position'])
+      .where('name', '=', this.name)
+      .where('generation', '=', generation)
+      .orderBy('topic')
+      .orderBy('partition')
+      .execute();
     return rows.map((row) => ({ topic: String(row.topic), ...toCheckpoint(row) }));
   }
 
   /** Whether a generation is fed from partitions: then no runner may apply the store's global order to it. */
   async feedsFromPartitions(db: Kysely<any>, generation: number): Promise<boolean> {
-    const row = await db.selectFrom(PARTITION_CHECKPOINTS_TABLE).select('partition')
-      .where('name', '=', this.name).where('generation', '=', generation).limit(1).executeTakeFirst();
+    const row = await db
+      .selectFrom(PARTITION_CHECKPOINTS_TABLE)
+      .select('partition')
+      .where('name', '=', this.name)
+      .where('generation', '=', generation)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
   private rows(db: Kysely<any>, generation: number, topic: string) {
-    return db.selectFrom(PARTITION_CHECKPOINTS_TABLE).select(['partition', 'next_offset', 'position'])
-      .where('name', '=', this.name).where('generation', '=', generation).where('topic', '=', topic);
+    return db
+      .selectFrom(PARTITION_CHECKPOINTS_TABLE)
+      .select(['partition', 'next_offset', 'position'])
+      .where('name', '=', this.name)
+      .where('generation', '=', generation)
+      .where('topic', '=', topic);
   }
 }
 
 const toCheckpoint = (row: { partition: unknown; next_offset: unknown; position: unknown }): PartitionCheckpoint => ({
-  partition: Number(row.partition), nextOffset: Number(row.next_offset), position: Number(row.position),
+  partition: Number(row.partition),
+  nextOffset: Number(row.next_offset),
+  position: Number(row.position),
 });

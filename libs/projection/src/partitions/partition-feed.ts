@@ -43,7 +43,11 @@ const MAX_ATTEMPTS = 20;
 export class PartitionFeed {
   private readonly checkpoints: PartitionCheckpoints;
 
-  constructor(readonly projection: Projection, private readonly views: ViewStore, private readonly starts: PartitionStarts) {
+  constructor(
+    readonly projection: Projection,
+    private readonly views: ViewStore,
+    private readonly starts: PartitionStarts,
+  ) {
     this.checkpoints = new PartitionCheckpoints(projection.name, views.dialect);
   }
 
@@ -53,11 +57,13 @@ export class PartitionFeed {
 
   /** Where the live generation stands in a partition, handing the generation over to the partitions first if it was not yet. */
   async nextOffset(topic: string, partition: number): Promise<{ generation: number; offset: number }> {
-    return retrying(() => this.views.transaction(async (tx) => {
-      const generation = await this.liveGeneration(tx);
-      const checkpoint = await this.checkpointOf(tx, generation, topic, partition);
-      return { generation, offset: checkpoint.nextOffset };
-    }));
+    return retrying(() =>
+      this.views.transaction(async (tx) => {
+        const generation = await this.liveGeneration(tx);
+        const checkpoint = await this.checkpointOf(tx, generation, topic, partition);
+        return { generation, offset: checkpoint.nextOffset };
+      }),
+    );
   }
 
   async liveGeneration(db: Kysely<any> = this.views.reader): Promise<number> {
@@ -74,9 +80,15 @@ export class PartitionFeed {
 
   /** Moves the generation's global checkpoint (what read-your-writes and lag read) forward, never back. */
   async processedThrough(generation: number, position: number): Promise<void> {
-    await this.views.transaction((tx) => tx.updateTable('projection_checkpoints').set({ position, updated_at: Date.now() })
-      .where('name', '=', this.projection.name).where('generation', '=', generation).where('position', '<', position)
-      .execute());
+    await this.views.transaction((tx) =>
+      tx
+        .updateTable('projection_checkpoints')
+        .set({ position, updated_at: Date.now() })
+        .where('name', '=', this.projection.name)
+        .where('generation', '=', generation)
+        .where('position', '<', position)
+        .execute(),
+    );
   }
 
   private async applyIn(tx: Kysely<any>, batch: PartitionBatch): Promise<PartitionOutcome> {
@@ -89,9 +101,17 @@ export class PartitionFeed {
     const events = firstDeliveries(unseen, checkpoint.position);
     const handled = eventsFor(this.projection, events as AnyLedgerEvent[]);
     if (handled.length > 0) {
-      await this.projection.apply(forGeneration(tx, this.projection, generation), handled, sharedContextFor(tx, this.views.dialect, this.projection, generation));
+      await this.projection.apply(
+        forGeneration(tx, this.projection, generation),
+        handled,
+        sharedContextFor(tx, this.views.dialect, this.projection, generation),
+      );
     }
-    const next = { partition: batch.partition, nextOffset: unseen[unseen.length - 1].offset + 1, position: Math.max(checkpoint.position, ...events.map((e) => e.position)) };
+    const next = {
+      partition: batch.partition,
+      nextOffset: unseen[unseen.length - 1].offset + 1,
+      position: Math.max(checkpoint.position, ...events.map((e) => e.position)),
+    };
     await this.checkpoints.advance(tx, generation, batch.topic, next);
     return { kind: 'applied', generation, nextOffset: next.nextOffset, applied: events.length };
   }
@@ -102,8 +122,10 @@ export class PartitionFeed {
     await this.handOver(tx, generation, topic);
     const created = await this.checkpoints.lock(tx, generation, topic, partition);
     if (created) return created;
-    throw new Error(`${this.projection.name} generation ${generation} has no checkpoint for partition ${partition} of ${topic}: `
-      + 'the topic gained partitions after the generation was handed over; rebuild the projection');
+    throw new Error(
+      `${this.projection.name} generation ${generation} has no checkpoint for partition ${partition} of ${topic}: ` +
+        'the topic gained partitions after the generation was handed over; rebuild the projection',
+    );
   }
 
   /**
@@ -112,7 +134,11 @@ export class PartitionFeed {
    * applying the global order either finishes first or sees the hand-over and stops.
    */
   private async handOver(tx: Kysely<any>, generation: number, topic: string): Promise<void> {
-    let query = tx.selectFrom('projection_checkpoints').select('position').where('name', '=', this.projection.name).where('generation', '=', generation);
+    let query = tx
+      .selectFrom('projection_checkpoints')
+      .select('position')
+      .where('name', '=', this.projection.name)
+      .where('generation', '=', generation);
     if (this.views.dialect === 'postgres') query = query.forUpdate();
     const floor = Number((await query.executeTakeFirstOrThrow()).position);
     if (await this.checkpoints.feedsFromPartitions(tx, generation)) return;

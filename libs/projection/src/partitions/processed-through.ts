@@ -35,5 +35,5 @@ export function processedThrough(published: PublishedStream, checkpoints: readon
  */
 export function partitionStarts(published: PublishedStream, partitions: readonly number[], floor: number): Map<number, number> {
   const fromEnds = published.position <= floor;
-  return new Map(partitions.map((partition) => [partition, fromEnds ? published.partitionEnds.get(partition) ?? 0 : 0]));
+  return new Map(partitions.map((partition) => [partition, fromEnds ? (published.partitionEnds.get(partition) ?? 0) : 0]));
 }

@@ -24,7 +24,6 @@ export interface RelayConfig {
 
 export type RelayState = 'starting' | 'standby' | 'publishing' | 'stopped';
 
-
 /**
  * Where the relay keeps its progress and its lease (the view store, so partitioned
  * projectors read it in their own transactions): see RelayCheckpoints in @cx/projection.
@@ -69,7 +68,12 @@ export class CanonicalStreamRelay {
     private readonly config: RelayConfig,
   ) {
     // One request in flight: a retried batch can never overtake the next, so each customer's order holds.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.owner = config.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.batchSize = config.batchSize ?? 1000;
     this.leaseMs = config.leaseMs ?? 10_000;
@@ -109,7 +113,10 @@ export class CanonicalStreamRelay {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
     ]);
     clearTimeout(timer);
-    if (finished) await this.checkpoints.release(this.config.topic, this.owner).catch((error: unknown) => this.logger.warn(`lease not released: ${String(error)}`));
+    if (finished)
+      await this.checkpoints
+        .release(this.config.topic, this.owner)
+        .catch((error: unknown) => this.logger.warn(`lease not released: ${String(error)}`));
     await this.producer.disconnect().catch(() => undefined);
   }
 
@@ -143,7 +150,13 @@ export class CanonicalStreamRelay {
   private async prepare(): Promise<void> {
     if (this.prepared) return;
     await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
-    this.partitionMetadata = (await partitionsOf(this.kafka, this.config.topic)).map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+    this.partitionMetadata = (await partitionsOf(this.kafka, this.config.topic)).map((partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [],
+      isr: [],
+    }));
     await this.checkpoints.ensureTable();
     await this.producer.connect();
     this.prepared = true;
@@ -157,7 +170,10 @@ export class CanonicalStreamRelay {
       const batch = await this.events.readAll({ after: this.position, maxCount: this.batchSize });
       if (batch.length === 0) {
         if (Date.now() - renewedAt > this.leaseMs / 3) {
-          if (!(await this.checkpoints.renew(this.config.topic, this.owner, this.leaseMs))) { this.lostLease(); return; }
+          if (!(await this.checkpoints.renew(this.config.topic, this.owner, this.leaseMs))) {
+            this.lostLease();
+            return;
+          }
           renewedAt = Date.now();
         }
         await this.pause.wait(this.idleMs);
@@ -167,7 +183,10 @@ export class CanonicalStreamRelay {
       const acknowledged = await this.producer.send({ topic: this.config.topic, acks: -1, messages });
       this.publishedCount += batch.length;
       const last = batch[batch.length - 1].position;
-      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs, partitionEnds(messages, acknowledged)))) { this.lostLease(); return; }
+      if (!(await this.checkpoints.advance(this.config.topic, this.owner, last, this.leaseMs, partitionEnds(messages, acknowledged)))) {
+        this.lostLease();
+        return;
+      }
       this.position = last;
       renewedAt = Date.now();
     }
@@ -187,7 +206,6 @@ export class CanonicalStreamRelay {
     if (state === 'publishing') this.logger.log(`publishing to ${this.config.topic} as ${this.owner}`);
     this.current = state;
   }
-
 }
 
 /** Each partition's offset after the batch: its first offset as the broker acknowledged it, plus its messages. */

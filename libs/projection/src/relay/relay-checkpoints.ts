@@ -16,19 +16,26 @@ const PARTITIONS_TABLE = 'kafka_relay_partitions';
  * projectors compare their offsets with to know which positions they have processed.
  */
 export class RelayCheckpoints implements RelayProgress {
-  constructor(private readonly store: ViewStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: ViewStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async ensureTable(): Promise<void> {
     await this.store.transaction(async (tx) => {
       await lockSchemaChanges(tx, this.store.dialect);
-      await tx.schema.createTable(TABLE).ifNotExists()
+      await tx.schema
+        .createTable(TABLE)
+        .ifNotExists()
         .addColumn('topic', 'text', (c) => c.primaryKey())
         .addColumn('position', 'bigint', (c) => c.notNull())
         .addColumn('lease_owner', 'text')
         .addColumn('lease_expires_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await tx.schema.createTable(PARTITIONS_TABLE).ifNotExists()
+      await tx.schema
+        .createTable(PARTITIONS_TABLE)
+        .ifNotExists()
         .addColumn('topic', 'text', (c) => c.notNull())
         .addColumn('partition', 'integer', (c) => c.notNull())
         .addColumn('end_offset', 'bigint', (c) => c.notNull())
@@ -41,9 +48,14 @@ export class RelayCheckpoints implements RelayProgress {
   async acquire(topic: string, owner: string, leaseMs: number): Promise<number | null> {
     const now = this.now();
     return this.store.transaction(async (tx) => {
-      await tx.insertInto(TABLE).values({ topic, position: 0, lease_owner: null, lease_expires_at: 0, updated_at: now })
-        .onConflict((oc) => oc.column('topic').doNothing()).execute();
-      const taken = await tx.updateTable(TABLE).set({ lease_owner: owner, lease_expires_at: now + leaseMs })
+      await tx
+        .insertInto(TABLE)
+        .values({ topic, position: 0, lease_owner: null, lease_expires_at: 0, updated_at: now })
+        .onConflict((oc) => oc.column('topic').doNothing())
+        .execute();
+      const taken = await tx
+        .updateTable(TABLE)
+        .set({ lease_owner: owner, lease_expires_at: now + leaseMs })
         .where('topic', '=', topic)
         .where((eb) => eb.or([eb('lease_owner', '=', owner), eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
         .executeTakeFirst();
@@ -57,17 +69,27 @@ export class RelayCheckpoints implements RelayProgress {
    * Moves the checkpoint, records the end offsets of the partitions the batch went to, and
    * renews the lease, only while `owner` holds it; false when the lease was lost.
    */
-  async advance(topic: string, owner: string, position: number, leaseMs: number, partitionEnds: ReadonlyMap<number, number> = new Map()): Promise<boolean> {
+  async advance(
+    topic: string,
+    owner: string,
+    position: number,
+    leaseMs: number,
+    partitionEnds: ReadonlyMap<number, number> = new Map(),
+  ): Promise<boolean> {
     const now = this.now();
     return this.store.transaction(async (tx) => {
-      const result = await tx.updateTable(TABLE)
+      const result = await tx
+        .updateTable(TABLE)
         .set({ position, lease_expires_at: now + leaseMs, updated_at: now })
-        .where('topic', '=', topic).where('lease_owner', '=', owner)
+        .where('topic', '=', topic)
+        .where('lease_owner', '=', owner)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
       const ends = [...partitionEnds].map(([partition, end]) => ({ topic, partition, end_offset: end }));
       if (ends.length > 0) {
-        await tx.insertInto(PARTITIONS_TABLE).values(ends)
+        await tx
+          .insertInto(PARTITIONS_TABLE)
+          .values(ends)
           .onConflict((oc) => oc.columns(['topic', 'partition']).doUpdateSet((eb) => ({ end_offset: eb.ref('excluded.end_offset') })))
           .execute();
       }
@@ -81,33 +103,45 @@ export class RelayCheckpoints implements RelayProgress {
    * position with ends that do not belong to it.
    */
   async published(topic: string, db: Kysely<any> = this.store.reader): Promise<PublishedStream> {
-    const rows = await db.selectFrom(`${TABLE} as c`)
+    const rows = await db
+      .selectFrom(`${TABLE} as c`)
       .leftJoin(`${PARTITIONS_TABLE} as p`, 'p.topic', 'c.topic')
       .select(['c.position', 'p.partition', 'p.end_offset'])
-      .where('c.topic', '=', topic).execute();
+      .where('c.topic', '=', topic)
+      .execute();
     const ends = rows.filter((r) => r.partition !== null).map((r) => [Number(r.partition), Number(r.end_offset)] as const);
     return { position: Number(rows[0]?.position ?? 0), partitionEnds: new Map(ends) };
   }
 
   async renew(topic: string, owner: string, leaseMs: number): Promise<boolean> {
     const now = this.now();
-    const result = await this.store.transaction((tx) => tx.updateTable(TABLE)
-      .set({ lease_expires_at: now + leaseMs })
-      .where('topic', '=', topic).where('lease_owner', '=', owner)
-      .executeTakeFirst());
+    const result = await this.store.transaction((tx) =>
+      tx
+        .updateTable(TABLE)
+        .set({ lease_expires_at: now + leaseMs })
+        .where('topic', '=', topic)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows) === 1;
   }
 
   /** Gives the lease up at a clean stop, so another process takes over at once rather than after it expires. */
   async release(topic: string, owner: string): Promise<void> {
-    await this.store.transaction((tx) => tx.updateTable(TABLE)
-      .set({ lease_owner: null, lease_expires_at: 0 })
-      .where('topic', '=', topic).where('lease_owner', '=', owner)
-      .execute());
+    await this.store.transaction((tx) =>
+      tx
+        .updateTable(TABLE)
+        .set({ lease_owner: null, lease_expires_at: 0 })
+        .where('topic', '=', topic)
+        .where('lease_owner', '=', owner)
+        .execute(),
+    );
   }
 
   async status(topic: string): Promise<{ position: number; leaseOwner: string | null; leaseExpiresAt: number } | null> {
     const row = await this.store.reader.selectFrom(TABLE).selectAll().where('topic', '=', topic).executeTakeFirst();
-    return row ? { position: Number(row.position), leaseOwner: row.lease_owner as string | null, leaseExpiresAt: Number(row.lease_expires_at) } : null;
+    return row
+      ? { position: Number(row.position), leaseOwner: row.lease_owner as string | null, leaseExpiresAt: Number(row.lease_expires_at) }
+      : null;
   }
 }

@@ -18,7 +18,11 @@ export function expectCanonicalStream(messages: ReadMessage[], stored: StoredEve
     const original = byPosition.get(event.position)!;
     expect(original).toBeDefined();
     expect(message.key?.toString()).toBe(original.customerId);
-    expect(event).toMatchObject({ customerId: original.customerId, data: original.data, attributes: { id: original.id, source: original.source, type: original.type } });
+    expect(event).toMatchObject({
+      customerId: original.customerId,
+      data: original.data,
+      attributes: { id: original.id, source: original.source, type: original.type },
+    });
     expect(partitionOf.get(original.customerId) ?? message.partition).toBe(message.partition);
     partitionOf.set(original.customerId, message.partition);
     const last = lastByCustomer.get(original.customerId) ?? 0;

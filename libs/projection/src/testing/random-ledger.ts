@@ -53,10 +53,18 @@ class Cast {
   /** Merges by the index of the event that is the merge: each customer is merged at most once, so merges form trees. */
   readonly merges = new Map<number, Merge>();
 
-  constructor(private readonly random: Random, count: number) {
+  constructor(
+    private readonly random: Random,
+    count: number,
+  ) {
     this.named = Array.from({ length: 12 }, (_, i) => `c-${i}`);
     this.anonymous = Array.from({ length: 10 }, () => `anon-${Array.from({ length: 16 }, () => random.int(16).toString(16)).join('')}`);
-    this.cases = new Map(Array.from({ length: Math.max(8, Math.floor(count / 25)) }, (_, i) => [`k-${i}`, [random.pick(this.everyone), random.pick(this.everyone)]]));
+    this.cases = new Map(
+      Array.from({ length: Math.max(8, Math.floor(count / 25)) }, (_, i) => [
+        `k-${i}`,
+        [random.pick(this.everyone), random.pick(this.everyone)],
+      ]),
+    );
     for (const from of this.anonymous) this.planMerge(count, { from, into: random.pick(this.named) });
     for (let i = this.named.length / 2; i < this.named.length; i += 1) {
       if (random.chance(0.5)) this.planMerge(count, { from: this.named[i], into: this.named[random.int(i)] });
@@ -112,7 +120,7 @@ export function randomLedger(count: number, seed: number): AnyLedgerEvent[] {
 
 /** Whole minutes, so that events share instants and ties fall to the position. */
 function eventTime(random: Random, index: number, count: number, merge: boolean): number {
-  const onTime = T0 + Math.floor((index / count) * SPAN_DAYS * DAY / MINUTE) * MINUTE;
+  const onTime = T0 + Math.floor(((index / count) * SPAN_DAYS * DAY) / MINUTE) * MINUTE;
   const late = !merge && random.chance(1 / 7) ? random.int(20 * 24 * 60) * MINUTE : 0;
   return onTime - late;
 }
@@ -126,12 +134,27 @@ function randomActivity(random: Random, cast: Cast, count: number): Activity {
   if (roll < 0.35) return caseActivity(random, cast);
   if (roll < 0.55) {
     // Few order ids: re-sent completions, by the same customer or by another one.
-    const data = { orderId: `o-${random.int(Math.floor(count / 6))}`, amountMinor: random.int(100_000), currency: random.pick(['EUR', 'USD']), channel: random.pick(['web', 'store', 'app'] as const) };
+    const data = {
+      orderId: `o-${random.int(Math.floor(count / 6))}`,
+      amountMinor: random.int(100_000),
+      currency: random.pick(['EUR', 'USD']),
+      channel: random.pick(['web', 'store', 'app'] as const),
+    };
     return { type: 'cx.purchase.completed.v1', customerId, data };
   }
   if (roll < 0.65) return { type: 'cx.survey.answered.v1', customerId, data: surveyAnswer(random, cast) };
-  if (roll < 0.8) return { type: 'cx.interaction.recorded.v1', customerId, data: { channel: random.pick(['phone', 'email', 'chat'] as const), direction: 'inbound', team: random.pick(TEAMS) } };
-  if (roll < 0.88) return { type: 'cx.customer.profiled.v1', customerId, data: random.chance(0.8) ? { segment: random.pick(['gold', 'silver', 'bronze']) } : {} };
+  if (roll < 0.8)
+    return {
+      type: 'cx.interaction.recorded.v1',
+      customerId,
+      data: { channel: random.pick(['phone', 'email', 'chat'] as const), direction: 'inbound', team: random.pick(TEAMS) },
+    };
+  if (roll < 0.88)
+    return {
+      type: 'cx.customer.profiled.v1',
+      customerId,
+      data: random.chance(0.8) ? { segment: random.pick(['gold', 'silver', 'bronze']) } : {},
+    };
   if (roll < 0.94) return { type: 'cx.customer.referred.v1', customerId, data: { channel: random.pick(['web', 'app'] as const) } };
   return { type: 'cx.customer.churned.v1', customerId, data: { reason: 'cancelled' } };
 }
@@ -139,7 +162,9 @@ function randomActivity(random: Random, cast: Cast, count: number): Activity {
 function surveyAnswer(random: Random, cast: Cast): Data<'cx.survey.answered.v1'> {
   const survey = random.pick(['nps', 'csat', 'ces'] as const);
   const score = survey === 'nps' ? random.int(11) : 1 + random.int(survey === 'csat' ? 5 : 7);
-  return random.chance(0.3) ? { survey, score, team: random.pick(TEAMS), caseId: random.pick([...cast.cases.keys()]) } : { survey, score, channel: 'email' };
+  return random.chance(0.3)
+    ? { survey, score, team: random.pick(TEAMS), caseId: random.pick([...cast.cases.keys()]) }
+    : { survey, score, channel: 'email' };
 }
 
 /** An event of a case, from either of its two customers: in any order, so some cases are orphans for a while. */
@@ -147,8 +172,14 @@ function caseActivity(random: Random, cast: Cast): Activity {
   const caseId = random.pick([...cast.cases.keys()]);
   const customerId = random.pick(cast.cases.get(caseId)!);
   const roll = random.next();
-  if (roll < 0.25) return { type: 'cx.case.opened.v1', customerId, data: { caseId, category: random.pick(['complaint', 'inquiry'] as const), channel: 'phone', team: random.pick(TEAMS) } };
-  if (roll < 0.5) return { type: 'cx.case.handoff.requested.v1', customerId, data: { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) } };
+  if (roll < 0.25)
+    return {
+      type: 'cx.case.opened.v1',
+      customerId,
+      data: { caseId, category: random.pick(['complaint', 'inquiry'] as const), channel: 'phone', team: random.pick(TEAMS) },
+    };
+  if (roll < 0.5)
+    return { type: 'cx.case.handoff.requested.v1', customerId, data: { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) } };
   if (roll < 0.75) return { type: 'cx.case.handoff.accepted.v1', customerId, data: { caseId, team: random.pick(TEAMS) } };
   if (roll < 0.9) return { type: 'cx.case.resolved.v1', customerId, data: { caseId, team: random.pick(TEAMS) } };
   return { type: 'cx.case.reopened.v1', customerId, data: { caseId } };

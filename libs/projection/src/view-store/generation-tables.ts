@@ -1,6 +1,13 @@
 import {
-  IdentifierNode, KyselyPlugin, OperationNodeTransformer, PluginTransformQueryArgs, PluginTransformResultArgs,
-  QueryResult, RootOperationNode, TableNode, UnknownRow,
+  IdentifierNode,
+  KyselyPlugin,
+  OperationNodeTransformer,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  TableNode,
+  UnknownRow,
 } from 'kysely';
 
 /** The physical name of a projection's table in one generation: analysts query the plain name, a view. */

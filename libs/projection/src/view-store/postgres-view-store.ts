@@ -14,7 +14,10 @@ export class PostgresViewStore implements ViewStore {
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
 
-  constructor(connection: string | Pool, readonly schema = 'cx_views') {
+  constructor(
+    connection: string | Pool,
+    readonly schema = 'cx_views',
+  ) {
     checkedSchema(schema);
     this.ownsPool = typeof connection === 'string';
     this.pool = typeof connection === 'string' ? openPostgresPool(connection, { max: 10 }) : connection;

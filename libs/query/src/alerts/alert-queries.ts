@@ -52,9 +52,15 @@ export class AlertQueries {
     if (query.status) select = withStatus(select, query.status, query.asOf, query.followUpSlaMs);
     if (query.after) {
       const { raisedAt, id } = query.after;
-      select = select.where((eb) => eb.or([eb('raised_at', '<', raisedAt), eb.and([eb('raised_at', '=', raisedAt), eb('alert_id', '<', id)])]));
+      select = select.where((eb) =>
+        eb.or([eb('raised_at', '<', raisedAt), eb.and([eb('raised_at', '=', raisedAt), eb('alert_id', '<', id)])]),
+      );
     }
-    const rows = await select.orderBy('raised_at', 'desc').orderBy('alert_id', 'desc').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('raised_at', 'desc')
+      .orderBy('alert_id', 'desc')
+      .limit(query.limit + 1)
+      .execute();
     const alerts = rows.slice(0, query.limit).map(alertOfRow);
     const last = alerts.at(-1);
     return { alerts, next: rows.length > query.limit && last ? { raisedAt: last.raisedAt, id: last.id } : null };
@@ -62,7 +68,11 @@ export class AlertQueries {
 
   /** A merged customer's alerts are listed under the customer it was merged into. */
   private async canonical(customerId: string): Promise<string> {
-    const alias = await this.db.selectFrom('alert_customer_aliases').select('customer_id').where('alias_id', '=', customerId).executeTakeFirst();
+    const alias = await this.db
+      .selectFrom('alert_customer_aliases')
+      .select('customer_id')
+      .where('alias_id', '=', customerId)
+      .executeTakeFirst();
     return alias?.customer_id ?? customerId;
   }
 }

@@ -30,7 +30,11 @@ export class AlertFollowUpDto {
 }
 
 export class AlertDto {
-  @ApiProperty({ description: 'first 32 hex digits of SHA-256 over `signal|subject|raisedAt` (raisedAt in RFC 3339 UTC with milliseconds); the CloudEvent id of its deliveries', example: 'dae7282a00cfa7cb95f5458eaf66b5af' })
+  @ApiProperty({
+    description:
+      'first 32 hex digits of SHA-256 over `signal|subject|raisedAt` (raisedAt in RFC 3339 UTC with milliseconds); the CloudEvent id of its deliveries',
+    example: 'dae7282a00cfa7cb95f5458eaf66b5af',
+  })
   id!: string;
   @ApiProperty({ type: 'string', enum: ALERT_SIGNALS })
   signal!: string;
@@ -116,7 +120,11 @@ export class ClosedLoopReportDto {
   followUpSlaHours!: number;
   @ApiProperty({ type: ClosedLoopBlockDto })
   totals!: ClosedLoopBlockDto;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/ClosedLoopBlockDto' }, description: 'per group key (`unknown` when missing); empty without groupBy' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ClosedLoopBlockDto' },
+    description: 'per group key (`unknown` when missing); empty without groupBy',
+  })
   groups!: Record<string, ClosedLoopBlockDto>;
 }
 

@@ -1,5 +1,14 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { CLOCK, Clock } from '@cx/clock';
@@ -26,7 +35,11 @@ export class AlertsController {
 
   /** SPEC §2.4 and §3: alerts raised by `asOf`, newest first, filtered and paged; CSV with `Accept: text/csv`. */
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: AlertListDto, description: 'JSON; with `Accept: text/csv`, CSV: one row per alert: id, signal, status, subject, customerId, caseId, raisedAt, team, survey, score, fromTeam, toTeam, followUpAt, followUpTeam, followUpMinutes; the next page’s cursor in X-Next-Cursor' })
+  @ApiOkResponse({
+    type: AlertListDto,
+    description:
+      'JSON; with `Accept: text/csv`, CSV: one row per alert: id, signal, status, subject, customerId, caseId, raisedAt, team, survey, score, fromTeam, toTeam, followUpAt, followUpTeam, followUpMinutes; the next page’s cursor in X-Next-Cursor',
+  })
   @ApiBadRequestResponse({ type: AlertApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
   @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
   @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
@@ -37,7 +50,17 @@ export class AlertsController {
     const asOf = asOfTime(params, this.clock.now());
     const followUpSlaMs = this.settings.alerts.followUpSlaMs;
     const { status, signal, customerId, caseId } = params;
-    const query = { asOf, followUpSlaMs, status, signal, customerId, caseId, ...raisedWindow(params), limit: params.limit ?? 100, after: decodeAlertCursor(params.cursor) };
+    const query = {
+      asOf,
+      followUpSlaMs,
+      status,
+      signal,
+      customerId,
+      caseId,
+      ...raisedWindow(params),
+      limit: params.limit ?? 100,
+      after: decodeAlertCursor(params.cursor),
+    };
     await this.readYourWrites.await(afterPosition(params), ALERT_READS);
     const page = await this.alerts.list(query);
     const alerts = page.alerts.map((alert) => alertJson(alert, asOf, followUpSlaMs));

@@ -26,15 +26,26 @@ export class ClosedLoopQueries {
   }
 
   async report(query: ClosedLoopQuery): Promise<ClosedLoopReport> {
-    const rows = await this.db.selectFrom('alerts').selectAll().where('raised_at', '>=', query.from).where('raised_at', '<', query.to).execute();
+    const rows = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('raised_at', '>=', query.from)
+      .where('raised_at', '<', query.to)
+      .execute();
     const alerts = rows.map(alertOfRow);
     const npsDetractors = alerts.filter((a) => a.signal === 'detractor' && a.detail.survey === 'nps');
     const npsCustomers = [...new Set(npsDetractors.map((a) => a.customerId))];
     const churned = await this.churnedBefore(npsCustomers, query.to);
     const answers = await this.npsAnswers(npsCustomers, Math.min(...npsDetractors.map((a) => a.raisedAt)), query.to);
-    const segments = query.groupBy === 'segment' ? await this.segmentsBefore([...new Set(alerts.map((a) => a.customerId))], query.to) : new Map<string, string>();
+    const segments =
+      query.groupBy === 'segment'
+        ? await this.segmentsBefore([...new Set(alerts.map((a) => a.customerId))], query.to)
+        : new Map<string, string>();
     return closedLoopReport(alerts, {
-      from: query.from, to: query.to, groupBy: query.groupBy, followUpSlaMs: query.followUpSlaMs,
+      from: query.from,
+      to: query.to,
+      groupBy: query.groupBy,
+      followUpSlaMs: query.followUpSlaMs,
       churnedAtTo: (id) => churned.has(id),
       segmentAtTo: (id) => segments.get(id) ?? null,
       npsAnswers: (id) => answers.get(id) ?? [],
@@ -45,8 +56,10 @@ export class ClosedLoopQueries {
   private async churnedBefore(customerIds: readonly string[], to: number): Promise<Set<string>> {
     const churned = new Set<string>();
     for (const chunk of inChunks(customerIds, 100)) {
-      const latest = chunk.map((id) => sql`SELECT * FROM (SELECT customer_id, stage FROM ${sql.table('alert_customer_stages')}
-        WHERE customer_id = ${id} AND since < ${to} ORDER BY since DESC LIMIT 1) s`);
+      const latest = chunk.map(
+        (id) => sql`SELECT * FROM (SELECT customer_id, stage FROM ${sql.table('alert_customer_stages')}
+        WHERE customer_id = ${id} AND since < ${to} ORDER BY since DESC LIMIT 1) s`,
+      );
       const result = await sql<{ customer_id: string; stage: string }>`${sql.join(latest, sql` UNION ALL `)}`.execute(this.db);
       for (const row of result.rows) if (row.stage === 'churned') churned.add(row.customer_id);
     }
@@ -57,8 +70,10 @@ export class ClosedLoopQueries {
   private async segmentsBefore(customerIds: readonly string[], to: number): Promise<Map<string, string>> {
     const segments = new Map<string, string>();
     for (const chunk of inChunks(customerIds, 100)) {
-      const latest = chunk.map((id) => sql`SELECT * FROM (SELECT customer_id, segment FROM ${sql.table('alert_customer_facts')}
-        WHERE customer_id = ${id} AND kind = 'profile' AND segment IS NOT NULL AND time < ${to} ORDER BY time DESC, position DESC LIMIT 1) s`);
+      const latest = chunk.map(
+        (id) => sql`SELECT * FROM (SELECT customer_id, segment FROM ${sql.table('alert_customer_facts')}
+        WHERE customer_id = ${id} AND kind = 'profile' AND segment IS NOT NULL AND time < ${to} ORDER BY time DESC, position DESC LIMIT 1) s`,
+      );
       const result = await sql<{ customer_id: string; segment: string }>`${sql.join(latest, sql` UNION ALL `)}`.execute(this.db);
       for (const row of result.rows) segments.set(row.customer_id, row.segment);
     }
@@ -69,8 +84,14 @@ export class ClosedLoopQueries {
   private async npsAnswers(customerIds: readonly string[], from: number, to: number): Promise<Map<string, NpsAnswerMoment[]>> {
     const answers = new Map<string, NpsAnswerMoment[]>();
     for (const chunk of inChunks(customerIds)) {
-      const rows = await this.db.selectFrom('alert_customer_facts').select(['customer_id', 'time', 'position', 'score'])
-        .where('customer_id', 'in', chunk).where('kind', '=', 'nps').where('time', '>=', from).where('time', '<', to).execute();
+      const rows = await this.db
+        .selectFrom('alert_customer_facts')
+        .select(['customer_id', 'time', 'position', 'score'])
+        .where('customer_id', 'in', chunk)
+        .where('kind', '=', 'nps')
+        .where('time', '>=', from)
+        .where('time', '<', to)
+        .execute();
       for (const row of rows) {
         const list = answers.get(row.customer_id) ?? [];
         list.push({ time: Number(row.time), position: Number(row.position), score: Number(row.score) });

@@ -1,5 +1,14 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ReadYourWrites } from '@cx/projection';
@@ -23,12 +32,19 @@ export class ClosedLoopController {
 
   /** SPEC §2.4: the closed-loop report over alerts raised in [from, to), as JSON or CSV. */
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ClosedLoopReportDto, description: 'JSON; with `Accept: text/csv`, CSV: a `totals` row, then one row per group: scope, group, raised, followedUp, followedUpWithinSla, followedUpWithinSlaPercent, medianFollowUpMinutes, overdueNow, npsDetractors_<followedUp|notFollowedUp>_<alerts|answeredAgain|meanNpsChange|churned|churnedPercent>' })
+  @ApiOkResponse({
+    type: ClosedLoopReportDto,
+    description:
+      'JSON; with `Accept: text/csv`, CSV: a `totals` row, then one row per group: scope, group, raised, followedUp, followedUpWithinSla, followedUpWithinSlaPercent, medianFollowUpMinutes, overdueNow, npsDetractors_<followedUp|notFollowedUp>_<alerts|answeredAgain|meanNpsChange|churned|churnedPercent>',
+  })
   @ApiBadRequestResponse({ type: AlertApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
   @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
   @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
   @ApiServiceUnavailableResponse({ type: AlertApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
-  @ApiOperation({ summary: 'The closed loop over [from, to) by raisedAt: raised, followed up (within the SLA), overdue, and what became of detractors (SPEC §2.4)' })
+  @ApiOperation({
+    summary:
+      'The closed loop over [from, to) by raisedAt: raised, followed up (within the SLA), overdue, and what became of detractors (SPEC §2.4)',
+  })
   @Get('closed-loop')
   async closedLoop(@Res() reply: FastifyReply, @Query() params: ClosedLoopReportParams, @Headers('accept') accept?: string) {
     const { from, to } = reportWindow(params);

@@ -19,7 +19,8 @@ export class CaseHandoffDto {
   @NullableTime() acceptedAt!: string | null;
   @NullableText() acceptedBy!: string | null;
   @ApiPropertyOptional() agentId?: string;
-  @NullableNumber({ description: 'accepted − requested, 1 decimal; null while pending, never accepted, and for takeovers' }) minutesToAccept!: number | null;
+  @NullableNumber({ description: 'accepted − requested, 1 decimal; null while pending, never accepted, and for takeovers' })
+  minutesToAccept!: number | null;
   @OneOf(['pending', 'accepted', 'superseded', 'cancelled'], 'HandoffOutcome') outcome!: string;
   @ListOf(String, { description: `any of ${HANDOFF_FLAGS.join(', ')}` }) flags!: string[];
 }
@@ -92,4 +93,3 @@ export class HandoffReportDto {
   @ListOf(OwnerlessCaseDto, { description: 'open cases with no owner at to, oldest first' }) ownerless!: OwnerlessCaseDto[];
   @Nested(HandoffTotalsDto) totals!: HandoffTotalsDto;
 }
-

@@ -8,7 +8,13 @@ import { GROUP_BY_VALUES } from '../loyalty/loyalty-params';
 export class LifecycleReportDto {
   @Time() asOf!: string;
   @Int() total!: number;
-  @ApiProperty({ type: 'object', properties: Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, { type: 'integer' }])), required: [...LIFECYCLE_STAGES], additionalProperties: false, description: 'customers per stage at asOf, every stage listed' })
+  @ApiProperty({
+    type: 'object',
+    properties: Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, { type: 'integer' }])),
+    required: [...LIFECYCLE_STAGES],
+    additionalProperties: false,
+    description: 'customers per stage at asOf, every stage listed',
+  })
   stages!: Record<string, number>;
 }
 
@@ -46,7 +52,8 @@ export class ChurnBlockDto {
 export class CasesBlockDto {
   @Int() opened!: number;
   @Int() resolved!: number;
-  @NullableNumber({ description: 'percent of resolved cases with no handoff and no reopen, 1 decimal' }) firstContactResolution!: number | null;
+  @NullableNumber({ description: 'percent of resolved cases with no handoff and no reopen, 1 decimal' }) firstContactResolution!:
+    number | null;
   @NullableNumber({ description: 'opened to last resolution, 2 decimals' }) meanResolutionHours!: number | null;
 }
 
@@ -75,9 +82,14 @@ export class LoyaltyGroupBlocksDto {
 export class LoyaltyReportDto {
   @Time() from!: string;
   @Time() to!: string;
-  @OneOf(GROUP_BY_VALUES.filter((g) => g !== 'none'), 'LoyaltyGrouping', { nullable: true, description: 'null without grouping' }) groupBy!: string | null;
+  @OneOf(GROUP_BY_VALUES.filter((g) => g !== 'none'), 'LoyaltyGrouping', { nullable: true, description: 'null without grouping' })
+  groupBy!: string | null;
   @Nested(LoyaltyBlocksDto, { optional: true, description: 'without groupBy' }) blocks?: LoyaltyBlocksDto;
-  @MapOf({ $ref: '#/components/schemas/LoyaltyGroupBlocksDto' }, { optional: true, description: 'with groupBy: per group (`unknown` for a missing value)' }) groups?: Record<string, LoyaltyGroupBlocksDto>;
+  @MapOf(
+    { $ref: '#/components/schemas/LoyaltyGroupBlocksDto' },
+    { optional: true, description: 'with groupBy: per group (`unknown` for a missing value)' },
+  )
+  groups?: Record<string, LoyaltyGroupBlocksDto>;
 }
 
 export class CohortMonthDto {

@@ -9,7 +9,12 @@ export class TimelineEntryDto {
   @Text() source!: string;
   @ApiProperty({ type: 'string', enum: EVENT_TYPES }) type!: string;
   @Time({ description: 'event time, in UTC' }) time!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'as its type says (SPEC §1.3); personal fields `[redacted]` once the customer is forgotten' }) data!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'as its type says (SPEC §1.3); personal fields `[redacted]` once the customer is forgotten',
+  })
+  data!: Record<string, unknown>;
   @ApiPropertyOptional() subject?: string;
   @ApiPropertyOptional() datacontenttype?: string;
   @ApiPropertyOptional() dataschema?: string;
@@ -21,6 +26,9 @@ export class TimelineEntryDto {
 @ApiExtraModels(TimelineEntryDto)
 export class TimelineDto {
   @Text() customerId!: string;
-  @ListOf(TimelineEntryDto, { description: 'in event time order (ties by position), with the events of anonymous customers merged into it' }) events!: TimelineEntryDto[];
+  @ListOf(TimelineEntryDto, {
+    description: 'in event time order (ties by position), with the events of anonymous customers merged into it',
+  })
+  events!: TimelineEntryDto[];
   @NullableText({ description: 'pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
 }

@@ -31,8 +31,25 @@ export function handoffReportJson(report: HandoffReport) {
  * row carries the window so that reports can be concatenated.
  */
 export const HANDOFF_CSV_COLUMNS = [
-  'block', 'from', 'to', 'team', 'fromTeam', 'toTeam', 'caseId', 'customerId', 'unownedSince', 'pendingTeam',
-  'handoffsOut', 'handoffsIn', 'count', 'handoffs', 'medianMinutesToAccept', 'stalledNow', 'openOwned', 'pingPongs', 'resolved',
+  'block',
+  'from',
+  'to',
+  'team',
+  'fromTeam',
+  'toTeam',
+  'caseId',
+  'customerId',
+  'unownedSince',
+  'pendingTeam',
+  'handoffsOut',
+  'handoffsIn',
+  'count',
+  'handoffs',
+  'medianMinutesToAccept',
+  'stalledNow',
+  'openOwned',
+  'pingPongs',
+  'resolved',
   'unownedHours',
 ];
 

@@ -23,7 +23,11 @@ export class CaseQueries {
   async canonicalCustomers(ids: Iterable<string>): Promise<(id: string) => string> {
     const canonical = new Map<string, string>();
     for (const chunk of inChunks([...new Set(ids)])) {
-      const rows = await this.views.reader.selectFrom('customer_aliases').select(['alias_id', 'customer_id']).where('alias_id', 'in', chunk).execute();
+      const rows = await this.views.reader
+        .selectFrom('customer_aliases')
+        .select(['alias_id', 'customer_id'])
+        .where('alias_id', 'in', chunk)
+        .execute();
       for (const row of rows) canonical.set(row.alias_id as string, row.customer_id as string);
     }
     return (id) => canonical.get(id) ?? id;

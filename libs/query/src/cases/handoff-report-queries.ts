@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { LENGTH_CLASSES, VIEW_STORE, ViewDialect, ViewStore } from '@cx/projection';
 import {
-  roundHalfAwayFromZero, UNKNOWN_CASE_TEAM, type HandoffMatrixCell, type HandoffReport, type OwnerlessCase, type TeamHandoffRow,
+  roundHalfAwayFromZero,
+  UNKNOWN_CASE_TEAM,
+  type HandoffMatrixCell,
+  type HandoffReport,
+  type OwnerlessCase,
+  type TeamHandoffRow,
 } from '@cx/views';
 
 export interface HandoffReportQuery {
@@ -97,7 +102,12 @@ async function ownerless(db: Kysely<any>, query: HandoffReportQuery): Promise<Ow
     ) x
     LEFT JOIN customer_aliases a ON a.alias_id = x.customer_id`.execute(db);
   return rows
-    .map((row) => ({ caseId: row.case_id, customerId: row.customer_id, unownedSince: Number(row.unowned_since), pendingTeam: row.pending_team }))
+    .map((row) => ({
+      caseId: row.case_id,
+      customerId: row.customer_id,
+      unownedSince: Number(row.unowned_since),
+      pendingTeam: row.pending_team,
+    }))
     .sort((a, b) => a.unownedSince - b.unownedSince || byName(a.caseId, b.caseId));
 }
 
@@ -143,8 +153,10 @@ const OWNERSHIP: Stretches = { start: 'started_at', end: 'ended_at', lengthClass
 function runningAt(alias: string, stretches: Stretches, t: number, endsAfter = false): RawBuilder<unknown> {
   const [start, end, lengthClass] = [stretches.start, stretches.end, stretches.lengthClass].map((column) => sql.ref(`${alias}.${column}`));
   const ended = endsAfter ? sql`${end} > ${ms(t)}` : sql`${end} >= ${ms(t)}`;
-  const byClass = Array.from({ length: LENGTH_CLASSES }, (_, c) =>
-    sql`(${lengthClass} = ${sql.lit(c)} AND ${start} >= ${ms(t - 2 ** c)} AND ${start} < ${ms(t)})`);
+  const byClass = Array.from(
+    { length: LENGTH_CLASSES },
+    (_, c) => sql`(${lengthClass} = ${sql.lit(c)} AND ${start} >= ${ms(t - 2 ** c)} AND ${start} < ${ms(t)})`,
+  );
   return sql`((${end} IS NULL AND ${start} < ${ms(t)}) OR (${ended} AND (${sql.join(byClass, sql` OR `)})))`;
 }
 
@@ -166,25 +178,41 @@ async function keyCounts(db: Kysely<any>, query: RawBuilder<{ key: string | null
 }
 
 /** Requests made in the window, superseded ones included, by the team that asked. */
-const handoffsOut = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+const handoffsOut = (db: Kysely<any>, query: HandoffReportQuery) =>
+  keyCounts(
+    db,
+    sql`
   SELECT h.from_team AS key, COUNT(*) AS n FROM case_handoffs h
-  WHERE h.requested_at >= ${ms(query.from)} AND h.requested_at < ${ms(query.to)} ${ofSegment('h', query)} GROUP BY h.from_team`);
+  WHERE h.requested_at >= ${ms(query.from)} AND h.requested_at < ${ms(query.to)} ${ofSegment('h', query)} GROUP BY h.from_team`,
+  );
 
 /** Requests pending at `to` for longer than the SLA ("more than" is strict), by the team asked. */
-const stalledNow = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+const stalledNow = (db: Kysely<any>, query: HandoffReportQuery) =>
+  keyCounts(
+    db,
+    sql`
   SELECT h.to_team AS key, COUNT(*) AS n FROM case_handoffs h
-  WHERE ${runningAt('h', PENDING, query.to)} AND h.requested_at < ${ms(query.to - query.slaMs)} ${ofSegment('h', query)} GROUP BY h.to_team`);
+  WHERE ${runningAt('h', PENDING, query.to)} AND h.requested_at < ${ms(query.to - query.slaMs)} ${ofSegment('h', query)} GROUP BY h.to_team`,
+  );
 
-const openOwned = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+const openOwned = (db: Kysely<any>, query: HandoffReportQuery) =>
+  keyCounts(
+    db,
+    sql`
   WITH ${ownershipAt(query.to)}
-  SELECT r.team AS key, COUNT(*) AS n FROM running r WHERE r.team IS NOT NULL ${ofSegment('r', query)} GROUP BY r.team`);
+  SELECT r.team AS key, COUNT(*) AS n FROM running r WHERE r.team IS NOT NULL ${ofSegment('r', query)} GROUP BY r.team`,
+  );
 
 /** Cases resolved at `to` whose resolution fell in the window; a null team counts as `unknown`. */
-const resolvedByTeam = (db: Kysely<any>, query: HandoffReportQuery) => keyCounts(db, sql`
+const resolvedByTeam = (db: Kysely<any>, query: HandoffReportQuery) =>
+  keyCounts(
+    db,
+    sql`
   SELECT v.team AS key, COUNT(*) AS n FROM case_resolutions v
   WHERE v.resolved_at >= ${ms(query.from)} AND v.resolved_at < ${ms(query.to)} AND (v.reopened_at IS NULL OR v.reopened_at >= ${ms(query.to)})
     ${ofSegment('v', query)}
-  GROUP BY v.team`);
+  GROUP BY v.team`,
+  );
 
 interface AcceptedCell {
   fromTeam: string;
@@ -241,7 +269,13 @@ async function rankedMedianWaits(db: Kysely<any>, query: HandoffReportQuery): Pr
  */
 async function percentileWaits(db: Kysely<any>, query: HandoffReportQuery): Promise<Medians> {
   const { from, to } = query;
-  const { rows } = await sql<{ all_from: number; all_teams: number; from_team: string | null; accepted_by: string | null; median_ms: unknown }>`
+  const { rows } = await sql<{
+    all_from: number;
+    all_teams: number;
+    from_team: string | null;
+    accepted_by: string | null;
+    median_ms: unknown;
+  }>`
     SELECT GROUPING(from_team) AS all_from, GROUPING(accepted_by) AS all_teams, from_team, accepted_by,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY accepted_at - requested_at) AS median_ms
     FROM case_handoffs h
@@ -288,16 +322,18 @@ const minutesOrNull = (medianMs: number | undefined): number | null =>
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function teamRows(teams: Map<string, Counts>, medians: Medians): TeamHandoffRow[] {
-  return [...teams.entries()].sort(([a], [b]) => byName(a, b)).map(([team, c]) => ({
-    team,
-    handoffsOut: c.handoffsOut,
-    handoffsIn: c.handoffsIn,
-    medianMinutesToAccept: minutesOrNull(medians.get(medianKey('team', team))),
-    stalledNow: c.stalledNow,
-    openOwned: c.openOwned,
-    pingPongs: c.pingPongs,
-    resolved: c.resolved,
-  }));
+  return [...teams.entries()]
+    .sort(([a], [b]) => byName(a, b))
+    .map(([team, c]) => ({
+      team,
+      handoffsOut: c.handoffsOut,
+      handoffsIn: c.handoffsIn,
+      medianMinutesToAccept: minutesOrNull(medians.get(medianKey('team', team))),
+      stalledNow: c.stalledNow,
+      openOwned: c.openOwned,
+      pingPongs: c.pingPongs,
+      resolved: c.resolved,
+    }));
 }
 
 function matrixRows(cells: AcceptedCell[], medians: Medians): HandoffMatrixCell[] {

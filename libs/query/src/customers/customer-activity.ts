@@ -23,15 +23,29 @@ export async function customerActivityAt(db: Db, customerId: string, asOf: numbe
     latest(db, customerId, asOf, 'purchase').select('time').executeTakeFirst(),
   ]);
   return {
-    firstSeen, lastSeen, interactions, purchases, openCases, nps, csat, ces, segment, referrals,
+    firstSeen,
+    lastSeen,
+    interactions,
+    purchases,
+    openCases,
+    nps,
+    csat,
+    ces,
+    segment,
+    referrals,
     ...(lastPurchase ? { lastPurchaseTime: Number(lastPurchase.time) } : {}),
   };
 }
 
 /** The stage history up to `asOf`: the stage intervals that started by then. */
 export async function stageHistoryAt(db: Db, customerId: string, asOf: number): Promise<StageChange[]> {
-  const rows = await db.selectFrom('customer_stages').select(['stage', 'since'])
-    .where('customer_id', '=', customerId).where('since', '<=', asOf).orderBy('since').execute();
+  const rows = await db
+    .selectFrom('customer_stages')
+    .select(['stage', 'since'])
+    .where('customer_id', '=', customerId)
+    .where('since', '<=', asOf)
+    .orderBy('since')
+    .execute();
   return rows.map((row) => ({ stage: row.stage as LifecycleStage, since: Number(row.since) }));
 }
 
@@ -43,30 +57,44 @@ const latest = (db: Db, customerId: string, asOf: number, kind: LifecycleTables[
 
 /** First or latest activity (merges and erasures are not activity). */
 async function seenAt(db: Db, customerId: string, asOf: number, direction: 'asc' | 'desc'): Promise<number | null> {
-  const row = await factsUpTo(db, customerId, asOf).select('time').where('kind', '!=', 'none')
-    .orderBy('time', direction).limit(1).executeTakeFirst();
+  const row = await factsUpTo(db, customerId, asOf)
+    .select('time')
+    .where('kind', '!=', 'none')
+    .orderBy('time', direction)
+    .limit(1)
+    .executeTakeFirst();
   return row ? Number(row.time) : null;
 }
 
 async function interactionsAt(db: Db, customerId: string, asOf: number): Promise<CustomerActivity['interactions']> {
-  const rows = await factsUpTo(db, customerId, asOf).where('kind', '=', 'interaction')
-    .select(['channel', (eb) => eb.fn.countAll().as('count')]).groupBy('channel').orderBy('channel').execute();
+  const rows = await factsUpTo(db, customerId, asOf)
+    .where('kind', '=', 'interaction')
+    .select(['channel', (eb) => eb.fn.countAll().as('count')])
+    .groupBy('channel')
+    .orderBy('channel')
+    .execute();
   const byChannel = Object.fromEntries(rows.map((row) => [row.channel as string, Number(row.count)]));
   return { count: rows.reduce((sum, row) => sum + Number(row.count), 0), byChannel };
 }
 
 async function purchasesAt(db: Db, customerId: string, asOf: number): Promise<CustomerActivity['purchases']> {
-  const rows = await factsUpTo(db, customerId, asOf).where('kind', '=', 'purchase')
+  const rows = await factsUpTo(db, customerId, asOf)
+    .where('kind', '=', 'purchase')
     .select(['currency', (eb) => eb.fn.countAll().as('count'), (eb) => eb.fn.sum('amount_minor').as('amount')])
-    .groupBy('currency').orderBy('currency').execute();
+    .groupBy('currency')
+    .orderBy('currency')
+    .execute();
   const revenueMinor = Object.fromEntries(rows.map((row) => [row.currency as string, Number(row.amount)]));
   return { count: rows.reduce((sum, row) => sum + Number(row.count), 0), revenueMinor };
 }
 
 /** Cases open at `asOf`: a stretch that started by then and ends after it (or runs still). */
 async function openCasesAt(db: Db, customerId: string, asOf: number): Promise<number> {
-  const row = await db.selectFrom('customer_case_stretches').select((eb) => eb.fn.countAll().as('count'))
-    .where('customer_id', '=', customerId).where('since', '<=', asOf)
+  const row = await db
+    .selectFrom('customer_case_stretches')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('customer_id', '=', customerId)
+    .where('since', '<=', asOf)
     .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', asOf)]))
     .executeTakeFirstOrThrow();
   return Number(row.count);
@@ -83,7 +111,9 @@ async function segmentAt(db: Db, customerId: string, asOf: number): Promise<stri
 }
 
 async function referralsAt(db: Db, customerId: string, asOf: number): Promise<number> {
-  const row = await factsUpTo(db, customerId, asOf).where('kind', '=', 'referral')
-    .select(sql<number>`COUNT(*)`.as('count')).executeTakeFirstOrThrow();
+  const row = await factsUpTo(db, customerId, asOf)
+    .where('kind', '=', 'referral')
+    .select(sql<number>`COUNT(*)`.as('count'))
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }

@@ -24,17 +24,35 @@ interface Located {
  * too, so the timeline shows every accepted event at once, as the store does.
  */
 export async function timelinePage(
-  db: Kysely<LifecycleTables>, events: EventStore, customerId: string, limit: number, after?: TimelineCursor, unprojected: readonly StoredEvent[] = [],
+  db: Kysely<LifecycleTables>,
+  events: EventStore,
+  customerId: string,
+  limit: number,
+  after?: TimelineCursor,
+  unprojected: readonly StoredEvent[] = [],
 ): Promise<TimelinePage> {
-  let query = db.selectFrom('customer_facts').select(['position', 'time', 'stream_id', 'revision'])
-    .where('customer_id', '=', customerId).orderBy('time').orderBy('position').limit(limit + 1);
+  let query = db
+    .selectFrom('customer_facts')
+    .select(['position', 'time', 'stream_id', 'revision'])
+    .where('customer_id', '=', customerId)
+    .orderBy('time')
+    .orderBy('position')
+    .limit(limit + 1);
   if (after) query = query.where((eb) => eb(eb.refTuple('time', 'position'), '>', eb.tuple(after.time, after.position)));
-  const rows = (await query.execute()).map((row) => ({ position: Number(row.position), time: Number(row.time), streamId: row.stream_id, revision: Number(row.revision) }));
+  const rows = (await query.execute()).map((row) => ({
+    position: Number(row.position),
+    time: Number(row.time),
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+  }));
   const indexed = new Set(rows.map((row) => row.position));
   const late = unprojected.filter((event) => !indexed.has(event.position) && (!after || isAfter(event, after)));
   const keys = [...rows, ...late].sort((a, b) => a.time - b.time || a.position - b.position);
   const page = keys.slice(0, limit);
-  const stored = await readLocated(events, page.filter((key) => indexed.has(key.position)));
+  const stored = await readLocated(
+    events,
+    page.filter((key) => indexed.has(key.position)),
+  );
   for (const event of late) stored.set(event.position, event);
   const found = page.flatMap((key) => stored.get(key.position) ?? []);
   const last = found.at(-1);

@@ -34,13 +34,19 @@ const followedUp = (slaMs: number) => sql`CASE WHEN EXISTS (
 ) THEN 1 ELSE 0 END`;
 
 /** Per flag, its count and points; flag i is c<i>/p<i> (short names keep PostgreSQL's identifiers valid). */
-const flagSums = sql.join(FLAGS.map(([, column], i) => sql`SUM(a.${sql.ref(column)}) AS ${sql.ref(`c${i}`)}, SUM(a.${sql.ref(column)} * a.points) AS ${sql.ref(`p${i}`)}`));
+const flagSums = sql.join(
+  FLAGS.map(
+    ([, column], i) => sql`SUM(a.${sql.ref(column)}) AS ${sql.ref(`c${i}`)}, SUM(a.${sql.ref(column)} * a.points) AS ${sql.ref(`p${i}`)}`,
+  ),
+);
 
 function groupKey(query: AnswerQuery): { select: RawBuilder<unknown>; join: RawBuilder<unknown>; groupBy: RawBuilder<unknown> } {
   const none = sql``;
-  if (query.groupBy === 'segment') return { select: sql`${segmentOf(sql.ref('a.customer_id'), query.until)} AS grp,`, join: none, groupBy: sql`GROUP BY grp` };
+  if (query.groupBy === 'segment')
+    return { select: sql`${segmentOf(sql.ref('a.customer_id'), query.until)} AS grp,`, join: none, groupBy: sql`GROUP BY grp` };
   if (query.groupBy === 'valueTier') {
-    const join = query.currency === null ? none : sql`LEFT JOIN (${tierRows(query.currency, query.until)}) t ON t.customer_id = a.customer_id`;
+    const join =
+      query.currency === null ? none : sql`LEFT JOIN (${tierRows(query.currency, query.until)}) t ON t.customer_id = a.customer_id`;
     const tier = query.currency === null ? sql`'none'` : sql`COALESCE(t.tier, 'none')`;
     return { select: sql`${tier} AS grp,`, join, groupBy: sql`GROUP BY grp` };
   }

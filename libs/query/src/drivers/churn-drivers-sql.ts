@@ -3,8 +3,19 @@ import type { Channel } from '@cx/events';
 import { toNumber } from '@cx/projection';
 import type { Thresholds } from '@cx/settings';
 import {
-  addToTallies, channelAttribute, emptyTallies, FOLLOW_UP_SIGNALS, FOLLOWED_UP_ALERT, SLOW_RESOLUTION_MS, UNOWNED_LIMIT_MS, windowPeriod, overlapMs,
-  type CaseAttribute, type DriverAttribute, type DriverGroupBy, type DriverTallies,
+  addToTallies,
+  channelAttribute,
+  emptyTallies,
+  FOLLOW_UP_SIGNALS,
+  FOLLOWED_UP_ALERT,
+  SLOW_RESOLUTION_MS,
+  UNOWNED_LIMIT_MS,
+  windowPeriod,
+  overlapMs,
+  type CaseAttribute,
+  type DriverAttribute,
+  type DriverGroupBy,
+  type DriverTallies,
 } from '@cx/views';
 import { churnCustomers } from '../loyalty/churn-sql';
 import { tiersInSql } from './value-tier-sql';
@@ -29,7 +40,10 @@ export interface ChurnQuery {
 type Row = Record<string, unknown>;
 
 /** The cases of the window: started before its end, and not resolved for good before its start. */
-async function casesInWindow(db: Kysely<any>, { from, until }: ChurnQuery): Promise<Map<string, { customerId: string; complaint: boolean }>> {
+async function casesInWindow(
+  db: Kysely<any>,
+  { from, until }: ChurnQuery,
+): Promise<Map<string, { customerId: string; complaint: boolean }>> {
   const { rows } = await sql<Row>`
     SELECT c.case_id, c.complaint,
       CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END AS customer_id,
@@ -39,7 +53,12 @@ async function casesInWindow(db: Kysely<any>, { from, until }: ChurnQuery): Prom
       AND NOT EXISTS (
         SELECT 1 FROM driver_case_resolutions r
         WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until}))`.execute(db);
-  return new Map(rows.map((r) => [r.case_id as string, { customerId: r.customer_id as string, complaint: Number(r.complaint) === 1 && Number(r.opened) === 1 }]));
+  return new Map(
+    rows.map((r) => [
+      r.case_id as string,
+      { customerId: r.customer_id as string, complaint: Number(r.complaint) === 1 && Number(r.opened) === 1 },
+    ]),
+  );
 }
 
 /** Per case: a handoff accepted in the window, and whether one of those was a ping-pong. */
@@ -82,15 +101,20 @@ async function unownedInWindow(db: Kysely<any>, { from, until }: ChurnQuery): Pr
 }
 
 /** Per case resolved in the window (last resolved in it, not reopened before `until`): first contact, and slow. */
-async function resolvedInWindow(db: Kysely<any>, { from, until }: ChurnQuery): Promise<Map<string, { firstContact: boolean; slow: boolean }>> {
+async function resolvedInWindow(
+  db: Kysely<any>,
+  { from, until }: ChurnQuery,
+): Promise<Map<string, { firstContact: boolean; slow: boolean }>> {
   const { rows } = await sql<Row>`
     SELECT r.case_id, r.first_contact, r.opened_at, r.resolved_at FROM driver_case_resolutions r
     WHERE r.resolved_at >= ${from} AND r.resolved_at < ${until} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until})`.execute(db);
-  return new Map(rows.map((r) => {
-    const openedAt = toNumber(r.opened_at);
-    const slow = openedAt !== null && Number(r.resolved_at) - openedAt > SLOW_RESOLUTION_MS;
-    return [r.case_id as string, { firstContact: Number(r.first_contact) === 1, slow }];
-  }));
+  return new Map(
+    rows.map((r) => {
+      const openedAt = toNumber(r.opened_at);
+      const slow = openedAt !== null && Number(r.resolved_at) - openedAt > SLOW_RESOLUTION_MS;
+      return [r.case_id as string, { firstContact: Number(r.first_contact) === 1, slow }];
+    }),
+  );
 }
 
 /** Per customer, the channels of its contacts in the window. */

@@ -39,7 +39,15 @@ function instant(name: string, value: string | number | undefined, required: boo
 /** SPEC §3: at most 10 years, calendar years in UTC (from 2020-02-29, up to 2030-03-01). */
 export function tenYearsAfter(from: number): number {
   const d = new Date(from);
-  return Date.UTC(d.getUTCFullYear() + MAX_YEARS, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  return Date.UTC(
+    d.getUTCFullYear() + MAX_YEARS,
+    d.getUTCMonth(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  );
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T | null): T | null {
@@ -57,12 +65,15 @@ export function driversRequest(params: DriversParams): DriversRequest {
   const from = instant('from', params.from, true)!;
   const to = instant('to', params.to, true)!;
   if (from > to) throw bad('from', 'from must not be after to');
-  if (to > tenYearsAfter(from)) throw bad('to', `the window is longer than ${MAX_YEARS} years; ask for ${MAX_YEARS} years or less`, 'window_too_long');
+  if (to > tenYearsAfter(from))
+    throw bad('to', `the window is longer than ${MAX_YEARS} years; ask for ${MAX_YEARS} years or less`, 'window_too_long');
   const outcome = oneOf('outcome', params.outcome, DRIVER_OUTCOMES, 'nps')!;
   const groupBy = params.groupBy === 'none' ? null : oneOf('groupBy', params.groupBy, DRIVER_GROUP_BYS, null);
   const currency = params.currency === undefined || params.currency === '' ? null : params.currency;
-  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw bad('currency', 'currency must be an ISO 4217 code of three capital letters, e.g. EUR');
-  if (currency !== null && groupBy !== 'valueTier') throw bad('currency', 'currency applies to groupBy=valueTier only: it chooses the currency value tiers rank revenue in');
+  if (currency !== null && !/^[A-Z]{3}$/.test(currency))
+    throw bad('currency', 'currency must be an ISO 4217 code of three capital letters, e.g. EUR');
+  if (currency !== null && groupBy !== 'valueTier')
+    throw bad('currency', 'currency applies to groupBy=valueTier only: it chooses the currency value tiers rank revenue in');
   const asOf = instant('asOf', params.asOf, false);
   return { from, to, ...(asOf === undefined ? {} : { asOf }), outcome, groupBy, currency };
 }

@@ -18,15 +18,33 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   const until = effectiveTo(to, request.asOf);
   const head = { from, to, asOf: request.asOf ?? null, outcome };
   return inSnapshot(views, async (db) => {
-    const currency = groupBy === 'valueTier' ? (request.currency ?? await mostUsedCurrencyInSql(db, until)) : null;
-    const query = { from, until, groupBy, currency, slaMs: settings.thresholds.handoffAcceptanceSlaMs, followUpSlaMs: settings.alerts.followUpSlaMs };
-    const tallies = until < from ? new Map<string, DriverTallies>()
-      : outcome === 'churn' ? await churnTallies(db, query, settings.thresholds)
-      : await answerTallies(db, { ...query, outcome });
+    const currency = groupBy === 'valueTier' ? (request.currency ?? (await mostUsedCurrencyInSql(db, until))) : null;
+    const query = {
+      from,
+      until,
+      groupBy,
+      currency,
+      slaMs: settings.thresholds.handoffAcceptanceSlaMs,
+      followUpSlaMs: settings.alerts.followUpSlaMs,
+    };
+    const tallies =
+      until < from
+        ? new Map<string, DriverTallies>()
+        : outcome === 'churn'
+          ? await churnTallies(db, query, settings.thresholds)
+          : await answerTallies(db, { ...query, outcome });
     const blocks = new Map([...tallies].map(([key, t]) => [key, driverBlock(outcome, t)]));
-    if (groupBy === null) return { ...head, currency: null, groupBy, ...(blocks.get('') ?? driverBlock(outcome, { overall: { count: 0, points: 0 }, with: new Map() })) };
+    if (groupBy === null)
+      return {
+        ...head,
+        currency: null,
+        groupBy,
+        ...(blocks.get('') ?? driverBlock(outcome, { overall: { count: 0, points: 0 }, with: new Map() })),
+      };
     const order: readonly string[] = groupBy === 'valueTier' ? VALUE_TIERS : [...blocks.keys()].sort(byCodeUnits);
-    const groups: Record<string, DriverBlock> = Object.fromEntries(order.filter((key) => blocks.has(key)).map((key) => [key, blocks.get(key)!]));
+    const groups: Record<string, DriverBlock> = Object.fromEntries(
+      order.filter((key) => blocks.has(key)).map((key) => [key, blocks.get(key)!]),
+    );
     return { ...head, currency, groupBy, groups };
   });
 }

@@ -10,8 +10,23 @@ import { driversReportInSql } from './drivers-report-sql';
 export const driversJson = (report: DriversReport) => ({ ...report, from: iso(report.from), to: iso(report.to), asOf: iso(report.asOf) });
 
 export const DRIVERS_CSV_COLUMNS = [
-  'from', 'to', 'asOf', 'outcome', 'groupBy', 'currency', 'group', 'allCount', 'allScore',
-  'rank', 'attribute', 'withCount', 'withScore', 'withoutCount', 'withoutScore', 'impact', 'share',
+  'from',
+  'to',
+  'asOf',
+  'outcome',
+  'groupBy',
+  'currency',
+  'group',
+  'allCount',
+  'allScore',
+  'rank',
+  'attribute',
+  'withCount',
+  'withScore',
+  'withoutCount',
+  'withoutScore',
+  'impact',
+  'share',
 ];
 
 /** Responses or customers, and the score or rate, whichever the outcome has. */
@@ -20,13 +35,31 @@ const scoreOf = (side: DriverSide) => ('responses' in side ? side.score : side.r
 
 /** One CSV row per group and attribute, in rank order, with the group's overall count and score on each. */
 export function driversCsvRows(report: DriversReport): Array<Record<string, unknown>> {
-  const common = { from: iso(report.from), to: iso(report.to), asOf: iso(report.asOf), outcome: report.outcome, groupBy: report.groupBy ?? 'none', currency: report.currency };
+  const common = {
+    from: iso(report.from),
+    to: iso(report.to),
+    asOf: iso(report.asOf),
+    outcome: report.outcome,
+    groupBy: report.groupBy ?? 'none',
+    currency: report.currency,
+  };
   const groups: Array<[string, DriverBlock]> = report.groupBy === null ? [['', report]] : Object.entries(report.groups);
-  return groups.flatMap(([group, block]) => block.drivers.map((row: DriverRow, i) => ({
-    ...common, group, allCount: countOf(block.overall), allScore: scoreOf(block.overall), rank: i + 1, attribute: row.attribute,
-    withCount: countOf(row.with), withScore: scoreOf(row.with), withoutCount: countOf(row.without), withoutScore: scoreOf(row.without),
-    impact: row.impact, share: row.share,
-  })));
+  return groups.flatMap(([group, block]) =>
+    block.drivers.map((row: DriverRow, i) => ({
+      ...common,
+      group,
+      allCount: countOf(block.overall),
+      allScore: scoreOf(block.overall),
+      rank: i + 1,
+      attribute: row.attribute,
+      withCount: countOf(row.with),
+      withScore: scoreOf(row.with),
+      withoutCount: countOf(row.without),
+      withoutScore: scoreOf(row.without),
+      impact: row.impact,
+      share: row.share,
+    })),
+  );
 }
 
 /** SPEC §3 `GET /v1/reports/drivers` (and `cx report drivers`). */

@@ -1,7 +1,14 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse, ApiExtraModels, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse, getSchemaPath,
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
@@ -30,14 +37,25 @@ export class DriversReportController {
   @ApiOperation({ summary: 'Key drivers: the outcome with and without each experience attribute (SPEC §2.5; docs/drivers.md)' })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
-    description: 'The report; CSV (Accept: text/csv) has one row per group and attribute in rank order, with the group’s overall count and score on each',
-    content: { 'application/json': { schema: { $ref: getSchemaPath(DriversReportDto) } }, 'text/csv': { schema: { type: 'string' }, example: DRIVERS_CSV_EXAMPLE } },
+    description:
+      'The report; CSV (Accept: text/csv) has one row per group and attribute in rank order, with the group’s overall count and score on each',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(DriversReportDto) } },
+      'text/csv': { schema: { type: 'string' }, example: DRIVERS_CSV_EXAMPLE },
+    },
   })
   @ApiExtraModels(DriversReportDto)
-  @ApiBadRequestResponse({ description: 'invalid_parameter (a parameter missing, twice, of the wrong kind, from after to, currency without valueTier) or window_too_long (over 10 years)', type: ApiErrorDto })
+  @ApiBadRequestResponse({
+    description:
+      'invalid_parameter (a parameter missing, twice, of the wrong kind, from after to, currency without valueTier) or window_too_long (over 10 years)',
+    type: ApiErrorDto,
+  })
   @ApiUnauthorizedResponse({ description: 'No key, or an unknown one', type: ApiErrorDto })
   @ApiForbiddenResponse({ description: 'A key without the analyst role', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({ description: 'not_caught_up (`after` not processed within 10 s) or store_unavailable', type: ApiErrorDto })
+  @ApiServiceUnavailableResponse({
+    description: 'not_caught_up (`after` not processed within 10 s) or store_unavailable',
+    type: ApiErrorDto,
+  })
   async drivers(@Res() reply: FastifyReply, @Query() params: DriversReportParams, @Headers('accept') accept?: string) {
     reportWindow(params);
     await this.readYourWrites.await(afterPosition(params), READS);

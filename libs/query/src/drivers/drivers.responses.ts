@@ -7,7 +7,11 @@ export class DriverSideDto {
   @ApiPropertyOptional({ description: 'NPS and CSAT: the answers on this side', type: 'integer' })
   responses?: number;
 
-  @ApiPropertyOptional({ description: 'NPS: 100 × (promoters − detractors) / responses; CSAT: 100 × satisfied / responses; 1 decimal; null without responses', type: Number, nullable: true })
+  @ApiPropertyOptional({
+    description: 'NPS: 100 × (promoters − detractors) / responses; CSAT: 100 × satisfied / responses; 1 decimal; null without responses',
+    type: Number,
+    nullable: true,
+  })
   score?: number | null;
 
   @ApiPropertyOptional({ description: 'churn: the customers at the window’s start on this side', type: 'integer' })
@@ -18,7 +22,11 @@ export class DriverSideDto {
 }
 
 export class DriverRowDto {
-  @ApiProperty({ description: 'The experience attribute (`channel:<name>` for each channel used)', enum: DRIVER_ATTRIBUTES, enumName: 'DriverAttribute' })
+  @ApiProperty({
+    description: 'The experience attribute (`channel:<name>` for each channel used)',
+    enum: DRIVER_ATTRIBUTES,
+    enumName: 'DriverAttribute',
+  })
   attribute!: string;
 
   @ApiProperty({ description: 'Those with the attribute', type: DriverSideDto })
@@ -27,7 +35,11 @@ export class DriverRowDto {
   @ApiProperty({ description: 'Everyone else', type: DriverSideDto })
   without!: DriverSideDto;
 
-  @ApiProperty({ description: 'with − without, in score or rate points, from the unrounded values, 1 decimal; null when a side is empty', type: Number, nullable: true })
+  @ApiProperty({
+    description: 'with − without, in score or rate points, from the unrounded values, 1 decimal; null when a side is empty',
+    type: Number,
+    nullable: true,
+  })
   impact!: number | null;
 
   @ApiProperty({ description: '100 × with / all, 1 decimal; null when nobody is counted', type: Number, nullable: true })
@@ -38,7 +50,10 @@ export class DriverBlockDto {
   @ApiProperty({ description: 'The outcome over everyone counted', type: DriverSideDto })
   overall!: DriverSideDto;
 
-  @ApiProperty({ description: 'Every fixed attribute and each channel used, by |impact| × share descending (null impacts last, ties by name)', type: [DriverRowDto] })
+  @ApiProperty({
+    description: 'Every fixed attribute and each channel used, by |impact| × share descending (null impacts last, ties by name)',
+    type: [DriverRowDto],
+  })
   drivers!: DriverRowDto[];
 }
 
@@ -58,7 +73,11 @@ export class DriversReportDto {
   @ApiProperty({ enum: DRIVER_GROUP_BYS, nullable: true, description: 'null without grouping' })
   groupBy!: string | null;
 
-  @ApiProperty({ description: 'The value tiers’ currency; null unless grouped by value tier (or when nobody bought in the year before `to`)', nullable: true, type: String })
+  @ApiProperty({
+    description: 'The value tiers’ currency; null unless grouped by value tier (or when nobody bought in the year before `to`)',
+    nullable: true,
+    type: String,
+  })
   currency!: string | null;
 
   @ApiPropertyOptional({ description: 'Without grouping', type: DriverSideDto })
@@ -68,14 +87,18 @@ export class DriversReportDto {
   drivers?: DriverRowDto[];
 
   @ApiPropertyOptional({
-    description: 'With grouping: a block per group that has someone in it (value tiers as top, core, none; segments in code-unit order, `unknown` without one)',
-    type: 'object', additionalProperties: { $ref: getSchemaPath(DriverBlockDto) },
+    description:
+      'With grouping: a block per group that has someone in it (value tiers as top, core, none; segments in code-unit order, `unknown` without one)',
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(DriverBlockDto) },
   })
   groups?: Record<string, DriverBlockDto>;
 }
 
 export class ApiErrorDto {
-  @ApiProperty({ description: 'A stable code, e.g. invalid_parameter, window_too_long, not_caught_up, unauthorized, forbidden, store_unavailable' })
+  @ApiProperty({
+    description: 'A stable code, e.g. invalid_parameter, window_too_long, not_caught_up, unauthorized, forbidden, store_unavailable',
+  })
   error!: string;
 
   @ApiProperty()

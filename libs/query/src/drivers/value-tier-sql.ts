@@ -22,8 +22,12 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 /** The currency with the most orders in the 365 days before `until` (ties in code-unit order); null without orders. */
 export async function mostUsedCurrencyInSql(db: Kysely<any>, until: number): Promise<string | null> {
   const { rows } = await sql<{ currency: string; n: number | string }>`
-    SELECT o.currency, COUNT(*) AS n FROM orders o WHERE o.time >= ${until - VALUE_TIER_SPAN_MS} AND o.time < ${until} GROUP BY o.currency`.execute(db);
-  const ranked = rows.map((r) => ({ currency: r.currency, n: Number(r.n) })).sort((a, b) => b.n - a.n || byCodeUnits(a.currency, b.currency));
+    SELECT o.currency, COUNT(*) AS n FROM orders o WHERE o.time >= ${until - VALUE_TIER_SPAN_MS} AND o.time < ${until} GROUP BY o.currency`.execute(
+    db,
+  );
+  const ranked = rows
+    .map((r) => ({ currency: r.currency, n: Number(r.n) }))
+    .sort((a, b) => b.n - a.n || byCodeUnits(a.currency, b.currency));
   return ranked[0]?.currency ?? null;
 }
 

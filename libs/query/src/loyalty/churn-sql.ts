@@ -82,7 +82,9 @@ export async function churnCustomers(db: Kysely<any>, window: Window, thresholds
     FROM (${buyersBefore(window.from)}) f
     ${stageAtJoin('sf', window.from)}
     ${stageAtJoin('st', window.to)}
-    WHERE f.customer_id NOT IN (${boundaryCustomers(window)}) AND sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`.execute(db);
+    WHERE f.customer_id NOT IN (${boundaryCustomers(window)}) AND sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`.execute(
+    db,
+  );
   const customers = rows.map((row) => ({ customerId: row.customer_id, churned: Number(row.churned) === 1 }));
   const boundary = (await boundaryRows(db, window, null)).map((row) => row.customer_id as string);
   for (const id of boundary) {
@@ -93,9 +95,15 @@ export async function churnCustomers(db: Kysely<any>, window: Window, thresholds
 }
 
 /** Churn counts per group ('' without grouping); a group only appears with a customer at the start. */
-export async function churnCounts(db: Kysely<any>, window: Window, key: KeySource | null, thresholds: Thresholds): Promise<Map<string, ChurnCounts>> {
+export async function churnCounts(
+  db: Kysely<any>,
+  window: Window,
+  key: KeySource | null,
+  thresholds: Thresholds,
+): Promise<Map<string, ChurnCounts>> {
   const groups = new Map<string, ChurnCounts>();
-  for (const row of await churnCountsInSql(db, window, key)) addTo(groups, row.grp ?? '', Number(row.at_start ?? 0), Number(row.churned ?? 0));
+  for (const row of await churnCountsInSql(db, window, key))
+    addTo(groups, row.grp ?? '', Number(row.at_start ?? 0), Number(row.churned ?? 0));
   const boundary = await boundaryRows(db, window, key);
   for (const row of boundary) {
     const id = row.customer_id as string;

@@ -1,5 +1,12 @@
 import {
-  roundRatio, type CasesBlock, type CesBlock, type ChurnBlock, type CsatBlock, type LoyaltyBlocks, type NpsBlock, type PurchasesBlock,
+  roundRatio,
+  type CasesBlock,
+  type CesBlock,
+  type ChurnBlock,
+  type CsatBlock,
+  type LoyaltyBlocks,
+  type NpsBlock,
+  type PurchasesBlock,
 } from '@cx/views';
 import type { ChurnCounts } from './churn-sql';
 import type { Row } from './loyalty-sql';
@@ -52,7 +59,13 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export function purchasesBlock(row: Row | undefined, revenue: readonly Row[]): PurchasesBlock {
   const [customers, repeatCustomers] = [int(row?.customers), int(row?.repeaters)];
   const currencies = revenue.map((r) => [r.currency as string, int(r.total)] as const).sort(([a], [b]) => byCodeUnits(a, b));
-  return { orders: int(row?.orders), customers, repeatCustomers, repeatRate: percentOrNull(repeatCustomers, customers), revenueMinor: Object.fromEntries(currencies) };
+  return {
+    orders: int(row?.orders),
+    customers,
+    repeatCustomers,
+    repeatRate: percentOrNull(repeatCustomers, customers),
+    revenueMinor: Object.fromEntries(currencies),
+  };
 }
 
 export function churnBlock(counts: ChurnCounts | undefined): ChurnBlock {

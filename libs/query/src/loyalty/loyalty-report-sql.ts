@@ -5,7 +5,17 @@ import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/view
 import { churnCounts, type ChurnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
 import {
-  blockKeys, BlockKeys, KeySource, openedCases, purchaseCounts, referralCounts, resolvedCases, revenue, Row, surveyCounts, Window,
+  blockKeys,
+  BlockKeys,
+  KeySource,
+  openedCases,
+  purchaseCounts,
+  referralCounts,
+  resolvedCases,
+  revenue,
+  Row,
+  surveyCounts,
+  Window,
 } from './loyalty-sql';
 
 export interface LoyaltyRequest extends Window {
@@ -21,10 +31,14 @@ export interface LoyaltyRequest extends Window {
  */
 export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
   if (views.dialect !== 'postgres') return views.reader.transaction().execute(work);
-  return views.reader.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (tx) => {
-    await sql`SET LOCAL jit = off`.execute(tx);
-    return work(tx);
-  });
+  return views.reader
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (tx) => {
+      await sql`SET LOCAL jit = off`.execute(tx);
+      return work(tx);
+    });
 }
 
 const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
@@ -48,7 +62,7 @@ async function queryBlocks(db: Kysely<any>, window: Window, keys: BlockKeys, gro
 function byGroup(blocks: Awaited<ReturnType<typeof queryBlocks>>): Map<string, GroupRows> {
   const groups = new Map<string, GroupRows>();
   const group = (row: { grp?: string } | string): GroupRows => {
-    const key = typeof row === 'string' ? row : row.grp ?? '';
+    const key = typeof row === 'string' ? row : (row.grp ?? '');
     const rows = groups.get(key) ?? emptyGroupRows();
     groups.set(key, rows);
     return rows;
@@ -68,9 +82,13 @@ function groupBlocks(rows: GroupRows, keys: BlockKeys): LoyaltyGroupBlocks {
   const all = blocksOf(rows);
   const keyed = <B>(key: KeySource | null, block: B): B | null => (key ? block : null);
   return {
-    nps: keyed(keys.surveys, all.nps), csat: keyed(keys.surveys, all.csat), ces: keyed(keys.surveys, all.ces),
-    purchases: keyed(keys.orders, all.purchases), referrals: keyed(keys.referrals, all.referrals),
-    churn: keyed(keys.churn, all.churn), cases: keyed(keys.opened ?? keys.resolved, all.cases),
+    nps: keyed(keys.surveys, all.nps),
+    csat: keyed(keys.surveys, all.csat),
+    ces: keyed(keys.surveys, all.ces),
+    purchases: keyed(keys.orders, all.purchases),
+    referrals: keyed(keys.referrals, all.referrals),
+    churn: keyed(keys.churn, all.churn),
+    cases: keyed(keys.opened ?? keys.resolved, all.cases),
   };
 }
 

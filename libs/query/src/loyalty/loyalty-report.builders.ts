@@ -24,7 +24,8 @@ export interface LoyaltyReportRequest {
 
 function windowOf(request: LoyaltyReportRequest): { from: number; to: number } {
   const { from, to } = request;
-  if (from === undefined || to === undefined || !Number.isFinite(from) || !Number.isFinite(to)) throw new ApiError(400, 'invalid_parameter', 'from and to are required');
+  if (from === undefined || to === undefined || !Number.isFinite(from) || !Number.isFinite(to))
+    throw new ApiError(400, 'invalid_parameter', 'from and to are required');
   if (from > to) throw new ApiError(400, 'invalid_parameter', 'from must not be after to');
   return { from, to };
 }
@@ -37,20 +38,33 @@ export const LOYALTY_CSV_COLUMNS = ['from', 'to', 'groupBy', 'group', 'block', '
 /** One CSV row per group, block and metric; revenue per currency is metric `revenueMinor.<currency>`; a null block has no rows. */
 export function loyaltyCsvRows(report: LoyaltyReport): Array<Record<string, unknown>> {
   const common = { from: iso(report.from), to: iso(report.to), groupBy: report.groupBy ?? 'none' };
-  const groups: Array<[string, LoyaltyGroupBlocks | LoyaltyBlocks]> = report.groupBy === null ? [['', report.blocks]] : Object.entries(report.groups);
-  return groups.flatMap(([group, blocks]) => Object.entries(blocks).flatMap(([block, values]) => {
-    if (values === null) return [];
-    return Object.entries(values as Record<string, unknown>).flatMap(([metric, value]) => {
-      if (value !== null && typeof value === 'object') {
-        return Object.entries(value as Record<string, unknown>).map(([currency, amount]) => ({ ...common, group, block, metric: `${metric}.${currency}`, value: amount }));
-      }
-      return [{ ...common, group, block, metric, value }];
-    });
-  }));
+  const groups: Array<[string, LoyaltyGroupBlocks | LoyaltyBlocks]> =
+    report.groupBy === null ? [['', report.blocks]] : Object.entries(report.groups);
+  return groups.flatMap(([group, blocks]) =>
+    Object.entries(blocks).flatMap(([block, values]) => {
+      if (values === null) return [];
+      return Object.entries(values as Record<string, unknown>).flatMap(([metric, value]) => {
+        if (value !== null && typeof value === 'object') {
+          return Object.entries(value as Record<string, unknown>).map(([currency, amount]) => ({
+            ...common,
+            group,
+            block,
+            metric: `${metric}.${currency}`,
+            value: amount,
+          }));
+        }
+        return [{ ...common, group, block, metric, value }];
+      });
+    }),
+  );
 }
 
 /** SPEC §3 `GET /v1/reports/loyalty`. */
-export async function loyaltyReportBuilder(views: ViewStore, request: LoyaltyReportRequest, settings: Settings): Promise<LoyaltyBuiltReport> {
+export async function loyaltyReportBuilder(
+  views: ViewStore,
+  request: LoyaltyReportRequest,
+  settings: Settings,
+): Promise<LoyaltyBuiltReport> {
   const report = await loyaltyReportInSql(views, { ...windowOf(request), groupBy: groupByParam(request.groupBy) }, settings.thresholds);
   return { json: loyaltyJson(report), csv: () => ({ columns: LOYALTY_CSV_COLUMNS, rows: loyaltyCsvRows(report) }) };
 }

@@ -25,7 +25,10 @@ export class LoyaltyReportsController {
 
   /** SPEC §2.2 over [from, to), optionally grouped; JSON, or CSV with `Accept: text/csv`. */
   @ApiOperation({ summary: 'Loyalty metrics over [from, to): NPS, CSAT, CES, purchases, referrals, churn, cases (SPEC §2.2)' })
-  @JsonOrCsvAnswer(LoyaltyReportDto, 'from, to, groupBy, group, block, metric, value: one row per group, block and metric (revenue per currency as `revenueMinor.EUR`)')
+  @JsonOrCsvAnswer(
+    LoyaltyReportDto,
+    'from, to, groupBy, group, block, metric, value: one row per group, block and metric (revenue per currency as `revenueMinor.EUR`)',
+  )
   @Get('loyalty')
   async loyalty(@Res() reply: FastifyReply, @Query() params: LoyaltyReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
@@ -36,7 +39,10 @@ export class LoyaltyReportsController {
 
   /** SPEC §2.2 cohorts: monthly first-purchase cohorts shown from the month of `from`, months up to `to`; optionally of one segment. */
   @ApiOperation({ summary: 'First-purchase cohorts by UTC month, and the share of each buying in each later month up to to' })
-  @JsonOrCsvAnswer(CohortReportDto, 'from, to, cohort, cohortCustomers, month, offset, customers, percent: one row per cohort and later month')
+  @JsonOrCsvAnswer(
+    CohortReportDto,
+    'from, to, cohort, cohortCustomers, month, offset, customers, percent: one row per cohort and later month',
+  )
   @Get('cohorts')
   async cohorts(@Res() reply: FastifyReply, @Query() params: SegmentReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);

@@ -53,7 +53,9 @@ async function rows(db: Kysely<any>, query: RawBuilder<Row>): Promise<Row[]> {
 
 export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${g.select} f.survey AS survey, COUNT(*) AS responses,
       SUM(CASE WHEN f.score >= 9 THEN 1 ELSE 0 END) AS promoters,
       SUM(CASE WHEN f.score <= 6 THEN 1 ELSE 0 END) AS detractors,
@@ -61,7 +63,8 @@ export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | n
       SUM(f.score) AS total
     FROM survey_answers f
     WHERE ${inWindow('f.time', window)}
-    ${key === null ? sql`GROUP BY f.survey` : sql`GROUP BY grp, f.survey`}`);
+    ${key === null ? sql`GROUP BY f.survey` : sql`GROUP BY grp, f.survey`}`,
+  );
 }
 
 /** Orders, customers and repeat customers (2+ orders in the group) per group. */
@@ -72,28 +75,37 @@ export function purchaseCounts(db: Kysely<any>, window: Window, key: KeySource |
     FROM orders f
     WHERE ${inWindow('f.time', window)}
     ${key === null ? sql`GROUP BY f.customer_id` : sql`GROUP BY grp, f.customer_id`}`;
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${key === null ? sql`` : sql`grp,`} COUNT(*) AS customers, SUM(n) AS orders, SUM(CASE WHEN n >= 2 THEN 1 ELSE 0 END) AS repeaters
     FROM (${perCustomer}) per_customer
-    ${key === null ? sql`` : sql`GROUP BY grp`}`);
+    ${key === null ? sql`` : sql`GROUP BY grp`}`,
+  );
 }
 
 export function revenue(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${g.select} f.currency AS currency, SUM(f.amount_minor) AS total
     FROM orders f
     WHERE ${inWindow('f.time', window)}
-    ${key === null ? sql`GROUP BY f.currency` : sql`GROUP BY grp, f.currency`}`);
+    ${key === null ? sql`GROUP BY f.currency` : sql`GROUP BY grp, f.currency`}`,
+  );
 }
 
 export function referralCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${g.select} COUNT(*) AS n
     FROM referrals f
     WHERE ${inWindow('f.time', window)}
-    ${g.groupBy}`);
+    ${g.groupBy}`,
+  );
 }
 
 /** The version of each case folded from its events before `to` (see LoyaltyCaseFactsTable). */
@@ -102,11 +114,14 @@ const caseAtTo = (to: number) => sql`f.since < ${to} AND (f.until IS NULL OR f.u
 /** Cases opened in the window, as they stood at `to`. */
 export function openedCases(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${g.select} COUNT(*) AS n
     FROM loyalty_case_facts f
     WHERE ${caseAtTo(window.to)} AND ${inWindow('f.opened_at', window)}
-    ${g.groupBy}`);
+    ${g.groupBy}`,
+  );
 }
 
 /**
@@ -117,14 +132,17 @@ export function openedCases(db: Kysely<any>, window: Window, key: KeySource | nu
 export function resolvedCases(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
   const timed = sql`f.opened_at IS NOT NULL AND f.last_resolved_at >= f.opened_at`;
-  return rows(db, sql<Row>`
+  return rows(
+    db,
+    sql<Row>`
     SELECT ${g.select} COUNT(*) AS n,
       SUM(CASE WHEN f.handoffs = 0 AND f.reopens = 0 THEN 1 ELSE 0 END) AS first_contact,
       SUM(CASE WHEN ${timed} THEN 1 ELSE 0 END) AS timed,
       SUM(CASE WHEN ${timed} THEN f.last_resolved_at - f.opened_at ELSE 0 END) AS total_ms
     FROM loyalty_case_facts f
     WHERE ${caseAtTo(window.to)} AND f.resolved = 1 AND ${inWindow('f.last_resolved_at', window)}
-    ${g.groupBy}`);
+    ${g.groupBy}`,
+  );
 }
 
 /** Where each block's facts take their group key from (SPEC §2.2; null: the block has no key). */
@@ -140,9 +158,23 @@ export interface BlockKeys {
 export function blockKeys(groupBy: LoyaltyGroupBy): BlockKeys {
   switch (groupBy) {
     case 'channel':
-      return { surveys: { column: 'channel' }, orders: { column: 'channel' }, referrals: { column: 'channel' }, churn: null, opened: { column: 'channel' }, resolved: { column: 'channel' } };
+      return {
+        surveys: { column: 'channel' },
+        orders: { column: 'channel' },
+        referrals: { column: 'channel' },
+        churn: null,
+        opened: { column: 'channel' },
+        resolved: { column: 'channel' },
+      };
     case 'team':
-      return { surveys: { column: 'team' }, orders: null, referrals: null, churn: null, opened: { column: 'open_team' }, resolved: { column: 'resolved_team' } };
+      return {
+        surveys: { column: 'team' },
+        orders: null,
+        referrals: null,
+        churn: null,
+        opened: { column: 'open_team' },
+        resolved: { column: 'resolved_team' },
+      };
     case 'segment':
       return { surveys: 'segment', orders: 'segment', referrals: 'segment', churn: 'segment', opened: 'segment', resolved: 'segment' };
   }

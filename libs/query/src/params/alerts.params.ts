@@ -1,11 +1,20 @@
-import { ALERT_SIGNALS, ALERT_STATUSES, CLOSED_LOOP_GROUP_BYS, type AlertSignal, type AlertStatus, type ClosedLoopGroupBy } from '@cx/views';
+import {
+  ALERT_SIGNALS,
+  ALERT_STATUSES,
+  CLOSED_LOOP_GROUP_BYS,
+  type AlertSignal,
+  type AlertStatus,
+  type ClosedLoopGroupBy,
+} from '@cx/views';
 import { AsOfParams, MAX_PAGE_LIMIT } from './common.params';
 import { EnumParam, InstantParam, IntegerParam, TextParam } from './parameter-decorators';
 import { ReportWindowParams } from './report.params';
 
 /** SPEC §2.4 `GET /v1/alerts`. */
 export class AlertListParams extends AsOfParams {
-  @EnumParam('Only alerts with this status at `asOf` (overdue: open longer than CX_FOLLOW_UP_SLA_HOURS)', ALERT_STATUSES, { name: 'AlertStatus' })
+  @EnumParam('Only alerts with this status at `asOf` (overdue: open longer than CX_FOLLOW_UP_SLA_HOURS)', ALERT_STATUSES, {
+    name: 'AlertStatus',
+  })
   status?: AlertStatus;
 
   @EnumParam('Only alerts of this signal', ALERT_SIGNALS, { name: 'AlertSignal' })
@@ -34,7 +43,11 @@ export const CLOSED_LOOP_GROUP_BY_VALUES = ['none', ...CLOSED_LOOP_GROUP_BYS] as
 
 /** SPEC §2.4 `GET /v1/reports/closed-loop`: alerts raised in [from, to). */
 export class ClosedLoopReportParams extends ReportWindowParams {
-  @EnumParam('Group by the alert’s signal, its team (the case’s owner when raised, else the survey’s team, else the follow-up’s), or the customer’s segment at `to`', CLOSED_LOOP_GROUP_BY_VALUES, { name: 'ClosedLoopGroupBy', default: 'none' })
+  @EnumParam(
+    'Group by the alert’s signal, its team (the case’s owner when raised, else the survey’s team, else the follow-up’s), or the customer’s segment at `to`',
+    CLOSED_LOOP_GROUP_BY_VALUES,
+    { name: 'ClosedLoopGroupBy', default: 'none' },
+  )
   groupBy?: (typeof CLOSED_LOOP_GROUP_BY_VALUES)[number];
 }
 

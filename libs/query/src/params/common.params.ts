@@ -5,7 +5,10 @@ export const MAX_PAGE_LIMIT = 1000;
 
 /** Read your writes: every view and report route takes `after`. */
 export class AfterParams {
-  @IntegerParam('A position that `POST /v1/events` answered: the answer waits until every projection the route reads has processed it, or is 503 `not_caught_up` after 10 seconds', { min: 0 })
+  @IntegerParam(
+    'A position that `POST /v1/events` answered: the answer waits until every projection the route reads has processed it, or is 503 `not_caught_up` after 10 seconds',
+    { min: 0 },
+  )
   after?: number;
 }
 

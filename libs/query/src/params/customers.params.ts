@@ -6,7 +6,7 @@ export class CustomerListParams extends AsOfParams {
   @EnumParam('Only customers in this stage at `asOf`', LIFECYCLE_STAGES, { name: 'LifecycleStage' })
   stage?: LifecycleStage;
 
-  @TextParam("Only customers whose latest segment is this one")
+  @TextParam('Only customers whose latest segment is this one')
   segment?: string;
 
   @IntegerParam(`Customers per page, 1 to ${MAX_PAGE_LIMIT}`, { min: 1, max: MAX_PAGE_LIMIT, default: 100 })

@@ -19,24 +19,32 @@ export function checkedInstant(text: string): number {
 }
 
 function IsInstant(): PropertyDecorator {
-  return (target, propertyName) => registerDecorator({
-    name: 'isInstant',
-    target: target.constructor,
-    propertyName: propertyName as string,
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && parseRfc3339(value) !== null,
-      defaultMessage: ({ property }: ValidationArguments) => `${property} must be an RFC 3339 time with an offset, e.g. ${EXAMPLE_TIME}`,
-    },
-  });
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseRfc3339(value) !== null,
+        defaultMessage: ({ property }: ValidationArguments) => `${property} must be an RFC 3339 time with an offset, e.g. ${EXAMPLE_TIME}`,
+      },
+    });
 }
 
-const presence = (required: boolean, description: string, schema: Record<string, unknown>) => required
-  ? [ApiProperty({ description, required: true, ...schema }), IsDefined({ message: ({ property }: ValidationArguments) => `${property} is required` })]
-  : [ApiPropertyOptional({ description, ...schema }), IsOptional()];
+const presence = (required: boolean, description: string, schema: Record<string, unknown>) =>
+  required
+    ? [
+        ApiProperty({ description, required: true, ...schema }),
+        IsDefined({ message: ({ property }: ValidationArguments) => `${property} is required` }),
+      ]
+    : [ApiPropertyOptional({ description, ...schema }), IsOptional()];
 
 /** An RFC 3339 time with an offset (`date-time`). */
 export const InstantParam = (description: string, options: { required?: boolean } = {}) =>
-  applyDecorators(...presence(options.required ?? false, description, { type: String, format: 'date-time', example: EXAMPLE_TIME }), IsInstant());
+  applyDecorators(
+    ...presence(options.required ?? false, description, { type: String, format: 'date-time', example: EXAMPLE_TIME }),
+    IsInstant(),
+  );
 
 /** A whole number in [min, max]. */
 export const IntegerParam = (description: string, range: { min: number; max?: number; default?: number }) =>

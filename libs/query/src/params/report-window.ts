@@ -9,7 +9,10 @@ export const MAX_WINDOW_YEARS = 10;
 export function reportWindow(params: ReportWindowParams): { from: number; to: number } {
   const from = checkedInstant(params.from);
   const to = checkedInstant(params.to);
-  if (from > to) throw new ApiError(400, 'invalid_parameter', 'from must not be after to', [{ parameter: 'from', message: 'from must not be after to' }]);
+  if (from > to)
+    throw new ApiError(400, 'invalid_parameter', 'from must not be after to', [
+      { parameter: 'from', message: 'from must not be after to' },
+    ]);
   if (to > yearsAfter(from, MAX_WINDOW_YEARS)) {
     const message = `the window from ${params.from} to ${params.to} is longer than ${MAX_WINDOW_YEARS} years; ask for ${MAX_WINDOW_YEARS} years or less`;
     throw new ApiError(400, 'window_too_long', message, [{ parameter: 'to', message }]);

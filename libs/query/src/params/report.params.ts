@@ -12,7 +12,11 @@ export class ReportWindowParams extends AfterParams {
 }
 
 export class LoyaltyReportParams extends ReportWindowParams {
-  @EnumParam('Group the blocks by the survey’s or purchase’s channel, the owning team, or the customer’s segment at `to`', GROUP_BY_VALUES, { name: 'LoyaltyGroupBy', default: 'none' })
+  @EnumParam(
+    'Group the blocks by the survey’s or purchase’s channel, the owning team, or the customer’s segment at `to`',
+    GROUP_BY_VALUES,
+    { name: 'LoyaltyGroupBy', default: 'none' },
+  )
   groupBy?: (typeof GROUP_BY_VALUES)[number];
 }
 

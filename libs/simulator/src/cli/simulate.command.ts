@@ -24,14 +24,22 @@ export interface SimulateFlags {
  * HTTP, to Kafka, or written as JSON lines. The period ends now unless --start says
  * otherwise, and never runs past now: the server refuses events from the future.
  */
-@Command({ name: 'simulate', description: 'generate believable customer journeys and send them over HTTP, to Kafka, or to a JSON-lines file' })
+@Command({
+  name: 'simulate',
+  description: 'generate believable customer journeys and send them over HTTP, to Kafka, or to a JSON-lines file',
+})
 export class SimulateCommand extends CommandRunner {
   async run(_params: string[], flags: SimulateFlags): Promise<void> {
     const now = Date.now();
     const start = flags.start ?? new Date(now - flags.days * DAY_MS).toISOString();
     const events = simulate({
-      customers: flags.customers, days: flags.days, seed: flags.seed, start, now,
-      duplicateShare: flags.duplicates, lateShare: flags.late,
+      customers: flags.customers,
+      days: flags.days,
+      seed: flags.seed,
+      start,
+      now,
+      duplicateShare: flags.duplicates,
+      lateShare: flags.late,
     });
     const sink = sinkFor(flags);
     const started = performance.now();
@@ -115,7 +123,10 @@ function sinkFor(flags: SimulateFlags): EventSink {
     case 'file':
       return new FileSink(flags.file);
     case 'kafka': {
-      const brokers = (flags.brokers ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+      const brokers = (flags.brokers ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean);
       if (brokers.length === 0) throw new Error('--to kafka needs --brokers (or CX_KAFKA_BROKERS)');
       return new KafkaSink(brokers);
     }
@@ -130,9 +141,12 @@ function report(flags: SimulateFlags, counts: DeliveryCounts, seconds: number): 
   const out = flags.to === 'file' && flags.file === '-' ? process.stderr : process.stdout;
   const rate = Math.round(counts.sent / Math.max(seconds, 0.001));
   const where = flags.to === 'http' ? flags.url : flags.to === 'kafka' ? 'cx.ingest' : flags.file;
-  const lines = [`simulated ${flags.customers} customers over ${flags.days} days (seed ${flags.seed}): ${counts.sent} events to ${where} in ${seconds.toFixed(1)} s (${rate} events/s)`];
+  const lines = [
+    `simulated ${flags.customers} customers over ${flags.days} days (seed ${flags.seed}): ${counts.sent} events to ${where} in ${seconds.toFixed(1)} s (${rate} events/s)`,
+  ];
   if (flags.to === 'http') lines.push(`accepted ${counts.accepted}, duplicate ${counts.duplicate}, rejected ${counts.rejected}`);
-  for (const rejection of counts.rejections) lines.push(`  rejected ${rejection.id}: ${rejection.error} ${JSON.stringify(rejection.errors)}`);
+  for (const rejection of counts.rejections)
+    lines.push(`  rejected ${rejection.id}: ${rejection.error} ${JSON.stringify(rejection.errors)}`);
   out.write(`${lines.join('\n')}\n`);
 }
 

@@ -64,7 +64,10 @@ export const alertIdText = (signal: AlertSignal, subject: string, raisedAt: numb
 
 /** SPEC §2.4: the first 32 hex digits of SHA-256 over `signal|subject|raisedAt`. */
 export const alertId = (signal: AlertSignal, subject: string, raisedAt: number): string =>
-  createHash('sha256').update(alertIdText(signal, subject, raisedAt), 'utf8').digest('hex').slice(0, 32);
+  createHash('sha256')
+    .update(alertIdText(signal, subject, raisedAt), 'utf8')
+    .digest('hex')
+    .slice(0, 32);
 
 export const isCaseSignal = (signal: AlertSignal): signal is CaseSignal => (CASE_SIGNALS as readonly string[]).includes(signal);
 

@@ -33,11 +33,21 @@ export function caseAlerts(state: CaseState, settings: CaseSettings): Alert[] {
     const id = alertId(alert.signal, state.caseId, alert.raisedAt);
     if (alerts.has(id)) return;
     alerts.set(id, {
-      id, subject: state.caseId, customerId: replayed.customerId, caseId: state.caseId, ...alert, followUp: caseFollowUp(events, alert.raisedAt),
+      id,
+      subject: state.caseId,
+      customerId: replayed.customerId,
+      caseId: state.caseId,
+      ...alert,
+      followUp: caseFollowUp(events, alert.raisedAt),
     });
   };
   for (const handoff of replayed.handoffs) {
-    const detail = { handoffPosition: handoff.position, fromTeam: handoff.fromTeam, toTeam: handoff.toTeam, ...(handoff.requestedAt === null ? {} : { requestedAt: handoff.requestedAt }) };
+    const detail = {
+      handoffPosition: handoff.position,
+      fromTeam: handoff.fromTeam,
+      toTeam: handoff.toTeam,
+      ...(handoff.requestedAt === null ? {} : { requestedAt: handoff.requestedAt }),
+    };
     if (handoff.requestedAt !== null) {
       const raisedAt = stalledAt(handoff.requestedAt, settings);
       // Pending at raisedAt: nothing closed it by then (an event at that instant counts then).

@@ -74,7 +74,9 @@ export function closedLoopReport(alerts: readonly Alert[], options: ClosedLoopOp
   }
   const sortedKeys = Object.keys(groups).sort();
   return {
-    from, to, groupBy,
+    from,
+    to,
+    groupBy,
     totals: closedLoopBlock(inWindow, options),
     groups: Object.fromEntries(sortedKeys.map((key) => [key, closedLoopBlock(groups[key], options)])),
   };
@@ -107,8 +109,14 @@ function closedLoopBlock(alerts: readonly Alert[], options: ClosedLoopOptions): 
     medianFollowUpMinutes: medianMinutes(delays),
     overdueNow: overdue,
     detractorNps: {
-      followedUp: npsOutcome(npsDetractors.filter((alert) => alert.followUp !== null), options),
-      notFollowedUp: npsOutcome(npsDetractors.filter((alert) => alert.followUp === null), options),
+      followedUp: npsOutcome(
+        npsDetractors.filter((alert) => alert.followUp !== null),
+        options,
+      ),
+      notFollowedUp: npsOutcome(
+        npsDetractors.filter((alert) => alert.followUp === null),
+        options,
+      ),
     },
   };
 }
@@ -122,14 +130,21 @@ function npsOutcome(alerts: readonly Alert[], options: ClosedLoopOptions): NpsOu
   return {
     alerts: alerts.length,
     answeredAgain: changes.length,
-    meanNpsChange: meanOrNull(changes.reduce((sum, change) => sum + change, 0), changes.length),
+    meanNpsChange: meanOrNull(
+      changes.reduce((sum, change) => sum + change, 0),
+      changes.length,
+    ),
     churned,
     churnedPercent: percentOrNull(churned, alerts.length),
   };
 }
 
 /** The customer's first NPS answer after the one that raised the alert (SPEC §2 order), before `to`. */
-export function nextNpsAnswer(answers: readonly NpsAnswerMoment[], alert: Pick<Alert, 'raisedAt' | 'raisedBy'>, to: number): NpsAnswerMoment | null {
+export function nextNpsAnswer(
+  answers: readonly NpsAnswerMoment[],
+  alert: Pick<Alert, 'raisedAt' | 'raisedBy'>,
+  to: number,
+): NpsAnswerMoment | null {
   const raisedBy = alert.raisedBy ?? Number.MAX_SAFE_INTEGER;
   const after = answers.filter((a) => a.time < to && (a.time > alert.raisedAt || (a.time === alert.raisedAt && a.position > raisedBy)));
   return after.sort((a, b) => a.time - b.time || a.position - b.position)[0] ?? null;

@@ -67,8 +67,12 @@ export function customerAlerts(facts: CustomerSignalFacts): Alert[] {
     if (!isDetractorAnswer(answer.survey, answer.score)) continue;
     const caseTeam = answer.caseId && facts.caseOwnerAt ? facts.caseOwnerAt(answer.caseId, answer.time) : null;
     add(answer.answeredAs, {
-      signal: 'detractor', caseId: answer.caseId, raisedAt: answer.time, raisedBy: answer.position,
-      team: caseTeam ?? answer.team, detail: { survey: answer.survey, score: answer.score },
+      signal: 'detractor',
+      caseId: answer.caseId,
+      raisedAt: answer.time,
+      raisedBy: answer.position,
+      team: caseTeam ?? answer.team,
+      detail: { survey: answer.survey, score: answer.score },
     });
   }
   for (const change of facts.stageChanges) {
@@ -78,4 +82,5 @@ export function customerAlerts(facts: CustomerSignalFacts): Alert[] {
   return sortAlerts([...alerts.values()]);
 }
 
-export const sortAlerts = (alerts: Alert[]): Alert[] => alerts.sort((a, b) => a.raisedAt - b.raisedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const sortAlerts = (alerts: Alert[]): Alert[] =>
+  alerts.sort((a, b) => a.raisedAt - b.raisedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -3,7 +3,14 @@
  * customer's or a case's facts; ids, follow-ups, status and the closed-loop report too.
  */
 export {
-  ALERT_SIGNALS, ALERT_STATUSES, alertId, alertIdText, CASE_SIGNALS, CUSTOMER_SIGNALS, followUpMinutes, isCaseSignal,
+  ALERT_SIGNALS,
+  ALERT_STATUSES,
+  alertId,
+  alertIdText,
+  CASE_SIGNALS,
+  CUSTOMER_SIGNALS,
+  followUpMinutes,
+  isCaseSignal,
 } from './alert';
 export type { Alert, AlertDetail, AlertSignal, AlertStatus, CaseSignal, CustomerSignal, FollowUp } from './alert';
 export { DEFAULT_ALERT_SETTINGS } from './alert-settings';
@@ -13,7 +20,14 @@ export { customerAlerts, customerFollowUp, isDetractorAnswer, sortAlerts } from 
 export type { CustomerAnswer, CustomerSignalFacts, OutboundContact } from './customer-signals';
 export { caseAlerts, caseFollowUp, caseOwnerAt, stalledAt } from './case-signals';
 export { CLOSED_LOOP_GROUP_BYS, closedLoopReport, groupKey, nextNpsAnswer, UNKNOWN_ALERT_GROUP } from './closed-loop-report';
-export type { ClosedLoopBlock, ClosedLoopGroupBy, ClosedLoopOptions, ClosedLoopReport, NpsAnswerMoment, NpsOutcome } from './closed-loop-report';
+export type {
+  ClosedLoopBlock,
+  ClosedLoopGroupBy,
+  ClosedLoopOptions,
+  ClosedLoopReport,
+  NpsAnswerMoment,
+  NpsOutcome,
+} from './closed-loop-report';
 export { answerOf, canonicalCustomers, ledgerAlerts, outboundOf } from './ledger-alerts';
 export { alertData } from './alert-data';
 export type { AlertData } from './alert-data';

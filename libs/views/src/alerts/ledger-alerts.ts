@@ -48,13 +48,15 @@ export function ledgerAlerts(events: readonly AnyLedgerEvent[], settings: AlertS
   const ownerAt = (caseId: string, T: number) => (cases.has(caseId) ? caseOwnerAt(cases.get(caseId)!, T) : null);
   const alerts: Alert[] = [];
   for (const [customerId, own] of byCustomer) {
-    alerts.push(...customerAlerts({
-      customerId,
-      answers: own.flatMap(answerOf),
-      outbound: own.flatMap(outboundOf),
-      stageChanges: stageHistory(foldCustomer(customerId, own), END_OF_TIME, lifecycle),
-      caseOwnerAt: ownerAt,
-    }));
+    alerts.push(
+      ...customerAlerts({
+        customerId,
+        answers: own.flatMap(answerOf),
+        outbound: own.flatMap(outboundOf),
+        stageChanges: stageHistory(foldCustomer(customerId, own), END_OF_TIME, lifecycle),
+        caseOwnerAt: ownerAt,
+      }),
+    );
   }
   for (const state of cases.values()) {
     alerts.push(...caseAlerts(state, settings).map((alert) => ({ ...alert, customerId: canonical(alert.customerId) })));
@@ -65,7 +67,9 @@ export function ledgerAlerts(events: readonly AnyLedgerEvent[], settings: AlertS
 export function answerOf(event: AnyLedgerEvent): CustomerAnswer[] {
   if (event.type !== 'cx.survey.answered.v1') return [];
   const { survey, score, team, caseId } = event.data;
-  return [{ answeredAs: event.customerId, time: event.time, position: event.position, survey, score, team: team ?? null, caseId: caseId ?? null }];
+  return [
+    { answeredAs: event.customerId, time: event.time, position: event.position, survey, score, team: team ?? null, caseId: caseId ?? null },
+  ];
 }
 
 export function outboundOf(event: AnyLedgerEvent): OutboundContact[] {

@@ -58,16 +58,7 @@ export interface Resolution {
 }
 
 /** What an event did to the case, as the timeline shows it. */
-export type CaseEffect =
-  | 'opened'
-  | 'claimed'
-  | 'requested'
-  | 'handoff'
-  | 'takeover'
-  | 'assigned'
-  | 'resolved'
-  | 'reopened'
-  | 'ignored';
+export type CaseEffect = 'opened' | 'claimed' | 'requested' | 'handoff' | 'takeover' | 'assigned' | 'resolved' | 'reopened' | 'ignored';
 
 /** The fold state of one case after some of its events: small, plain JSON. */
 export interface CaseFold {

@@ -38,8 +38,7 @@ export function eventFactory(customerOf: (caseId: string) => string = (caseId) =
       forCase('cx.case.handoff.requested.v1', caseId, time, { fromTeam, toTeam }),
     accepted: (caseId: string, time: number, team: string, agentId?: string) =>
       forCase('cx.case.handoff.accepted.v1', caseId, time, { team, ...defined({ agentId }) }),
-    resolved: (caseId: string, time: number, team?: string) =>
-      forCase('cx.case.resolved.v1', caseId, time, defined({ team })),
+    resolved: (caseId: string, time: number, team?: string) => forCase('cx.case.resolved.v1', caseId, time, defined({ team })),
     reopened: (caseId: string, time: number) => forCase('cx.case.reopened.v1', caseId, time, {}),
     interaction: (caseId: string, time: number, team: string) =>
       make('cx.interaction.recorded.v1', time, { channel: 'chat', direction: 'inbound', caseId, team }, customerOf(caseId)),

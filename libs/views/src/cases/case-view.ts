@@ -39,11 +39,7 @@ export interface CaseView {
 }
 
 /** The case as of `asOf` (events with `time <= asOf`); null when none counts yet (404). */
-export function caseView(
-  state: CaseState,
-  asOf: number,
-  settings: CaseSettings = DEFAULT_CASE_SETTINGS,
-): CaseView | null {
+export function caseView(state: CaseState, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): CaseView | null {
   const replayed = replayCase(state, asOf);
   if (!replayed) return null;
   const resolved = replayed.status === 'resolved' ? replayed.resolution : null;
@@ -68,14 +64,18 @@ export function caseView(
 export function viewHandoff(handoff: Handoff, asOf: number, settings: CaseSettings): CaseHandoff {
   const { fromTeam, toTeam, requestedAt, acceptedAt, acceptedBy, agentId, outcome } = handoff;
   return {
-    fromTeam, toTeam, requestedAt, acceptedAt, acceptedBy,
+    fromTeam,
+    toTeam,
+    requestedAt,
+    acceptedAt,
+    acceptedBy,
     ...(agentId !== undefined ? { agentId } : {}),
-    outcome, flags: flagsAt(handoff, asOf, settings), minutesToAccept: minutesToAccept(handoff),
+    outcome,
+    flags: flagsAt(handoff, asOf, settings),
+    minutesToAccept: minutesToAccept(handoff),
   };
 }
 
 function unownedMs(spans: readonly OwnershipSpan[], asOf: number): number {
-  return spans
-    .filter((span) => span.team === null)
-    .reduce((total, span) => total + (span.end ?? asOf) - span.start, 0);
+  return spans.filter((span) => span.team === null).reduce((total, span) => total + (span.end ?? asOf) - span.start, 0);
 }

@@ -21,10 +21,4 @@ export type { HandoffFact, OwnershipIntervalFact } from './case-facts';
 export { caseStatusAt, openCasesAt } from './case-status';
 export type { CaseStatusAt } from './case-status';
 export { handoffReport, UNKNOWN_CASE_TEAM } from './handoff-report';
-export type {
-  HandoffMatrixCell,
-  HandoffReport,
-  HandoffReportWindow,
-  OwnerlessCase,
-  TeamHandoffRow,
-} from './handoff-report';
+export type { HandoffMatrixCell, HandoffReport, HandoffReportWindow, OwnerlessCase, TeamHandoffRow } from './handoff-report';

@@ -42,13 +42,20 @@ export function channelAttributes(customerId: string, contacts: readonly Contact
 }
 
 /** A `detractor` or `at_risk` alert of the customer followed up in the period, within the follow-up SLA of being raised. */
-export function followedUpAlert(customerId: string, followUps: readonly AlertFollowUpFact[], period: Period, followUpSlaMs: number): boolean {
-  return followUps.some((alert) =>
-    alert.customerId === customerId &&
-    FOLLOW_UP_SIGNALS.includes(alert.signal) &&
-    alert.followedUpAt !== null &&
-    inPeriod(period, alert.followedUpAt) &&
-    alert.followedUpAt - alert.raisedAt <= followUpSlaMs);
+export function followedUpAlert(
+  customerId: string,
+  followUps: readonly AlertFollowUpFact[],
+  period: Period,
+  followUpSlaMs: number,
+): boolean {
+  return followUps.some(
+    (alert) =>
+      alert.customerId === customerId &&
+      FOLLOW_UP_SIGNALS.includes(alert.signal) &&
+      alert.followedUpAt !== null &&
+      inPeriod(period, alert.followedUpAt) &&
+      alert.followedUpAt - alert.raisedAt <= followUpSlaMs,
+  );
 }
 
 export interface ExperienceSources {
@@ -58,7 +65,12 @@ export interface ExperienceSources {
 }
 
 /** Every attribute the customer had over the period (SPEC §2.5). */
-export function customerAttributes(customerId: string, period: Period, sources: ExperienceSources, settings: DriverSettings): Set<DriverAttribute> {
+export function customerAttributes(
+  customerId: string,
+  period: Period,
+  sources: ExperienceSources,
+  settings: DriverSettings,
+): Set<DriverAttribute> {
   const attributes = new Set<DriverAttribute>([
     ...caseAttributes(customerCaseExperiences(customerId, sources.cases, period, settings.handoffAcceptanceSlaMs)),
     ...channelAttributes(customerId, sources.contacts, period),

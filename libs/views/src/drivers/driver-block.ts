@@ -90,7 +90,11 @@ export function driverBlock(outcome: DriverOutcome, tallies: DriverTallies): Dri
 }
 
 /** Adds one response (or customer) with its attributes to the tallies being built. */
-export function addToTallies(tallies: { overall: Tally; with: Map<DriverAttribute, Tally> }, points: number, attributes: Iterable<DriverAttribute>): void {
+export function addToTallies(
+  tallies: { overall: Tally; with: Map<DriverAttribute, Tally> },
+  points: number,
+  attributes: Iterable<DriverAttribute>,
+): void {
   tallies.overall.count += 1;
   tallies.overall.points += points;
   for (const attribute of attributes) {
@@ -101,4 +105,7 @@ export function addToTallies(tallies: { overall: Tally; with: Map<DriverAttribut
   }
 }
 
-export const emptyTallies = (): { overall: Tally; with: Map<DriverAttribute, Tally> } => ({ overall: { count: 0, points: 0 }, with: new Map() });
+export const emptyTallies = (): { overall: Tally; with: Map<DriverAttribute, Tally> } => ({
+  overall: { count: 0, points: 0 },
+  with: new Map(),
+});

@@ -37,7 +37,8 @@ export const toContactFact = (event: AnyLedgerEvent): ContactFact | null => {
   if (event.type === 'cx.interaction.recorded.v1' && event.data.direction === 'inbound') {
     return { customerId: event.customerId, channel: event.data.channel, time: event.time, position: event.position };
   }
-  if (event.type === 'cx.case.opened.v1') return { customerId: event.customerId, channel: event.data.channel, time: event.time, position: event.position };
+  if (event.type === 'cx.case.opened.v1')
+    return { customerId: event.customerId, channel: event.data.channel, time: event.time, position: event.position };
   return null;
 };
 

@@ -51,8 +51,7 @@ interface ReportHead {
 }
 
 export type DriversReport =
-  | (ReportHead & { groupBy: null } & DriverBlock)
-  | (ReportHead & { groupBy: DriverGroupBy; groups: Record<string, DriverBlock> });
+  (ReportHead & { groupBy: null } & DriverBlock) | (ReportHead & { groupBy: DriverGroupBy; groups: Record<string, DriverBlock> });
 
 /** One response (or customer at start): its customer, points and attributes. */
 interface Counted {
@@ -73,9 +72,15 @@ export const effectiveTo = (to: number, asOf: number | undefined): number => (as
  */
 export function driversReport(facts: DriversFacts, options: DriversOptions): DriversReport {
   const { from, to, outcome } = options;
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) throw new RangeError(`drivers report needs finite from <= to, got [${from}, ${to})`);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to)
+    throw new RangeError(`drivers report needs finite from <= to, got [${from}, ${to})`);
   const until = effectiveTo(to, options.asOf);
-  const counted = until < from ? [] : outcome === 'churn' ? customersAtStart(facts, from, until, options) : answersIn(facts, outcome, from, until, options.settings);
+  const counted =
+    until < from
+      ? []
+      : outcome === 'churn'
+        ? customersAtStart(facts, from, until, options)
+        : answersIn(facts, outcome, from, until, options.settings);
   const groupBy = options.groupBy ?? null;
   const head = { from, to, asOf: options.asOf ?? null, outcome };
   if (groupBy === null) return { ...head, currency: null, groupBy, ...blockOf(outcome, counted) };
@@ -95,7 +100,11 @@ function answersIn(facts: DriversFacts, outcome: 'nps' | 'csat', from: number, u
   const sourcesOf = sourcesByCustomer(facts);
   return facts.answers
     .filter((a) => a.survey === outcome && a.time >= from && a.time < until)
-    .map((a) => ({ customerId: a.customerId, points: answerPoints(outcome, a.score), attributes: attributesOver(sourcesOf(a.customerId), a.customerId, answerPeriod(a.time), settings) }));
+    .map((a) => ({
+      customerId: a.customerId,
+      points: answerPoints(outcome, a.score),
+      attributes: attributesOver(sourcesOf(a.customerId), a.customerId, answerPeriod(a.time), settings),
+    }));
 }
 
 /**
@@ -142,7 +151,12 @@ function segmentAt(segments: readonly SegmentFact[], until: number): (customerId
 }
 
 /** Groups with at least one response: value tiers as top, core, none; segments in code-unit order. */
-function groupedBlocks(outcome: DriverOutcome, counted: readonly Counted[], keyOf: (customerId: string) => string, groupBy: DriverGroupBy): Record<string, DriverBlock> {
+function groupedBlocks(
+  outcome: DriverOutcome,
+  counted: readonly Counted[],
+  keyOf: (customerId: string) => string,
+  groupBy: DriverGroupBy,
+): Record<string, DriverBlock> {
   const groups = new Map<string, Counted[]>();
   for (const c of counted) {
     const key = keyOf(c.customerId);
@@ -151,5 +165,3 @@ function groupedBlocks(outcome: DriverOutcome, counted: readonly Counted[], keyO
   const order: readonly string[] = groupBy === 'valueTier' ? VALUE_TIERS : [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(order.filter((key) => groups.has(key)).map((key) => [key, blockOf(outcome, groups.get(key)!)]));
 }
-
-

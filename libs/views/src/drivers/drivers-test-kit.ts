@@ -17,8 +17,16 @@ export function ledger() {
   function add<K extends EventType>(type: K, customerId: string, time: number, data: Data<K>): AnyLedgerEvent {
     const position = events.length + 1;
     const event = {
-      position, streamId: `customer-${customerId}`, revision: 0, customerId, id: `e${position}`, source: '/channels/test',
-      type, time, recordedAt: time, data: { customer: { id: customerId }, ...data },
+      position,
+      streamId: `customer-${customerId}`,
+      revision: 0,
+      customerId,
+      id: `e${position}`,
+      source: '/channels/test',
+      type,
+      time,
+      recordedAt: time,
+      data: { customer: { id: customerId }, ...data },
     } as unknown as AnyLedgerEvent;
     events.push(event);
     return event;
@@ -26,13 +34,22 @@ export function ledger() {
   return {
     events,
     add,
-    opened: (customerId: string, caseId: string, time: number, options: { team?: string; category?: CaseCategory; channel?: Channel } = {}) =>
+    opened: (
+      customerId: string,
+      caseId: string,
+      time: number,
+      options: { team?: string; category?: CaseCategory; channel?: Channel } = {},
+    ) =>
       add('cx.case.opened.v1', customerId, time, {
-        caseId, category: options.category ?? 'inquiry', channel: options.channel ?? 'phone', ...(options.team ? { team: options.team } : {}),
+        caseId,
+        category: options.category ?? 'inquiry',
+        channel: options.channel ?? 'phone',
+        ...(options.team ? { team: options.team } : {}),
       }),
     requested: (customerId: string, caseId: string, time: number, fromTeam: string, toTeam: string) =>
       add('cx.case.handoff.requested.v1', customerId, time, { caseId, fromTeam, toTeam }),
-    accepted: (customerId: string, caseId: string, time: number, team: string) => add('cx.case.handoff.accepted.v1', customerId, time, { caseId, team }),
+    accepted: (customerId: string, caseId: string, time: number, team: string) =>
+      add('cx.case.handoff.accepted.v1', customerId, time, { caseId, team }),
     resolved: (customerId: string, caseId: string, time: number, team?: string) =>
       add('cx.case.resolved.v1', customerId, time, { caseId, ...(team ? { team } : {}) }),
     reopened: (customerId: string, caseId: string, time: number) => add('cx.case.reopened.v1', customerId, time, { caseId }),

@@ -4,7 +4,14 @@
  * follow-ups), the with/without tallies, impact, share and ranking, and the reference report
  * the SQL must match. Decisions where the SPEC is silent: docs/drivers.md.
  */
-export { CASE_ATTRIBUTES, CHANNEL_ATTRIBUTES, channelAttribute, DRIVER_ATTRIBUTES, FIXED_ATTRIBUTES, FOLLOWED_UP_ALERT } from './driver-attributes';
+export {
+  CASE_ATTRIBUTES,
+  CHANNEL_ATTRIBUTES,
+  channelAttribute,
+  DRIVER_ATTRIBUTES,
+  FIXED_ATTRIBUTES,
+  FOLLOWED_UP_ALERT,
+} from './driver-attributes';
 export type { CaseAttribute, ChannelAttribute, DriverAttribute, FixedAttribute } from './driver-attributes';
 export { DEFAULT_DRIVER_SETTINGS, DRIVER_PERIOD_MS, SLOW_RESOLUTION_MS, UNOWNED_LIMIT_MS, VALUE_TIER_SPAN_MS } from './driver-settings';
 export type { DriverSettings } from './driver-settings';
@@ -12,7 +19,14 @@ export { answerPeriod, inPeriod, overlapMs, windowPeriod } from './driver-period
 export type { Period } from './driver-period';
 export { caseExperience } from './case-experience';
 export type { CaseExperience } from './case-experience';
-export { caseAttributes, channelAttributes, customerAttributes, customerCaseExperiences, followedUpAlert, FOLLOW_UP_SIGNALS } from './customer-experience';
+export {
+  caseAttributes,
+  channelAttributes,
+  customerAttributes,
+  customerCaseExperiences,
+  followedUpAlert,
+  FOLLOW_UP_SIGNALS,
+} from './customer-experience';
 export type { ExperienceSources } from './customer-experience';
 export { caseStates, contactFacts, segmentFacts, toContactFact } from './driver-facts';
 export type { AlertFollowUpFact, ContactFact, SegmentFact } from './driver-facts';

@@ -157,7 +157,11 @@ export function mergeCustomerStates(into: CustomerState, from: CustomerState): C
   return {
     customerId: into.customerId,
     purchases: union(into.purchases, from.purchases),
-    surveys: { nps: union(into.surveys.nps, from.surveys.nps), csat: union(into.surveys.csat, from.surveys.csat), ces: union(into.surveys.ces, from.surveys.ces) },
+    surveys: {
+      nps: union(into.surveys.nps, from.surveys.nps),
+      csat: union(into.surveys.csat, from.surveys.csat),
+      ces: union(into.surveys.ces, from.surveys.ces),
+    },
     churns: union(into.churns, from.churns),
     referrals: union(into.referrals, from.referrals),
     caseChanges: union(into.caseChanges, from.caseChanges),

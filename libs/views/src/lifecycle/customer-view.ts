@@ -34,7 +34,9 @@ export interface CustomerView {
 }
 
 function seenRange(state: CustomerState, asOf: number): { firstSeen: number | null; lastSeen: number | null } {
-  const seen = allFactLists(state).map((facts) => factsUpTo(facts, asOf)).filter((facts) => facts.length > 0);
+  const seen = allFactLists(state)
+    .map((facts) => factsUpTo(facts, asOf))
+    .filter((facts) => facts.length > 0);
   if (seen.length === 0) return { firstSeen: null, lastSeen: null };
   return {
     firstSeen: Math.min(...seen.map((facts) => facts[0].time)),
@@ -113,10 +115,6 @@ export function customerViewOf(customerId: string, asOf: number, history: StageC
 }
 
 /** The customer's lifecycle view: only events with `time <= asOf` count. */
-export function customerView(
-  state: CustomerState,
-  asOf: number,
-  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
-): CustomerView {
+export function customerView(state: CustomerState, asOf: number, settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS): CustomerView {
   return customerViewOf(state.customerId, asOf, stageHistory(state, asOf, settings), customerActivity(state, asOf));
 }

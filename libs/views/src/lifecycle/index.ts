@@ -1,10 +1,5 @@
 export type { Moment as LifecycleMoment } from './sorted-facts';
-export {
-  DEFAULT_LIFECYCLE_SETTINGS,
-  LIFECYCLE_DAY_MS,
-  LIFECYCLE_NPS_WINDOW_MS,
-  type LifecycleSettings,
-} from './lifecycle-settings';
+export { DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_DAY_MS, LIFECYCLE_NPS_WINDOW_MS, type LifecycleSettings } from './lifecycle-settings';
 export {
   allFactLists,
   evolveCustomer,
@@ -31,4 +26,11 @@ export {
   type LifecycleStage,
 } from './stage-rules';
 export { nextStageChangeAfter, stageChangesFrom, stageHistory, wonBack, wonBackFromHistory, type StageChange } from './stage-history';
-export { customerActivity, customerView, customerViewOf, type CustomerActivity, type CustomerView, type SurveyAnswerView } from './customer-view';
+export {
+  customerActivity,
+  customerView,
+  customerViewOf,
+  type CustomerActivity,
+  type CustomerView,
+  type SurveyAnswerView,
+} from './customer-view';

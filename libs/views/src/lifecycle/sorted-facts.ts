@@ -46,5 +46,4 @@ export function factsUpTo<F extends Moment>(facts: readonly F[], asOf: number): 
 }
 
 /** The latest fact with `time <= asOf`, if any. */
-export const latestUpTo = <F extends Moment>(facts: readonly F[], asOf: number): F | undefined =>
-  factsUpTo(facts, asOf).at(-1);
+export const latestUpTo = <F extends Moment>(facts: readonly F[], asOf: number): F | undefined => factsUpTo(facts, asOf).at(-1);

@@ -49,11 +49,7 @@ function stageChangeCandidates(state: CustomerState, settings: LifecycleSettings
  * at which the new stage holds, so `stageAt(state, since) === stage` and
  * `stageAt(state, since - 1)` is the previous stage.
  */
-export function stageHistory(
-  state: CustomerState,
-  asOf: number,
-  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
-): StageChange[] {
+export function stageHistory(state: CustomerState, asOf: number, settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS): StageChange[] {
   const first = firstActivity(state);
   if (first === undefined) return [];
   return stageChangesFrom(state, first, undefined, settings).filter((change) => change.since <= asOf);
@@ -110,8 +106,5 @@ export function wonBackFromHistory(history: readonly StageChange[], lastPurchase
  * True once a purchase follows a time when the customer was `churned` (SPEC §2.1), and it
  * stays true after that even if the customer churns again: the customer *was* won back.
  */
-export const wonBack = (
-  state: CustomerState,
-  asOf: number,
-  settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS,
-): boolean => wonBackFromHistory(stageHistory(state, asOf, settings), factsUpTo(state.purchases, asOf).at(-1)?.time);
+export const wonBack = (state: CustomerState, asOf: number, settings: LifecycleSettings = DEFAULT_LIFECYCLE_SETTINGS): boolean =>
+  wonBackFromHistory(stageHistory(state, asOf, settings), factsUpTo(state.purchases, asOf).at(-1)?.time);

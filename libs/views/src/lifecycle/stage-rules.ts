@@ -80,7 +80,9 @@ export function caseOpenStretches(changes: readonly CaseChangeFact[]): OpenStret
 
 /** Ids of the customer's cases open at T, in the order they first appeared. */
 export const openCaseIdsAt = (state: CustomerState, T: number): string[] =>
-  customerCasesAt(state, T).filter((c) => c.open).map((c) => c.caseId);
+  customerCasesAt(state, T)
+    .filter((c) => c.open)
+    .map((c) => c.caseId);
 
 /** Rule 3, third alternative: a complaint opened more than the complaint age before T, still open at T. */
 function hasAgedOpenComplaint(state: CustomerState, T: number, settings: LifecycleSettings): boolean {

@@ -61,8 +61,7 @@ export interface ChurnCandidate {
 
 const HOUR_MS = 3_600_000;
 
-const count = <T>(items: readonly T[], test: (item: T) => boolean): number =>
-  items.reduce((n, item) => (test(item) ? n + 1 : n), 0);
+const count = <T>(items: readonly T[], test: (item: T) => boolean): number => items.reduce((n, item) => (test(item) ? n + 1 : n), 0);
 
 const scoresOf = (surveys: readonly SurveyFact[], kind: SurveyFact['survey']): number[] =>
   surveys.filter((s) => s.survey === kind).map((s) => s.score);

@@ -53,7 +53,12 @@ function cohortRow(cohortMonth: number, members: readonly string[], lastMonth: n
   for (let month = cohortMonth + 1; month <= lastMonth; month++) {
     const buyers = buyersByMonth.get(month);
     const customers = buyers ? members.filter((id) => buyers.has(id)).length : 0;
-    months.push({ month: monthLabel(month), offset: month - cohortMonth, customers, percent: roundRatio(100 * customers, members.length, 1) });
+    months.push({
+      month: monthLabel(month),
+      offset: month - cohortMonth,
+      customers,
+      percent: roundRatio(100 * customers, members.length, 1),
+    });
   }
   return { cohort: monthLabel(cohortMonth), customers: members.length, months };
 }

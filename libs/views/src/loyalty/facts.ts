@@ -1,11 +1,4 @@
-import {
-  byTimeThenPosition,
-  type AnyLedgerEvent,
-  type Channel,
-  type EventType,
-  type LedgerEvent,
-  type Survey,
-} from '@cx/events';
+import { byTimeThenPosition, type AnyLedgerEvent, type Channel, type EventType, type LedgerEvent, type Survey } from '@cx/events';
 
 /**
  * Fact rows of the loyalty report: one per survey answer, per order, per referral. A projection

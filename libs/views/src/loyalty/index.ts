@@ -18,15 +18,7 @@ export type {
   Stage,
   StageOf,
 } from './loyalty-report';
-export type {
-  CasesBlock,
-  CesBlock,
-  ChurnBlock,
-  CsatBlock,
-  NpsBlock,
-  PurchasesBlock,
-  ReferralsBlock,
-} from './blocks';
+export type { CasesBlock, CesBlock, ChurnBlock, CsatBlock, NpsBlock, PurchasesBlock, ReferralsBlock } from './blocks';
 export { cohortReport } from './cohorts';
 export type { Cohort, CohortMonth, CohortReport } from './cohorts';
 export { roundHalfAwayFromZero, roundRatio } from './rounding';

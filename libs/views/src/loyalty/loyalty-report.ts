@@ -85,9 +85,23 @@ type Keyers = { [K in keyof WindowItems]: KeyOf<WindowItems[K][number]> };
 function keyersFor(groupBy: LoyaltyGroupBy, segmentOf: SegmentOf | undefined): Keyers {
   switch (groupBy) {
     case 'channel':
-      return { surveys: (s) => s.channel, orders: (o) => o.channel, referrals: (r) => r.channel, atStart: null, opened: (c) => c.channel, resolved: (c) => c.channel };
+      return {
+        surveys: (s) => s.channel,
+        orders: (o) => o.channel,
+        referrals: (r) => r.channel,
+        atStart: null,
+        opened: (c) => c.channel,
+        resolved: (c) => c.channel,
+      };
     case 'team':
-      return { surveys: (s) => s.team, orders: null, referrals: null, atStart: null, opened: (c) => c.openTeam, resolved: (c) => c.resolvedTeam };
+      return {
+        surveys: (s) => s.team,
+        orders: null,
+        referrals: null,
+        atStart: null,
+        opened: (c) => c.openTeam,
+        resolved: (c) => c.resolvedTeam,
+      };
     case 'segment': {
       if (!segmentOf) throw new TypeError('groupBy segment needs segmentOf');
       const segment = (item: { customerId: string }) => segmentOf(item.customerId);

@@ -52,8 +52,14 @@ add('cx.customer.profiled.v1', 'hank', '2026-04-05T08:00:00Z', { segment: 'consu
 add('cx.customer.profiled.v1', 'frank', '2026-03-02T08:00:00Z', { name: 'Frank' }); // no segment: unknown
 
 // ---- Orders O1..O17 (O1-O6 before the window; O16 at TO and O17 after it are outside).
-const order = (id: string, customer: string, time: string, amountMinor: number, currency: string, channel: 'store' | 'web' | 'phone' | 'app') =>
-  add('cx.purchase.completed.v1', customer, time, { orderId: id, amountMinor, currency, channel });
+const order = (
+  id: string,
+  customer: string,
+  time: string,
+  amountMinor: number,
+  currency: string,
+  channel: 'store' | 'web' | 'phone' | 'app',
+) => add('cx.purchase.completed.v1', customer, time, { orderId: id, amountMinor, currency, channel });
 order('O1', 'alice', '2025-12-10T10:00:00Z', 5000, 'EUR', 'store');
 order('O2', 'bob', '2026-01-05T10:00:00Z', 2000, 'EUR', 'web');
 order('O3', 'carol', '2025-08-01T10:00:00Z', 10000, 'USD', 'web');
@@ -184,7 +190,12 @@ reopened('K14', 'erin', '2026-03-26T10:00:00Z');
 resolved('K14', 'erin', '2026-03-26T10:00:00Z', 'tech');
 
 // ---- Other events the loyalty facts ignore, and hank's explicit cancellation.
-add('cx.interaction.recorded.v1', 'alice', '2026-03-02T08:55:00Z', { channel: 'phone', direction: 'inbound', team: 'support', caseId: 'K1' });
+add('cx.interaction.recorded.v1', 'alice', '2026-03-02T08:55:00Z', {
+  channel: 'phone',
+  direction: 'inbound',
+  team: 'support',
+  caseId: 'K1',
+});
 add('cx.interaction.recorded.v1', 'bob', '2026-03-03T08:55:00Z', { channel: 'email', direction: 'inbound' });
 add('cx.customer.churned.v1', 'hank', '2026-03-29T12:00:00Z', { reason: 'moved away' });
 

@@ -61,9 +61,7 @@ export function roundRatio(numerator: number, denominator: number, decimals: num
 }
 
 /** 100 × part / whole to 1 decimal; null when whole is 0 (SPEC §2.2: a ratio over zero is null). */
-export const percentOrNull = (part: number, whole: number): number | null =>
-  whole === 0 ? null : roundRatio(100 * part, whole, 1);
+export const percentOrNull = (part: number, whole: number): number | null => (whole === 0 ? null : roundRatio(100 * part, whole, 1));
 
 /** sum / count to 2 decimals; null when count is 0. */
-export const meanOrNull = (sum: number, count: number): number | null =>
-  count === 0 ? null : roundRatio(sum, count, 2);
+export const meanOrNull = (sum: number, count: number): number | null => (count === 0 ? null : roundRatio(sum, count, 2));

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnyLedgerEvent } from '@cx/events';
+import { caseStates, contactFacts, DEFAULT_CASE_SETTINGS } from '@cx/views';
+import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
+import { randomLedger } from '../testing/random-ledger';
+import { SqliteViewStore } from '../view-store/sqlite-view-store';
+import { answerFlags } from './answer-flags';
+import { DriversProjection } from './drivers.projection';
+import { ANSWER_FLAG_COLUMNS } from './drivers.tables';
+
+/**
+ * The drivers projection keeps, for every NPS and CSAT answer, the attributes the pure rules
+ * give over the customer's whole ledger: whatever the batching, with late events (case events
+ * before an answer they change), cases shared by two customers, and merges (chained too).
+ */
+
+const SLA = DEFAULT_CASE_SETTINGS.handoffAcceptanceSlaMs;
+const FLAG_COLUMNS = Object.values(ANSWER_FLAG_COLUMNS);
+
+/** Who each id stands for after the ledger's merges (applied in position order, as the projections do). */
+function canonicalOf(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
+  const into = new Map<string, string>();
+  const of = (id: string): string => (into.has(id) ? of(into.get(id)!) : id);
+  for (const e of ledger) {
+    if (e.type !== 'cx.customer.merged.v1' || e.data.into.id === undefined) continue;
+    const [from, to] = [of(e.customerId), of(e.data.into.id)];
+    if (from !== to) into.set(from, to);
+  }
+  return of;
+}
+
+function expectedRows(ledger: readonly AnyLedgerEvent[]) {
+  const canonical = canonicalOf(ledger);
+  const events = ledger.map((e) => ({ ...e, customerId: canonical(e.customerId) }));
+  const cases = caseStates(events);
+  const contacts = contactFacts(events);
+  return events
+    .flatMap((e) => (e.type === 'cx.survey.answered.v1' && e.data.survey !== 'ces' ? [e] : []))
+    .map((e) => ({
+      position: e.position,
+      customer_id: e.customerId,
+      time: e.time,
+      ...answerFlags(e.customerId, e.time, cases, contacts, SLA),
+    }))
+    .sort((a, b) => a.position - b.position);
+}
+
+describe('DriversProjection', () => {
+  const projection = new DriversProjection(DEFAULT_CASE_SETTINGS);
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cx-drivers-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function project(ledger: readonly AnyLedgerEvent[], batchSizes: () => number) {
+    const views = new SqliteViewStore(join(dir, `views-${Math.random().toString(36).slice(2)}.sqlite`));
+    try {
+      const registry = new ProjectionRegistry(views);
+      await registry.ensureTables();
+      expect(await registry.install(projection)).toBe('created');
+      const generation = 1;
+      for (let i = 0; i < ledger.length;) {
+        const batch = ledger.slice(i, i + batchSizes());
+        await views.transaction((tx) =>
+          projection.apply(forGeneration(tx, projection, generation), batch, contextFor(views.dialect, generation)),
+        );
+        i += batch.length;
+      }
+      const rows = await forGeneration(views.reader, projection, generation)
+        .selectFrom('driver_answers')
+        .select(['position', 'customer_id', 'time', ...FLAG_COLUMNS])
+        .orderBy('position')
+        .execute();
+      return rows.map((r: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'customer_id' ? v : Number(v)])),
+      );
+    } finally {
+      await views.close();
+    }
+  }
+
+  it.each([[20260301], [7], [424242]])('holds the pure flags of every answer (seed %i), whatever the batches', async (seed) => {
+    const ledger = randomLedger(1500, seed);
+    const expected = expectedRows(ledger);
+    // The ledger is worth the name: answers with case attributes and channels, some rewritten by late events.
+    expect(expected.filter((r) => r.had_case === 1).length).toBeGreaterThan(20);
+    expect(expected.filter((r) => r.had_handoff === 1 && r.had_case === 1).length).toBeGreaterThan(5);
+    expect(expected.filter((r) => r.channel_phone === 1).length).toBeGreaterThan(20);
+    expect(await project(ledger, () => 1 + Math.floor(Math.random() * 60))).toEqual(expected);
+    expect(await project(ledger, () => 1)).toEqual(expected);
+  });
+});

@@ -1,0 +1,87 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnyLedgerEvent } from '@cx/events';
+import { DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
+import { day, EventMaker } from '@cx/views/testing';
+import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
+import { SqliteViewStore } from '../view-store/sqlite-view-store';
+import { LifecycleProjection } from './lifecycle.projection';
+
+const GENERATION = 1;
+
+/** Counts the rows every statement answers: what a batch read. */
+class RowsRead implements KyselyPlugin {
+  count = 0;
+
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    return node;
+  }
+
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.count += result.rows.length;
+    return result;
+  }
+}
+
+/**
+ * One week of a busy customer's life, in time order: purchases, answers, contacts, a
+ * complaint opened and resolved, a referral and a profile update.
+ */
+function week(make: EventMaker, n: number): AnyLedgerEvent[] {
+  const at = (hour: number) => day(7 * n) + hour * 3_600_000;
+  return [
+    make.interaction(at(1)),
+    make.purchase(at(2)),
+    make.nps(at(3), n % 11),
+    make.survey(at(4), 'csat', 1 + (n % 5)),
+    make.caseOpened(at(5), `k-${n}`),
+    make.interaction(at(6), 'email'),
+    make.caseResolved(at(30), `k-${n}`),
+    make.referral(at(40)),
+    make.profiled(at(50), n % 2 ? 'gold' : 'silver'),
+    make.purchase(at(60), 500, 'USD', 'store'),
+  ];
+}
+
+describe('LifecycleProjection', () => {
+  let dir: string;
+  let views: SqliteViewStore;
+  const projection = new LifecycleProjection(DEFAULT_LIFECYCLE_SETTINGS);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cx-lifecycle-'));
+    views = new SqliteViewStore(join(dir, 'views.sqlite'));
+    const registry = new ProjectionRegistry(views);
+    await registry.ensureTables();
+    await registry.install(projection);
+  });
+
+  afterEach(async () => {
+    await views.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function apply(events: readonly AnyLedgerEvent[], rows = new RowsRead()): Promise<number> {
+    await views.transaction((tx) =>
+      projection.apply(forGeneration(tx, projection, GENERATION).withPlugin(rows), events, contextFor(views.dialect, GENERATION)),
+    );
+    return rows.count;
+  }
+
+  it('reads as many rows to apply an event after 20 weeks of history as after 400', async () => {
+    const make = new EventMaker();
+    const readAfter = async (from: number, to: number): Promise<number[]> => {
+      for (let n = from; n < to; n += 1) await apply(week(make, n));
+      const reads: number[] = [];
+      for (const event of week(make, to)) reads.push(await apply([event]));
+      return reads;
+    };
+    const early = await readAfter(0, 20);
+    const late = await readAfter(21, 400);
+    // Each event of week 20 and of week 400 read the same number of rows, though the history grew 20-fold.
+    expect(late).toEqual(early);
+    expect(early.every((rows) => rows > 0)).toBe(true);
+  });
+});

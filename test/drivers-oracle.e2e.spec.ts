@@ -1,0 +1,348 @@
+import type { AnyLedgerEvent } from '@cx/events';
+import {
+  caseStates,
+  contactFacts,
+  DEFAULT_ALERT_SETTINGS,
+  DEFAULT_DRIVER_SETTINGS,
+  DEFAULT_LIFECYCLE_SETTINGS,
+  driversReport,
+  foldCustomer,
+  ledgerAlerts,
+  orderFacts,
+  segmentFacts,
+  stageAt,
+  surveyFacts,
+  type DriverGroupBy,
+  type DriverOutcome,
+  type DriversFacts,
+  type StageOf,
+} from '@cx/views';
+import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
+
+/**
+ * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
+ * failure replays) posted over HTTP in random order, with identity merges, orphan, reopened,
+ * handed-off, ping-ponged, stalled and long-unowned cases, contacts on every channel, orders
+ * in three currencies with tied revenues, and many events exactly on the window boundaries;
+ * then, for random windows, every outcome and grouping, and some `asOf`, the API must answer
+ * exactly what the pure `driversReport` of @cx/views gives over the same stored events.
+ */
+
+const SEED = Number(process.env.DRIVERS_ORACLE_SEED ?? 20261130);
+const START = Date.parse('2025-09-01T00:00:00Z');
+const SPAN = Date.parse('2026-05-01T00:00:00Z') - START;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function prng(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)];
+  const chance = (p: number) => next() < p;
+  return { next, int, pick, chance };
+}
+
+type Random = ReturnType<typeof prng>;
+type CloudEvent = { type: string; time: string; data: Record<string, unknown> } & Record<string, unknown>;
+type Add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) => void;
+
+/** Instants the windows are drawn from; many events are put exactly on them, or 90 days before them. */
+function boundaryInstants(random: Random): number[] {
+  const monthStarts = Array.from({ length: 9 }, (_, i) => Date.UTC(2025, 8 + i, 1));
+  const others = Array.from({ length: 6 }, () => START + random.int(SPAN));
+  return [...monthStarts, ...others].sort((a, b) => a - b);
+}
+
+const CHANNELS = ['phone', 'email', 'chat', 'web', 'app', 'store', 'letter', 'social'] as const;
+const TEAMS = ['support', 'billing', 'tech'] as const;
+const SEGMENTS = ['smb', 'enterprise', 'consumer'] as const;
+
+function randomLedger(random: Random, boundaries: readonly number[]) {
+  const events: CloudEvent[] = [];
+  let id = 0;
+  const time = () => {
+    const roll = random.next();
+    if (roll < 0.12) return random.pick(boundaries);
+    if (roll < 0.18) return random.pick(boundaries) - 90 * DAY;
+    return START + random.int(SPAN);
+  };
+  const add: Add = (type, customer, at, data) =>
+    events.push({
+      specversion: '1.0',
+      id: `drivers-${++id}`,
+      source: '/channels/drivers-oracle',
+      type,
+      time: new Date(at).toISOString(),
+      data: { customer, ...data },
+    });
+
+  const named = Array.from({ length: 16 }, (_, i) => ({ id: `dc-${i}` }));
+  // Anonymous customers known by e-mail; three of them are later linked to a named customer (a merge).
+  const anonymous = Array.from({ length: 4 }, (_, i) => ({ email: `drivers-anon-${i}@example.com` }));
+  const mergedInto = new Map<string, string>();
+  anonymous.slice(0, 3).forEach((anon, i) => {
+    add('cx.interaction.recorded.v1', { id: named[i].id, email: anon.email }, time(), { channel: 'email', direction: 'inbound' });
+    mergedInto.set(anon.email, named[i].id);
+  });
+  const customers = [...named, ...named, ...anonymous];
+  for (let i = 0; i < 200; i++) {
+    // Round amounts, so that revenues tie at the top-tier boundary now and then.
+    add('cx.purchase.completed.v1', random.pick(customers), time(), {
+      orderId: `DO-${i % 180}`,
+      amountMinor: 1000 * (1 + random.int(8)),
+      currency: random.pick(['EUR', 'EUR', 'USD', 'GBP']),
+      channel: random.pick(['web', 'store', 'app']),
+    });
+  }
+  for (let i = 0; i < 260; i++) {
+    const survey = random.pick(['nps', 'nps', 'csat', 'ces'] as const);
+    const score = survey === 'nps' ? random.int(11) : survey === 'csat' ? 1 + random.int(5) : 1 + random.int(7);
+    const [customer, at] = [random.pick(customers), time()];
+    add('cx.survey.answered.v1', customer, at, { survey, score });
+    // Half the answers get a call back within 72 hours: a follow-up of a detractor alert, within the SLA or not.
+    if (random.chance(0.5))
+      add('cx.interaction.recorded.v1', customer, at + random.int(72 * HOUR), { channel: 'phone', direction: 'outbound' });
+  }
+  for (let i = 0; i < 160; i++) {
+    add('cx.interaction.recorded.v1', random.pick(customers), time(), {
+      channel: random.pick(CHANNELS),
+      direction: random.pick(['inbound', 'inbound', 'outbound']),
+    });
+  }
+  for (let i = 0; i < 30; i++)
+    add('cx.customer.profiled.v1', random.pick(customers), time(), random.chance(0.85) ? { segment: random.pick(SEGMENTS) } : {});
+  for (let i = 0; i < 8; i++) add('cx.customer.churned.v1', random.pick(customers), time(), {});
+  for (let i = 0; i < 90; i++) addCase(random, `DK-${i}`, customers, time(), add);
+  addCorners(add);
+  return { events, mergedInto };
+}
+
+/** The first window asked for. */
+const QUARTER: [number, number] = [Date.UTC(2026, 0, 1), Date.UTC(2026, 3, 1)];
+
+/**
+ * Customers with one case each, on the edges of the first window's rules (a random ledger
+ * rarely isolates them): each buys before the window and answers in it.
+ */
+function addCorners(add: Add): void {
+  const [from, to] = QUARTER;
+  const corner = (n: number, steps: (customer: Record<string, unknown>, caseId: string) => void) => {
+    const customer = { id: `corner-${n}` };
+    add('cx.purchase.completed.v1', customer, from - 30 * DAY, { orderId: `CO-${n}`, amountMinor: 5000, currency: 'EUR', channel: 'web' });
+    add('cx.survey.answered.v1', customer, from + 10 * DAY, { survey: 'nps', score: n % 11 });
+    steps(customer, `CK-${n}`);
+  };
+  // Resolved before the window, reopened after it: no case in the window.
+  corner(1, (c, caseId) => {
+    add('cx.case.opened.v1', c, from - 20 * DAY, { caseId, category: 'inquiry', channel: 'phone', team: 'support' });
+    add('cx.case.resolved.v1', c, from - 10 * DAY, { caseId });
+    add('cx.case.reopened.v1', c, to + 5 * DAY, { caseId });
+    add('cx.case.resolved.v1', c, to + 6 * DAY, { caseId });
+  });
+  // Stalled until its acceptance exactly at the window's start: never stalled inside it.
+  corner(2, (c, caseId) => {
+    add('cx.case.opened.v1', c, from - 5 * DAY, { caseId, category: 'inquiry', channel: 'chat', team: 'support' });
+    add('cx.case.handoff.requested.v1', c, from - DAY, { caseId, fromTeam: 'support', toTeam: 'tech' });
+    add('cx.case.handoff.accepted.v1', c, from, { caseId, team: 'tech' });
+  });
+  // Unowned for 5 hours, 3 of them in the window.
+  corner(3, (c, caseId) => {
+    add('cx.case.opened.v1', c, from - 2 * HOUR, { caseId, category: 'request', channel: 'email' });
+    add('cx.case.handoff.accepted.v1', c, from + 3 * HOUR, { caseId, team: 'billing' });
+  });
+  // A complaint opened exactly at the window's end: not before `to`.
+  corner(4, (c, caseId) => add('cx.case.opened.v1', c, to, { caseId, category: 'complaint', channel: 'letter', team: 'support' }));
+}
+
+/**
+ * A case's life in hours: opened (or not: an orphan), then requests, acceptances (some back to
+ * a former owner), resolutions and reopenings; now and then by another customer's stream.
+ */
+function addCase(random: Random, caseId: string, customers: ReadonlyArray<Record<string, unknown>>, opened: number, add: Add): void {
+  const customer = random.pick(customers);
+  const by = () => (random.chance(0.08) ? random.pick(customers) : customer);
+  let at = opened;
+  const later = () => (at += random.chance(0.1) ? 0 : random.pick([1, 2, 3, 5, 8, 30, 80, 1500]) * HOUR + random.int(HOUR));
+  if (!random.chance(0.1)) {
+    add('cx.case.opened.v1', customer, at, {
+      caseId,
+      category: random.pick(['complaint', 'inquiry', 'request', 'incident']),
+      channel: random.pick(CHANNELS),
+      ...(random.chance(0.75) ? { team: random.pick(TEAMS) } : {}),
+    });
+  }
+  for (let step = random.int(7); step > 0; step--) {
+    later();
+    const kind = random.pick(['requested', 'accepted', 'accepted', 'resolved', 'reopened'] as const);
+    if (kind === 'requested')
+      add('cx.case.handoff.requested.v1', by(), at, { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) });
+    if (kind === 'accepted') add('cx.case.handoff.accepted.v1', by(), at, { caseId, team: random.pick(TEAMS) });
+    if (kind === 'resolved') add('cx.case.resolved.v1', by(), at, { caseId, ...(random.chance(0.5) ? { team: random.pick(TEAMS) } : {}) });
+    if (kind === 'reopened') add('cx.case.reopened.v1', by(), at, { caseId });
+  }
+}
+
+function shuffle<T>(random: Random, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/** The stored events as the pure functions read them: positions from the store, customers after merges. */
+function storedLedger(
+  posted: readonly CloudEvent[],
+  results: ReadonlyArray<{ position?: number; customerId?: string }>,
+  canonical: (id: string) => string,
+): AnyLedgerEvent[] {
+  return posted.map(
+    (e, i) =>
+      ({
+        position: results[i].position!,
+        streamId: '',
+        revision: 0,
+        customerId: canonical(results[i].customerId!),
+        id: e.id as string,
+        source: e.source as string,
+        type: e.type,
+        time: Date.parse(e.time),
+        recordedAt: 0,
+        data: e.data,
+      }) as unknown as AnyLedgerEvent,
+  );
+}
+
+function stageOfLedger(ledger: readonly AnyLedgerEvent[]): StageOf {
+  const byCustomer = new Map<string, AnyLedgerEvent[]>();
+  for (const e of ledger) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
+  return (customerId, at) =>
+    stageAt(
+      foldCustomer(
+        customerId,
+        (byCustomer.get(customerId) ?? []).filter((e) => e.time < at),
+      ),
+      at,
+      DEFAULT_LIFECYCLE_SETTINGS,
+    );
+}
+
+interface Ask {
+  from: number;
+  to: number;
+  outcome: DriverOutcome;
+  groupBy: DriverGroupBy | null;
+  currency?: string;
+  asOf?: number;
+}
+
+function randomAsks(random: Random, boundaries: readonly number[]): Ask[] {
+  const windows: Array<[number, number]> = [QUARTER, [START, START + SPAN], [boundaries[3], boundaries[3]]];
+  while (windows.length < 8) {
+    const a = random.chance(0.7) ? random.pick(boundaries) : START + random.int(SPAN);
+    const b = random.chance(0.7) ? random.pick(boundaries) : START + random.int(SPAN);
+    windows.push(a <= b ? [a, b] : [b, a]);
+  }
+  const asks: Ask[] = [];
+  for (const [from, to] of windows) {
+    for (const outcome of ['nps', 'csat', 'churn'] as const) {
+      for (const groupBy of [null, 'segment', 'valueTier'] as const) asks.push({ from, to, outcome, groupBy });
+      asks.push({ from, to, outcome, groupBy: 'valueTier', currency: random.pick(['USD', 'GBP', 'JPY']) });
+      asks.push({ from, to, outcome, groupBy: null, asOf: from + random.int(Math.max(1, to - from)) });
+    }
+  }
+  return asks;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const query = (ask: Ask, after: number) =>
+  `/v1/reports/drivers?from=${encodeURIComponent(iso(ask.from))}&to=${encodeURIComponent(iso(ask.to))}&outcome=${ask.outcome}` +
+  `${ask.groupBy ? `&groupBy=${ask.groupBy}` : ''}${ask.currency ? `&currency=${ask.currency}` : ''}${ask.asOf !== undefined ? `&asOf=${encodeURIComponent(iso(ask.asOf))}` : ''}&after=${after}`;
+
+describe.each(viewStoresUnderTest())('drivers report = pure reference over a random ledger (%s view store)', (storeName) => {
+  const random = prng(SEED);
+  const boundaries = boundaryInstants(random);
+  const { events, mergedInto } = randomLedger(random, boundaries);
+  const arrival = shuffle(random, events);
+  let api: LoyaltyServer;
+  let ledger: AnyLedgerEvent[];
+  let after = 0;
+
+  beforeAll(async () => {
+    api = await startLoyaltyServer(storeName);
+    const results: Array<{ position?: number; customerId?: string }> = [];
+    // Small batches, so merges and late events interleave with the projector's batches.
+    for (let i = 0; i < arrival.length; i += 41) results.push(...(await api.post(arrival.slice(i, i + 41))));
+    after = Math.max(...results.map((r) => r.position ?? 0));
+    const anonIds = new Map<string, string>();
+    arrival.forEach((e, i) => {
+      const email = (e.data.customer as { id?: string; email?: string }).email;
+      const target = email ? mergedInto.get(email) : undefined;
+      if (target && !(e.data.customer as { id?: string }).id) anonIds.set(results[i].customerId!, target);
+    });
+    expect(anonIds.size).toBeGreaterThan(0);
+    ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
+  }, 120_000);
+  afterAll(async () => api?.close());
+
+  it('has a ledger worth the name', () => {
+    const facts = factsOf(ledger);
+    const report = driversReport(facts, { from: START, to: START + SPAN, outcome: 'nps', settings: DEFAULT_DRIVER_SETTINGS });
+    const withSome = report.groupBy === null ? report.drivers.filter((d) => d.impact !== null).map((d) => d.attribute) : [];
+    expect(withSome).toEqual(
+      expect.arrayContaining([
+        'followedUpAlert',
+        'hadCase',
+        'hadComplaint',
+        'hadHandoff',
+        'hadPingPong',
+        'hadStalledHandoff',
+        'unownedOver4h',
+        'firstContactResolution',
+        'slowResolution',
+        'channel:phone',
+      ]),
+    );
+    expect(ledger.filter((e) => boundaries.includes(e.time)).length).toBeGreaterThan(50);
+  });
+
+  it('answers every window, outcome, grouping and asOf exactly as the pure report', async () => {
+    const facts = factsOf(ledger);
+    const stageOf = stageOfLedger(ledger);
+    for (const ask of randomAsks(random, boundaries)) {
+      const expected = driversReport(facts, { ...ask, stageOf, settings: DEFAULT_DRIVER_SETTINGS });
+      const answer = await api.get(query(ask, after));
+      expect({ ask, status: answer.status, report: answer.body }).toEqual({
+        ask,
+        status: 200,
+        report: { ...expected, from: iso(expected.from), to: iso(expected.to), asOf: expected.asOf === null ? null : iso(expected.asOf) },
+      });
+    }
+  }, 300_000);
+});
+
+function factsOf(ledger: readonly AnyLedgerEvent[]): DriversFacts {
+  const followUps = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS).map((a) => ({
+    customerId: a.customerId,
+    signal: a.signal,
+    raisedAt: a.raisedAt,
+    followedUpAt: a.followUp?.at ?? null,
+  }));
+  return {
+    answers: surveyFacts(ledger),
+    orders: orderFacts(ledger),
+    cases: caseStates(ledger),
+    contacts: contactFacts(ledger),
+    followUps,
+    segments: segmentFacts(ledger),
+  };
+}
