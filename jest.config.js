@@ -25,6 +25,9 @@ const unreachable = eventStoreDbReachable
     ];
 
 module.exports = {
+  // Two suites at a time (npm test): each suite keeps to its own PostgreSQL schema or private
+  // cluster, Kafka topic prefix (its own broker when it stops one), temp folder and port 0,
+  // and most of an end-to-end suite's time is spent waiting on servers.
   // Global in Jest, not per project: end-to-end suites talk to real servers.
   testTimeout: 120000,
   // In CI, exit once every suite has run even if a client of a real server (a kafkajs consumer
