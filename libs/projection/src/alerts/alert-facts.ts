@@ -1,4 +1,4 @@
-import type { AnyLedgerEvent } from '@cx/events';
+import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
 import { caseIdOf, toCaseEventFact, type CaseEventFact, type CaseState, type CustomerAnswer, type OutboundContact } from '@cx/views';
 import type { Kysely } from 'kysely';
 import { inChunks, toNumber } from '../sql-batches';
@@ -6,21 +6,8 @@ import type { AlertCustomerFactsTable, AlertsTables } from './alerts.tables';
 
 type Db = Kysely<AlertsTables>;
 
-/** The event types the alerts projection reads. */
-export const ALERT_EVENT_TYPES = [
-  'cx.interaction.recorded.v1',
-  'cx.purchase.completed.v1',
-  'cx.survey.answered.v1',
-  'cx.case.opened.v1',
-  'cx.case.handoff.requested.v1',
-  'cx.case.handoff.accepted.v1',
-  'cx.case.resolved.v1',
-  'cx.case.reopened.v1',
-  'cx.customer.referred.v1',
-  'cx.customer.churned.v1',
-  'cx.customer.profiled.v1',
-  'cx.customer.merged.v1',
-] as const;
+/** The event types the alerts projection reads: every one but `cx.customer.forgotten.v1`. */
+export const ALERT_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) => type !== 'cx.customer.forgotten.v1');
 
 const blank = { score: null, team: null, case_id: null, case_type: null, category: null, segment: null };
 

@@ -161,24 +161,6 @@ const toFact = (row: DriverCaseEventsTable, canonical: (id: string) => string): 
 };
 
 /**
- * Locks the customers of these ids and those they stand for, then reads their aliases: a
- * case's events may name a customer of another partition, whose merge may be in flight, so
- * an alias read before the lock could be stale by the time the case's rows are written.
- */
-async function lockWithAliases(tx: Db, context: ProjectionContext | null, aliases: DriverAliases, ids: readonly string[]): Promise<void> {
-  if (!context?.lock) return aliases.refresh(tx, ids);
-  const locked = new Set<string>();
-  for (let wanted = [...new Set(ids)]; ;) {
-    const unlocked = wanted.filter((id) => !locked.has(id));
-    if (unlocked.length === 0) return;
-    await context.lock(unlocked.map(customerKey));
-    for (const id of unlocked) locked.add(id);
-    await aliases.refresh(tx, ids);
-    wanted = [...new Set(ids.map((id) => aliases.of(id)))];
-  }
-}
-
-/**
  * The cases' events as stored, folded into states with canonical customer ids. With a
  * context, the customers the events name are locked first (the cases' rows will be written).
  */
@@ -191,12 +173,14 @@ async function loadCaseStates(
   const rows: DriverCaseEventsTable[] = [];
   for (const chunk of inChunks(caseIds))
     rows.push(...(await tx.selectFrom('driver_case_events').selectAll().where('case_id', 'in', chunk).execute()));
-  await lockWithAliases(
-    tx,
-    context,
-    aliases,
-    rows.map((row) => row.customer_id),
-  );
+  // A case's events may name a customer of another partition whose merge is in flight: with
+  // a context, its aliases are read only once it and those it stands for are locked.
+  const ids = rows.map((row) => row.customer_id);
+  const refreshed = async () => {
+    await aliases.refresh(tx, ids);
+    return aliases;
+  };
+  await (context ? loadLockedAliases(context, ids, refreshed) : refreshed());
   const states = new Map<string, CaseState>();
   for (const row of rows.sort((a, b) => Number(a.time) - Number(b.time) || Number(a.position) - Number(b.position))) {
     const state = states.get(row.case_id) ?? initialCaseState(row.case_id);
