@@ -131,7 +131,8 @@ describeWithPostgres('projectors sharing cx.events partitions', (database) => {
     expect((await ops.post('/v1/ops/projections/lifecycle/rebuild')).status).toBe(202);
     await post(4500, 6000);
     await waitFor(
-      async () => (await projectionLags(ops)).every((p) => p.lag === 0 && p.rebuilding === null),
+      // A promoted generation is handed over to the partitions when a projector next looks (about once a second).
+      async () => (await projectionLags(ops)).every((p) => p.lag === 0 && p.rebuilding === null && p.partitions?.length === 6),
       120_000,
       async () => JSON.stringify(await projectionLags(ops)),
     );

@@ -127,12 +127,3 @@ export class ClosedLoopReportDto {
   })
   groups!: Record<string, ClosedLoopBlockDto>;
 }
-
-export class AlertApiErrorDto {
-  @ApiProperty({ example: 'invalid_parameter' })
-  error!: string;
-  @ApiProperty()
-  message!: string;
-  @ApiPropertyOptional({ description: 'e.g. [{parameter, message}]' })
-  details?: unknown;
-}

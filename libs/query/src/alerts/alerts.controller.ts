@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
+import { ApiErrorDto } from '@cx/http';
 import { CLOCK, Clock } from '@cx/clock';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
@@ -19,7 +20,7 @@ import { afterPosition, AlertListParams, asOfTime } from '../params';
 import { iso } from '../query-params';
 import { ALERT_CSV_COLUMNS, alertCsvRow, alertJson } from './alert-json';
 import { decodeAlertCursor, encodeAlertCursor, raisedWindow } from './alert-params';
-import { AlertApiErrorDto, AlertListDto } from './alert.dto';
+import { AlertListDto } from './alert.dto';
 import { ALERT_READS, AlertQueries } from './alert-queries';
 
 @Controller('v1/alerts')
@@ -40,10 +41,10 @@ export class AlertsController {
     description:
       'JSON; with `Accept: text/csv`, CSV: one row per alert: id, signal, status, subject, customerId, caseId, raisedAt, team, survey, score, fromTeam, toTeam, followUpAt, followUpTeam, followUpMinutes; the next page’s cursor in X-Next-Cursor',
   })
-  @ApiBadRequestResponse({ type: AlertApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
-  @ApiUnauthorizedResponse({ type: AlertApiErrorDto, description: 'no key, or an unknown one' })
-  @ApiForbiddenResponse({ type: AlertApiErrorDto, description: 'a key without the analyst role' })
-  @ApiServiceUnavailableResponse({ type: AlertApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
+  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no key, or an unknown one' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'a key without the analyst role' })
+  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
   @ApiOperation({ summary: 'Alerts raised by asOf, newest first, filtered and paged (SPEC §2.4)' })
   @Get()
   async list(@Res() reply: FastifyReply, @Query() params: AlertListParams, @Headers('accept') accept?: string) {

@@ -12,12 +12,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
+import { ApiErrorDto } from '@cx/http';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { afterPosition, DriversReportParams, reportWindow } from '../params';
 import { sendReport } from '../report-response';
 import { driversReportBuilder } from './drivers-report.builder';
-import { ApiErrorDto, DriverBlockDto, DriversReportDto, DRIVERS_CSV_EXAMPLE } from './drivers.responses';
+import { DriverBlockDto, DriversReportDto, DRIVERS_CSV_EXAMPLE } from './drivers.responses';
 
 /** The drivers report reads its own rows, loyalty's orders and segments, the lifecycle's stages (churn) and the alerts. */
 const READS = ['drivers', 'loyalty', 'lifecycle', 'alerts'];

@@ -95,19 +95,6 @@ export class DriversReportDto {
   groups?: Record<string, DriverBlockDto>;
 }
 
-export class ApiErrorDto {
-  @ApiProperty({
-    description: 'A stable code, e.g. invalid_parameter, window_too_long, not_caught_up, unauthorized, forbidden, store_unavailable',
-  })
-  error!: string;
-
-  @ApiProperty()
-  message!: string;
-
-  @ApiPropertyOptional({ description: 'What was wrong, e.g. [{parameter, message}]' })
-  details?: unknown;
-}
-
 export const DRIVERS_CSV_EXAMPLE = [
   'from,to,asOf,outcome,groupBy,currency,group,allCount,allScore,rank,attribute,withCount,withScore,withoutCount,withoutScore,impact,share',
   '2026-03-01T00:00:00.000Z,2026-04-01T00:00:00.000Z,,nps,none,,,5,0,1,hadPingPong,1,-100,4,25,-125,20',
