@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
 import { caseIdOf, toCaseEventFact, type CaseEventFact, type CaseState, type CustomerAnswer, type OutboundContact } from '@cx/views';
-import type { Kysely } from 'kysely';
-import { inChunks, toNumber } from '../sql-batches';
+import { sql, type Kysely } from 'kysely';
+import { inChunks, toNumber, unionAll } from '../sql-batches';
 import type { AlertCustomerFactsTable, AlertsTables } from './alerts.tables';
 
 type Db = Kysely<AlertsTables>;
@@ -50,20 +50,56 @@ const fromRow = (row: AlertCustomerFactsTable): AlertCustomerFactsTable => ({
   score: toNumber(row.score),
 });
 
-/** Every fact of the customers, in (time, position) order. */
-export async function customerFacts(db: Db, customerIds: readonly string[]): Promise<Map<string, AlertCustomerFactsTable[]>> {
-  const facts = new Map<string, AlertCustomerFactsTable[]>(customerIds.map((id) => [id, []]));
-  for (const chunk of inChunks(customerIds)) {
-    const rows = await db
-      .selectFrom('alert_customer_facts')
-      .selectAll()
-      .where('customer_id', 'in', chunk)
-      .orderBy('time')
-      .orderBy('position')
-      .execute();
-    for (const row of rows) facts.get(row.customer_id)!.push(fromRow(row));
+/** A customer and the instant from which its facts of some kind are read. */
+export interface CustomerSince {
+  customerId: string;
+  from: number;
+}
+
+const FACTS = sql.table('alert_customer_facts');
+
+/** Each customer's survey answers from its `from` on (an index seek each), in (time, position) order. */
+export async function answersSince(db: Db, starts: readonly CustomerSince[]): Promise<Map<string, CustomerAnswer[]>> {
+  const rows = await unionAll<AlertCustomerFactsTable>(
+    db,
+    starts.map(
+      ({ customerId, from }) =>
+        sql`SELECT * FROM ${FACTS} WHERE customer_id = ${customerId} AND kind IN ('nps', 'csat', 'ces') AND time >= ${from}`,
+    ),
+  );
+  const byCustomer = factsByCustomer(rows);
+  return new Map(starts.map(({ customerId }) => [customerId, answersOf(byCustomer.get(customerId) ?? [])]));
+}
+
+/**
+ * Each customer's outbound interactions that can follow up an alert raised in [from, to]:
+ * those after `from` up to the first one after `to` (the one that follows up the latest),
+ * in (time, position) order.
+ */
+export async function outboundAround(
+  db: Db,
+  spans: ReadonlyArray<{ customerId: string; from: number; to: number }>,
+): Promise<Map<string, OutboundContact[]>> {
+  const rows = await unionAll<AlertCustomerFactsTable>(
+    db,
+    spans.map(
+      ({ customerId, from, to }) =>
+        sql`SELECT * FROM ${FACTS} WHERE customer_id = ${customerId} AND kind = 'outbound' AND time > ${from} AND time <= COALESCE((SELECT MIN(time) FROM ${FACTS} WHERE customer_id = ${customerId} AND kind = 'outbound' AND time > ${to}), ${Number.MAX_SAFE_INTEGER})`,
+    ),
+  );
+  const byCustomer = factsByCustomer(rows);
+  return new Map(spans.map(({ customerId }) => [customerId, outboundOfFacts(byCustomer.get(customerId) ?? [])]));
+}
+
+/** The rows as read back, by customer, each list in (time, position) order. */
+function factsByCustomer(rows: readonly AlertCustomerFactsTable[]): Map<string, AlertCustomerFactsTable[]> {
+  const byCustomer = new Map<string, AlertCustomerFactsTable[]>();
+  for (const row of rows.map(fromRow).sort((a, b) => a.time - b.time || a.position - b.position)) {
+    const list = byCustomer.get(row.customer_id);
+    if (list) list.push(row);
+    else byCustomer.set(row.customer_id, [row]);
   }
-  return facts;
+  return byCustomer;
 }
 
 /** Each case's events, sorted, as the one case fold reads them. */
@@ -105,49 +141,3 @@ export function answersOf(facts: readonly AlertCustomerFactsTable[]): CustomerAn
 
 export const outboundOfFacts = (facts: readonly AlertCustomerFactsTable[]): OutboundContact[] =>
   facts.filter((f) => f.kind === 'outbound').map((f) => ({ time: f.time, position: f.position, team: f.team }));
-
-/**
- * The facts the lifecycle fold reads, as the events it folds (`foldCustomer` is the one
- * place the stage rules read a customer from): only the fields the stage rules use are real.
- */
-export function stageEventsOf(customerId: string, facts: readonly AlertCustomerFactsTable[]): AnyLedgerEvent[] {
-  return facts.flatMap((f): AnyLedgerEvent[] => {
-    const base = {
-      position: f.position,
-      time: f.time,
-      recordedAt: f.time,
-      customerId,
-      streamId: customerId,
-      revision: 0,
-      id: `f${f.position}`,
-      source: '/alerts',
-    };
-    const customer = { id: customerId };
-    switch (f.kind) {
-      case 'purchase':
-        return [
-          {
-            ...base,
-            type: 'cx.purchase.completed.v1',
-            data: { customer, orderId: '-', amountMinor: 0, currency: 'XXX', channel: 'other' },
-          },
-        ];
-      case 'nps':
-        return [{ ...base, type: 'cx.survey.answered.v1', data: { customer, survey: 'nps', score: f.score ?? 0 } }];
-      case 'churn':
-        return [{ ...base, type: 'cx.customer.churned.v1', data: { customer } }];
-      case 'referral':
-        return [{ ...base, type: 'cx.customer.referred.v1', data: { customer } }];
-      case 'case':
-        return [
-          {
-            ...base,
-            type: f.case_type,
-            data: { customer, caseId: f.case_id, ...(f.category ? { category: f.category, channel: 'other' } : {}) },
-          } as unknown as AnyLedgerEvent,
-        ];
-      default:
-        return [];
-    }
-  });
-}

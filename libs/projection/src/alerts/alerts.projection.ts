@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AnyLedgerEvent } from '@cx/events';
 import {
   CASE_SIGNALS,
@@ -6,9 +6,8 @@ import {
   caseIdOf,
   caseOwnerAt,
   customerAlerts,
+  customerFollowUp,
   CUSTOMER_SIGNALS,
-  foldCustomer,
-  stageHistory,
   type Alert,
   type CaseSettings,
   type LifecycleSettings,
@@ -17,18 +16,12 @@ import type { Clock } from '@cx/clock';
 import { loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
 import type { Projection, ProjectionContext } from '../projection';
-import { inChunks } from '../sql-batches';
+import { STAGE_KINDS } from '../lifecycle/customer-facts';
+import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
+import { inChunks, unionAll } from '../sql-batches';
 import { AlertAliases } from './alert-aliases';
-import {
-  ALERT_EVENT_TYPES,
-  answersOf,
-  caseEventRow,
-  caseStates,
-  customerFactOf,
-  customerFacts,
-  outboundOfFacts,
-  stageEventsOf,
-} from './alert-facts';
+import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
+import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
 import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
 import { createAlertsTables } from './alerts.schema';
@@ -36,8 +29,8 @@ import { ALERTS_TABLES, type AlertCustomerFactsTable, type AlertsTable, type Ale
 
 type Db = Kysely<AlertsTables>;
 
-/** Far enough ahead that every threshold crossing the events imply is in the stored history. */
-const END_OF_TIME = Date.UTC(9999, 11, 31);
+/** No new fact for a rule: nothing of it is computed again. */
+const NEVER = Number.MAX_SAFE_INTEGER;
 
 export type AlertThresholds = LifecycleSettings & CaseSettings;
 
@@ -47,13 +40,58 @@ export interface AlertDeliveryPolicy {
   horizonMs: number;
 }
 
-/** The customers and cases a batch touched: their alerts are computed again. */
+/**
+ * From which instant each rule reads a customer's facts again: a fact changes no alert
+ * raised before it, but for the follow-up of those it can now follow up.
+ */
+interface Since {
+  /** Detractor alerts: from the earliest new answer (or answer naming a case that changed). */
+  answers: number;
+  /** Stage alerts: from the earliest new fact the stage rules read. */
+  stages: number;
+  /** Follow-ups: from the earliest new outbound interaction. */
+  outbound: number;
+}
+
+const ANSWER_KINDS: ReadonlySet<string> = new Set(['nps', 'csat', 'ces']);
+
+/** The customers and cases a batch touched: their alerts are computed again, a customer's from where its new facts lie. */
 class Touched {
-  readonly customers = new Set<string>();
+  readonly customers = new Map<string, Since>();
   readonly cases = new Set<string>();
+  /** The cases each customer's new case facts belong to: their open stretches are written again. */
+  readonly stretched = new Map<string, CustomerCase>();
 
   get empty(): boolean {
     return this.customers.size === 0 && this.cases.size === 0;
+  }
+
+  fact(fact: AlertCustomerFactsTable): void {
+    const since = this.of(fact.customer_id);
+    if (ANSWER_KINDS.has(fact.kind)) since.answers = Math.min(since.answers, fact.time);
+    if (STAGE_KINDS.includes(fact.kind as never)) since.stages = Math.min(since.stages, fact.time);
+    if (fact.kind === 'outbound') since.outbound = Math.min(since.outbound, fact.time);
+    if (fact.kind === 'case') this.stretch(fact.customer_id, fact.case_id!);
+  }
+
+  answersFrom(customerId: string, time: number): void {
+    const since = this.of(customerId);
+    since.answers = Math.min(since.answers, time);
+  }
+
+  /** Everything computed again: a merge, or work left to `settle`. */
+  all(customerId: string): void {
+    this.customers.set(customerId, { answers: EVER, stages: EVER, outbound: EVER });
+  }
+
+  stretch(customerId: string, caseId: string): void {
+    this.stretched.set(`${customerId}\u0000${caseId}`, { customerId, caseId });
+  }
+
+  private of(customerId: string): Since {
+    let since = this.customers.get(customerId);
+    if (!since) this.customers.set(customerId, (since = { answers: NEVER, stages: NEVER, outbound: NEVER }));
+    return since;
   }
 }
 
@@ -67,8 +105,11 @@ class Touched {
  */
 export class AlertsProjection implements Projection<AlertsTables> {
   readonly name = 'alerts';
-  /** 2: index (customer_id, followed_up_at); 3: a detractor's subject is the customer it was answered as. */
-  readonly version = 3;
+  /**
+   * 2: index (customer_id, followed_up_at); 3: a detractor's subject is the customer it was answered as;
+   * 4: case stretches and an index by case, so a batch reads only the facts that decide its alerts.
+   */
+  readonly version = 4;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;
@@ -116,7 +157,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
       const fact = customerFactOf(event, customerId);
       if (fact) {
         facts.push(fact);
-        touched.customers.add(customerId);
+        touched.fact(fact);
       }
       const caseId = caseIdOf(event);
       if (caseId !== undefined) {
@@ -126,6 +167,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     }
     await flush();
     await aliases.write(tx);
+    await restretch(tx, [...touched.stretched.values()], ALERT_STAGE_FACTS);
     if (context.catchingUp) return this.leaveForSettle(tx, touched);
     const outbox = (await isLiveGeneration(tx, this.name, context.generation)) ? this.outbox(tx) : null;
     await this.compute(tx, touched, context, outbox);
@@ -141,7 +183,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const touched = new Touched();
     for (const { entity } of pending) {
       if (entity.startsWith('case:')) touched.cases.add(entity.slice(5));
-      else touched.customers.add(entity.slice(9));
+      else touched.all(entity.slice(9));
     }
     await this.compute(tx, touched, context, null);
     for (const chunk of inChunks(pending.map((p) => p.entity))) await tx.deleteFrom('alert_pending').where('entity', 'in', chunk).execute();
@@ -158,8 +200,17 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const from = aliases.of(event.customerId);
     const into = aliases.of(event.data.into.id);
     if (from === into) return;
+    const moved = await tx
+      .selectFrom('alert_customer_facts')
+      .select('case_id')
+      .distinct()
+      .where('customer_id', '=', from)
+      .where('kind', '=', 'case')
+      .execute();
+    for (const { case_id } of moved) touched.stretch(into, case_id!);
     await tx.updateTable('alert_customer_facts').set({ customer_id: into }).where('customer_id', '=', from).execute();
-    await tx.deleteFrom('alert_customer_stages').where('customer_id', '=', from).execute();
+    for (const table of ['alert_customer_stages', 'alert_case_stretches'] as const)
+      await tx.deleteFrom(table).where('customer_id', '=', from).execute();
     const cases = await tx
       .selectFrom('alerts')
       .select('case_id')
@@ -169,16 +220,20 @@ export class AlertsProjection implements Projection<AlertsTables> {
       .execute();
     for (const { case_id } of cases) if (case_id !== null) touched.cases.add(case_id);
     aliases.merge(from, into);
-    touched.customers.add(from);
-    touched.customers.add(into);
+    touched.all(from);
+    touched.all(into);
   }
 
   private async leaveForSettle(tx: Db, touched: Touched): Promise<void> {
-    const entities = [...[...touched.customers].map(customerKey), ...[...touched.cases].map(caseKey)].map((entity) => ({ entity }));
+    const entities = [...[...touched.customers.keys()].map(customerKey), ...[...touched.cases].map(caseKey)].map((entity) => ({ entity }));
     await insertIgnoring(tx, 'alert_pending', entities);
   }
 
-  /** Cases first: a case's change can change the team of a detractor whose survey names it. */
+  /**
+   * Cases first: a case's change can change the team of a detractor whose survey names it.
+   * A customer a rebuild left to `settle` is computed whole: its stored alerts and stages
+   * are not to be trusted yet.
+   */
   private async compute(tx: Db, touched: Touched, context: ProjectionContext, outbox: AlertOutbox | null): Promise<void> {
     if (touched.empty) return;
     const cases = [...touched.cases];
@@ -186,16 +241,24 @@ export class AlertsProjection implements Projection<AlertsTables> {
       await this.computeCases(tx, chunk, outbox);
       const naming = await tx
         .selectFrom('alerts')
-        .select('customer_id')
-        .distinct()
+        .select(['customer_id', (eb) => eb.fn.min('raised_at').as('since')])
         .where('signal', '=', 'detractor')
         .where('case_id', 'in', chunk)
+        .groupBy('customer_id')
         .execute();
-      for (const { customer_id } of naming) touched.customers.add(customer_id);
+      for (const { customer_id, since } of naming) touched.answersFrom(customer_id, Number(since));
     }
-    const customers = [...touched.customers];
+    const customers = [...touched.customers.keys()];
     await context.lock?.(customers.map(customerKey));
-    for (const chunk of inChunks(customers)) await this.computeCustomers(tx, chunk, outbox);
+    for (const chunk of inChunks(customers)) {
+      const pending = await tx.selectFrom('alert_pending').select('entity').where('entity', 'in', chunk.map(customerKey)).execute();
+      for (const { entity } of pending) touched.all(entity.slice(9));
+      await this.computeCustomers(
+        tx,
+        chunk.map((id) => [id, touched.customers.get(id)!]),
+        outbox,
+      );
+    }
   }
 
   private async computeCases(tx: Db, caseIds: readonly string[], outbox: AlertOutbox | null): Promise<void> {
@@ -219,45 +282,33 @@ export class AlertsProjection implements Projection<AlertsTables> {
     );
   }
 
-  private async computeCustomers(tx: Db, customerIds: readonly string[], outbox: AlertOutbox | null): Promise<void> {
-    const facts = await customerFacts(tx, customerIds);
-    const named = [
-      ...new Set(
-        [...facts.values()]
-          .flat()
-          .filter((f) => f.kind !== 'case' && f.case_id !== null)
-          .map((f) => f.case_id!),
-      ),
-    ];
+  /**
+   * Each customer's alerts that its new facts can change: detractors from the earliest new
+   * answer, stage alerts from the earliest new stage fact, and the follow-up of any alert
+   * that a new outbound interaction may now follow up. The rest stand as stored.
+   */
+  private async computeCustomers(tx: Db, customers: ReadonlyArray<[string, Since]>, outbox: AlertOutbox | null): Promise<void> {
+    const starts = (rule: keyof Since) =>
+      customers.filter(([, since]) => since[rule] !== NEVER).map(([customerId, since]) => ({ customerId, from: since[rule] }));
+    const stageChanges = await restage(tx, starts('stages'), this.settings);
+    const answers = await answersSince(tx, starts('answers'));
+    const named = [...new Set([...answers.values()].flat().flatMap((a) => a.caseId ?? []))];
     const cases = await caseStates(tx, named);
     const ownerAt = (caseId: string, T: number) => (cases.get(caseId)?.events.length ? caseOwnerAt(cases.get(caseId)!, T) : null);
+    const stored = await storedCustomerAlerts(tx, customers);
     const desired: Alert[] = [];
-    const stages: { customer_id: string; since: number; stage: string }[] = [];
-    for (const [customerId, own] of facts) {
-      const history =
-        own.length === 0 ? [] : stageHistory(foldCustomer(customerId, stageEventsOf(customerId, own)), END_OF_TIME, this.settings);
-      stages.push(...history.map((change) => ({ customer_id: customerId, since: change.since, stage: change.stage })));
-      desired.push(
-        ...customerAlerts({
-          customerId,
-          answers: answersOf(own),
-          outbound: outboundOfFacts(own),
-          stageChanges: history,
-          caseOwnerAt: ownerAt,
-        }),
-      );
+    for (const [customerId, since] of customers) {
+      const fresh = customerAlerts({
+        customerId,
+        answers: answers.get(customerId) ?? [],
+        outbound: [],
+        stageChanges: stageChanges.get(customerId) ?? [],
+        caseOwnerAt: ownerAt,
+      });
+      const kept = stored.filter((row) => row.customer_id === customerId && !recomputed(row, since)).map(alertOfRow);
+      desired.push(...fresh, ...kept);
     }
-    await tx
-      .deleteFrom('alert_customer_stages')
-      .where('customer_id', 'in', [...customerIds])
-      .execute();
-    await insertIgnoring(tx, 'alert_customer_stages', stages);
-    const stored = await tx
-      .selectFrom('alerts')
-      .selectAll()
-      .where('customer_id', 'in', [...customerIds])
-      .where('signal', 'in', [...CUSTOMER_SIGNALS])
-      .execute();
+    await followUps(tx, desired);
     await syncAlerts(tx, stored, desired, outbox);
   }
 
@@ -284,6 +335,44 @@ export class AlertsProjection implements Projection<AlertsTables> {
     }
     for (const id of ids) if (!known.has(id)) await outbox.withdrawn(id);
   }
+}
+
+/** Whether a stored alert is one its customer's rules compute again (else only its follow-up may change). */
+const recomputed = (row: AlertsTable, since: Since): boolean =>
+  Number(row.raised_at) >= (row.signal === 'detractor' ? since.answers : since.stages);
+
+/**
+ * The stored alerts of each customer that may change: those its rules compute again, and
+ * those a new outbound interaction may follow up (none yet, or a later one). Each part is
+ * an index seek (by raised_at, or by followed_up_at).
+ */
+async function storedCustomerAlerts(tx: Db, customers: ReadonlyArray<[string, Since]>): Promise<AlertsTable[]> {
+  const table = sql.table('alerts');
+  const rows = await unionAll<AlertsTable>(
+    tx,
+    customers.flatMap(([customerId, { answers, stages, outbound }]) => [
+      sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${answers} AND signal = 'detractor'`,
+      sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${stages} AND signal IN ('at_risk', 'churned')`,
+      ...(outbound === NEVER
+        ? []
+        : [
+            sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND followed_up_at IS NULL AND signal IN (${sql.join(CUSTOMER_SIGNALS)})`,
+            sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND followed_up_at >= ${outbound} AND signal IN (${sql.join(CUSTOMER_SIGNALS)})`,
+          ]),
+    ]),
+  );
+  return [...new Map(rows.map((row) => [row.alert_id, row])).values()];
+}
+
+/** Each alert's follow-up (SPEC §2.4: the first outbound interaction after it), from the interactions around the alerts alone. */
+async function followUps(tx: Db, alerts: Alert[]): Promise<void> {
+  const spans = new Map<string, { customerId: string; from: number; to: number }>();
+  for (const { customerId, raisedAt } of alerts) {
+    const span = spans.get(customerId);
+    spans.set(customerId, { customerId, from: Math.min(span?.from ?? raisedAt, raisedAt), to: Math.max(span?.to ?? raisedAt, raisedAt) });
+  }
+  const outbound = await outboundAround(tx, [...spans.values()]);
+  for (const alert of alerts) alert.followUp = customerFollowUp(outbound.get(alert.customerId) ?? [], alert.raisedAt);
 }
 
 /** Writes the difference between the stored alerts and the wanted ones, and tells the outbox. */

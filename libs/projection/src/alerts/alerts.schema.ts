@@ -51,6 +51,12 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
     .on('alert_customer_facts')
     .columns(['customer_id', 'kind', 'time', 'position'])
     .execute();
+  // A case's facts of the customer: its open stretches, and its history when the stages are computed again.
+  await db.schema
+    .createIndex(unique('alert_customer_facts_by_case'))
+    .on('alert_customer_facts')
+    .columns(['customer_id', 'case_id', 'time', 'position'])
+    .execute();
   await db.schema
     .createTable('alert_case_events')
     .addColumn('case_id', 'text', (c) => c.notNull())
@@ -65,6 +71,20 @@ export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: P
     .addColumn('since', 'bigint', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint(unique('alert_customer_stages_pk'), ['customer_id', 'since'])
+    .execute();
+  await db.schema
+    .createTable('alert_case_stretches')
+    .addColumn('customer_id', 'text', (c) => c.notNull())
+    .addColumn('case_id', 'text', (c) => c.notNull())
+    .addColumn('since', 'bigint', (c) => c.notNull())
+    .addColumn('until', 'bigint')
+    .addPrimaryKeyConstraint(unique('alert_case_stretches_pk'), ['customer_id', 'case_id', 'since'])
+    .execute();
+  // "Open at T" needs the stretches that end after T (or run still): few, whatever the history.
+  await db.schema
+    .createIndex(unique('alert_case_stretches_by_until'))
+    .on('alert_case_stretches')
+    .columns(['customer_id', 'until', 'since'])
     .execute();
   await db.schema
     .createTable('alert_customer_aliases')

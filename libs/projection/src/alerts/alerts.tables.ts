@@ -63,6 +63,14 @@ export interface AlertCustomerStagesTable {
   stage: string;
 }
 
+/** When each of a customer's cases is open (from `since`, until `until`, null: still): the complaint rule's "open at T". */
+export interface AlertCaseStretchesTable {
+  customer_id: string;
+  case_id: string;
+  since: number;
+  until: number | null;
+}
+
 /** Anonymous customers merged into named ones: the customer each id stands for now. */
 export interface AlertCustomerAliasesTable {
   alias_id: string;
@@ -79,6 +87,7 @@ export interface AlertsTables {
   alert_customer_facts: AlertCustomerFactsTable;
   alert_case_events: AlertCaseEventsTable;
   alert_customer_stages: AlertCustomerStagesTable;
+  alert_case_stretches: AlertCaseStretchesTable;
   alert_customer_aliases: AlertCustomerAliasesTable;
   alert_pending: AlertPendingTable;
 }
@@ -88,6 +97,7 @@ export const ALERTS_TABLES = [
   'alert_customer_facts',
   'alert_case_events',
   'alert_customer_stages',
+  'alert_case_stretches',
   'alert_customer_aliases',
   'alert_pending',
 ] as const satisfies readonly (keyof AlertsTables)[];

@@ -1,14 +1,14 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
-import { caseOpenStretches, LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
+import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { loadLockedAliases } from '../canonical-customers';
 import { inChunks, toNumber } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
-import { caseChangesOf, factRow, isActivity, STAGE_KINDS, type StoredFact } from './customer-facts';
+import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
 import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
-import { stageFactsFrom, type StageStart } from './stage-facts';
+import { restretch, stageFactsFrom, type StageStart } from './stage-facts';
 
 /** What a batch changes for one customer: its `customers` row follows from the old one and these. */
 class CustomerChange {
@@ -228,40 +228,6 @@ async function stagesBefore(tx: Kysely<LifecycleTables>, starts: readonly StageS
     for (const row of rows) running.set(row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) });
   }
   return running;
-}
-
-/** Each touched case's open stretches, from that case's facts alone. */
-async function restretch(tx: Kysely<LifecycleTables>, pairs: ReadonlyArray<{ customerId: string; caseId: string }>): Promise<void> {
-  for (const chunk of inChunks(pairs)) {
-    const ofPair = (eb: ExpressionBuilder<LifecycleTables, 'customer_facts' | 'customer_case_stretches'>) =>
-      eb.or(chunk.map(({ customerId, caseId }) => eb.and([eb('customer_id', '=', customerId), eb('case_id', '=', caseId)])));
-    const facts = (await tx
-      .selectFrom('customer_facts')
-      .select([
-        'customer_id',
-        'kind',
-        'time',
-        'position',
-        'channel',
-        'amount_minor',
-        'currency',
-        'score',
-        'case_id',
-        'case_change',
-        'category',
-      ])
-      .where(ofPair)
-      .execute()) as Array<StoredFact & { customer_id: string }>;
-    await tx.deleteFrom('customer_case_stretches').where(ofPair).execute();
-    const stretches = chunk.flatMap(({ customerId, caseId }) =>
-      caseOpenStretches(caseChangesOf(facts.filter((f) => f.customer_id === customerId && f.case_id === caseId))).map((stretch) => ({
-        customer_id: customerId,
-        case_id: caseId,
-        ...stretch,
-      })),
-    );
-    for (const rows of inChunks(stretches)) await tx.insertInto('customer_case_stretches').values(rows).execute();
-  }
 }
 
 /** Each changed customer's row: the stored one plus what the batch brought. */

@@ -1,20 +1,31 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { initialCustomerState, type CustomerState } from '@cx/views';
-import { inChunks } from '../sql-batches';
-import { STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
+import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx/views';
+import { inChunks, unionAll } from '../sql-batches';
+import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
 
-const COLUMNS = sql.raw(
-  ['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'].join(
-    ', ',
-  ),
-);
-/** Table references the engine points at the generation being written. */
-const FACTS = sql.table('customer_facts');
-const STRETCHES = sql.table('customer_case_stretches');
+/**
+ * Where a projection keeps what the stage rules read: a table of fact rows by customer
+ * (indexed by customer, kind, time and by customer, case), a table of the stretches during
+ * which each of a customer's cases is open (indexed by customer, until), and the select list
+ * that reads a fact row as a `StoredFact`.
+ */
+export interface StageFactSource {
+  facts: string;
+  stretches: string;
+  columns: RawBuilder<unknown>;
+}
 
-/** Queries per UNION ALL statement (SQLite allows 500 members): a batch is a handful of statements, not a few per customer. */
-const MEMBERS_PER_STATEMENT = 25;
+/** The lifecycle projection's own tables (the engine points the names at the generation being written). */
+export const LIFECYCLE_STAGE_FACTS: StageFactSource = {
+  facts: 'customer_facts',
+  stretches: 'customer_case_stretches',
+  columns: sql.raw(
+    ['customer_id', 'kind', 'time', 'position', 'channel', 'amount_minor', 'currency', 'score', 'case_id', 'case_change', 'category'].join(
+      ', ',
+    ),
+  ),
+};
 
 /**
  * How many of the latest facts of a kind before `from` decide the stage at instants from
@@ -46,10 +57,12 @@ type Row = StoredFact & { customer_id: string };
  * `from` on, and the open cases.
  */
 export async function stageFactsFrom(
-  db: Kysely<LifecycleTables>,
+  db: Kysely<any>,
   starts: readonly StageStart[],
   upTo = Number.MAX_SAFE_INTEGER,
+  source: StageFactSource = LIFECYCLE_STAGE_FACTS,
 ): Promise<Map<string, CustomerState>> {
+  const [FACTS, STRETCHES, COLUMNS] = [sql.table(source.facts), sql.table(source.stretches), source.columns];
   const recent = await unionAll<Row>(
     db,
     starts.map(
@@ -83,7 +96,7 @@ export async function stageFactsFrom(
       .map((key) => key.split('\u0000'))
       .map(
         ([customerId, caseId]) =>
-          sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND time < ${froms.get(customerId)!}`,
+          sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND kind = 'case' AND time < ${froms.get(customerId)!}`,
       ),
   );
   const byCustomer = new Map<string, Row[]>(starts.map((start) => [start.customerId, []]));
@@ -106,14 +119,44 @@ export async function customerStageFactsFrom(
   return (await stageFactsFrom(db, [{ customerId, from }], upTo)).get(customerId)!;
 }
 
-/**
- * The rows of many small indexed queries in a few statements, one UNION ALL per
- * MEMBERS_PER_STATEMENT (an OR of such terms would have the database scan the table).
- * Plain SQL: the query builder's cost grows with the square of the members.
- */
-async function unionAll<R>(db: Kysely<LifecycleTables>, queries: readonly RawBuilder<unknown>[]): Promise<R[]> {
-  const rows: R[] = [];
-  for (const chunk of inChunks(queries, MEMBERS_PER_STATEMENT))
-    rows.push(...(await sql<R>`${sql.join(chunk, sql` UNION ALL `)}`.execute(db)).rows);
-  return rows;
+/** One case of one customer. */
+export interface CustomerCase {
+  customerId: string;
+  caseId: string;
+}
+
+/** Each pair's open stretches (the `stretches` table), written again from that case's facts of that customer alone. */
+export async function restretch(
+  db: Kysely<any>,
+  pairs: readonly CustomerCase[],
+  source: StageFactSource = LIFECYCLE_STAGE_FACTS,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const key = (customerId: string, caseId: string) => `${customerId}\u0000${caseId}`;
+  const facts = await unionAll<Row>(
+    db,
+    pairs.map(
+      ({ customerId, caseId }) =>
+        sql`SELECT ${source.columns} FROM ${sql.table(source.facts)} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND kind = 'case'`,
+    ),
+  );
+  const byPair = new Map<string, Row[]>();
+  for (const row of facts) {
+    const list = byPair.get(key(row.customer_id, row.case_id!));
+    if (list) list.push(row);
+    else byPair.set(key(row.customer_id, row.case_id!), [row]);
+  }
+  for (const chunk of inChunks(pairs))
+    await db
+      .deleteFrom(source.stretches)
+      .where((eb) => eb.or(chunk.map(({ customerId, caseId }) => eb.and([eb('customer_id', '=', customerId), eb('case_id', '=', caseId)]))))
+      .execute();
+  const stretches = pairs.flatMap(({ customerId, caseId }) =>
+    caseOpenStretches(caseChangesOf(byPair.get(key(customerId, caseId)) ?? [])).map((stretch) => ({
+      customer_id: customerId,
+      case_id: caseId,
+      ...stretch,
+    })),
+  );
+  for (const rows of inChunks(stretches)) await db.insertInto(source.stretches).values(rows).execute();
 }
