@@ -9,6 +9,8 @@ export interface Dataset {
   events: number;
   env: Record<string, string>;
   ingestSeconds: number;
+  /** A wall-clock time at which about half of the events had been recorded (a past `knownAt` to ask about). */
+  halfRecordedAt: number;
 }
 
 /**
@@ -28,10 +30,14 @@ export async function simulatedDataset(events: number, env: Record<string, strin
     start: end - 540 * 86_400_000,
     now: end,
   });
-  await recordAll(app, take(generated, events), (n) => progress(`dataset: ${n}/${events} events`));
+  let halfRecordedAt = 0;
+  await recordAll(app, take(generated, events), (n) => {
+    if (halfRecordedAt === 0 && n >= events / 2) halfRecordedAt = Date.now();
+    progress(`dataset: ${n}/${events} events`);
+  });
   progress('');
   await app.close();
-  return { dataDir, events, env: fullEnv, ingestSeconds: (performance.now() - started) / 1000 };
+  return { dataDir, events, env: fullEnv, ingestSeconds: (performance.now() - started) / 1000, halfRecordedAt };
 }
 
 function* take<T>(items: Iterable<T>, count: number): Generator<T> {

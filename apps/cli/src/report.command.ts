@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
-import { projectInto, withScratchViews } from '@cx/ops';
-import { instantParam, REPORT_BUILDERS, toCsv } from '@cx/query';
+import { CLOCK, Clock } from '@cx/clock';
+import { readViewsKnownAt } from '@cx/ops';
+import { instantParam, REPORT_BUILDERS, REPORT_SOURCES, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
-import { Projection, PROJECTIONS } from '@cx/projection';
+import { Projection, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 interface ReportOptions {
@@ -20,8 +21,9 @@ interface ReportOptions {
 
 /**
  * `cx report <name> --known-at T …`: the report as the system would have answered at T —
- * the projections rebuilt into a scratch store from the events recorded by T, and `asOf`
- * defaulting to T.
+ * the projections it reads rebuilt into a scratch store from the events recorded by T (or
+ * the live views, when they stand at the head and everything stored was known by T), and
+ * `asOf` defaulting to T.
  */
 @Command({
   name: 'report',
@@ -31,8 +33,10 @@ interface ReportOptions {
 export class ReportCommand extends CommandRunner {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventStore,
+    @Inject(VIEW_STORE) private readonly views: ViewStore,
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super();
   }
@@ -51,11 +55,23 @@ export class ReportCommand extends CommandRunner {
       currency: options.currency,
     };
     const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
-    const report = await withScratchViews(async (views) => {
-      await projectInto(views, this.events, this.projections, { knownAt, onProgress: (done, head) => bar.update(done, head) });
-      return build(views, request, this.settings);
+    const sources = REPORT_SOURCES[name] ?? [];
+    const { answer: report, source } = await readViewsKnownAt({
+      live: this.views,
+      store: this.events,
+      projections: this.projections.filter((p) => sources.includes(p.name)),
+      knownAt,
+      now: this.clock.now(),
+      read: (views) => build(views, request, this.settings),
+      onProgress: (done, head) => bar.update(done, head),
     });
     bar.finish();
+    // Ops see how the answer was made (stdout stays the report alone).
+    process.stderr.write(
+      source === 'live'
+        ? 'answered from the live views: every stored event was known by then, and they stand at the head\n'
+        : `replayed the events known at ${new Date(knownAt).toISOString()} into a scratch store (${sources.join(', ')}) in ${bar.elapsed().toFixed(1)} s\n`,
+    );
     if (options.format === 'csv') {
       const { columns, rows } = report.csv();
       process.stdout.write(toCsv(columns, rows));

@@ -14,3 +14,4 @@ export * from './checkpoints.controller';
 export * from './audit-proofs';
 export * from './replay';
 export * from './projection-check';
+export * from './views-known-at';

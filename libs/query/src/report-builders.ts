@@ -76,3 +76,16 @@ export const REPORT_BUILDERS: Record<string, ReportBuilder> = {
   'closed-loop': closedLoopReportBuilder,
   drivers: driversReportBuilder,
 };
+
+/**
+ * The projections whose tables each report reads (its own, and the segments, stages or
+ * aliases it borrows): what `cx report --known-at` folds, and nothing more.
+ */
+export const REPORT_SOURCES: Record<string, readonly string[]> = {
+  lifecycle: ['lifecycle'],
+  loyalty: ['loyalty', 'lifecycle'],
+  cohorts: ['loyalty'],
+  handoffs: ['cases', 'lifecycle', 'loyalty'],
+  'closed-loop': ['alerts'],
+  drivers: ['drivers', 'loyalty', 'lifecycle', 'alerts'],
+};

@@ -1,0 +1,69 @@
+import type { EventStore } from '@cx/event-store';
+import { Projection, ProjectionRegistry, stampOf, ViewStore } from '@cx/projection';
+import { projectInto } from './scratch-projection';
+import { withScratchViews } from './scratch-view-store';
+
+export interface KnownAtRead<T> {
+  /** The live views, read by the caller only if they are what the system knew at `knownAt`. */
+  live: ViewStore;
+  store: EventStore;
+  /** The projections whose tables the read needs (a report's sources). */
+  projections: readonly Projection[];
+  knownAt: number;
+  /** The reader's clock: a `knownAt` from now on covers every event already stored. */
+  now: number;
+  read: (views: ViewStore) => Promise<T>;
+  onProgress?: (position: number, head: number) => void;
+}
+
+/** Where an answer came from: the live views as they stood, or a scratch fold of the events known by then. */
+export type KnownAtSource = 'live' | 'replay';
+
+/**
+ * Appends read the clock before they commit, so concurrent ones (several processes, or
+ * PostgreSQL) may take positions a little out of `recordedAt` order; an event this much
+ * older than `knownAt` at the head means every earlier one was recorded by then too.
+ */
+const RECORDING_SLACK_MS = 60_000;
+
+/**
+ * Reads views as the system knew them at `knownAt` (SPEC §2). When every stored event was
+ * recorded by then and the live views of the needed projections stand at the head, built by
+ * the code's version and settings, the live views are that state (a fold of the same events),
+ * so they are read as they are; the head is looked at again afterwards, and a read that an
+ * append overtook is done over. Otherwise only the needed projections are folded into a
+ * scratch store from the events recorded by `knownAt`.
+ */
+export async function readViewsKnownAt<T>(request: KnownAtRead<T>): Promise<{ answer: T; source: KnownAtSource }> {
+  const head = await request.store.headPosition();
+  if (await liveStandsFor(request, head)) {
+    const answer = await request.read(request.live);
+    if ((await request.store.headPosition()) === head) return { answer, source: 'live' };
+  }
+  const answer = await withScratchViews(async (views) => {
+    await projectInto(views, request.store, request.projections, { knownAt: request.knownAt, onProgress: request.onProgress });
+    return request.read(views);
+  });
+  return { answer, source: 'replay' };
+}
+
+async function liveStandsFor(request: KnownAtRead<unknown>, head: number): Promise<boolean> {
+  if (!(await everythingKnownBy(request, head))) return false;
+  const registry = new ProjectionRegistry(request.live);
+  const records = await registry.records().catch(() => []);
+  for (const projection of request.projections) {
+    const record = records.find((r) => r.name === projection.name);
+    if (!record) return false;
+    if ((await registry.checkpoint(projection.name, record.activeGeneration)) !== head) return false;
+    if ((await registry.stamp(projection.name, record.activeGeneration)) !== stampOf(projection)) return false;
+  }
+  return true;
+}
+
+/** Whether every stored event was recorded by `knownAt`: it is now or later, or well after the head event. */
+async function everythingKnownBy({ store, knownAt, now }: KnownAtRead<unknown>, head: number): Promise<boolean> {
+  if (head === 0) return true;
+  const [last] = await store.readAll({ after: head - 1, maxCount: 1 });
+  if (last?.position !== head || last.recordedAt > knownAt) return false;
+  return knownAt >= now || knownAt - last.recordedAt >= RECORDING_SLACK_MS;
+}
