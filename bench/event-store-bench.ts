@@ -7,6 +7,8 @@ import { systemClock } from '@cx/clock';
 import { contentHashOf, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import type { BenchRow } from './bench-row';
+import { postgresServerUrl, scratchDatabase } from './postgres-database';
+import { progress } from './progress';
 import { PostgresEventStore, SqliteEventStore } from '@cx/event-store/adapters';
 
 export interface EventStoreBenchOptions {
@@ -16,7 +18,7 @@ export interface EventStoreBenchOptions {
   singleEvents?: number;
   /** Customers (streams) the events are spread over. */
   customers?: number;
-  /** PostgreSQL to measure; by default CX_POSTGRES_URL, PGURL or the local server. `null`: SQLite only. */
+  /** The PostgreSQL server to measure on (a scratch database of its own); by default CX_POSTGRES_URL, PGURL or the local server. `null`: SQLite only. */
   postgresUrl?: string | null;
 }
 
@@ -26,14 +28,13 @@ interface StoreUnderBench {
   dispose(): Promise<void>;
 }
 
-const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 100;
 const READ_PAGE = 1_000;
 
 /**
  * Issue 3's figures: append throughput (events/s) in batches of 100 and of 1, and the rate
  * of a global readAll (events/s), on SQLite and on PostgreSQL. Each store is a fresh one
- * (a temporary file; a schema of its own, dropped after), appended to by one writer.
+ * (a temporary file; a database of its own, dropped after), appended to by one writer.
  */
 export async function benchEventStores(options: EventStoreBenchOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -53,10 +54,14 @@ async function benchOne(subject: StoreUnderBench, options: EventStoreBenchOption
     const inBatches = await timed(batched, async () => {
       for (let sent = 0; sent < batched; sent += BATCH) {
         await subject.store.append(ingestWrites(tag, sent, Math.min(BATCH, batched - sent), customers));
+        progress(`stores: ${subject.name}: appended ${sent + BATCH}/${batched} in batches`);
       }
     });
     const oneByOne = await timed(single, async () => {
-      for (let i = 0; i < single; i++) await subject.store.append(ingestWrites(`${tag}-single`, i, 1, customers));
+      for (let i = 0; i < single; i++) {
+        await subject.store.append(ingestWrites(`${tag}-single`, i, 1, customers));
+        progress(`stores: ${subject.name}: appended ${i + 1}/${single} one by one`);
+      }
     });
     let read = 0;
     const reading = await timed(batched + single, async () => {
@@ -133,30 +138,29 @@ function openSqliteUnderBench(): StoreUnderBench {
   };
 }
 
-/** A store in a schema of its own on the server, or undefined (with a note) when no server answers. */
+/** A store in a database of its own on the server (created here, dropped after), or undefined (with a note) when no server answers. */
 async function openPostgresUnderBench(configured: string | null | undefined): Promise<StoreUnderBench | undefined> {
   if (configured === null) return undefined;
-  const url = configured ?? process.env.CX_POSTGRES_URL ?? process.env.PGURL ?? LOCAL_POSTGRES_URL;
-  const pool = new Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => undefined);
+  const server = configured ?? postgresServerUrl();
+  let database: Awaited<ReturnType<typeof scratchDatabase>>;
   try {
-    await pool.query('SELECT 1');
+    database = await scratchDatabase(server, 'stores');
   } catch (error) {
-    await pool.end();
     console.warn(
-      `event store bench: no PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//…@')} (${(error as Error).message}); PostgreSQL figures left out`,
+      `event store bench: no PostgreSQL at ${server.replace(/\/\/[^@]*@/, '//…@')} (${(error as Error).message}); PostgreSQL figures left out`,
     );
     return undefined;
   }
-  const schema = `cx_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const store = await PostgresEventStore.open(pool, systemClock, { schema });
+  const pool = new Pool({ connectionString: database.url, max: 4 });
+  pool.on('error', () => undefined);
+  const store = await PostgresEventStore.open(pool, systemClock, { schema: 'cx_bench' });
   return {
     name: 'postgres',
     store,
     dispose: async () => {
       await store.close();
-      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
       await pool.end();
+      await database.drop();
     },
   };
 }

@@ -5,7 +5,8 @@ import { ProjectionRegistry } from '@cx/projection';
 import { encodeCursor } from '@cx/query';
 import { createServer } from '../apps/server/src/server';
 import { latencies, round1, type BenchRow } from './bench-row';
-import { progress, simulatedDataset } from './simulated-dataset';
+import { progress } from './progress';
+import { simulatedDataset } from './simulated-dataset';
 
 export interface HotCustomerBenchOptions {
   /** Events of the hot customer (default 100,000). */

@@ -6,6 +6,7 @@ import { loadSettings } from '@cx/settings';
 import { createServer } from '../apps/server/src/server';
 
 import type { BenchRow } from './bench-row';
+import { progress } from './progress';
 
 const KEY = 'bench-ingest-key';
 
@@ -38,7 +39,9 @@ export async function benchHttpIngest(options: { events?: number; batchSize?: nu
     latencies.push(performance.now() - t0);
     if (response.status !== 202 || results.some((r) => r.status !== 'accepted'))
       throw new Error(`bench batch not accepted: ${response.status}`);
+    progress(`http: ${sent + batchSize}/${total} events`);
   }
+  progress('');
   const seconds = (performance.now() - began) / 1000;
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { loadSettings } from '@cx/settings';
 import { RelayCheckpoints, SqliteViewStore, CanonicalStreamRelay } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import type { BenchRow } from './bench-row';
+import { progress } from './progress';
 import { findKafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { KafkaIngestService } from '@cx/ingest';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
@@ -72,7 +73,10 @@ async function bareConsumerRate(kafka: Kafka, topic: string, total: number, grou
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({ eachBatch: async ({ batch }) => void (seen += batch.messages.length) });
   await waitFor(
-    () => seen >= total,
+    reporting(
+      () => seen >= total,
+      () => `bare consumer at ${seen}/${total}`,
+    ),
     300_000,
     () => `bare consumer at ${seen}`,
     5,
@@ -99,7 +103,10 @@ async function ingestRate(brokers: string[], prefix: string, dataDir: string, to
     await consumer.joined;
     const joinedAt = performance.now();
     await waitFor(
-      () => consumer.counts.accepted >= total,
+      reporting(
+        () => consumer.counts.accepted >= total,
+        () => `ingest at ${consumer.counts.accepted}/${total}`,
+      ),
       600_000,
       () => `ingest at ${JSON.stringify(consumer.counts)}`,
       5,
@@ -130,7 +137,10 @@ async function publishRate(store: EventStore, brokers: string[], topics: KafkaTo
     );
     const startedAt = performance.now();
     await waitFor(
-      () => relay.checkpoint >= total,
+      reporting(
+        () => relay.checkpoint >= total,
+        () => `relay at ${relay.checkpoint}/${total}`,
+      ),
       600_000,
       () => `relay at ${relay.checkpoint}`,
       5,
@@ -148,3 +158,11 @@ async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
   await admin.deleteTopics({ topics }).catch(() => undefined);
   await admin.disconnect();
 }
+
+/** A condition that also tells how far it is, so a long wait shows on stderr. */
+const reporting =
+  (condition: () => boolean, seen: () => string): (() => boolean) =>
+  () => {
+    progress(`kafka: ${seen()}`);
+    return condition();
+  };

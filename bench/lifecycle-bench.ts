@@ -3,14 +3,17 @@ import { join } from 'node:path';
 import { loadSettings } from '@cx/settings';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
-import type { Dataset } from './simulated-dataset';
+import { progress } from './progress';
+import { instantIn, type Dataset } from './simulated-dataset';
 
 const KEY = 'bench-analyst';
 
 /** Rebuild of one projection (or all) in a child process: events/s and peak memory. */
 export function benchRebuild(dataset: Dataset, target: string, label: string): BenchRow[] {
+  // The child writes its progress to this process's stderr as it goes.
   const output = execFileSync(process.execPath, [join(__dirname, 'rebuild-child.js'), target], {
     env: { ...process.env, ...dataset.env, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
@@ -21,7 +24,7 @@ export function benchRebuild(dataset: Dataset, target: string, label: string): B
   ];
 }
 
-/** p50/p99 of the customer route and the lifecycle report over the dataset's views. */
+/** p50/p99 of the customer route and the lifecycle report over the dataset's views, `asOf` inside the dataset's time range. */
 export async function benchLifecycleQueries(dataset: Dataset, label: string, samples = 300): Promise<BenchRow[]> {
   const settings = loadSettings({ ...dataset.env, CX_ROLES: 'query', CX_API_KEYS: `${KEY}=analyst`, LOG_LEVEL: 'silent', PORT: '0' });
   const app = await createServer(settings, { logs: false });
@@ -32,12 +35,17 @@ export async function benchLifecycleQueries(dataset: Dataset, label: string, sam
     if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
     await response.arrayBuffer();
   };
-  const list = await fetch(`${url}/v1/customers?limit=1000&asOf=2027-01-01T00:00:00Z`, { headers: { authorization: `Bearer ${KEY}` } });
+  const asOf = (i: number) => new Date(instantIn(dataset, i, samples)).toISOString();
+  const list = await fetch(`${url}/v1/customers?limit=1000&asOf=${new Date(dataset.lastTime).toISOString()}`, {
+    headers: { authorization: `Bearer ${KEY}` },
+  });
   const ids = ((await list.json()) as { customers: Array<{ customerId: string }> }).customers.map((c) => c.customerId);
-  const customer = await latencies(samples, (i) => get(`/v1/customers/${encodeURIComponent(ids[(i * 7919) % ids.length])}`));
-  const report = await latencies(samples, (i) =>
-    get(`/v1/reports/lifecycle?asOf=${new Date(Date.UTC(2025, 3, 1) + (i % 500) * 86_400_000).toISOString()}`),
+  progress(`${label}: GET /v1/customers/:id`);
+  const customer = await latencies(samples, (i) =>
+    get(`/v1/customers/${encodeURIComponent(ids[(i * 7919) % ids.length])}?asOf=${asOf(i)}`),
   );
+  progress(`${label}: GET /v1/reports/lifecycle`);
+  const report = await latencies(samples, (i) => get(`/v1/reports/lifecycle?asOf=${asOf(i)}`));
   await app.close();
   const size = `${dataset.events} events`;
   return [

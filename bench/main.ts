@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAlerts } from './alerts-bench';
 import type { BenchRow } from './bench-row';
@@ -71,13 +71,17 @@ function progress(section: string): (line: string) => void {
 /** One simulated dataset; rebuild of each projection and of all, query latencies, ops commands. */
 async function projectionSection(label: string, env: Record<string, string>): Promise<BenchRow[]> {
   const dataset = await simulatedDataset(sizes.events, env);
-  const rows: BenchRow[] = [
-    { name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' },
-  ];
-  for (const target of ['lifecycle', 'loyalty', 'cases', 'all']) rows.push(...benchRebuild(dataset, target, label));
-  rows.push(...(await benchLifecycleQueries(dataset, label)));
-  rows.push(...benchOps(dataset, label));
-  return rows;
+  try {
+    const rows: BenchRow[] = [
+      { name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' },
+    ];
+    for (const target of ['lifecycle', 'loyalty', 'cases', 'all']) rows.push(...benchRebuild(dataset, target, label));
+    rows.push(...(await benchLifecycleQueries(dataset, label)));
+    rows.push(...benchOps(dataset, label));
+    return rows;
+  } finally {
+    rmSync(dataset.dataDir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,8 @@ import { openPostgresPool } from '@cx/postgres';
 import { PostgresViewStore, RelayCheckpoints, CanonicalStreamRelay } from '@cx/projection';
 import type { BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
-import { Dataset, progress, simulatedDataset } from './simulated-dataset';
+import { progress } from './progress';
+import { Dataset, simulatedDataset } from './simulated-dataset';
 import { findKafkaBroker, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 
 const SERVER = join(__dirname, '..', 'apps', 'server', 'src', 'main.js');

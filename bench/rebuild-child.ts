@@ -1,6 +1,7 @@
 import { EVENT_STORE, EventStore } from '@cx/event-store';
 import { Projection, ProjectionEngine, PROJECTIONS } from '@cx/projection';
 import { benchContext } from './bench-app';
+import { progress } from './progress';
 
 /**
  * Runs in its own process so that its peak memory is the rebuild's alone:
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   const all = app.get<Projection[]>(PROJECTIONS);
   const chosen = target === 'all' ? all : all.filter((p) => p.name === target);
   const started = performance.now();
-  await engine.rebuildHere(chosen, () => undefined);
+  await engine.rebuildHere(chosen, (checkpoint, head) => progress(`rebuild ${target}: ${checkpoint}/${head} events`));
+  progress('');
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(`${JSON.stringify({ target, events, seconds, eventsPerSecond: Math.round(events / seconds), peakRssMb })}\n`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '@cx/simulator';
 import { benchContext, recordAll } from './bench-app';
+import { progress } from './progress';
 
 export interface Dataset {
   dataDir: string;
@@ -11,6 +12,9 @@ export interface Dataset {
   ingestSeconds: number;
   /** A wall-clock time at which about half of the events had been recorded (a past `knownAt` to ask about). */
   halfRecordedAt: number;
+  /** The times of its first and last events (epoch ms): `asOf` samples are drawn between them. */
+  firstTime: number;
+  lastTime: number;
 }
 
 /**
@@ -31,14 +35,30 @@ export async function simulatedDataset(events: number, env: Record<string, strin
     now: end,
   });
   let halfRecordedAt = 0;
-  await recordAll(app, take(generated, events), (n) => {
+  const span = { first: Infinity, last: -Infinity };
+  await recordAll(app, spanned(take(generated, events), span), (n) => {
     if (halfRecordedAt === 0 && n >= events / 2) halfRecordedAt = Date.now();
     progress(`dataset: ${n}/${events} events`);
   });
   progress('');
   await app.close();
-  return { dataDir, events, env: fullEnv, ingestSeconds: (performance.now() - started) / 1000, halfRecordedAt };
+  const ingestSeconds = (performance.now() - started) / 1000;
+  return { dataDir, events, env: fullEnv, ingestSeconds, halfRecordedAt, firstTime: span.first, lastTime: span.last };
 }
+
+/** The events as they go, noting the earliest and latest event time. */
+function* spanned<T extends { time: string }>(events: Iterable<T>, span: { first: number; last: number }): Generator<T> {
+  for (const event of events) {
+    const time = Date.parse(event.time);
+    span.first = Math.min(span.first, time);
+    span.last = Math.max(span.last, time);
+    yield event;
+  }
+}
+
+/** The i-th of `count` instants spread over the dataset's events, in a scrambled order (so samples do not walk in time). */
+export const instantIn = (dataset: Dataset, i: number, count: number): number =>
+  dataset.firstTime + Math.floor((((i * 7919) % count) / Math.max(1, count - 1)) * (dataset.lastTime - dataset.firstTime));
 
 function* take<T>(items: Iterable<T>, count: number): Generator<T> {
   let n = 0;
@@ -46,8 +66,4 @@ function* take<T>(items: Iterable<T>, count: number): Generator<T> {
     if (n++ >= count) return;
     yield item;
   }
-}
-
-export function progress(text: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
 }
