@@ -19,8 +19,9 @@ function fingerprint(key: Buffer): string {
 
 /**
  * Fresh random IVs, taken from a buffer filled by the system's CSPRNG in one call for
- * many fields: one system call per 512 IVs instead of one per field. Never reused: each
- * IV is copied out before the buffer is filled again.
+ * many fields: one system call per 512 IVs instead of one per field. Never reused: an IV
+ * is a view into the buffer, which `sealValue` uses (the cipher and the output copy it)
+ * before it returns, so before the buffer can be filled again.
  */
 const IV_BYTES = 12;
 const ivPool = Buffer.alloc(IV_BYTES * 512);
@@ -30,7 +31,7 @@ function freshIv(): Buffer {
     randomFillSync(ivPool);
     ivOffset = 0;
   }
-  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
   ivOffset += IV_BYTES;
   return iv;
 }

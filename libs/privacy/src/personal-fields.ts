@@ -10,8 +10,10 @@ const personal = new Set<string>(PERSONAL_FIELDS);
 export function mapPersonalFields(data: unknown, transform: (value: string) => string): unknown {
   if (Array.isArray(data)) return data.map((item) => mapPersonalFields(item, transform));
   if (data === null || typeof data !== 'object') return data;
+  const record = data as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data)) {
+  for (const key of Object.keys(record)) {
+    const value = record[key];
     copy[key] = personal.has(key) && typeof value === 'string' ? transform(value) : mapPersonalFields(value, transform);
   }
   return copy;
@@ -21,5 +23,6 @@ export function mapPersonalFields(data: unknown, transform: (value: string) => s
 export function hasPersonalFields(data: unknown): boolean {
   if (Array.isArray(data)) return data.some(hasPersonalFields);
   if (data === null || typeof data !== 'object') return false;
-  return Object.entries(data).some(([key, value]) => (personal.has(key) && typeof value === 'string') || hasPersonalFields(value));
+  const record = data as Record<string, unknown>;
+  return Object.keys(record).some((key) => (personal.has(key) && typeof record[key] === 'string') || hasPersonalFields(record[key]));
 }

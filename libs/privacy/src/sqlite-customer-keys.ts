@@ -7,27 +7,30 @@ import type { CustomerKeys } from './customer-keys.port';
  * on disk instead of leaving them in a free page.
  */
 export class SqliteCustomerKeys implements CustomerKeys {
+  private readonly statements;
+
   constructor(private readonly db: SqliteDatabase) {
     migrate(db, 'customer-keys', [
       { version: 1, description: 'customer keys', sql: 'CREATE TABLE customer_keys (customer_id TEXT PRIMARY KEY, key BLOB NOT NULL)' },
     ]);
     db.pragma('secure_delete = ON');
+    this.statements = {
+      insert: db.prepare('INSERT OR IGNORE INTO customer_keys (customer_id, key) VALUES (?, ?)'),
+      find: db.prepare('SELECT customer_id, key FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))'),
+    };
   }
 
   async ensure(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO customer_keys (customer_id, key) VALUES (?, ?)');
     this.db
       .transaction(() => {
-        for (const id of customerIds) insert.run(id, newCustomerKey());
+        for (const id of customerIds) this.statements.insert.run(id, newCustomerKey());
       })
       .immediate();
     return this.find(customerIds);
   }
 
   async find(customerIds: readonly string[]): Promise<Map<string, Buffer>> {
-    const rows = this.db
-      .prepare('SELECT customer_id, key FROM customer_keys WHERE customer_id IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(customerIds)) as Array<{ customer_id: string; key: Buffer }>;
+    const rows = this.statements.find.all(JSON.stringify(customerIds)) as Array<{ customer_id: string; key: Buffer }>;
     return new Map(rows.map((row) => [row.customer_id, row.key]));
   }
 

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export { cachingStatements } from './statement-cache';
+
 export type SqliteDatabase = Database.Database;
 
 export interface Migration {

@@ -49,7 +49,6 @@ export class SqliteEventStore implements TransactionalEventStore {
   private readonly signal = new AppendSignal();
   private readonly reads;
   private readonly writes;
-  private readonly inTransaction: AppendTransaction;
 
   private readonly reader: SqliteDatabase;
 
@@ -76,10 +75,6 @@ export class SqliteEventStore implements TransactionalEventStore {
       upsertHead: db.prepare(`INSERT INTO streams (stream_id, revision, last_hash) VALUES (?, ?, ?)
         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash`),
     };
-    this.inTransaction = {
-      storedKeys: async (events) => this.storedKeys(events),
-      append: async (writes) => this.appendNow(writes),
-    };
   }
 
   async append(writes: StreamWrite[]): Promise<WriteResult[]> {
@@ -88,9 +83,31 @@ export class SqliteEventStore implements TransactionalEventStore {
 
   /** Runs `work` in one transaction of the file's writer (the ingest path adds its identity writes to it). */
   async transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T> {
-    const result = await this.writer.transaction(() => work(this.inTransaction, SQLITE_CONNECTION));
+    const result = await this.writer.transaction(() => work(this.appendTransaction(), SQLITE_CONNECTION));
     this.signal.notify();
     return result;
+  }
+
+  /**
+   * The ingest path asks which keys are stored, then appends the same events: the append
+   * asks the file only about keys not asked yet. The transaction holds the file's write
+   * lock from its start (IMMEDIATE), so no other writer can store a key in between; after
+   * an append the answers are stale (it stored keys itself), so they are dropped.
+   */
+  private appendTransaction(): AppendTransaction {
+    let asked = new Map<string, StoredKey | undefined>();
+    return {
+      storedKeys: async (events) => {
+        const stored = this.storedKeys(events);
+        for (const event of events) asked.set(keyOf(event), stored.get(keyOf(event)));
+        return stored;
+      },
+      append: async (writes) => {
+        const known = asked;
+        asked = new Map();
+        return this.appendNow(writes, known);
+      },
+    };
   }
 
   private storedKeys(events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Map<string, StoredKey> {
@@ -106,10 +123,11 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   /** The plan every store shares (AppendPlan), then its fresh events inserted in order and the heads moved. */
-  private appendNow(writes: StreamWrite[]): WriteResult[] {
+  private appendNow(writes: StreamWrite[], known = new Map<string, StoredKey | undefined>()): WriteResult[] {
     const keys = new Map<string, KeyHolder>();
-    for (const [key, stored] of this.storedKeys(writes.flatMap((w) => w.events)))
-      keys.set(key, { ...stored, at: { position: stored.position } });
+    const unasked = writes.flatMap((w) => w.events).filter((event) => !known.has(keyOf(event)));
+    const stored = unasked.length > 0 ? this.storedKeys(unasked) : new Map<string, StoredKey>();
+    for (const [key, holder] of [...known, ...stored]) if (holder) keys.set(key, { ...holder, at: { position: holder.position } });
     const plan = new AppendPlan(keys, this.heads(writes), this.clock.now());
     for (const write of writes) plan.add(write);
     const positions = plan.fresh.map(({ event, streamId, revision, previousHash, hash, recordedAt }) =>

@@ -1,5 +1,5 @@
 import { Kysely, SqliteDialect } from 'kysely';
-import { openSqlite, SqliteDatabase } from '@cx/sqlite';
+import { cachingStatements, openSqlite, SqliteDatabase } from '@cx/sqlite';
 import type { ViewStore } from './view-store.port';
 
 /**
@@ -23,8 +23,8 @@ export class SqliteViewStore implements ViewStore {
     this.writeDb.pragma('wal_autocheckpoint = 16384');
     this.writeDb.pragma('temp_store = MEMORY');
     this.readDb = openSqlite(path);
-    this.writer = new Kysely({ dialect: new SqliteDialect({ database: this.writeDb }) });
-    this.reader = new Kysely({ dialect: new SqliteDialect({ database: this.readDb }) });
+    this.writer = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.writeDb) }) });
+    this.reader = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.readDb) }) });
   }
 
   transaction<T>(work: (tx: Kysely<any>) => Promise<T>): Promise<T> {
