@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import { LifecycleStage, stageAt } from '@cx/views';
 import { customerStageFactsFrom, type LifecycleTables } from '@cx/projection';
@@ -17,12 +17,22 @@ import { grouping, KeySource, Row, Window } from './loyalty-sql';
  * decide it (`customerStageFactsFrom`).
  */
 
-const buyersBefore = (from: number) => sql`SELECT DISTINCT customer_id FROM orders WHERE time < ${from}`;
+/**
+ * One row per buyer before `from` (`f.customer_id`), with its group key `grp` when grouped:
+ * a key of the customer is evaluated once per buyer, in customer order.
+ */
+const buyersBefore = (from: number, key: RawBuilder<unknown> = sql``) =>
+  sql`SELECT ${key} f.customer_id AS customer_id FROM orders f WHERE f.time < ${from} GROUP BY f.customer_id`;
 
-/** Buyers before `from` with a stage-feeding event at exactly `from` or `to`. */
+/**
+ * Buyers before `from` with a stage-feeding event at exactly `from` or `to`: the moments at
+ * those two instants first (an index range each), then whether their customer bought before
+ * `from` (an index probe each), never the list of every buyer.
+ */
 const boundaryCustomers = ({ from, to }: Window) => sql`
   SELECT DISTINCT m.customer_id FROM loyalty_stage_moments m
-  WHERE (m.time = ${from} OR m.time = ${to}) AND m.customer_id IN (${buyersBefore(from)})`;
+  WHERE (m.time = ${from} OR m.time = ${to})
+    AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id AND o.time < ${from})`;
 
 const stageAtJoin = (alias: string, at: number) => sql`
   LEFT JOIN customer_stages ${sql.raw(alias)} ON ${sql.raw(alias)}.customer_id = f.customer_id
@@ -33,14 +43,14 @@ async function churnCountsInSql(db: Kysely<any>, window: Window, key: KeySource 
   const g = grouping(key, window.to);
   const counted = sql`sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`;
   const query = sql<Row>`
-    SELECT ${g.select}
+    SELECT ${key === null ? sql`` : sql`f.grp AS grp,`}
       SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS at_start,
       SUM(CASE WHEN ${counted} AND st.stage = 'churned' THEN 1 ELSE 0 END) AS churned
-    FROM (${buyersBefore(window.from)}) f
+    FROM (${buyersBefore(window.from, g.select)}) f
     ${stageAtJoin('sf', window.from)}
     ${stageAtJoin('st', window.to)}
     WHERE f.customer_id NOT IN (${boundaryCustomers(window)})
-    ${g.groupBy}`;
+    ${key === null ? sql`` : sql`GROUP BY f.grp`}`;
   return (await query.execute(db)).rows;
 }
 

@@ -23,23 +23,27 @@ interface Grouping {
 }
 
 /**
- * The customer's latest segment from its profile updates with `time < to` (SPEC §2.2 "at `to`").
- * A correlated lookup on the (customer_id, time, position) index: one index probe per fact row,
- * whatever the planner knows about the tables (a window-function join was planned as a nested
- * loop on PostgreSQL tables not analyzed yet).
+ * The latest segment from the profile updates of the customer in `customer` with `time < to`
+ * (SPEC §2.2 "at `to`"), 'unknown' without one: a correlated lookup on the (customer_id, time,
+ * position) index, one index probe per row it is evaluated for. Callers evaluate it once per
+ * customer (see `aggregate`), never per fact row: a customer with many facts in the window
+ * costs one probe, and the probe count is independent of how long the history is.
  */
-const segmentAt = (to: number) => sql`(
+export const segmentAt = (customer: RawBuilder<unknown>, to: number) => sql`COALESCE((
   SELECT s.segment FROM customer_segments s
-  WHERE s.customer_id = f.customer_id AND s.time < ${to}
+  WHERE s.customer_id = ${customer} AND s.time < ${to}
   ORDER BY s.time DESC, s.position DESC LIMIT 1
-)`;
+), 'unknown')`;
 
-/** Missing keys group as 'unknown', as in the pure report. */
+/**
+ * Grouping of rows that hold one customer each (`f.customer_id`), so the segment is looked
+ * up once per customer. Missing keys group as 'unknown', as in the pure report.
+ */
 export function grouping(key: KeySource | null, to: number): Grouping {
   const none = sql``;
   if (key === null) return { select: none, groupBy: none };
-  const expression = key === 'segment' ? segmentAt(to) : sql.ref(`f.${key.column}`);
-  return { select: sql`COALESCE(${expression}, 'unknown') AS grp,`, groupBy: sql`GROUP BY grp` };
+  const expression = key === 'segment' ? segmentAt(sql.ref('f.customer_id'), to) : sql`COALESCE(${sql.ref(`f.${key.column}`)}, 'unknown')`;
+  return { select: sql`${expression} AS grp,`, groupBy: sql`GROUP BY grp` };
 }
 
 const inWindow = (column: string, { from, to }: Window) => sql`${sql.ref(column)} >= ${from} AND ${sql.ref(column)} < ${to}`;
@@ -51,30 +55,68 @@ async function rows(db: Kysely<any>, query: RawBuilder<Row>): Promise<Row[]> {
   return (await query.execute(db)).rows;
 }
 
-export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
+/** Additive aggregates of fact rows `f` (COUNT and SUM only), split by `columns` of `f` and by a group key. */
+interface Aggregate {
+  /** `FROM <table> f WHERE ...`: the fact rows counted. */
+  facts: RawBuilder<unknown>;
+  columns: readonly string[];
+  /** Name → aggregate expression over `f`. */
+  sums: Readonly<Record<string, RawBuilder<unknown>>>;
+}
+
+const groupedBy = (items: readonly RawBuilder<unknown>[]) => (items.length === 0 ? sql`` : sql`GROUP BY ${sql.join(items)}`);
+
+/**
+ * One query of a block. By segment, the facts are first summed per customer, with the
+ * customer's segment looked up once per customer (in customer order, so successive lookups
+ * read neighbouring index pages), and then those sums summed per segment (every aggregate
+ * is additive): the lookups follow the customers with facts in the window, not their rows.
+ */
+function aggregate(db: Kysely<any>, { facts, columns, sums }: Aggregate, key: KeySource | null, to: number): Promise<Row[]> {
+  const refs = (alias: string) => columns.map((column) => sql.ref(`${alias}.${column}`));
+  const selected = (alias: string) => (columns.length === 0 ? sql`` : sql`${sql.join(refs(alias))},`);
+  const totals = (of: (name: string, expression: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+    sql.join(Object.entries(sums).map(([name, expression]) => sql`${of(name, expression)} AS ${sql.ref(name)}`));
+  const g = grouping(key, to);
+  if (key !== 'segment') {
+    const groups = key === null ? refs('f') : [sql.ref('grp'), ...refs('f')];
+    return rows(db, sql<Row>`SELECT ${g.select} ${selected('f')} ${totals((_, e) => e)} ${facts} ${groupedBy(groups)}`);
+  }
+  const perCustomer = sql`SELECT ${g.select} ${selected('f')} ${totals((_, e) => e)} ${facts} GROUP BY ${sql.join([sql.ref('f.customer_id'), ...refs('f')])}`;
   return rows(
     db,
-    sql<Row>`
-    SELECT ${g.select} f.survey AS survey, COUNT(*) AS responses,
-      SUM(CASE WHEN f.score >= 9 THEN 1 ELSE 0 END) AS promoters,
-      SUM(CASE WHEN f.score <= 6 THEN 1 ELSE 0 END) AS detractors,
-      SUM(CASE WHEN f.score >= 4 THEN 1 ELSE 0 END) AS satisfied,
-      SUM(f.score) AS total
-    FROM survey_answers f
-    WHERE ${inWindow('f.time', window)}
-    ${key === null ? sql`GROUP BY f.survey` : sql`GROUP BY grp, f.survey`}`,
+    sql<Row>`SELECT c.grp AS grp, ${selected('c')} ${totals((name) => sql`SUM(${sql.ref(`c.${name}`)})`)}
+    FROM (${perCustomer}) c GROUP BY ${sql.join([sql.ref('c.grp'), ...refs('c')])}`,
   );
 }
 
-/** Orders, customers and repeat customers (2+ orders in the group) per group. */
+export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
+  const sums = {
+    responses: sql`COUNT(*)`,
+    promoters: sql`SUM(CASE WHEN f.score >= 9 THEN 1 ELSE 0 END)`,
+    detractors: sql`SUM(CASE WHEN f.score <= 6 THEN 1 ELSE 0 END)`,
+    satisfied: sql`SUM(CASE WHEN f.score >= 4 THEN 1 ELSE 0 END)`,
+    total: sql`SUM(f.score)`,
+  };
+  return aggregate(
+    db,
+    { facts: sql`FROM survey_answers f WHERE ${inWindow('f.time', window)}`, columns: ['survey'], sums },
+    key,
+    window.to,
+  );
+}
+
+/**
+ * Orders, customers and repeat customers (2+ orders in the group) per group, from one row per
+ * customer (and key): by segment, the key is evaluated once per customer's row.
+ */
 export function purchaseCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const g = grouping(key, window.to);
   const perCustomer = sql`
     SELECT ${g.select} f.customer_id, COUNT(*) AS n
     FROM orders f
     WHERE ${inWindow('f.time', window)}
-    ${key === null ? sql`GROUP BY f.customer_id` : sql`GROUP BY grp, f.customer_id`}`;
+    ${key === null || key === 'segment' ? sql`GROUP BY f.customer_id` : sql`GROUP BY grp, f.customer_id`}`;
   return rows(
     db,
     sql<Row>`
@@ -85,27 +127,13 @@ export function purchaseCounts(db: Kysely<any>, window: Window, key: KeySource |
 }
 
 export function revenue(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
-  return rows(
-    db,
-    sql<Row>`
-    SELECT ${g.select} f.currency AS currency, SUM(f.amount_minor) AS total
-    FROM orders f
-    WHERE ${inWindow('f.time', window)}
-    ${key === null ? sql`GROUP BY f.currency` : sql`GROUP BY grp, f.currency`}`,
-  );
+  const facts = sql`FROM orders f WHERE ${inWindow('f.time', window)}`;
+  return aggregate(db, { facts, columns: ['currency'], sums: { total: sql`SUM(f.amount_minor)` } }, key, window.to);
 }
 
 export function referralCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
-  return rows(
-    db,
-    sql<Row>`
-    SELECT ${g.select} COUNT(*) AS n
-    FROM referrals f
-    WHERE ${inWindow('f.time', window)}
-    ${g.groupBy}`,
-  );
+  const facts = sql`FROM referrals f WHERE ${inWindow('f.time', window)}`;
+  return aggregate(db, { facts, columns: [], sums: { n: sql`COUNT(*)` } }, key, window.to);
 }
 
 /** The version of each case folded from its events before `to` (see LoyaltyCaseFactsTable). */
@@ -113,15 +141,8 @@ const caseAtTo = (to: number) => sql`f.since < ${to} AND (f.until IS NULL OR f.u
 
 /** Cases opened in the window, as they stood at `to`. */
 export function openedCases(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
-  return rows(
-    db,
-    sql<Row>`
-    SELECT ${g.select} COUNT(*) AS n
-    FROM loyalty_case_facts f
-    WHERE ${caseAtTo(window.to)} AND ${inWindow('f.opened_at', window)}
-    ${g.groupBy}`,
-  );
+  const facts = sql`FROM loyalty_case_facts f WHERE ${caseAtTo(window.to)} AND ${inWindow('f.opened_at', window)}`;
+  return aggregate(db, { facts, columns: [], sums: { n: sql`COUNT(*)` } }, key, window.to);
 }
 
 /**
@@ -130,19 +151,15 @@ export function openedCases(db: Kysely<any>, window: Window, key: KeySource | nu
  * both in that order (an orphan has no opening to time from).
  */
 export function resolvedCases(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
   const timed = sql`f.opened_at IS NOT NULL AND f.last_resolved_at >= f.opened_at`;
-  return rows(
-    db,
-    sql<Row>`
-    SELECT ${g.select} COUNT(*) AS n,
-      SUM(CASE WHEN f.handoffs = 0 AND f.reopens = 0 THEN 1 ELSE 0 END) AS first_contact,
-      SUM(CASE WHEN ${timed} THEN 1 ELSE 0 END) AS timed,
-      SUM(CASE WHEN ${timed} THEN f.last_resolved_at - f.opened_at ELSE 0 END) AS total_ms
-    FROM loyalty_case_facts f
-    WHERE ${caseAtTo(window.to)} AND f.resolved = 1 AND ${inWindow('f.last_resolved_at', window)}
-    ${g.groupBy}`,
-  );
+  const facts = sql`FROM loyalty_case_facts f WHERE ${caseAtTo(window.to)} AND f.resolved = 1 AND ${inWindow('f.last_resolved_at', window)}`;
+  const sums = {
+    n: sql`COUNT(*)`,
+    first_contact: sql`SUM(CASE WHEN f.handoffs = 0 AND f.reopens = 0 THEN 1 ELSE 0 END)`,
+    timed: sql`SUM(CASE WHEN ${timed} THEN 1 ELSE 0 END)`,
+    total_ms: sql`SUM(CASE WHEN ${timed} THEN f.last_resolved_at - f.opened_at ELSE 0 END)`,
+  };
+  return aggregate(db, { facts, columns: [], sums }, key, window.to);
 }
 
 /** Where each block's facts take their group key from (SPEC §2.2; null: the block has no key). */
