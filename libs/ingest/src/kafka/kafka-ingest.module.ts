@@ -35,6 +35,8 @@ export class KafkaIngestService implements OnApplicationBootstrap, BeforeApplica
       deadLetterTopic: options.topics.deadLetters,
       groupId: options.ingestGroup,
       partitions: options.partitions,
+      // A batch of each partition at once: their commands meet in the ledger's group commit, one transaction (one sync) for several.
+      partitionsConsumedConcurrently: options.partitions,
       deadLettered: (reasons) => {
         this.eventBus.publish(new DeadLetteredEvent('kafka', reasons));
       },
