@@ -96,8 +96,24 @@ function batches<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Emmett's best case for a batch: all of it in one appendToStream call (one stream, one transaction). */
+/**
+ * Emmett's default SQLite connection runs statements in node-sqlite3's parallel mode, so
+ * its COMMIT now and then meets a statement not yet finalised and fails with SQLITE_BUSY
+ * ("SQL statements in progress"), more often on a busy machine. Such a run is started
+ * again on a fresh file (at most three tries): the figure is always a whole run.
+ */
 async function emmettRate(events: BenchEvent[], perCall = 100): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await emmettRun(events, perCall);
+    } catch (error) {
+      if (attempt === 3 || !String((error as Error).message).includes('statements in progress')) throw error;
+    }
+  }
+}
+
+/** Emmett's best case for a batch: all of it in one appendToStream call (one stream, one transaction). */
+async function emmettRun(events: BenchEvent[], perCall: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cx-bench-emmett-'));
   const store = getSQLiteEventStore({ fileName: join(dir, 'emmett.sqlite'), schema: { autoMigration: 'CreateOrUpdate' } });
   try {
