@@ -27,3 +27,33 @@ export async function unionAll<R>(db: Kysely<any>, queries: readonly RawBuilder<
     rows.push(...(await sql<R>`${sql.join(chunk, sql` UNION ALL `)}`.execute(db)).rows);
   return rows;
 }
+
+/**
+ * Rows handed to SQL as a derived table `(VALUES …) AS alias`, whose columns are `column1`,
+ * `column2`, … on SQLite and PostgreSQL alike; each value is cast to its column's type so
+ * that PostgreSQL compares it as such. One statement then joins any number of keys to an
+ * index, where a query per key would cost a statement (and its preparation) each.
+ */
+export function valuesTable(
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+  types: ReadonlyArray<'text' | 'bigint'>,
+  alias: string,
+): RawBuilder<unknown> {
+  const row = (values: ReadonlyArray<string | number>) =>
+    sql`(${sql.join(values.map((value, i) => sql`CAST(${value} AS ${sql.raw(types[i])})`))})`;
+  return sql`(VALUES ${sql.join(rows.map(row))}) AS ${sql.raw(alias)}`;
+}
+
+/** Keys per VALUES table: a few bound values each, well under SQLite's and PostgreSQL's limits. */
+const KEYS_PER_STATEMENT = 500;
+
+/** The rows of `query` run once per chunk of `keys` (each chunk given to it to make a VALUES table of). */
+export async function rowsForKeys<K, R>(
+  db: Kysely<any>,
+  keys: readonly K[],
+  query: (chunk: readonly K[]) => RawBuilder<unknown>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  for (const chunk of inChunks(keys, KEYS_PER_STATEMENT)) rows.push(...(await sql<R>`${query(chunk)}`.execute(db)).rows);
+  return rows;
+}

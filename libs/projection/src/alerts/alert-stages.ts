@@ -8,7 +8,7 @@ import {
   type StageChange,
 } from '@cx/views';
 import { stageFactsFrom, type StageFactSource, type StageStart } from '../lifecycle/stage-facts';
-import { inChunks, unionAll } from '../sql-batches';
+import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
 import type { AlertsTables } from './alerts.tables';
 
 /** A start before every event: the whole history is computed again (a merge, or work a rebuild left to `settle`). */
@@ -64,15 +64,16 @@ export async function restage(
 
 /** The stage each customer is in just before its `from`: the last change before it, one index seek each. */
 async function stagesBefore(db: Kysely<AlertsTables>, starts: readonly StageStart[]): Promise<Map<string, LifecycleStage>> {
-  const table = sql.table('alert_customer_stages');
-  const rows = await unionAll<{ customer_id: string; stage: LifecycleStage }>(
+  const stages = sql.table('alert_customer_stages');
+  const rows = await rowsForKeys<StageStart, { customer_id: string; stage: LifecycleStage }>(
     db,
-    starts
-      .filter(({ from }) => from !== EVER)
-      .map(
-        ({ customerId, from }) =>
-          sql`SELECT * FROM (SELECT customer_id, stage FROM ${table} WHERE customer_id = ${customerId} AND since < ${from} ORDER BY since DESC LIMIT 1) running`,
-      ),
+    starts.filter(({ from }) => from !== EVER),
+    (chunk) =>
+      sql`SELECT st.customer_id, st.stage FROM ${valuesTable(
+        chunk.map(({ customerId, from }) => [customerId, from]),
+        ['text', 'bigint'],
+        's',
+      )} JOIN ${stages} st ON st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
   );
   return new Map(rows.map((row) => [row.customer_id, row.stage]));
 }

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { loadLockedAliases } from '../canonical-customers';
-import { inChunks, toNumber } from '../sql-batches';
+import { inChunks, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
@@ -199,35 +199,20 @@ async function storedCustomers(tx: Kysely<LifecycleTables>, ids: readonly string
   return stored;
 }
 
-/** The stage interval each customer is in just before its `from`. */
+/** The stage interval each customer is in just before its `from`: one index seek each, one statement per chunk of customers. */
 async function stagesBefore(tx: Kysely<LifecycleTables>, starts: readonly StageStart[]): Promise<Map<string, CustomerStagesTable>> {
-  const running = new Map<string, CustomerStagesTable>();
-  for (const chunk of inChunks(starts)) {
-    const rows = await tx
-      .selectFrom('customer_stages as s')
-      .selectAll()
-      .where((eb) =>
-        eb.or(
-          chunk.map(({ customerId, from }) =>
-            eb.and([
-              eb('s.customer_id', '=', customerId),
-              eb(
-                's.since',
-                '=',
-                eb
-                  .selectFrom('customer_stages as t')
-                  .select((t) => t.fn.max('t.since').as('since'))
-                  .where('t.customer_id', '=', customerId)
-                  .where('t.since', '<', from),
-              ),
-            ]),
-          ),
-        ),
-      )
-      .execute();
-    for (const row of rows) running.set(row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) });
-  }
-  return running;
+  const stages = sql.table('customer_stages');
+  const rows = await rowsForKeys<StageStart, CustomerStagesTable>(
+    tx,
+    starts,
+    (chunk) =>
+      sql`SELECT st.* FROM ${valuesTable(
+        chunk.map(({ customerId, from }) => [customerId, from]),
+        ['text', 'bigint'],
+        's',
+      )} JOIN ${stages} st ON st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
+  );
+  return new Map(rows.map((row) => [row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) }]));
 }
 
 /** Each changed customer's row: the stored one plus what the batch brought. */
@@ -277,34 +262,18 @@ function customerRow(
 
 /** The segment of each customer's latest profile update that named one (by time, then position): one index seek each. */
 async function latestSegments(tx: Kysely<LifecycleTables>, ids: readonly string[]): Promise<Map<string, string>> {
-  const segments = new Map<string, string>();
-  for (const chunk of inChunks(ids)) {
-    const rows = await tx
-      .selectFrom('customer_facts')
-      .select(['customer_id', 'segment'])
-      .where((eb) =>
-        eb.or(
-          chunk.map((customerId) =>
-            eb(
-              'position',
-              'in',
-              eb
-                .selectFrom('customer_facts as g')
-                .select('g.position')
-                .where('g.customer_id', '=', customerId)
-                .where('g.kind', '=', 'profile')
-                .where('g.segment', 'is not', null)
-                .orderBy('g.time', 'desc')
-                .orderBy('g.position', 'desc')
-                .limit(1),
-            ),
-          ),
-        ),
-      )
-      .execute();
-    for (const row of rows) segments.set(row.customer_id, row.segment as string);
-  }
-  return segments;
+  const facts = sql.table('customer_facts');
+  const rows = await rowsForKeys<string, { customer_id: string; segment: string }>(
+    tx,
+    ids,
+    (chunk) =>
+      sql`SELECT f.customer_id, f.segment FROM ${valuesTable(
+        chunk.map((customerId) => [customerId]),
+        ['text'],
+        's',
+      )} JOIN ${facts} f ON f.position = (SELECT g.position FROM ${facts} g WHERE g.customer_id = s.column1 AND g.kind = 'profile' AND g.segment IS NOT NULL ORDER BY g.time DESC, g.position DESC LIMIT 1)`,
+  );
+  return new Map(rows.map((row) => [row.customer_id, row.segment]));
 }
 
 /** Facts go in under the customer each id stands for at that point of the batch; a merge moves the merged customer's. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx/views';
-import { inChunks, unionAll } from '../sql-batches';
+import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
 import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
 
@@ -63,41 +63,47 @@ export async function stageFactsFrom(
   source: StageFactSource = LIFECYCLE_STAGE_FACTS,
 ): Promise<Map<string, CustomerState>> {
   const [FACTS, STRETCHES, COLUMNS] = [sql.table(source.facts), sql.table(source.stretches), source.columns];
-  const recent = await unionAll<Row>(
+  // Each query is one statement per chunk of customers, their starts a VALUES table `s` (column1: customer, column2: from).
+  const startsOf = (chunk: readonly StageStart[]) =>
+    valuesTable(
+      chunk.map(({ customerId, from }) => [customerId, from]),
+      ['text', 'bigint'],
+      's',
+    );
+  const recent = await rowsForKeys<StageStart, Row>(
     db,
-    starts.map(
-      ({ customerId, from }) =>
-        sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind IN (${sql.join(STAGE_KINDS)}) AND time >= ${from} AND time <= ${upTo}`,
-    ),
+    starts,
+    (chunk) =>
+      sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} JOIN ${FACTS} f ON f.customer_id = s.column1 AND f.kind IN (${sql.join(STAGE_KINDS)}) AND f.time >= s.column2 AND f.time <= ${upTo}) t`,
   );
-  const context = await unionAll<Row>(
-    db,
-    starts.flatMap(({ customerId, from }) =>
-      CONTEXT.map(
-        ([kind, count]) =>
-          sql`SELECT * FROM (SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND kind = ${kind} AND time < ${from} ORDER BY time DESC, position DESC LIMIT ${count}) latest`,
-      ),
+  // The `count` latest of a kind before `from`: those from the time of the count-th latest on (a few more on a tie changes no rule).
+  const latest = (chunk: readonly StageStart[], kind: FactKind, count: number) =>
+    sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} JOIN ${FACTS} f ON f.customer_id = s.column1 AND f.kind = ${kind} AND f.time < s.column2 AND f.time >= COALESCE((SELECT g.time FROM ${FACTS} g WHERE g.customer_id = s.column1 AND g.kind = ${kind} AND g.time < s.column2 ORDER BY g.time DESC, g.position DESC LIMIT 1 OFFSET ${count - 1}), ${-Number.MAX_SAFE_INTEGER})) t`;
+  const context = await rowsForKeys<StageStart, Row>(db, starts, (chunk) =>
+    sql.join(
+      CONTEXT.map(([kind, count]) => latest(chunk, kind, count)),
+      sql` UNION ALL `,
     ),
   );
   // The cases open at `from - 1`: their stretch started before it and ends at it or later (or runs still).
-  const open = await unionAll<{ customer_id: string; case_id: string }>(
+  const open = await rowsForKeys<StageStart, { customer_id: string; case_id: string }>(
     db,
-    starts.map(
-      ({ customerId, from }) =>
-        sql`SELECT customer_id, case_id FROM ${STRETCHES} WHERE customer_id = ${customerId} AND since < ${from} AND (until IS NULL OR until >= ${from})`,
-    ),
+    starts,
+    (chunk) =>
+      sql`SELECT st.customer_id, st.case_id FROM ${startsOf(chunk)} JOIN ${STRETCHES} st ON st.customer_id = s.column1 AND st.since < s.column2 AND (st.until IS NULL OR st.until >= s.column2)`,
   );
   const froms = new Map(starts.map((start) => [start.customerId, start.from]));
   const cases = new Set([...recent, ...open].flatMap((row) => (row.case_id === null ? [] : [`${row.customer_id}\u0000${row.case_id}`])));
   // Each such case's events before `from`: a case's own history, however long the customer's.
-  const history = await unionAll<Row>(
+  const history = await rowsForKeys<string[], Row>(
     db,
-    [...cases]
-      .map((key) => key.split('\u0000'))
-      .map(
-        ([customerId, caseId]) =>
-          sql`SELECT ${COLUMNS} FROM ${FACTS} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND kind = 'case' AND time < ${froms.get(customerId)!}`,
-      ),
+    [...cases].map((key) => key.split('\u0000')),
+    (chunk) =>
+      sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${valuesTable(
+        chunk.map(([customerId, caseId]) => [customerId, caseId, froms.get(customerId)!]),
+        ['text', 'text', 'bigint'],
+        'p',
+      )} JOIN ${FACTS} f ON f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case' AND f.time < p.column3) t`,
   );
   const byCustomer = new Map<string, Row[]>(starts.map((start) => [start.customerId, []]));
   for (const row of [...recent, ...context, ...history]) byCustomer.get(row.customer_id)!.push(row);
@@ -133,12 +139,15 @@ export async function restretch(
 ): Promise<void> {
   if (pairs.length === 0) return;
   const key = (customerId: string, caseId: string) => `${customerId}\u0000${caseId}`;
-  const facts = await unionAll<Row>(
+  const facts = await rowsForKeys<CustomerCase, Row>(
     db,
-    pairs.map(
-      ({ customerId, caseId }) =>
-        sql`SELECT ${source.columns} FROM ${sql.table(source.facts)} WHERE customer_id = ${customerId} AND case_id = ${caseId} AND kind = 'case'`,
-    ),
+    pairs,
+    (chunk) =>
+      sql`SELECT ${source.columns} FROM (SELECT f.* FROM ${valuesTable(
+        chunk.map(({ customerId, caseId }) => [customerId, caseId]),
+        ['text', 'text'],
+        'p',
+      )} JOIN ${sql.table(source.facts)} f ON f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case') t`,
   );
   const byPair = new Map<string, Row[]>();
   for (const row of facts) {
