@@ -296,8 +296,10 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const cases = await caseStates(tx, named);
     const ownerAt = (caseId: string, T: number) => (cases.get(caseId)?.events.length ? caseOwnerAt(cases.get(caseId)!, T) : null);
     const stored = await storedCustomerAlerts(tx, customers);
-    const desired: Alert[] = [];
-    for (const [customerId, since] of customers) {
+    const sinceOf = new Map(customers);
+    // Stored alerts not computed again keep all but their follow-up.
+    const desired: Alert[] = stored.filter((row) => !recomputed(row, sinceOf.get(row.customer_id)!)).map(alertOfRow);
+    for (const [customerId] of customers) {
       const fresh = customerAlerts({
         customerId,
         answers: answers.get(customerId) ?? [],
@@ -305,8 +307,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
         stageChanges: stageChanges.get(customerId) ?? [],
         caseOwnerAt: ownerAt,
       });
-      const kept = stored.filter((row) => row.customer_id === customerId && !recomputed(row, since)).map(alertOfRow);
-      desired.push(...fresh, ...kept);
+      desired.push(...fresh);
     }
     await followUps(tx, desired);
     await syncAlerts(tx, stored, desired, outbox);
