@@ -85,12 +85,14 @@ export async function stageFactsFrom(
       sql` UNION ALL `,
     ),
   );
-  // The cases open at `from - 1`: their stretch started before it and ends at it or later (or runs still).
+  // The cases open at `from - 1`: their stretch started before it and runs still or ends at it or later. Two
+  // seeks of the (customer, until) index, so closed stretches, however many, are never read.
+  const openOf = (chunk: readonly StageStart[], ends: RawBuilder<unknown>) =>
+    sql`SELECT st.customer_id, st.case_id FROM ${startsOf(chunk)} JOIN ${STRETCHES} st ON st.customer_id = s.column1 AND ${ends} AND st.since < s.column2`;
   const open = await rowsForKeys<StageStart, { customer_id: string; case_id: string }>(
     db,
     starts,
-    (chunk) =>
-      sql`SELECT st.customer_id, st.case_id FROM ${startsOf(chunk)} JOIN ${STRETCHES} st ON st.customer_id = s.column1 AND st.since < s.column2 AND (st.until IS NULL OR st.until >= s.column2)`,
+    (chunk) => sql`${openOf(chunk, sql`st.until IS NULL`)} UNION ALL ${openOf(chunk, sql`st.until >= s.column2`)}`,
   );
   const froms = new Map(starts.map((start) => [start.customerId, start.from]));
   const cases = new Set([...recent, ...open].flatMap((row) => (row.case_id === null ? [] : [`${row.customer_id}\u0000${row.case_id}`])));
