@@ -49,8 +49,7 @@ export class HandoffReportQueries {
 }
 
 async function reportFrom(db: Kysely<any>, query: HandoffReportQuery, dialect: ViewDialect): Promise<HandoffReport> {
-  const cells = await acceptedCells(db, query);
-  const medians = dialect === 'postgres' ? await percentileWaits(db, query) : await sortedMedianWaits(db, query);
+  const { cells, medians } = dialect === 'postgres' ? await acceptedInSql(db, query) : await acceptedFromRows(db, query);
   const teams = await teamCounts(db, query, cells);
   return {
     from: query.from,
@@ -232,32 +231,51 @@ async function acceptedCells(db: Kysely<any>, query: HandoffReportQuery): Promis
 
 const medianKey = (block: 'team' | 'matrix' | 'totals', a = '', b = '') => JSON.stringify([block, a, b]);
 
+/** The handoffs accepted in the window: counts per cell, and the medians of their waits. */
+interface Accepted {
+  cells: AcceptedCell[];
+  medians: Medians;
+}
+
+/** On PostgreSQL: counts by GROUP BY, medians by `percentile_cont` (see `percentileWaits`). */
+async function acceptedInSql(db: Kysely<any>, query: HandoffReportQuery): Promise<Accepted> {
+  return { cells: await acceptedCells(db, query), medians: await percentileWaits(db, query) };
+}
+
 /**
- * Median milliseconds to accept per accepting team, per matrix cell and overall (takeovers
- * have no request, so no wait to count), for SQLite, which has no median: the window's waits
- * come from one range of the covering (accepted_at, ...) index, and each group's middle one
- * (odd count) or the mean of its middle two (even count) is picked after a numeric sort here.
- * Ranking them in SQL instead took three window sorts and three scans of a materialized copy.
+ * On SQLite, which has no median: the window's accepted handoffs come from one range of the
+ * covering (accepted_at, ...) index, and both their counts per cell and the median wait per
+ * accepting team, per cell and overall (takeovers have no request, so no wait to count) are
+ * worked out here: the middle wait (odd count) or the mean of the middle two (even count)
+ * after a numeric sort. Ranking them in SQL took three window sorts and three scans of a
+ * materialized copy, and counting them there a second scan.
  */
-async function sortedMedianWaits(db: Kysely<any>, query: HandoffReportQuery): Promise<Medians> {
-  const { from, to } = query;
-  const { rows } = await sql<{ from_team: string; accepted_by: string; wait_ms: unknown }>`
-    SELECT h.from_team, h.accepted_by, h.accepted_at - h.requested_at AS wait_ms
+async function acceptedFromRows(db: Kysely<any>, query: HandoffReportQuery): Promise<Accepted> {
+  const { rows } = await sql<{ from_team: string; accepted_by: string; ping_pong: unknown; wait_ms: unknown }>`
+    SELECT h.from_team, h.accepted_by, h.ping_pong, h.accepted_at - h.requested_at AS wait_ms
     FROM case_handoffs h
-    WHERE h.accepted_at >= ${ms(from)} AND h.accepted_at < ${ms(to)} AND h.requested_at IS NOT NULL ${ofSegment('h', query)}`.execute(db);
+    WHERE h.accepted_at >= ${ms(query.from)} AND h.accepted_at < ${ms(query.to)} ${ofSegment('h', query)}`.execute(db);
+  const cells = new Map<string, AcceptedCell>();
   const waits = new Map<string, number[]>();
-  const add = (key: string, wait: number) => {
+  const addWait = (key: string, wait: number) => {
     const list = waits.get(key);
     if (list) list.push(wait);
     else waits.set(key, [wait]);
   };
   for (const row of rows) {
+    const cellKey = medianKey('matrix', row.from_team, row.accepted_by);
+    let cell = cells.get(cellKey);
+    if (!cell) cells.set(cellKey, (cell = { fromTeam: row.from_team, toTeam: row.accepted_by, count: 0, pingPongs: 0 }));
+    cell.count += 1;
+    if (Number(row.ping_pong) !== 0) cell.pingPongs += 1;
+    if (row.wait_ms === null) continue;
     const wait = Number(row.wait_ms);
-    add(medianKey('team', row.accepted_by), wait);
-    add(medianKey('matrix', row.from_team, row.accepted_by), wait);
-    add(medianKey('totals'), wait);
+    addWait(medianKey('team', row.accepted_by), wait);
+    addWait(cellKey, wait);
+    addWait(medianKey('totals'), wait);
   }
-  return new Map([...waits].map(([key, list]) => [key, median(Float64Array.from(list).sort())]));
+  const medians = new Map([...waits].map(([key, list]) => [key, median(Float64Array.from(list).sort())]));
+  return { cells: [...cells.values()], medians };
 }
 
 /** The middle of sorted values, or the mean of the middle two. */
