@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '@cx/events';
 import type { StoredEvent } from './event-store.port';
 
@@ -11,11 +11,9 @@ export type HashedContent = Pick<
 /** SPEC §4.2: SHA-256 over the canonical content and the hash of the previous event of the stream. */
 export function chainHash(previousHash: string | null, content: HashedContent): string {
   const { streamId, revision, customerId, source, id, type, time, recordedAt, attributes, data } = content;
-  return createHash('sha256')
-    .update(previousHash ?? '')
-    .update('\n')
-    .update(canonicalJson({ streamId, revision, customerId, source, id, type, time, recordedAt, attributes, data }))
-    .digest('hex');
+  const canonical = canonicalJson({ streamId, revision, customerId, source, id, type, time, recordedAt, attributes, data });
+  // One-shot over the same bytes as hashing the three parts in turn: no Hash object per event.
+  return hash('sha256', `${previousHash ?? ''}\n${canonical}`, 'hex');
 }
 
 export interface ChainCheck {
