@@ -64,6 +64,7 @@ export async function benchHotCustomer(options: HotCustomerBenchOptions): Promis
         const answers = (await api.post('/v1/events', events)) as Array<{ position: number }>;
         head = Math.max(head, ...answers.map((a) => a.position));
         if (at % (POST_BATCH * 7) === 0) cursors.push(encodeCursor({ time: Date.parse(events[0].time), position: answers[0].position }));
+        progress(`hot customer: posted ${at + events.length}/${hotEvents} events`);
       }
       await caughtUp(registry, head, `hot customer: ${first + count}/${hotEvents} events`);
       rates.push(count / ((performance.now() - started) / 1000));
