@@ -37,9 +37,10 @@ export interface IngestCounts {
 /**
  * Consumes `cx.ingest` in a consumer group. Each batch of a partition is decoded, recorded
  * through the same command as HTTP, its rejected messages written to the dead-letter topic,
- * and only then are its offsets resolved and committed. A failed append throws: nothing is
- * committed and kafkajs fetches the same messages again, so a store outage loses nothing,
- * and what was stored before the failure comes back as `duplicate`.
+ * and only then are its offsets resolved; the batch's last stored offset is committed once
+ * at its end. A failed append throws: nothing more is committed and kafkajs fetches the
+ * same messages again, so a store outage loses nothing, and what was stored before the
+ * failure comes back as `duplicate`.
  */
 export class KafkaIngestConsumer {
   readonly counts: IngestCounts = { messages: 0, accepted: 0, duplicate: 0, deadLettered: 0 };
@@ -136,16 +137,21 @@ export class KafkaIngestConsumer {
     isStale,
   }: EachBatchPayload): Promise<void> {
     const read = batch.messages.map((message) => ({ message, read: readIngestMessage(message) }));
+    let stored: string | undefined;
     for (const messages of commandsOf(read, this.config.maxEventsPerCommand ?? 1000)) {
-      if (!isRunning() || isStale()) return;
+      if (!isRunning() || isStale()) break;
       await this.ingest(batch.topic, batch.partition, messages);
-      const last = messages[messages.length - 1].message.offset;
-      resolveOffset(last);
-      await commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }],
-      });
+      stored = messages[messages.length - 1].message.offset;
+      resolveOffset(stored);
       await heartbeat();
     }
+    // One offset commit (a broker round trip) per batch, not per command: a crash before it
+    // only fetches stored events again, which come back as duplicates. A partition taken
+    // away meanwhile (stale) is not ours to commit.
+    if (stored === undefined || isStale()) return;
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(stored) }] }],
+    });
   }
 
   /** Records the messages' events in one command, then dead-letters what was rejected; throws if either fails. */
