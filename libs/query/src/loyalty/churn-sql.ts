@@ -2,7 +2,7 @@ import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import { LifecycleStage, stageAt } from '@cx/views';
 import { customerStageFactsFrom, type LifecycleTables } from '@cx/projection';
-import { grouping, KeySource, Row, Window } from './loyalty-sql';
+import { groupKey, KeySource, Row, Window } from './loyalty-sql';
 
 /**
  * SPEC §2.2 churn block: customers neither `prospect` nor `churned` at `from`, and which of them
@@ -40,13 +40,12 @@ const stageAtJoin = (alias: string, at: number) => sql`
 
 /** Counts per group over every buyer before `from` except the boundary customers. */
 async function churnCountsInSql(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
   const counted = sql`sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`;
   const query = sql<Row>`
     SELECT ${key === null ? sql`` : sql`f.grp AS grp,`}
       SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS at_start,
       SUM(CASE WHEN ${counted} AND st.stage = 'churned' THEN 1 ELSE 0 END) AS churned
-    FROM (${buyersBefore(window.from, g.select)}) f
+    FROM (${buyersBefore(window.from, groupKey(key, window.to))}) f
     ${stageAtJoin('sf', window.from)}
     ${stageAtJoin('st', window.to)}
     WHERE f.customer_id NOT IN (${boundaryCustomers(window)})
@@ -56,8 +55,7 @@ async function churnCountsInSql(db: Kysely<any>, window: Window, key: KeySource 
 
 /** The boundary customers, with their group key. */
 async function boundaryRows(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
-  const query = sql<Row>`SELECT ${g.select} f.customer_id AS customer_id FROM (${boundaryCustomers(window)}) f`;
+  const query = sql<Row>`SELECT ${groupKey(key, window.to)} f.customer_id AS customer_id FROM (${boundaryCustomers(window)}) f`;
   return (await query.execute(db)).rows;
 }
 

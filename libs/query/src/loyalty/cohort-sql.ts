@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Cohort, CohortMonth, CohortReport } from '@cx/views';
 import { roundRatio } from '@cx/views';
 import { monthOf } from '@cx/projection';
-import type { Row, Window } from './loyalty-sql';
+import { segmentAt, type Row, type Window } from './loyalty-sql';
 
 /**
  * SPEC §2.2 cohorts, in SQL over `orders` (one row per order id, with its UTC `month`): each
@@ -16,17 +16,12 @@ export interface CohortWindow extends Window {
   segment?: string;
 }
 
-/** The customer's latest segment before `to` (SPEC §2.2 "at `to`"), `unknown` without one: one index probe per customer. */
-const segmentAt = (to: number) => sql`COALESCE((
-  SELECT s.segment FROM customer_segments s
-  WHERE s.customer_id = g.customer_id AND s.time < ${to}
-  ORDER BY s.time DESC, s.position DESC LIMIT 1
-), 'unknown')`;
-
 /** Each customer's first month of purchase before `to`, of the segment if one is given. */
 const firstMonths = ({ to, segment }: CohortWindow) => {
   const all = sql`SELECT customer_id, MIN(month) AS cohort FROM orders WHERE time < ${to} GROUP BY customer_id`;
-  return segment === undefined ? all : sql`SELECT g.customer_id, g.cohort FROM (${all}) g WHERE ${segmentAt(to)} = ${segment}`;
+  return segment === undefined
+    ? all
+    : sql`SELECT g.customer_id, g.cohort FROM (${all}) g WHERE ${segmentAt(sql.ref('g.customer_id'), to)} = ${segment}`;
 };
 
 async function cohortSizes(db: Kysely<any>, window: CohortWindow): Promise<Row[]> {

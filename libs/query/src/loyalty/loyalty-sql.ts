@@ -16,18 +16,12 @@ export interface Window {
 /** What a fact row groups by: a column of the row, or the customer's segment at `to`. */
 export type KeySource = { column: string } | 'segment';
 
-/** A grouping of one query: none (the whole window) or a key expression named `grp`. */
-interface Grouping {
-  select: RawBuilder<unknown>;
-  groupBy: RawBuilder<unknown>;
-}
-
 /**
  * The latest segment from the profile updates of the customer in `customer` with `time < to`
  * (SPEC §2.2 "at `to`"), 'unknown' without one: a correlated lookup on the (customer_id, time,
- * position) index, one index probe per row it is evaluated for. Callers evaluate it once per
- * customer (see `aggregate`), never per fact row: a customer with many facts in the window
- * costs one probe, and the probe count is independent of how long the history is.
+ * position) index, one index probe per row it is evaluated for. It is evaluated once per
+ * customer (see `bySegment`), never per fact row: a customer with many facts in the window
+ * costs one probe, and no probe reads more of the history than its own index range.
  */
 export const segmentAt = (customer: RawBuilder<unknown>, to: number) => sql`COALESCE((
   SELECT s.segment FROM customer_segments s
@@ -36,14 +30,14 @@ export const segmentAt = (customer: RawBuilder<unknown>, to: number) => sql`COAL
 ), 'unknown')`;
 
 /**
- * Grouping of rows that hold one customer each (`f.customer_id`), so the segment is looked
- * up once per customer. Missing keys group as 'unknown', as in the pure report.
+ * `<key of row f> AS grp,` for a select list, or nothing without grouping. Missing keys group
+ * as 'unknown', as in the pure report. By segment only for rows that stand for one customer
+ * each (a `GROUP BY f.customer_id` group, a buyer), so the segment is looked up once per customer.
  */
-export function grouping(key: KeySource | null, to: number): Grouping {
-  const none = sql``;
-  if (key === null) return { select: none, groupBy: none };
+export function groupKey(key: KeySource | null, to: number): RawBuilder<unknown> {
+  if (key === null) return sql``;
   const expression = key === 'segment' ? segmentAt(sql.ref('f.customer_id'), to) : sql`COALESCE(${sql.ref(`f.${key.column}`)}, 'unknown')`;
-  return { select: sql`${expression} AS grp,`, groupBy: sql`GROUP BY grp` };
+  return sql`${expression} AS grp,`;
 }
 
 const inWindow = (column: string, { from, to }: Window) => sql`${sql.ref(column)} >= ${from} AND ${sql.ref(column)} < ${to}`;
@@ -64,31 +58,34 @@ interface Aggregate {
   sums: Readonly<Record<string, RawBuilder<unknown>>>;
 }
 
-const groupedBy = (items: readonly RawBuilder<unknown>[]) => (items.length === 0 ? sql`` : sql`GROUP BY ${sql.join(items)}`);
+const refs = (alias: string, columns: readonly string[]) => columns.map((column) => sql.ref(`${alias}.${column}`));
+const selected = (alias: string, columns: readonly string[]) => (columns.length === 0 ? sql`` : sql`${sql.join(refs(alias, columns))},`);
+const totals = (sums: Aggregate['sums'], of: (name: string, expression: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+  sql.join(Object.entries(sums).map(([name, expression]) => sql`${of(name, expression)} AS ${sql.ref(name)}`));
+
+/** Without grouping or by a column of the fact rows: one GROUP BY over them. */
+function byColumn({ facts, columns, sums }: Aggregate, key: { column: string } | null, to: number): RawBuilder<Row> {
+  const groups = [...(key === null ? [] : [sql.ref('grp')]), ...refs('f', columns)];
+  const groupBy = groups.length === 0 ? sql`` : sql`GROUP BY ${sql.join(groups)}`;
+  return sql<Row>`SELECT ${groupKey(key, to)} ${selected('f', columns)} ${totals(sums, (_, e) => e)} ${facts} ${groupBy}`;
+}
 
 /**
- * One query of a block. By segment, the facts are first summed per customer, with the
- * customer's segment looked up once per customer (in customer order, so successive lookups
- * read neighbouring index pages), and then those sums summed per segment (every aggregate
- * is additive): the lookups follow the customers with facts in the window, not their rows.
+ * By segment: the facts summed per customer first, with the customer's segment looked up once
+ * per customer (in customer order, so successive lookups read neighbouring index pages), then
+ * those sums summed per segment (every aggregate is additive). The lookups follow the
+ * customers with facts in the window, not their fact rows.
  */
-function aggregate(db: Kysely<any>, { facts, columns, sums }: Aggregate, key: KeySource | null, to: number): Promise<Row[]> {
-  const refs = (alias: string) => columns.map((column) => sql.ref(`${alias}.${column}`));
-  const selected = (alias: string) => (columns.length === 0 ? sql`` : sql`${sql.join(refs(alias))},`);
-  const totals = (of: (name: string, expression: RawBuilder<unknown>) => RawBuilder<unknown>) =>
-    sql.join(Object.entries(sums).map(([name, expression]) => sql`${of(name, expression)} AS ${sql.ref(name)}`));
-  const g = grouping(key, to);
-  if (key !== 'segment') {
-    const groups = key === null ? refs('f') : [sql.ref('grp'), ...refs('f')];
-    return rows(db, sql<Row>`SELECT ${g.select} ${selected('f')} ${totals((_, e) => e)} ${facts} ${groupedBy(groups)}`);
-  }
-  const perCustomer = sql`SELECT ${g.select} ${selected('f')} ${totals((_, e) => e)} ${facts} GROUP BY ${sql.join([sql.ref('f.customer_id'), ...refs('f')])}`;
-  return rows(
-    db,
-    sql<Row>`SELECT c.grp AS grp, ${selected('c')} ${totals((name) => sql`SUM(${sql.ref(`c.${name}`)})`)}
-    FROM (${perCustomer}) c GROUP BY ${sql.join([sql.ref('c.grp'), ...refs('c')])}`,
-  );
+function bySegment({ facts, columns, sums }: Aggregate, to: number): RawBuilder<Row> {
+  const perCustomer = sql`SELECT ${groupKey('segment', to)} ${selected('f', columns)} ${totals(sums, (_, e) => e)} ${facts}
+    GROUP BY ${sql.join([sql.ref('f.customer_id'), ...refs('f', columns)])}`;
+  return sql<Row>`SELECT c.grp AS grp, ${selected('c', columns)} ${totals(sums, (name) => sql`SUM(${sql.ref(`c.${name}`)})`)}
+    FROM (${perCustomer}) c GROUP BY ${sql.join([sql.ref('c.grp'), ...refs('c', columns)])}`;
 }
+
+/** One query of a block, grouped by `key`. */
+const aggregate = (db: Kysely<any>, query: Aggregate, key: KeySource | null, to: number): Promise<Row[]> =>
+  rows(db, key === 'segment' ? bySegment(query, to) : byColumn(query, key, to));
 
 export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
   const sums = {
@@ -111,9 +108,8 @@ export function surveyCounts(db: Kysely<any>, window: Window, key: KeySource | n
  * customer (and key): by segment, the key is evaluated once per customer's row.
  */
 export function purchaseCounts(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const g = grouping(key, window.to);
   const perCustomer = sql`
-    SELECT ${g.select} f.customer_id, COUNT(*) AS n
+    SELECT ${groupKey(key, window.to)} f.customer_id, COUNT(*) AS n
     FROM orders f
     WHERE ${inWindow('f.time', window)}
     ${key === null || key === 'segment' ? sql`GROUP BY f.customer_id` : sql`GROUP BY grp, f.customer_id`}`;
