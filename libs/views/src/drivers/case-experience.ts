@@ -33,7 +33,7 @@ export interface CaseExperience {
  * period, or was resolved in it.
  */
 export function caseExperience(state: CaseState, period: Period, slaMs: number): CaseExperience | null {
-  const replayed = replayCase(state, period.hi, period.closed === 'lo');
+  const replayed = replayedUpTo(state, period.hi, period.closed === 'lo');
   if (!replayed || !touchesPeriod(replayed, period)) return null;
   const accepted = replayed.handoffs.filter((h) => h.acceptedAt !== null && inPeriod(period, h.acceptedAt));
   return {
@@ -46,6 +46,24 @@ export function caseExperience(state: CaseState, period: Period, slaMs: number):
     unownedMs: unownedMs(replayed, period),
     resolved: resolvedIn(replayed, period),
   };
+}
+
+/** Each case's replay over all its events, by the state it came from (and how many events it had then). */
+const wholeReplays = new WeakMap<CaseState, { count: number; replayed: ReplayedCase | null }>();
+
+/**
+ * The case replayed up to the cut-off. A period that ends after all of a case's events sees
+ * the case as it finally stands: that replay is done once per state and read again (the
+ * drivers projection asks it of every answer whose 90 days the case falls in; nothing
+ * here changes it), so an answer costs a pass over its cases, not a fold of each.
+ */
+function replayedUpTo(state: CaseState, until: number, exclusive: boolean): ReplayedCase | null {
+  if (!state.events.every((e) => (exclusive ? e.time < until : e.time <= until))) return replayCase(state, until, exclusive);
+  const known = wholeReplays.get(state);
+  if (known?.count === state.events.length) return known.replayed;
+  const replayed = replayCase(state);
+  wholeReplays.set(state, { count: state.events.length, replayed });
+  return replayed;
 }
 
 /** Open at the period's end, or last resolved inside it (a resolution before the period means it was closed throughout). */
