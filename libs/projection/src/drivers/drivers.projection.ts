@@ -5,7 +5,7 @@ import type { AnyLedgerEvent, EventType } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
-import { inChunks, toNumber } from '../sql-batches';
+import { inChunks } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { DriverAliases } from './driver-aliases';
@@ -54,7 +54,8 @@ interface Batch {
  */
 export class DriversProjection implements Projection<DriversTables> {
   readonly name = 'drivers';
-  readonly version = 1;
+  /** 2: driver_cases indexed by (customer, ended_at), so a batch reads only the cases its answers' periods can hold. */
+  readonly version = 2;
   readonly handles = DRIVER_EVENT_TYPES;
   readonly tables = DRIVERS_TABLES;
   readonly settings: Readonly<{ handoffAcceptanceSlaMs: number }>;
@@ -329,24 +330,26 @@ async function storedAnswersSince(tx: Db, affected: Affected): Promise<DriverAns
 
 /**
  * The cases that may be part of these customers' answer periods: theirs (by either customer
- * column), started by the last answer, and not closed for good before the first period began.
+ * column), started by the last answer, and open still or ended after the first period
+ * began. Each is a seek of a (customer, ended_at) index: the cases that ended before, however
+ * many, are not read.
  */
 async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, aliases: DriverAliases): Promise<CaseState[]> {
-  const ranges = [...span];
   const rows = await tx
     .selectFrom('driver_cases')
-    .select(['case_id', 'ended_at'])
+    .select('case_id')
     .where((eb) =>
       eb.or(
-        ranges.flatMap(([id, { to }]) => [
-          eb.and([eb('customer_id', '=', id), eb('started_at', '<=', to)]),
-          eb.and([eb('first_customer_id', '=', id), eb('started_at', '<=', to)]),
-        ]),
+        [...span].flatMap(([id, { from, to }]) =>
+          (['customer_id', 'first_customer_id'] as const).flatMap((column) => [
+            eb.and([eb(column, '=', id), eb('ended_at', 'is', null), eb('started_at', '<=', to)]),
+            eb.and([eb(column, '=', id), eb('ended_at', '>', from - DRIVER_PERIOD_MS), eb('started_at', '<=', to)]),
+          ]),
+        ),
       ),
     )
     .execute();
-  const earliest = Math.min(...ranges.map(([, { from }]) => from)) - DRIVER_PERIOD_MS;
-  const caseIds = [...new Set(rows.filter((r) => r.ended_at === null || toNumber(r.ended_at)! > earliest).map((r) => r.case_id))];
+  const caseIds = [...new Set(rows.map((r) => r.case_id))];
   // The answers' customers are locked: a merge into one of them that is in flight waits for
   // this batch and then works their answers out again, so committed aliases are enough here.
   return caseIds.length === 0 ? [] : loadCaseStates(tx, null, caseIds, aliases);

@@ -70,6 +70,9 @@ async function createCases(db: Db, unique: Unique): Promise<void> {
     .execute();
   await index(db, unique, 'driver_cases', ['customer_id', 'started_at']);
   await index(db, unique, 'driver_cases', ['first_customer_id', 'started_at']);
+  // An answer's period holds the cases still open or ended after it began: few, whatever the customer's history.
+  await index(db, unique, 'driver_cases', ['customer_id', 'ended_at']);
+  await index(db, unique, 'driver_cases', ['first_customer_id', 'ended_at']);
   await index(db, unique, 'driver_cases', ['ended_at']);
 }
 
