@@ -97,33 +97,31 @@ function batches<T>(items: T[], size: number): T[][] {
 }
 
 /**
- * Emmett's default SQLite connection runs statements in node-sqlite3's parallel mode, so
- * its COMMIT now and then meets a statement not yet finalised and fails with SQLITE_BUSY
- * ("SQL statements in progress"), more often on a busy machine. Such a run is started
- * again on a fresh file (at most three tries): the figure is always a whole run.
+ * Emmett's best case for a batch: all of it in one appendToStream call (one stream, one
+ * transaction), on its default connection (one per call). That connection runs statements
+ * in node-sqlite3's parallel mode, so its COMMIT now and then meets a statement not yet
+ * finalised and fails with SQLITE_BUSY ("SQL statements in progress"), more often on a busy
+ * machine (the whole section went unmeasured): the failed call's transaction did not
+ * commit, its connection is closed, and the call is made again, inside the timing, at most
+ * three times.
  */
 async function emmettRate(events: BenchEvent[], perCall = 100): Promise<number> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await emmettRun(events, perCall);
-    } catch (error) {
-      if (attempt === 3 || !String((error as Error).message).includes('statements in progress')) throw error;
-    }
-  }
-}
-
-/** Emmett's best case for a batch: all of it in one appendToStream call (one stream, one transaction). */
-async function emmettRun(events: BenchEvent[], perCall: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cx-bench-emmett-'));
   const store = getSQLiteEventStore({ fileName: join(dir, 'emmett.sqlite'), schema: { autoMigration: 'CreateOrUpdate' } });
+  const append = async (streamName: string, batch: BenchEvent[], attempt = 1): Promise<void> => {
+    try {
+      await store.appendToStream(
+        streamName,
+        batch.map((e) => ({ type: e.type, data: e })),
+      );
+    } catch (error) {
+      if (attempt === 3 || !String((error as Error).message).includes('statements in progress')) throw error;
+      await append(streamName, batch, attempt + 1);
+    }
+  };
   try {
     return await timed(events.length, async () => {
-      for (const [n, batch] of batches(events, perCall).entries()) {
-        await store.appendToStream(
-          `customer-${n % 1000}`,
-          batch.map((e) => ({ type: e.type, data: e })),
-        );
-      }
+      for (const [n, batch] of batches(events, perCall).entries()) await append(`customer-${n % 1000}`, batch);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
