@@ -276,7 +276,7 @@ describe.each(viewStoresUnderTest())('alerts over HTTP (%s views)', (storeName) 
     expect(report.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['after', 'from', 'groupBy', 'to']);
     expect(report.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ClosedLoopReportDto' });
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['AlertDto', 'ClosedLoopBlockDto', 'NpsOutcomeDto', 'AlertApiErrorDto']),
+      expect.arrayContaining(['AlertDto', 'ClosedLoopBlockDto', 'NpsOutcomeDto', 'ApiErrorDto']),
     );
   });
 });
