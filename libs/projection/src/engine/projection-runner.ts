@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
 import type { AnyLedgerEvent } from '@cx/events';
 import { eventsFor, Projection } from '../projection';
 import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
+import { physicalTable } from '../view-store/generation-tables';
 import type { ViewStore } from '../view-store/view-store.port';
 import { contextFor, forGeneration, ProjectionRegistry } from './projection-registry';
 
@@ -43,6 +44,8 @@ class TargetRun {
   done = false;
   /** Whether no work left by batches applied while catching up remains (unknown after a start: false). */
   settled = false;
+  /** Whether its tables were analyzed since the runner started (once: on its first catch-up). */
+  analyzed = false;
 
   constructor(readonly target: RunnerTarget) {}
 
@@ -139,6 +142,7 @@ export class ProjectionRunner {
     for (const run of this.active()) {
       try {
         const outcome = await this.applyTo(run, batch as AnyLedgerEvent[], last, head);
+        if (outcome === 'caught_up') await this.analyze(run);
         if (outcome === 'retired') this.finish(run);
         else if (outcome === 'caught_up' && this.options.role === 'rebuild') await this.settleAndPromote(run);
       } catch (error) {
@@ -185,6 +189,20 @@ export class ProjectionRunner {
     });
     if (outcome !== 'retired') run.state = outcome === 'caught_up' ? 'live' : 'catching_up';
     return outcome;
+  }
+
+  /**
+   * PostgreSQL's autovacuum analyzes a table only after enough changes and a while; a
+   * generation that just caught up from empty would be planned from no statistics (nested
+   * loops where a hash join takes a thousandth of the time), so its tables are analyzed now.
+   */
+  private async analyze(run: TargetRun): Promise<void> {
+    if (this.views.dialect !== 'postgres' || run.analyzed) return;
+    run.analyzed = true;
+    const { projection, generation } = run.target;
+    await this.views.transaction(async (tx) => {
+      for (const table of projection.tables) await sql`ANALYZE ${sql.table(physicalTable(table, generation))}`.execute(tx);
+    });
   }
 
   /** A rebuilt generation that has caught up: its deferred work is settled, then it goes live. */
