@@ -80,7 +80,7 @@ interface Batch {
  */
 export class LifecycleProjection implements Projection<LifecycleTables> {
   readonly name = 'lifecycle';
-  readonly version = 2;
+  readonly version = 3;
   readonly handles = EVENT_TYPES;
   readonly tables = LIFECYCLE_TABLES;
   readonly settings: Readonly<LifecycleSettings>;

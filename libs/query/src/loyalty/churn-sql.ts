@@ -18,11 +18,31 @@ import { groupKey, KeySource, Row, Window } from './loyalty-sql';
  */
 
 /**
- * One row per buyer before `from` (`f.customer_id`), with its group key `grp` when grouped:
- * a key of the customer is evaluated once per buyer, in customer order.
+ * Customers whose stage interval holds `at` and matches `stage`: one range over the covering
+ * (until, since, stage, customer_id) index, the intervals not ended by `at`, instead of two
+ * probes of the stage table per buyer. For a window near the present that range is about one
+ * interval per customer.
  */
-const buyersBefore = (from: number, key: RawBuilder<unknown> = sql``) =>
-  sql`SELECT ${key} f.customer_id AS customer_id FROM orders f WHERE f.time < ${from} GROUP BY f.customer_id`;
+const stagedAt = (at: number, stage: RawBuilder<unknown>) => sql`
+  SELECT s.customer_id AS customer_id FROM customer_stages s
+  WHERE (s.until IS NULL OR s.until > ${at}) AND s.since <= ${at} AND ${stage}`;
+
+const COUNTED = sql`s.stage NOT IN ('prospect', 'churned')`;
+
+/**
+ * The customers at start counted in SQL (one row each, `f.customer_id`, with its group key
+ * `grp` when grouped): counted at `from`, a buyer before `from` (the pure report's reading;
+ * the lifecycle counts every purchase event, the orders table an order id once, so a customer
+ * past `prospect` may have no order of its own), and no stage-feeding event at exactly `from`
+ * or `to` (those are the boundary customers).
+ */
+const countedAtStart = ({ from, to }: Window, key: RawBuilder<unknown> = sql``) => sql`
+  SELECT ${key} f.customer_id AS customer_id FROM (${stagedAt(from, COUNTED)}) f
+  WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.customer_id AND o.time < ${from})
+    AND f.customer_id NOT IN (SELECT m.customer_id FROM loyalty_stage_moments m WHERE m.time = ${from} OR m.time = ${to})`;
+
+/** 1 when the customer `f` is `churned` at `to` (a set built once, probed per customer). */
+const churnedAtEnd = (to: number) => sql`CASE WHEN f.customer_id IN (${stagedAt(to, sql`s.stage = 'churned'`)}) THEN 1 ELSE 0 END`;
 
 /**
  * Buyers before `from` with a stage-feeding event at exactly `from` or `to`: the moments at
@@ -34,21 +54,11 @@ const boundaryCustomers = ({ from, to }: Window) => sql`
   WHERE (m.time = ${from} OR m.time = ${to})
     AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = m.customer_id AND o.time < ${from})`;
 
-const stageAtJoin = (alias: string, at: number) => sql`
-  LEFT JOIN customer_stages ${sql.raw(alias)} ON ${sql.raw(alias)}.customer_id = f.customer_id
-    AND ${sql.raw(alias)}.since <= ${at} AND (${sql.raw(alias)}.until IS NULL OR ${sql.raw(alias)}.until > ${at})`;
-
-/** Counts per group over every buyer before `from` except the boundary customers. */
+/** Counts per group over the customers at start except the boundary customers. */
 async function churnCountsInSql(db: Kysely<any>, window: Window, key: KeySource | null): Promise<Row[]> {
-  const counted = sql`sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`;
   const query = sql<Row>`
-    SELECT ${key === null ? sql`` : sql`f.grp AS grp,`}
-      SUM(CASE WHEN ${counted} THEN 1 ELSE 0 END) AS at_start,
-      SUM(CASE WHEN ${counted} AND st.stage = 'churned' THEN 1 ELSE 0 END) AS churned
-    FROM (${buyersBefore(window.from, groupKey(key, window.to))}) f
-    ${stageAtJoin('sf', window.from)}
-    ${stageAtJoin('st', window.to)}
-    WHERE f.customer_id NOT IN (${boundaryCustomers(window)})
+    SELECT ${key === null ? sql`` : sql`f.grp AS grp,`} COUNT(*) AS at_start, SUM(${churnedAtEnd(window.to)}) AS churned
+    FROM (${countedAtStart(window, groupKey(key, window.to))}) f
     ${key === null ? sql`` : sql`GROUP BY f.grp`}`;
   return (await query.execute(db)).rows;
 }
@@ -86,13 +96,7 @@ export interface ChurnCustomer {
  */
 export async function churnCustomers(db: Kysely<any>, window: Window, thresholds: Thresholds): Promise<ChurnCustomer[]> {
   const { rows } = await sql<{ customer_id: string; churned: number | string }>`
-    SELECT f.customer_id AS customer_id, CASE WHEN st.stage = 'churned' THEN 1 ELSE 0 END AS churned
-    FROM (${buyersBefore(window.from)}) f
-    ${stageAtJoin('sf', window.from)}
-    ${stageAtJoin('st', window.to)}
-    WHERE f.customer_id NOT IN (${boundaryCustomers(window)}) AND sf.stage IS NOT NULL AND sf.stage NOT IN ('prospect', 'churned')`.execute(
-    db,
-  );
+    SELECT f.customer_id AS customer_id, ${churnedAtEnd(window.to)} AS churned FROM (${countedAtStart(window)}) f`.execute(db);
   const customers = rows.map((row) => ({ customerId: row.customer_id, churned: Number(row.churned) === 1 }));
   const boundary = (await boundaryRows(db, window, null)).map((row) => row.customer_id as string);
   for (const id of boundary) {
