@@ -131,14 +131,15 @@ async function channelsInWindow(db: Kysely<any>, { from, until }: ChurnQuery): P
 
 /**
  * Customers with a `detractor` or `at_risk` alert followed up in the window, within the
- * follow-up SLA. Such an alert was raised at `from` − SLA or later, which bounds the range read
- * on the (signal, raised_at) index; without it every alert of those signals ever raised was read.
+ * follow-up SLA. Such an alert was raised in [`from` − SLA, `until`) (a follow-up comes after the
+ * raise, SPEC §2.4), which bounds the range read on the (signal, raised_at) index; without it
+ * every alert of those signals ever raised was read.
  */
 async function followedUpInWindow(db: Kysely<any>, { from, until, followUpSlaMs }: ChurnQuery): Promise<Set<string>> {
   const { rows } = await sql<Row>`
     SELECT DISTINCT f.customer_id FROM alerts f
     WHERE f.followed_up_at >= ${from} AND f.followed_up_at < ${until}
-      AND f.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND f.raised_at >= ${from - followUpSlaMs}
+      AND f.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND f.raised_at >= ${from - followUpSlaMs} AND f.raised_at < ${until}
       AND f.followed_up_at - f.raised_at <= ${followUpSlaMs}`.execute(db);
   return new Set(rows.map((r) => r.customer_id as string));
 }
