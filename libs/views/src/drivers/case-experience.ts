@@ -33,6 +33,14 @@ export interface CaseExperience {
  * period, or was resolved in it.
  */
 export function caseExperience(state: CaseState, period: Period, slaMs: number): CaseExperience | null {
+  const settled = settledExperience(state, slaMs);
+  if (settled && inPeriod(period, settled.from) && inPeriod(period, settled.to)) return settled.experience;
+  if (settled && (settled.from > lastInstant(period) || settled.to < firstInstant(period))) return null;
+  return replayedExperience(state, period, slaMs);
+}
+
+/** The experience from the case replayed up to the period's end, settled or not (what a look-up of a settled case stands for). */
+export function replayedExperience(state: CaseState, period: Period, slaMs: number): CaseExperience | null {
   const replayed = replayedUpTo(state, period.hi, period.closed === 'lo');
   if (!replayed || !touchesPeriod(replayed, period)) return null;
   const accepted = replayed.handoffs.filter((h) => h.acceptedAt !== null && inPeriod(period, h.acceptedAt));
@@ -46,6 +54,46 @@ export function caseExperience(state: CaseState, period: Period, slaMs: number):
     unownedMs: unownedMs(replayed, period),
     resolved: resolvedIn(replayed, period),
   };
+}
+
+/**
+ * A resolved case with nothing left running (no pending request, no open stretch) whose every
+ * instant lies in [from, to]: any period holding both ends sees all its events, its
+ * resolution, whole handoffs and stretches and a stalled time (if any) wholly inside, so its
+ * experience is the same for all of them; a period ending before `from` sees none of it, and
+ * one starting after `to` sees it resolved before. A hot customer's answer then costs a
+ * look-up per case of its 90 days instead of a pass over each case's handoffs and stretches.
+ */
+interface SettledExperience {
+  from: number;
+  to: number;
+  experience: CaseExperience | null;
+}
+
+/** Each case's settled experience (null when it has none), by the state it came from (and its event count and SLA then). */
+const settledExperiences = new WeakMap<CaseState, { count: number; slaMs: number; settled: SettledExperience | null }>();
+
+function settledExperience(state: CaseState, slaMs: number): SettledExperience | null {
+  const known = settledExperiences.get(state);
+  if (known?.count === state.events.length && known.slaMs === slaMs) return known.settled;
+  const settled = settle(state, slaMs);
+  settledExperiences.set(state, { count: state.events.length, slaMs, settled });
+  return settled;
+}
+
+function settle(state: CaseState, slaMs: number): SettledExperience | null {
+  const replayed = replayedUpTo(state, Number.POSITIVE_INFINITY, false);
+  if (!replayed || replayed.status !== 'resolved') return null;
+  if (replayed.handoffs.some((h) => h.closedAt === null) || replayed.spans.some((s) => s.end === null)) return null;
+  const instants = [
+    ...state.events.map((e) => e.time),
+    ...replayed.handoffs.flatMap((h) => [h.requestedAt ?? h.closedAt!, h.acceptedAt ?? h.closedAt!, h.closedAt!]),
+    ...replayed.spans.flatMap((s) => [s.start, s.end!]),
+    ...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]),
+  ];
+  const from = instants.reduce((a, b) => Math.min(a, b));
+  const to = instants.reduce((a, b) => Math.max(a, b));
+  return { from, to, experience: replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs) };
 }
 
 /** Each case's replay over all its events, by the state it came from (and how many events it had then). */
