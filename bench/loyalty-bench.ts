@@ -31,19 +31,32 @@ export interface LoyaltyBenchOptions {
   postgresUrl?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Where the events fall in time (default `fixed`): see `LedgerHistory`. */
+  history?: LedgerHistory;
 }
+
+/**
+ * `fixed`: every size spreads its events over the same two years, so a larger ledger has more
+ * rows in the window. `growing`: two years of history per 100,000 events, customers arriving
+ * along it (each active for two years), so the window holds about the same rows at every size
+ * and only the history before it grows: p99 at 1,000,000 against 100,000 then shows whether a
+ * report's cost follows history (issue 13).
+ */
+export type LedgerHistory = 'fixed' | 'growing';
 
 const KEY = 'bench-loyalty-analyst';
 const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-const SPAN_DAYS = 730;
+/** How long one customer is active: the whole ledger when fixed. */
+const CUSTOMER_DAYS = 730;
+/** Every ledger ends here; a fixed one starts on 2024-01-01, a growing one earlier. */
+const END = Date.UTC(2024, 0, 1) + CUSTOMER_DAYS * DAY;
 const CHANNELS = ['phone', 'email', 'chat', 'web', 'app', 'store', 'social'] as const;
 const TEAMS = ['support', 'billing', 'tech', 'field', 'retention', 'sales'] as const;
 const SEGMENTS = ['smb', 'enterprise', 'consumer', 'public'] as const;
 /** A quarter in the middle of the data: a typical analyst window. */
 const WINDOW = { from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 3, 1) };
-/** Cohorts over the whole two years: 24 cohorts with up to 23 later months. */
-const COHORT_WINDOW = { from: START, to: START + SPAN_DAYS * DAY };
+/** Cohorts over the last two years: 24 cohorts with up to 23 later months. */
+const COHORT_WINDOW = { from: END - CUSTOMER_DAYS * DAY, to: END };
 /** SPEC §2.5's outcomes, each whole and split the way an analyst asks most (issue 19's p99 figure). */
 const DRIVER_QUERIES = [
   ['nps', 'none'],
@@ -58,7 +71,7 @@ export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<B
   const log = options.log ?? (() => undefined);
   const root = mkdtempSync(join(tmpdir(), 'cx-bench-loyalty-'));
   try {
-    const seeded = await seedEventStore(join(root, 'seed'), total, log);
+    const seeded = await seedEventStore(join(root, 'seed'), new LedgerGenerator(total, options.history ?? 'fixed'), total, log);
     const rows: BenchRow[] = [
       { name: `loyalty bench: events appended through the EventStore port (${total} events)`, value: seeded, unit: 'events/s' },
     ];
@@ -93,7 +106,7 @@ async function benchStore(
     await waitForProjections(app, (line) => log(`${store}: ${line}`));
     const catchUp = (performance.now() - started) / 1000;
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const label = `${store}, ${total} events`;
+    const label = `${store}, ${total} events${options.history === 'growing' ? ', growing history' : ''}`;
     const rows: BenchRow[] = [
       { name: `loyalty bench: projections catch up, all of them (${label})`, value: Math.round(total / catchUp), unit: 'events/s' },
     ];
@@ -156,11 +169,10 @@ async function waitForProjections(app: NestFastifyApplication, log: (line: strin
 }
 
 /** Appends the ledger in batches of 5,000 events (one write per customer stream); answers events/s. */
-async function seedEventStore(dir: string, total: number, log: (line: string) => void): Promise<number> {
+async function seedEventStore(dir: string, generator: LedgerGenerator, total: number, log: (line: string) => void): Promise<number> {
   const db = openSqlite(join(dir, 'events.sqlite'));
   db.pragma('synchronous = OFF'); // a bench seed, rebuilt on every run
   const store = new SqliteEventStore(new SqliteWriter(db), systemClock);
-  const generator = new LedgerGenerator(total);
   const started = performance.now();
   for (let done = 0; done < total;) {
     const batch = generator.next(Math.min(5000, total - done));
@@ -185,7 +197,7 @@ function byStream(events: ProposedEvent[]): StreamWrite[] {
 }
 
 /**
- * A deterministic ledger over two years: one customer per 20 events, a mix of interactions,
+ * A deterministic ledger (over two years, or longer with a growing history): one customer per 20 events, a mix of interactions,
  * purchases (some re-sent), survey answers, referrals, profiles, cancellations and case
  * lifecycles; events arrive in random time order, so late events are everywhere.
  */
@@ -196,9 +208,15 @@ class LedgerGenerator {
   private orders = 0;
   private readonly customers: number;
   private readonly pending: ProposedEvent[] = [];
+  /** The first instant of the ledger, and how far apart the first and the last customer arrive. */
+  private readonly start: number;
+  private readonly arrivals: number;
 
-  constructor(total: number) {
+  constructor(total: number, history: LedgerHistory) {
     this.customers = Math.max(10, Math.round(total / 20));
+    const days = history === 'fixed' ? CUSTOMER_DAYS : Math.round((CUSTOMER_DAYS * Math.max(total, 100_000)) / 100_000);
+    this.start = END - days * DAY;
+    this.arrivals = (days - CUSTOMER_DAYS) * DAY;
   }
 
   next(count: number): ProposedEvent[] {
@@ -221,8 +239,10 @@ class LedgerGenerator {
 
   /** One to a few events of one customer. */
   private journeyStep(): ProposedEvent[] {
-    const customer = `bc-${Math.floor(this.random() * this.customers)}`;
-    const time = START + Math.floor(this.random() * SPAN_DAYS * DAY);
+    const index = Math.floor(this.random() * this.customers);
+    const customer = `bc-${index}`;
+    const arrival = this.start + Math.floor((index / this.customers) * this.arrivals);
+    const time = arrival + Math.floor(this.random() * CUSTOMER_DAYS * DAY);
     const roll = this.random();
     if (roll < 0.3)
       return [

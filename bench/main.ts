@@ -18,8 +18,10 @@ import { simulatedDataset } from './simulated-dataset';
 
 /**
  * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N
- * --merkle-events N --merkle-rounds N --verify-events N --hot-events N --only a,b]`: every figure
+ * --merkle-events N --merkle-rounds N --verify-events N --hot-events N --history fixed|growing --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
+ * `--history growing` gives the loyalty section's ledger two years per 100,000 events, so two
+ * sizes compare what history costs a report with the same rows in its window.
  * Defaults finish within about ten minutes on two cores; `--events 1000000` for the
  * issues' full size.
  */
@@ -40,6 +42,7 @@ const sizes = {
   verifyEvents: flags.number('verify-events', 100_000),
   hotEvents: flags.number('hot-events', 100_000),
 };
+const ledgerHistory = flags.choice('history', ['fixed', 'growing'] as const, 'fixed');
 
 const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
   ingest: () => benchIngest({ events: sizes.ingestEvents, singles: sizes.singleEvents, concurrency: sizes.clients, customers: 2_000 }),
@@ -55,7 +58,7 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
       await database.drop();
     }
   },
-  loyalty: () => benchLoyalty({ events: sizes.reportEvents, log: progress('loyalty') }),
+  loyalty: () => benchLoyalty({ events: sizes.reportEvents, history: ledgerHistory, log: progress('loyalty') }),
   cases: () => benchCases({ events: sizes.reportEvents, log: progress('cases') }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
   alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
@@ -121,6 +124,12 @@ function parseFlags(args: string[]) {
       const n = Number(raw);
       if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} takes a whole number`);
       return n;
+    },
+    choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+      const raw = value(name);
+      if (raw === undefined) return fallback;
+      if (!(choices as readonly string[]).includes(raw)) throw new Error(`--${name} takes one of ${choices.join(', ')}`);
+      return raw as T;
     },
     list: (name: string) =>
       value(name)
