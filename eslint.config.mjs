@@ -31,9 +31,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // `map.get(key)!` right after `has`/`set`, a stack popped inside its length check: TypeScript cannot narrow these.
       '@typescript-eslint/no-non-null-assertion': 'off',
-      // Without noUncheckedIndexedAccess TypeScript types `rows[0]` and `record[key]` as present, and a
-      // `let stopped` set by a callback as constant: the checks this rule calls needless guard exactly that.
-      '@typescript-eslint/no-unnecessary-condition': 'off',
       // `const { dropped: _dropped, ...kept } = x` is how a field is left out of a copy.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },

@@ -135,7 +135,7 @@ function parseFlags(args: string[]) {
       value(name)
         ?.split(',')
         .map((s) => s.trim())
-        .filter((s) => SECTIONS[s] ?? failUnknown(s)),
+        .filter((s) => Object.hasOwn(SECTIONS, s) || failUnknown(s)),
   };
 }
 

@@ -21,7 +21,7 @@ export interface Dataset {
  * A data folder holding `events` simulated events (SPEC §1.3 journeys, with duplicates
  * and late deliveries), recorded through the ingest command. Views are not built.
  */
-export async function simulatedDataset(events: number, env: Record<string, string> = {}, seed = 42): Promise<Dataset> {
+export async function simulatedDataset(events: number, env: Partial<Record<string, string>> = {}, seed = 42): Promise<Dataset> {
   const dataDir = env.CX_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cx-bench-'));
   const fullEnv = { ...env, CX_DATA_DIR: dataDir, CX_ROLES: 'ingest' };
   const { app } = await benchContext(fullEnv);

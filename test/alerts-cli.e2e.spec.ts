@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { client, KEYS, startServer, type RunningServer } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const SECRET = 'alerts-cli-secret';
@@ -38,7 +39,7 @@ describe('alerts from the ops CLI', () => {
   });
 
   afterAll(async () => {
-    await server?.close();
+    await stopIfStarted(server, (it) => it.close());
     await receiver.stop();
   });
 

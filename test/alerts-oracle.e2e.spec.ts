@@ -14,6 +14,7 @@ import {
   type ClosedLoopGroupBy,
 } from '@cx/views';
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * The SQL answers of `GET /v1/alerts` and `GET /v1/reports/closed-loop` against the pure
@@ -213,7 +214,7 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
     after = Math.max(...results.map((r) => r.position ?? 0));
     alerts = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS);
   });
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   async function listAll(query: string): Promise<unknown[]> {
     const all: unknown[] = [];

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { client, KEYS, startServer, type RunningServer } from './support/cx-server';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * SPEC §2.4 "webhook failures never slow ingest": a webhook that accepts connections and
@@ -22,7 +23,7 @@ describe('a webhook that hangs', () => {
   });
 
   afterAll(async () => {
-    await server?.close();
+    await stopIfStarted(server, (it) => it.close());
     for (const socket of held) socket.destroy();
     await new Promise<void>((resolve) => hanging.close(() => resolve()));
   });

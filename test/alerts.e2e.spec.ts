@@ -4,6 +4,7 @@ import { client, KEYS } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { parseCsv, startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -65,7 +66,7 @@ describe.each(viewStoresUnderTest())('alerts over HTTP (%s views)', (storeName) 
   });
 
   afterAll(async () => {
-    await cx?.close();
+    await stopIfStarted(cx, (it) => it.close());
     await receiver.stop();
   });
 

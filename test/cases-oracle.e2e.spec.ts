@@ -14,6 +14,7 @@ import {
   startCaseServer,
   storedAs,
 } from './support/cases-harness';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * The pure views of @cx/views as the oracle for the SQL: random case histories (many events
@@ -117,7 +118,7 @@ describeEachViewStore('the SQL of the case routes against the pure views (oracle
     const profileEvents = profiles();
     profiled = storedAs(profileEvents, await server.post(profileEvents));
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   it('answers the report handoffReport gives, for 40 random windows', async () => {
     const states = foldCases(stored);

@@ -13,6 +13,7 @@ import {
   startCaseServer,
   storedAs,
 } from './support/cases-harness';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * SPEC §2.3 through HTTP, on each view store: every rule on its own with expectations
@@ -98,7 +99,7 @@ describeEachViewStore('the hand-checked dataset over HTTP', (store) => {
     // Shuffled, in small batches: late events (an acceptance before its request) take their place by time.
     stored = storedAs(posted, await server.post(posted, 7));
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   it('holds at least 40 case events across 5 teams', () => {
     const caseEventsPosted = posted.filter((event) => event.type.startsWith('cx.case.'));
@@ -218,7 +219,7 @@ describeEachViewStore('each rule of §2.3 on its own, through the case view', (s
     await server.post([e.accepted('R10', at(30), 'tech')]);
     await server.post([e.opened('R10', at(0), 'billing'), e.requested('R10', at(10), 'billing', 'tech')]);
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   it('opened with a team: owned by it from the start (the whole view)', async () => {
     const answer = await caseAt(server, 'R1', at(30));
@@ -449,7 +450,7 @@ describeEachViewStore('the handoff report: SLA boundary at `to`, medians, merges
       e.accepted('M8', at(D10 + 80), 'even'),
     ]);
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   const row = (team: string, counts: Record<string, number | null>) => ({
     team,

@@ -5,6 +5,7 @@ import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix, wa
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { rawRequest } from './support/raw-http';
 import { KafkaIngestService } from '@cx/ingest';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * Issue 17 items 1 and 2, with the official CloudEvents SDK as the client: an event sent
@@ -35,7 +36,7 @@ function sdkEvent(run: string, overrides: Record<string, unknown> = {}): CloudEv
 describe('CloudEvents over HTTP with the SDK as client: structured and binary mode give the same stored event', () => {
   let server: RunningServer;
   beforeAll(async () => (server = await startServer()));
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   const send = async (message: { headers: Record<string, unknown>; body: unknown }) => {
     const response = await fetch(`${server.url}/v1/events`, {
@@ -162,8 +163,8 @@ describe('CloudEvents over Kafka with the SDK as producer: both modes, the same 
   });
   afterAll(async () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
-    await server?.close();
-    await broker?.release();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   /** The SDK's Kafka message as kafkajs sends it: the value as text (the SDK leaves binary-mode data an object). */

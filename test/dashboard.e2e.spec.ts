@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, Browser, Page } from 'playwright-core';
 import { HttpSink, pump, simulate } from '@cx/simulator';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DAY = 86_400_000;
@@ -104,8 +105,8 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     page.on('response', (response) => response.status() >= 400 && pageErrors.push(`${response.status()} ${response.url()}`));
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await stopIfStarted(browser, (it) => it.close());
+    await stopIfStarted(server, (it) => it.close());
   });
 
   const testid = (id: string) => page.getByTestId(id).first();

@@ -18,6 +18,7 @@ import {
   type StageOf,
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -292,7 +293,7 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
     expect(anonIds.size).toBeGreaterThan(0);
     ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
   }, 120_000);
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   it('has a ledger worth the name', () => {
     const facts = factsOf(ledger);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseCsv, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { client, KEYS, startServer } from './support/cx-server';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * SPEC §2.5 through HTTP, on every view store, over a small ledger worked out by hand
@@ -93,7 +94,7 @@ describe.each(viewStoresUnderTest())('GET /v1/reports/drivers over a hand-worked
     const results = await api.post(LEDGER);
     after = Math.max(...results.map((r) => r.position ?? 0));
   });
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   it('splits the NPS answers by each attribute, ranked by |impact| × share', async () => {
     const answer = await get('outcome=nps');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom } from '@cx/kafka';
-import { PrivateCluster, privateClusterTools, startPrivateCluster } from '@cx/event-store/testing';
+import { PrivateCluster, privateClusterTools, startPrivateCluster, stopIfStarted } from '@cx/event-store/testing';
 import { findKafkaBroker, KafkaBroker, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { cloudEvent, interaction, purchase } from './support/cloud-events';
 import { client, KEYS } from './support/cx-server';
@@ -131,10 +131,10 @@ function describeLeaks(label: string, postgres: boolean): void {
     }, 180_000);
 
     afterAll(async () => {
-      if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+      await stopIfStarted(server, (it) => it.child.exitCode === null && it.child.kill('SIGKILL'));
       cluster?.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      await broker?.release();
+      await stopIfStarted(broker, (it) => it.release());
     });
 
     it('holds none of their personal values anywhere it writes', async () => {

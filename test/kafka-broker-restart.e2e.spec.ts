@@ -5,6 +5,7 @@ import { OwnKafkaBroker, startOwnKafkaBroker, messageCount, testKafka, uniqueTop
 import { RunningServer, startServer } from './support/cx-server';
 import { KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * The broker stopped and started while channel systems produce and the ingest consumer
@@ -31,7 +32,7 @@ describe('Kafka ingest across a broker restart', () => {
   });
   afterAll(async () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
-    await server?.close();
+    await stopIfStarted(server, (it) => it.close());
     await broker?.dispose();
   });
 

@@ -6,10 +6,11 @@ import { createKafka, kafkaOptionsFrom, KafkaTopics, textHeaders } from '@cx/kaf
 import { findKafkaBroker, KafkaBroker, messageCount, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { RunningServer, startServer } from './support/cx-server';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /** Issue 4 against a real broker: cx.ingest through the ingest command, rejects to the DLQ, and a group of two. */
 describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', () => {
-  let broker: KafkaBroker | null;
+  let broker: KafkaBroker;
   let kafka: Kafka;
   let topics: KafkaTopics;
   let server: RunningServer;
@@ -19,7 +20,6 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    if (!broker) throw new Error('no Kafka broker to run against');
     kafka = testKafka(broker.brokers);
     process.env.CX_KAFKA_TOPIC_PREFIX = run;
     topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
@@ -30,12 +30,11 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   });
   afterAll(async () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
-    await server?.close();
-    await broker?.release();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   it('stores every valid event of 10,000 once, and dead-letters every invalid one with its reason', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const { messages, valid, rejects } = mixedStream(`${run}m`, 10_000);
     const started = Date.now();
     await produce(kafka, topics.ingest, messages);
@@ -78,7 +77,6 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   });
 
   it('accepts structured mode and binary mode alike, keeping the attributes as sent', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const structured = { ...sampleEvent(`${run}s`, 1, 1), subject: 'call-1', tenant: 'north' };
     const binary = { ...sampleEvent(`${run}b`, 2, 1), datacontenttype: 'application/json', tenant: 'south' };
     const bare = sampleEvent(`${run}n`, 3, 1);
@@ -102,7 +100,6 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   });
 
   it('commits nothing and dead-letters nothing while the store fails, and stores everything once when it answers again', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const topic = `${run}outage.cx.ingest`;
     const deadLetterTopic = `${run}outage.cx.ingest.dlq`;
     const commandBus = server.app.get(CommandBus);
@@ -152,7 +149,6 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   });
 
   it('shares the partitions between two ingest processes of one group, which together store every event once', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const second = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest', CX_DATA_DIR: server.dataDir });
     try {
       const other = second.app.get(KafkaIngestService).consumer!;

@@ -1,7 +1,7 @@
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { compareProjection, projectInto, withScratchViews } from '@cx/ops';
 import { KafkaProjectorService, Projection, ProjectionEngine, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
-import { describeWithPostgres } from '@cx/event-store/testing';
+import { describeWithPostgres, stopIfStarted } from '@cx/event-store/testing';
 import { OwnKafkaBroker, startOwnKafkaBroker, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { randomJourneys } from './support/random-journeys';
@@ -33,8 +33,8 @@ describeWithPostgres('partitioned projectors across a broker restart', (database
   });
   afterAll(async () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
-    await server?.close();
-    await broker?.dispose();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.dispose());
   });
 
   it('catches up after the broker is back, and every view equals a rebuild', async () => {

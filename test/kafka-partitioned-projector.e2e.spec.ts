@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssignerProtocol, Kafka } from 'kafkajs';
 import { kafkaOptionsFrom } from '@cx/kafka';
-import { describeWithPostgres, withClient } from '@cx/event-store/testing';
+import { describeWithPostgres, withClient, stopIfStarted } from '@cx/event-store/testing';
 import { findKafkaBroker, KafkaBroker, messageCount, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS } from './support/cx-server';
 import { randomJourneys } from './support/random-journeys';
@@ -47,7 +47,7 @@ describeWithPostgres('projectors sharing cx.events partitions', (database) => {
   afterAll(async () => {
     for (const server of spawned) if (server.child.exitCode === null && server.child.signalCode === null) await killHard(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await broker?.release();
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   const spawn = async (roles: string) => {

@@ -12,6 +12,7 @@ import { killHard, ServerProcess, spawnServer } from './support/server-process';
 import { expectCanonicalStream } from '@cx/projection/testing';
 import { ingestMessage, SampleEvent, sampleEvent } from '@cx/ingest/testing';
 import { SqliteEventStore } from '@cx/event-store/adapters';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 const BUILT_KAFKA = join(__dirname, '..', 'dist', 'libs', 'kafka', 'src', 'index.js');
 
@@ -21,7 +22,7 @@ const BUILT_KAFKA = join(__dirname, '..', 'dist', 'libs', 'kafka', 'src', 'index
  * data. The new process waits out the dead member's session and the dead relay's lease.
  */
 describe('Kafka ingest and relay across kill -9 of the process', () => {
-  let broker: KafkaBroker | null;
+  let broker: KafkaBroker;
   let kafka: Kafka;
   let dataDir: string;
   let topics: KafkaTopics;
@@ -31,7 +32,6 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    if (!broker) throw new Error('no Kafka broker to run against');
     if (!existsSync(BUILT_KAFKA)) throw new Error('dist/ has no Kafka module: run `npm run build` first (npm test does)');
     kafka = testKafka(broker.brokers);
     dataDir = mkdtempSync(join(tmpdir(), 'cx-kafka-kill-'));
@@ -47,7 +47,7 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
   afterAll(async () => {
     for (const server of spawned) if (server.child.exitCode === null && server.child.signalCode === null) await killHard(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await broker?.release();
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   const spawn = async () => {
@@ -60,7 +60,6 @@ describe('Kafka ingest and relay across kill -9 of the process', () => {
   afterEach(() => (finished = true));
 
   it('stores every event once and publishes every stored event to cx.events with no gap', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const events = Array.from({ length: 8000 }, (_, i) => sampleEvent(run, i, 250));
     const first = await spawn();
     // Channel systems keep producing at a steady pace through the kill and the restart.

@@ -9,17 +9,18 @@ import { findKafkaBroker, KafkaBroker, messageCount, readTopic, testKafka, uniqu
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { sampleEvent } from '@cx/ingest/testing';
 import { expectCanonicalStream } from '@cx/projection/testing';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /** SPEC §5's canonical stream: every stored event on cx.events, key = customer id, from a durable checkpoint. */
 describe('Kafka relay: event store → cx.events', () => {
-  let broker: KafkaBroker | null;
+  let broker: KafkaBroker;
   let kafka: Kafka;
   let dataDir: string;
   const run = uniqueTopicPrefix('relay');
   const servers: RunningServer[] = [];
 
   const start = async (roles: string) => {
-    const server = await startServer({ CX_KAFKA_BROKERS: broker!.brokers.join(','), CX_ROLES: roles, CX_DATA_DIR: dataDir });
+    const server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: roles, CX_DATA_DIR: dataDir });
     servers.push(server);
     return server;
   };
@@ -32,7 +33,6 @@ describe('Kafka relay: event store → cx.events', () => {
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    if (!broker) throw new Error('no Kafka broker to run against');
     kafka = testKafka(broker.brokers);
     dataDir = mkdtempSync(join(tmpdir(), 'cx-relay-'));
     process.env.CX_KAFKA_TOPIC_PREFIX = run;
@@ -41,11 +41,10 @@ describe('Kafka relay: event store → cx.events', () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
     for (const server of servers) await server.close().catch(() => undefined);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await broker?.release();
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   it('publishes every stored event once, keyed by customer in per-customer order, and resumes after a restart with no gap', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const topic = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics.events;
     const first = await start('ingest,projector');
     await post(
@@ -85,13 +84,12 @@ describe('Kafka relay: event store → cx.events', () => {
   });
 
   it('lets one relay publish at a time: another stands by, and takes over from the checkpoint when the first stops', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     const server = servers[servers.length - 1];
     const store = server.app.get<EventStore>(EVENT_STORE);
     const checkpoints = new RelayCheckpoints(server.app.get<ViewStore>(VIEW_STORE));
     const topic = `${run}lease.cx.events`;
     const relay = (owner: string) =>
-      new CanonicalStreamRelay(store, checkpoints, createKafka(broker!.brokers, owner), {
+      new CanonicalStreamRelay(store, checkpoints, createKafka(broker.brokers, owner), {
         topic,
         partitions: 6,
         owner,

@@ -4,6 +4,7 @@ import { readCanonicalMessage } from '@cx/kafka';
 import { findKafkaBroker, KafkaBroker, readTopic, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction, purchase } from './support/cloud-events';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 
@@ -16,8 +17,8 @@ describe('cx replay --to-kafka', () => {
     server = await startServer();
   });
   afterAll(async () => {
-    await server?.close();
-    await broker?.release();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   it("produces a customer's events, merged history included, as canonical messages keyed by customer", async () => {

@@ -14,6 +14,7 @@ import {
 } from '@cx/views';
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -232,7 +233,7 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
     expect(anonIds.size).toBeGreaterThan(0);
     ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
   });
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   it('has a ledger worth the name', () => {
     expect(events.length).toBeGreaterThan(600);

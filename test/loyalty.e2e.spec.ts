@@ -12,6 +12,7 @@ import {
   toCloudEvent,
   viewStoresUnderTest,
 } from './support/loyalty-support';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /**
  * SPEC §2.2 through HTTP, on every view store: the hand-built ledger of
@@ -54,7 +55,7 @@ describe.each(viewStoresUnderTest())('loyalty report over the hand-built ledger 
     api = await startLoyaltyServer(storeName);
     await api.post(LEDGER.map((e) => toCloudEvent(e, 'fixture')));
   });
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   it('has at least 60 events across several customers, teams and channels', () => {
     expect(LEDGER.length).toBeGreaterThanOrEqual(60);
@@ -341,7 +342,7 @@ describe.each(viewStoresUnderTest())('loyalty report edge cases (%s view store)'
     api = await startLoyaltyServer(storeName);
     await api.post(edgeLedger());
   });
-  afterAll(async () => api?.close());
+  afterAll(async () => stopIfStarted(api, (it) => it.close()));
 
   it('rounds exact halves away from zero, from exact integers, on both sides of zero', async () => {
     const { body } = await api.loyalty(W_FROM, W_TO, 'channel');

@@ -9,6 +9,7 @@ import { interaction } from './support/cloud-events';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /** Debian's promtool (package `prometheus`; `npm run services:start` installs it). */
 const PROMTOOL = spawnSync('promtool', ['--version']).status === 0 ? 'promtool' : null;
@@ -65,7 +66,7 @@ describeWithPromtool('metrics a team alerts on (HTTP, dead letters, projection l
   let server: RunningServer;
   // No projector in this process: whatever is appended stays unapplied, so the lag shows.
   beforeAll(async () => (server = await startServer({ CX_ROLES: 'ingest,query' })));
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
   const scrape = async () => (await client(server.url, KEYS.ops).get('/metrics')).body as string;
 
   it('times every answer by method, route pattern and status, and counts refused POST bodies as HTTP dead letters by reason', async () => {
@@ -119,8 +120,8 @@ describeWithPromtool('metrics a team alerts on, with Kafka (dead letters by reas
   });
   afterAll(async () => {
     delete process.env.CX_KAFKA_TOPIC_PREFIX;
-    await server?.close();
-    await broker?.release();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.release());
   });
   const scrape = async () => (await client(server.url, KEYS.ops).get('/metrics')).body as string;
 

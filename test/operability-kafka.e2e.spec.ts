@@ -2,10 +2,11 @@ import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
 import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { stopIfStarted } from '@cx/event-store/testing';
 
 /** `GET /metrics` reports the ingest group's Kafka lag, per partition, against a real broker. */
 describe('Kafka consumer lag in /metrics', () => {
-  let broker: KafkaBroker | null;
+  let broker: KafkaBroker;
   let kafka: Kafka;
   let topics: KafkaTopics;
   let server: RunningServer;
@@ -14,7 +15,6 @@ describe('Kafka consumer lag in /metrics', () => {
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    if (!broker) throw new Error('no Kafka broker to run against');
     kafka = testKafka(broker.brokers);
     process.env.CX_KAFKA_TOPIC_PREFIX = run;
     topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
@@ -26,14 +26,13 @@ describe('Kafka consumer lag in /metrics', () => {
     server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'query' });
   });
   afterAll(async () => {
-    await server?.close();
-    await broker?.release();
+    await stopIfStarted(server, (it) => it.close());
+    await stopIfStarted(broker, (it) => it.release());
     if (previousPrefix === undefined) delete process.env.CX_KAFKA_TOPIC_PREFIX;
     else process.env.CX_KAFKA_TOPIC_PREFIX = previousPrefix;
   });
 
   it('counts the messages the ingest group has not consumed, by partition', async () => {
-    if (!broker) throw new Error('no Kafka broker to run against');
     await produce(
       kafka,
       topics.ingest,

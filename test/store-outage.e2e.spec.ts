@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
-import { withClient, PrivateCluster, privateClusterTools, startPrivateCluster } from '@cx/event-store/testing';
+import { withClient, PrivateCluster, privateClusterTools, startPrivateCluster, stopIfStarted } from '@cx/event-store/testing';
 import { findKafkaBroker, KafkaBroker, messageCount, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS } from './support/cx-server';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';
@@ -50,10 +50,10 @@ describe('PostgreSQL going away and coming back under a running server', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) await killHard(server);
-    cluster?.stop();
+    await stopIfStarted(server, (it) => (it.child.exitCode === null && it.child.signalCode === null ? killHard(it) : undefined));
+    await stopIfStarted(cluster, (it) => it.stop());
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    await broker?.release();
+    await stopIfStarted(broker, (it) => it.release());
   });
 
   it('stays up, answers 503 while the store is away, then serves and ingests again with nothing lost', async () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describeWithPostgres, withClient } from '@cx/event-store/testing';
+import { describeWithPostgres, withClient, stopIfStarted } from '@cx/event-store/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction } from './support/cloud-events';
 
@@ -16,7 +16,7 @@ describeWithPostgres('tamper evidence on PostgreSQL', (database) => {
     const ingest = client(server.url, KEYS.ingest);
     for (let i = 0; i < 3; i++) await ingest.post('/v1/events', [interaction({ id: 'TAMPER1' }), interaction({ id: 'TAMPER2' })]);
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => stopIfStarted(server, (it) => it.close()));
 
   const verify = () =>
     spawnSync(process.execPath, [CX, 'verify'], {

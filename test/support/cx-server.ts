@@ -17,7 +17,7 @@ export interface RunningServer {
 }
 
 /** The real server, in this process, on a free port, with a fresh data folder unless one is given. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Partial<Record<string, string>> = {}): Promise<RunningServer> {
   const dataDir = env.CX_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cx-e2e-'));
   const settings = loadSettings({ CX_API_KEYS: API_KEYS, LOG_LEVEL: 'silent', ...env, CX_DATA_DIR: dataDir, PORT: '0' });
   const app = await createServer(settings, { logs: false });

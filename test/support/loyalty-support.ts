@@ -164,7 +164,7 @@ export function loyaltyFromCsv(text: string) {
   const groups: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const row of parseCsv(text)) {
     const block = ((groups[row.group] ??= {})[row.block] ??= {});
-    const [metric, currency] = row.metric.split('.');
+    const [metric, currency] = [row.metric.split('.')[0], row.metric.split('.').at(1)];
     if (currency !== undefined) ((block[metric] ??= {}) as Record<string, unknown>)[currency] = csvValue(row.value);
     else block[metric] = csvValue(row.value);
   }

@@ -36,7 +36,7 @@ export class CheckpointCommand extends CommandRunner {
     }
     if (action !== 'export') throw new Error(`cx checkpoint: export or public-key (got "${action}")`);
     if (options.fresh) await this.signHead();
-    const [latest] = await this.log.store.checkpoints(1);
+    const latest = (await this.log.store.checkpoints(1)).at(0);
     if (!latest) throw new Error('no checkpoint signed yet: the server signs one once events arrive, or use --fresh');
     this.write(`${JSON.stringify(latest, null, 2)}\n`, options.out);
   }

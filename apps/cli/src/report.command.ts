@@ -3,7 +3,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { CLOCK, Clock } from '@cx/clock';
 import { readViewsKnownAt } from '@cx/ops';
-import { instantParam, REPORT_BUILDERS, REPORT_SOURCES, toCsv } from '@cx/query';
+import { instantParam, REPORTS, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
 import { Projection, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
@@ -28,7 +28,7 @@ interface ReportOptions {
 @Command({
   name: 'report',
   arguments: '<name>',
-  description: `a report as known at a past time: ${Object.keys(REPORT_BUILDERS).join(', ')}`,
+  description: `a report as known at a past time: ${[...REPORTS.keys()].join(', ')}`,
 })
 export class ReportCommand extends CommandRunner {
   constructor(
@@ -42,8 +42,8 @@ export class ReportCommand extends CommandRunner {
   }
 
   async run([name]: string[], options: ReportOptions): Promise<void> {
-    const build = REPORT_BUILDERS[name];
-    if (!build) throw new Error(`unknown report "${name}" (known: ${Object.keys(REPORT_BUILDERS).join(', ')})`);
+    const kind = REPORTS.get(name);
+    if (!kind) throw new Error(`unknown report "${name}" (known: ${[...REPORTS.keys()].join(', ')})`);
     if (!options.knownAt) throw new Error('--known-at is required');
     const knownAt = instantParam('--known-at', options.knownAt, 0);
     const request = {
@@ -55,7 +55,7 @@ export class ReportCommand extends CommandRunner {
       currency: options.currency,
     };
     const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
-    const sources = REPORT_SOURCES[name] ?? [];
+    const { build, sources } = kind;
     const { answer: report, source } = await readViewsKnownAt({
       live: this.views,
       store: this.events,

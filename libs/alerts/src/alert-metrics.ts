@@ -63,7 +63,7 @@ async function outboxAges(
 ): Promise<void> {
   const waiting = await db
     .selectFrom(ALERT_OUTBOX_TABLE)
-    .select((eb) => eb.fn.min('due_at').as('due'))
+    .select((eb) => eb.fn.min<number | null>('due_at').as('due'))
     .where('state', '=', 'pending')
     .where('due_at', '<=', now)
     .executeTakeFirst();

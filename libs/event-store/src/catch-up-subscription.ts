@@ -24,11 +24,12 @@ export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediat
 export function catchUpSubscription(source: CatchUpSource, options: SubscribeOptions): Subscription {
   const batchSize = options.batchSize ?? 500;
   let checkpoint = options.after;
-  let stopped = false;
+  // Read through a signal, not a local flag: TypeScript would take a flag as still false inside the loop it starts.
+  const stopping = new AbortController();
   let failures = 0;
 
   const loop = (async () => {
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
       try {
         const batch = await source.readAll({ after: checkpoint, maxCount: batchSize });
         if (batch.length === 0) {
@@ -52,7 +53,7 @@ export function catchUpSubscription(source: CatchUpSource, options: SubscribeOpt
       return checkpoint;
     },
     async stop() {
-      stopped = true;
+      stopping.abort();
       source.signal.notify();
       await loop;
     },

@@ -9,7 +9,9 @@ const MAX_ESCAPED_KEYS = 4096;
  * JSON.stringify leaves them out; in arrays, undefined is null.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  // What JSON cannot hold (undefined, a function, a symbol) is null, as JSON.stringify makes it in arrays.
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let text = '[';
     for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + canonicalJson(value[i]);

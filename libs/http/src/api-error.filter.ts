@@ -71,12 +71,13 @@ const STORE_UNAVAILABLE = {
 };
 
 /** Nest answers a request that matched no route with a NotFoundException; Fastify then has no route for it. */
-const isUnrouted = (request: FastifyRequest | undefined): boolean => request !== undefined && request.routeOptions?.url === undefined;
+const isUnrouted = (request: FastifyRequest | undefined): boolean => request !== undefined && request.routeOptions.url === undefined;
 
 /** 405 with `Allow` when the path has routes for other methods; otherwise 404. */
 function answerUnrouted(request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?')[0];
-  const allowed = ROUTE_METHODS.filter((method) => request.server.findRoute({ method, url: path }) !== null);
+  // Fastify types findRoute as always found, but it answers null where no route matches.
+  const allowed = ROUTE_METHODS.filter((method) => (request.server.findRoute({ method, url: path }) as object | null) !== null);
   if (allowed.length > 0) {
     const body: ApiErrorBody = {
       error: 'method_not_allowed',

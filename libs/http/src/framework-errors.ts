@@ -7,7 +7,7 @@ import { MAX_BODY_BYTES } from './json-body';
 type ClientError = Error & { code?: string };
 
 /** What the HTTP parser's error codes mean to a client (SPEC §3: a client error is a 4xx in the API's shape). */
-const CLIENT_ERRORS: Record<string, { status: number; error: string; message: string }> = {
+const CLIENT_ERRORS: Partial<Record<string, { status: number; error: string; message: string }>> = {
   HPE_HEADER_OVERFLOW: {
     status: 431,
     error: 'headers_too_large',

@@ -31,14 +31,16 @@ export class QueryParamsPipe implements PipeTransform {
         problems.push({ parameter: name, message: `${name} holds a NUL character` });
       else if (raw !== '') picked[name] = raw;
     }
-    if (problems.length === 0) {
-      const params = plainToInstance(metadata.metatype, picked) as object;
-      problems.push(...validateSync(params, { forbidUnknownValues: false, stopAtFirstError: true }).flatMap(problemsOf));
-      if (problems.length === 0) return params;
-    }
-    throw new ApiError(400, 'invalid_parameter', problems.map((p) => p.message).join('; '), problems);
+    if (problems.length > 0) throw invalidParameters(problems);
+    const params = plainToInstance(metadata.metatype, picked) as object;
+    const invalid = validateSync(params, { forbidUnknownValues: false, stopAtFirstError: true }).flatMap(problemsOf);
+    if (invalid.length > 0) throw invalidParameters(invalid);
+    return params;
   }
 }
+
+const invalidParameters = (problems: ParameterProblem[]): ApiError =>
+  new ApiError(400, 'invalid_parameter', problems.map((p) => p.message).join('; '), problems);
 
 /** The properties the class declares rules for: only these are read from the query string. */
 function declaredParameters(metatype: Type<unknown>): string[] {

@@ -71,7 +71,7 @@ export class MemberRestarts {
 
   schedule(error: unknown, consumer: Consumer | undefined, start: () => Promise<void>): void {
     const delay = backoffMs(RESTART, this.count++);
-    this.logger.error(`consumer stopped (${(error as Error)?.message ?? error}); starting again in ${delay} ms`);
+    this.logger.error(`consumer stopped (${error instanceof Error ? error.message : String(error)}); starting again in ${delay} ms`);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       void (consumer?.disconnect() ?? Promise.resolve()).catch(() => undefined).then(start);

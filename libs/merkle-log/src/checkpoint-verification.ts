@@ -202,7 +202,7 @@ async function storedHashes(log: MerkleLog, lo: number, mid: number, hi: number)
 
 /** The position the tree recorded for a leaf when it was added; else the store's numbering now, else one past the last. */
 async function positionOf(log: MerkleLog, index: number, positions: number[]): Promise<number> {
-  const [stored] = await log.store.leaves(index, 1);
+  const stored = (await log.store.leaves(index, 1)).at(0);
   if (stored?.index === index) return stored.position;
   return positions[index] ?? (positions.length > 0 ? positions[positions.length - 1] + (index - positions.length + 1) : index + 1);
 }

@@ -112,7 +112,7 @@ export class CheckpointWriter {
   }
 
   private async loadLastSigned(): Promise<{ size: number; at: number }> {
-    const [latest] = await this.log.store.checkpoints(1);
+    const latest = (await this.log.store.checkpoints(1)).at(0);
     this.lastSigned = latest ? { size: latest.size, at: Date.parse(latest.time) } : { size: 0, at: 0 };
     return this.lastSigned;
   }

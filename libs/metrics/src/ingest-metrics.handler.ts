@@ -35,7 +35,6 @@ export class IngestMetrics implements IEventHandler<EventsRecordedEvent> {
   handle({ results, appendMs }: EventsRecordedEvent): void {
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
     for (const result of results) {
-      if (!result) continue;
       counts[result.status] += 1;
       if (result.status === 'rejected') this.rejections.inc({ error: result.error });
     }

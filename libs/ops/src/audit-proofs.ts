@@ -19,7 +19,7 @@ export interface AuditProofs {
 
 /** SPEC §4.2: an inclusion proof of each audited event against the latest checkpoint. */
 export async function auditProofs(log: MerkleLog, entries: readonly AuditEntry[]): Promise<AuditProofs> {
-  const [checkpoint] = await log.store.checkpoints(1);
+  const checkpoint = (await log.store.checkpoints(1)).at(0);
   if (!checkpoint) return { checkpoint: null, inclusion: new Map() };
   const proofs = await log.inclusionProofs(
     entries.map((e) => e.position),

@@ -63,7 +63,7 @@ async function liveStandsFor(request: KnownAtRead<unknown>, head: number): Promi
 /** Whether every stored event was recorded by `knownAt`: it is now or later, or well after the head event. */
 async function everythingKnownBy({ store, knownAt, now }: KnownAtRead<unknown>, head: number): Promise<boolean> {
   if (head === 0) return true;
-  const [last] = await store.readAll({ after: head - 1, maxCount: 1 });
+  const last = (await store.readAll({ after: head - 1, maxCount: 1 })).at(0);
   if (last?.position !== head || last.recordedAt > knownAt) return false;
   return knownAt >= now || knownAt - last.recordedAt >= RECORDING_SLACK_MS;
 }

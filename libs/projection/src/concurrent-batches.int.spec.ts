@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { validateCloudEvent, type AnyLedgerEvent } from '@cx/events';
 import { contextFor, forGeneration, PostgresViewStore, Projection, ProjectionRegistry, sharedContextFor } from '@cx/projection';
 import { DEFAULT_CASE_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
-import { describeWithPostgres } from '@cx/event-store/testing';
+import { describeWithPostgres, stopIfStarted } from '@cx/event-store/testing';
 import { compareProjection } from '@cx/ops';
 import { ledgerBuilder } from '@cx/views/testing';
 import { CasesProjection } from './cases/cases.projection';
@@ -132,15 +132,17 @@ describeWithPostgres('projections applied by concurrent batches of different par
 
   afterAll(async () => {
     for (const views of [serial, partitioned]) {
-      await views?.execute(`DROP SCHEMA IF EXISTS ${views.schema} CASCADE`);
-      await views?.close();
+      await stopIfStarted(views, async (it) => {
+        await it.execute(`DROP SCHEMA IF EXISTS ${it.schema} CASCADE`);
+        await it.close();
+      });
     }
   });
 
   it('runs on a ledger holding every kind of cross-partition conflict, all valid events', () => {
     const merges = ledger.filter((e) => e.type === 'cx.customer.merged.v1');
     const mergedAt = new Map(merges.map((e) => [e.customerId, e.position]));
-    const targets = new Set(merges.map((e) => (e.type === 'cx.customer.merged.v1' ? e.data.into.id : undefined)));
+    const targets = new Set(merges.map((e) => e.data.into.id));
     const customersOf = (key: (e: AnyLedgerEvent) => string | undefined) => {
       const customers = new Map<string, Set<string>>();
       for (const e of ledger) {

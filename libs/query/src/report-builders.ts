@@ -64,28 +64,22 @@ export const closedLoopReportBuilder: ReportBuilder = async (views, { from, to, 
   return { json: closedLoopJson(report, followUpSlaMs), csv: () => closedLoopCsv(report) };
 };
 
+/** A report: how it is built, and the projections whose tables it reads (its own, and the segments, stages or aliases it borrows). */
+export interface ReportKind {
+  build: ReportBuilder;
+  /** What `cx report --known-at` folds into a scratch store, and nothing more. */
+  sources: readonly string[];
+}
+
 /**
  * Every report by name, over any view store: the live one for the API, a scratch one
  * built from the events recorded by a time for `cx report --known-at`.
  */
-export const REPORT_BUILDERS: Record<string, ReportBuilder> = {
-  lifecycle: lifecycleReport,
-  loyalty: loyaltyReportBuilder,
-  cohorts: cohortReportBuilder,
-  handoffs: handoffReport,
-  'closed-loop': closedLoopReportBuilder,
-  drivers: driversReportBuilder,
-};
-
-/**
- * The projections whose tables each report reads (its own, and the segments, stages or
- * aliases it borrows): what `cx report --known-at` folds, and nothing more.
- */
-export const REPORT_SOURCES: Record<string, readonly string[]> = {
-  lifecycle: ['lifecycle'],
-  loyalty: ['loyalty', 'lifecycle'],
-  cohorts: ['loyalty'],
-  handoffs: ['cases', 'lifecycle', 'loyalty'],
-  'closed-loop': ['alerts'],
-  drivers: ['drivers', 'loyalty', 'lifecycle', 'alerts'],
-};
+export const REPORTS: ReadonlyMap<string, ReportKind> = new Map([
+  ['lifecycle', { build: lifecycleReport, sources: ['lifecycle'] }],
+  ['loyalty', { build: loyaltyReportBuilder, sources: ['loyalty', 'lifecycle'] }],
+  ['cohorts', { build: cohortReportBuilder, sources: ['loyalty'] }],
+  ['handoffs', { build: handoffReport, sources: ['cases', 'lifecycle', 'loyalty'] }],
+  ['closed-loop', { build: closedLoopReportBuilder, sources: ['alerts'] }],
+  ['drivers', { build: driversReportBuilder, sources: ['drivers', 'loyalty', 'lifecycle', 'alerts'] }],
+]);

@@ -12,6 +12,12 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string, kind?: new
   return node as T;
 }
 
+/** What the page must hold (an element, a data attribute it was served with): its absence is a fault of the page. */
+export function required<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`the page has no ${what}`);
+  return value;
+}
+
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Attributes = {},

@@ -1,7 +1,7 @@
 import { Api, KeyRefused } from './api.js';
 import type { PanelContext } from './context.js';
 import { toCsv, type CsvTable } from './csv.js';
-import { byId, el } from './dom.js';
+import { byId, el, required } from './dom.js';
 import { slug } from './format.js';
 import { segmentMembers } from './members.js';
 import { alertsPanel } from './panels/alerts.js';
@@ -54,7 +54,7 @@ const keyState = (message: string) => {
 };
 
 async function section(id: string, work: () => Promise<void>): Promise<void> {
-  const error = byId(id).querySelector<HTMLElement>('.error')!;
+  const error = required(byId(id).querySelector<HTMLElement>('.error'), `#${id} .error`);
   error.hidden = true;
   try {
     await work();
@@ -231,7 +231,7 @@ function wire(): void {
     if (current) contextFor(current, readViewKeepingWindow()).open({ customer });
   });
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.csv')) {
-    button.addEventListener('click', () => download(button.closest('section')!.id));
+    button.addEventListener('click', () => download(required(button.closest('section'), 'section around a CSV button').id));
   }
 }
 
@@ -239,8 +239,9 @@ function wire(): void {
 function readViewKeepingWindow(): View {
   const view = readView(location.search, Date.now());
   const dataset = document.body.dataset;
-  const period = { from: Date.parse(dataset.from!), to: Date.parse(dataset.to!) };
-  const previous = { from: Date.parse(dataset.previousFrom!), to: Date.parse(dataset.previousTo!) };
+  const instant = (name: string) => Date.parse(required(dataset[name], `data-${name}`));
+  const period = { from: instant('from'), to: instant('to') };
+  const previous = { from: instant('previousFrom'), to: instant('previousTo') };
   return { ...view, period, previous };
 }
 

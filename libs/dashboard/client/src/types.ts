@@ -158,14 +158,10 @@ export interface DriverBlock {
   drivers: DriverRow[];
 }
 
-export interface DriversReport {
-  outcome: Outcome;
-  groupBy: string | null;
-  currency: string | null;
-  overall?: DriverSide;
-  drivers?: DriverRow[];
-  groups?: Record<string, DriverBlock>;
-}
+/** One block over everyone, or (with groupBy) a block for each group someone falls in. */
+export type DriversReport = { outcome: Outcome; groupBy: string | null; currency: string | null } & (
+  (DriverBlock & { groups?: undefined }) | { groups: Partial<Record<string, DriverBlock>> }
+);
 
 export interface Answer {
   score: number;

@@ -53,7 +53,7 @@ export type ViewChange = Partial<
 export function searchWith(search: string, change: ViewChange): string {
   const params = new URLSearchParams(search);
   for (const [name, value] of Object.entries(change)) {
-    if (value === null || value === undefined || value === '') params.delete(name);
+    if (!value) params.delete(name);
     else params.set(name, value);
   }
   if (params.get('preset') !== 'custom') {

@@ -197,7 +197,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async streamHead(streamId: string): Promise<StreamHead | undefined> {
-    const [last] = await this.readStreamRaw(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const last = (await this.readStreamRaw(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })).at(0);
     return last ? { revision: last.revision, lastHash: last.hash } : undefined;
   }
 

@@ -62,11 +62,14 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
   const batchSize = options.batchSize ?? 500;
   const pause = new AppendSignal();
   let checkpoint = options.after;
-  let stopped = false;
+  // Asked through a function, not a local flag: TypeScript would take a flag, or a property
+  // it has just read, as unchanged across the awaits of the loop that stop() interrupts.
+  const stopping = new AbortController();
+  const stopped = (): boolean => stopping.signal.aborted;
   let current: AllStreamSubscription | undefined;
 
   const deliver = async (batch: StoredEvent[]): Promise<void> => {
-    for (let failures = 1; !stopped; failures++) {
+    for (let failures = 1; !stopped(); failures++) {
       try {
         await options.onBatch(batch);
         checkpoint = batch[batch.length - 1].position;
@@ -81,7 +84,7 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
   const follow = async (subscription: AllStreamSubscription): Promise<void> => {
     let batch: StoredEvent[] = [];
     for await (const resolved of subscription) {
-      if (stopped) return;
+      if (stopped()) return;
       const event = toStoredEvent(resolved);
       if (event && event.position > checkpoint) batch.push(event);
       if (batch.length > 0 && (batch.length >= batchSize || subscription.readableLength === 0)) {
@@ -92,17 +95,17 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
   };
 
   const loop = (async () => {
-    for (let failures = 1; !stopped; failures++) {
+    for (let failures = 1; !stopped(); failures++) {
       current = client.subscribeToAll({ fromPosition: afterCheckpoint(checkpoint), filter: customerEvents() });
       try {
         await follow(current);
         failures = 0;
       } catch (error) {
-        if (!stopped) options.onError?.(error);
+        if (!stopped()) options.onError?.(error);
       } finally {
         await current.unsubscribe().catch(() => undefined);
       }
-      if (!stopped) await pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
+      if (!stopped()) await pause.wait(backoffMs(FOLLOWER_BACKOFF, failures));
     }
   })();
 
@@ -111,7 +114,7 @@ export function subscribeFiltered(client: EventStoreDBClient, options: Subscribe
       return checkpoint;
     },
     async stop() {
-      stopped = true;
+      stopping.abort();
       pause.notify();
       await current?.unsubscribe().catch(() => undefined);
       current?.destroy();

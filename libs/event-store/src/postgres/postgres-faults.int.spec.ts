@@ -7,6 +7,7 @@ import { waitFor } from '../testing/event-store.contract';
 import { describeWithPostgres } from '../testing/postgres-server';
 import { privateClusterTools, PrivateCluster, startPrivateCluster } from '../testing/private-postgres';
 import { proposedEvent } from '../testing/proposed-event';
+import { stopIfStarted } from '../testing/started';
 import { PostgresEventStore } from './postgres-event-store';
 
 const APPENDER = 'cx-fault-appender';
@@ -210,7 +211,7 @@ describeWithPostgres('PostgreSQL event store faults', (database) => {
     beforeAll(async () => {
       cluster = await startPrivateCluster(privateClusterTools() as Parameters<typeof startPrivateCluster>[0]);
     }, 120_000);
-    afterAll(() => cluster?.stop());
+    afterAll(() => stopIfStarted(cluster, (it) => it.stop()));
 
     it('loses no answered event, stores no retried one twice, and the pool and subscriptions carry on', async () => {
       const pool = new Pool({ connectionString: cluster.url, max: 4 });

@@ -16,8 +16,9 @@ const RFC_3339 = new RegExp(RFC_3339_PATTERN);
  * roll over silently.
  */
 export function parseRfc3339(text: string): number | null {
-  const [, year, month, day, hour, minute, second] = RFC_3339.exec(text) ?? [];
-  if (year === undefined) return null;
+  const match = RFC_3339.exec(text);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second] = match;
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return null;
   const fields = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)] as const;

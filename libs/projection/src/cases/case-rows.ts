@@ -28,9 +28,10 @@ const ENDS_PENDING: ReadonlySet<CaseEffect> = new Set(['handoff', 'requested', '
  * case's events, never on how they were batched: a rebuild gives the same rows.
  */
 export function caseRows(state: CaseState, settings: CaseSettings): CaseRows | null {
-  const latest = state.events[state.events.length - 1];
-  const view = latest ? caseView(state, latest.time, settings) : null;
-  if (!latest || !view) return null;
+  const latest = state.events.at(-1);
+  if (!latest) return null;
+  const view = caseView(state, latest.time, settings);
+  if (!view) return null;
   const closed = closingTimes(view.timeline);
   return {
     case: caseRow(state, view),

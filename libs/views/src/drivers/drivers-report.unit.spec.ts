@@ -144,7 +144,7 @@ describe('driversReport (SPEC §2.5)', () => {
 });
 
 describe('churn outcome', () => {
-  const stages: Record<string, [string, string]> = {
+  const stages: Partial<Record<string, [string, string]>> = {
     a: ['active', 'churned'],
     b: ['loyal', 'at_risk'],
     c: ['churned', 'churned'],

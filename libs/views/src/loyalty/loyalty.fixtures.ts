@@ -228,7 +228,7 @@ export function segmentsAt(ledger: readonly AnyLedgerEvent[], to: number): (cust
  * - frank, gina: no purchase before FROM → prospect (never asked: the report only asks about
  *   customers with a purchase before FROM).
  */
-export const STAGES: Record<string, { atFrom: Stage; atTo: Stage }> = {
+export const STAGES: Partial<Record<string, { atFrom: Stage; atTo: Stage }>> = {
   alice: { atFrom: 'new', atTo: 'advocate' },
   bob: { atFrom: 'at_risk', atTo: 'advocate' },
   carol: { atFrom: 'churned', atTo: 'churned' },

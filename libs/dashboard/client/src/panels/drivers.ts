@@ -26,9 +26,7 @@ export async function driversPanel(ctx: PanelContext): Promise<void> {
     api.get<DriversReport>('/v1/reports/drivers', { ...window, groupBy: view.segment ? 'segment' : undefined }),
     view.segment ? Promise.resolve(null) : api.get<DriversReport>('/v1/reports/drivers', { ...window, groupBy: 'valueTier' }),
   ]);
-  const block: DriverBlock | null = view.segment
-    ? (report.groups?.[view.segment] ?? null)
-    : { overall: report.overall!, drivers: report.drivers! };
+  const block: DriverBlock | null = report.groups ? (report.groups[view.segment ?? ''] ?? null) : report;
   const unit =
     view.outcome === 'churn'
       ? { count: 'customers', value: 'churn rate %' }
@@ -118,19 +116,13 @@ function table(rows: DriverRow[], unit: { count: string; value: string }): void 
   );
 }
 
-function tierTable(report: DriversReport | null): void {
-  const target = byId('drivers-tiers', HTMLTableElement);
-  if (!report?.groups) {
-    target.replaceChildren();
-    return;
-  }
-  const groups = report.groups;
-  const rows = TIERS.filter((tier) => groups[tier]).flatMap((tier) =>
-    groups[tier].drivers.slice(0, TOP_PER_TIER).map((d, i) =>
+/** A tier's top drivers; its first row names the tier with its count and value. */
+function tierRows(tier: string, group: DriverBlock): HTMLTableRowElement[] {
+  return group.drivers
+    .slice(0, TOP_PER_TIER)
+    .map((d, i) =>
       el('tr', {}, [
-        el('td', {
-          text: i === 0 ? `${tier} (${formatNumber(countOf(groups[tier].overall))}, ${formatNumber(valueOf(groups[tier].overall))})` : '',
-        }),
+        el('td', { text: i === 0 ? `${tier} (${formatNumber(countOf(group.overall))}, ${formatNumber(valueOf(group.overall))})` : '' }),
         numberCell(i + 1),
         el('td', { text: d.attribute, 'data-testid': `tier-${tier}-${i + 1}-attribute` }),
         numberCell(d.impact, `tier-${tier}-${i + 1}-impact`),
@@ -138,8 +130,20 @@ function tierTable(report: DriversReport | null): void {
         numberCell(valueOf(d.with)),
         numberCell(valueOf(d.without)),
       ]),
-    ),
-  );
+    );
+}
+
+function tierTable(report: DriversReport | null): void {
+  const target = byId('drivers-tiers', HTMLTableElement);
+  if (!report?.groups) {
+    target.replaceChildren();
+    return;
+  }
+  const groups = report.groups;
+  const rows = TIERS.flatMap((tier) => {
+    const group = groups[tier];
+    return group ? tierRows(tier, group) : [];
+  });
   setRows(
     target,
     [`tier (${report.currency ?? 'no revenue'})`, 'rank', 'attribute', 'impact', 'share %', 'with', 'without'],

@@ -16,7 +16,7 @@ export async function lifecyclePanel(ctx: PanelContext): Promise<void> {
   const asOf = iso(ctx.view.period.to);
   const members = await ctx.members();
   const stages = members ? members.stages : (await ctx.api.get<LifecycleReport>('/v1/reports/lifecycle', { asOf })).stages;
-  const counts = STAGES.map((stage) => stages[stage] ?? 0);
+  const counts = STAGES.map((stage) => stages[stage]);
   const total = counts.reduce((sum, n) => sum + n, 0);
   byId('lifecycle-asof').textContent = `at ${asOf}${ctx.view.segment ? ` · segment ${ctx.view.segment}` : ''}`;
   note(
