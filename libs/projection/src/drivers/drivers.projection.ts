@@ -9,6 +9,7 @@ import { inChunks } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { DriverAliases } from './driver-aliases';
+import { RecentCaseStates } from './recent-case-states';
 import { createDriversTables } from './drivers.schema';
 import {
   DRIVERS_TABLES,
@@ -59,6 +60,7 @@ export class DriversProjection implements Projection<DriversTables> {
   readonly handles = DRIVER_EVENT_TYPES;
   readonly tables = DRIVERS_TABLES;
   readonly settings: Readonly<{ handoffAcceptanceSlaMs: number }>;
+  private readonly recentCases = new RecentCaseStates();
 
   constructor(settings: { handoffAcceptanceSlaMs: number }) {
     this.settings = { handoffAcceptanceSlaMs: settings.handoffAcceptanceSlaMs };
@@ -79,11 +81,11 @@ export class DriversProjection implements Projection<DriversTables> {
     for (const row of [...batch.answers, ...batch.contacts]) row.customer_id = canonical(row.customer_id);
     await insertAll(tx, 'driver_case_events', batch.caseEvents);
     await insertAll(tx, 'driver_contacts', batch.contacts);
-    await refoldCases(tx, context, batch, aliases);
+    await refoldCases(tx, context, batch, aliases, this.recentCases);
     for (const row of batch.contacts) touch(batch.affected, row.customer_id, row.time);
     for (const row of batch.answers) touch(batch.affected, row.customer_id, row.time);
     await context.lock?.([...batch.affected.keys()].map(customerKey));
-    await refreshAnswers(tx, batch, aliases, this.settings.handoffAcceptanceSlaMs);
+    await refreshAnswers(tx, batch, aliases, this.recentCases, this.settings.handoffAcceptanceSlaMs);
   }
 }
 
@@ -162,14 +164,16 @@ const toFact = (row: DriverCaseEventsTable, canonical: (id: string) => string): 
 };
 
 /**
- * The cases' events as stored, folded into states with canonical customer ids. With a
- * context, the customers the events name are locked first (the cases' rows will be written).
+ * The cases' events as stored, folded into states with canonical customer ids (a recent
+ * state with the same facts is handed out instead). With a context, the customers the events
+ * name are locked first (the cases' rows will be written).
  */
 async function loadCaseStates(
   tx: Db,
   context: ProjectionContext | null,
   caseIds: readonly string[],
   aliases: DriverAliases,
+  recent: RecentCaseStates,
 ): Promise<CaseState[]> {
   const rows: DriverCaseEventsTable[] = [];
   for (const chunk of inChunks(caseIds))
@@ -188,7 +192,7 @@ async function loadCaseStates(
     state.events.push(toFact(row, (id) => aliases.of(id)));
     states.set(row.case_id, state);
   }
-  return [...states.values()];
+  return [...states.values()].map((state) => recent.reuse(state));
 }
 
 /**
@@ -196,7 +200,13 @@ async function loadCaseStates(
  * events. The customers it belonged to before and after (at any time) have their answers
  * from the batch's earliest event of the case on looked at again.
  */
-async function refoldCases(tx: Db, context: ProjectionContext, batch: Batch, aliases: DriverAliases): Promise<void> {
+async function refoldCases(
+  tx: Db,
+  context: ProjectionContext,
+  batch: Batch,
+  aliases: DriverAliases,
+  recent: RecentCaseStates,
+): Promise<void> {
   const caseIds = [...batch.cases.keys()];
   if (caseIds.length === 0) return;
   for (const chunk of inChunks(caseIds)) {
@@ -208,7 +218,7 @@ async function refoldCases(tx: Db, context: ProjectionContext, batch: Batch, ali
     for (const row of before)
       for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, batch.cases.get(row.case_id)!);
   }
-  const states = await loadCaseStates(tx, context, caseIds, aliases);
+  const states = await loadCaseStates(tx, context, caseIds, aliases, recent);
   const rows = states.map((state) => driverCaseRows(state, (id) => id)).filter((r): r is DriverCaseRows => r !== null);
   for (const r of rows)
     for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, batch.cases.get(r.case.case_id)!);
@@ -248,7 +258,7 @@ const CUSTOMERS_PER_QUERY = 100;
  * and the stored answers of affected customers from the time the batch touched on (rewritten
  * when they changed).
  */
-async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, slaMs: number): Promise<void> {
+async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, recent: RecentCaseStates, slaMs: number): Promise<void> {
   const stored = await storedAnswersSince(tx, batch.affected);
   const isStored = new Set(stored);
   const answers = [...stored, ...batch.answers];
@@ -256,7 +266,7 @@ async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, slaM
   for (const chunk of customersOf(answers)) {
     const mine = answers.filter((a) => chunk.has(a.customer_id));
     const span = spanOf(mine);
-    const cases = byCustomer(await casesOf(tx, span, aliases));
+    const cases = byCustomer(await casesOf(tx, span, aliases, recent));
     const contacts = await contactsOf(tx, span);
     for (const answer of mine) {
       const flags = answerFlags(answer.customer_id, Number(answer.time), cases.get(answer.customer_id) ?? [], contacts, slaMs);
@@ -334,7 +344,12 @@ async function storedAnswersSince(tx: Db, affected: Affected): Promise<DriverAns
  * began. Each is a seek of a (customer, ended_at) index: the cases that ended before, however
  * many, are not read.
  */
-async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, aliases: DriverAliases): Promise<CaseState[]> {
+async function casesOf(
+  tx: Db,
+  span: Map<string, { from: number; to: number }>,
+  aliases: DriverAliases,
+  recent: RecentCaseStates,
+): Promise<CaseState[]> {
   const rows = await tx
     .selectFrom('driver_cases')
     .select('case_id')
@@ -352,7 +367,7 @@ async function casesOf(tx: Db, span: Map<string, { from: number; to: number }>, 
   const caseIds = [...new Set(rows.map((r) => r.case_id))];
   // The answers' customers are locked: a merge into one of them that is in flight waits for
   // this batch and then works their answers out again, so committed aliases are enough here.
-  return caseIds.length === 0 ? [] : loadCaseStates(tx, null, caseIds, aliases);
+  return caseIds.length === 0 ? [] : loadCaseStates(tx, null, caseIds, aliases, recent);
 }
 
 async function contactsOf(tx: Db, span: Map<string, { from: number; to: number }>): Promise<ContactFact[]> {

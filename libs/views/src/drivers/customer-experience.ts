@@ -28,12 +28,18 @@ export function caseAttributes(experiences: readonly CaseExperience[]): CaseAttr
   return (Object.keys(rules) as CaseAttribute[]).filter((name) => rules[name]);
 }
 
-/** The experiences, over the period, of the cases that were `customerId`'s by its end. */
-export const customerCaseExperiences = (customerId: string, cases: readonly CaseState[], period: Period, slaMs: number): CaseExperience[] =>
-  cases.flatMap((state) => {
+/**
+ * The experiences, over the period, of the cases that were `customerId`'s by its end. A plain
+ * loop, no array per case: a hot customer's answer asks this of every case of its 90 days.
+ */
+export function customerCaseExperiences(customerId: string, cases: readonly CaseState[], period: Period, slaMs: number): CaseExperience[] {
+  const experiences: CaseExperience[] = [];
+  for (const state of cases) {
     const experience = caseExperience(state, period, slaMs);
-    return experience && experience.customerId === customerId ? [experience] : [];
-  });
+    if (experience && experience.customerId === customerId) experiences.push(experience);
+  }
+  return experiences;
+}
 
 /** `channel:<name>` for each channel the customer reached the company on in the period. */
 export function channelAttributes(customerId: string, contacts: readonly ContactFact[], period: Period): DriverAttribute[] {
