@@ -1,4 +1,4 @@
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, sql, SqliteDialect } from 'kysely';
 import { cachingStatements, openSqlite, SqliteDatabase } from '@cx/sqlite';
 import type { ViewStore } from './view-store.port';
 
@@ -27,8 +27,25 @@ export class SqliteViewStore implements ViewStore {
     this.reader = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.readDb) }) });
   }
 
+  /**
+   * IMMEDIATE: the file's write lock is taken at BEGIN, waiting (busy_timeout) while another
+   * connection holds it. A deferred transaction that reads, then writes after another thread
+   * or process committed, fails at once with SQLITE_BUSY instead (the projector thread
+   * committing between the alert deliverer's read and its write, say).
+   */
   transaction<T>(work: (tx: Kysely<any>) => Promise<T>): Promise<T> {
-    return this.writer.transaction().execute(work);
+    return this.writer.connection().execute(async (db) => {
+      await sql`BEGIN IMMEDIATE`.execute(db);
+      try {
+        const result = await work(db);
+        await sql`COMMIT`.execute(db);
+        return result;
+      } catch (error) {
+        // Some errors (SQLITE_FULL, an interrupt) end the transaction themselves.
+        if (this.writeDb.inTransaction) await sql`ROLLBACK`.execute(db);
+        throw error;
+      }
+    });
   }
 
   async execute(sql: string): Promise<void> {
