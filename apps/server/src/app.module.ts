@@ -17,6 +17,8 @@ import { PostgresModule } from '@cx/postgres';
 import { KafkaProjectorModule, KafkaRelayModule, ProjectorModule, ViewStoreModule } from '@cx/projection';
 import { QueryModule } from '@cx/query';
 import { Role, Settings, SettingsModule } from '@cx/settings';
+import { loggerOptions } from './logging';
+import { ProjectorThread } from './projector-thread';
 
 /** What each role of SPEC §5 adds to the process. */
 const MODULES_BY_ROLE: Record<Role, Array<Type | DynamicModule>> = {
@@ -32,22 +34,30 @@ const MODULES_BY_ROLE: Record<Role, Array<Type | DynamicModule>> = {
   query: [QueryModule, OpsModule, DashboardModule],
 };
 
+/**
+ * The projector role folds in a thread of its own (ProjectorThread), unless CX_PROJECTOR_THREAD=off.
+ * The alert deliverer, checkpoint writer and relay stay on the main thread: they mostly wait
+ * on I/O, and their metrics belong to this process's registry. Partitioned projectors
+ * (CX_PROJECTOR_SOURCE=kafka) are spread over processes instead.
+ */
+export function foldsInThread(settings: Settings): boolean {
+  return settings.roles.has('projector') && settings.projectorSource === 'store' && settings.projectorThread;
+}
+
+/** Starts and watches the projector thread of this process. */
+@Module({ providers: [ProjectorThread] })
+class ProjectorThreadModule {}
+
 @Module({})
 export class AppModule {
   static forSettings(settings: Settings): DynamicModule {
+    const inThread = foldsInThread(settings);
     return {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
         ClockModule,
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: settings.logLevel,
-            // Bodies carry personal data: only the request line, status and timing are logged.
-            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.split('?')[0] }) },
-            redact: ['req.headers.authorization'],
-          },
-        }),
+        LoggerModule.forRoot(loggerOptions(settings)),
         AccessModule,
         // First of the stores: global modules shut down in reverse, so the shared pool ends last.
         PostgresModule,
@@ -56,11 +66,12 @@ export class AppModule {
         MerkleLogModule,
         PrivacyModule,
         ViewStoreModule,
-        ProjectorModule.forRoot({ runs: settings.roles.has('projector'), source: settings.projectorSource }),
+        ProjectorModule.forRoot({ runs: settings.roles.has('projector') && !inThread, source: settings.projectorSource }),
         HealthModule,
         MetricsModule,
         GracefulShutdownModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),
+        ...(inThread ? [ProjectorThreadModule] : []),
       ],
     };
   }

@@ -4,7 +4,8 @@ import { Logger } from 'nestjs-pino';
 import { configureHttp, fastifyServerOptions, setupOpenApi } from '@cx/http';
 import { observeHttp } from '@cx/metrics';
 import type { Settings } from '@cx/settings';
-import { AppModule } from './app.module';
+import { AppModule, foldsInThread } from './app.module';
+import { ProjectorThread } from './projector-thread';
 
 /** The HTTP application for these settings, not yet listening. */
 export async function createServer(settings: Settings, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -19,5 +20,7 @@ export async function createServer(settings: Settings, options: { logs?: boolean
   observeHttp(app);
   setupOpenApi(app);
   app.enableShutdownHooks();
+  await app.init();
+  if (foldsInThread(settings)) await app.get(ProjectorThread).started;
   return app;
 }

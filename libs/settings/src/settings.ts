@@ -18,6 +18,12 @@ export interface Settings {
    * `cx.events` in a consumer group, so views scale past one process.
    */
   projectorSource: 'store' | 'kafka';
+  /**
+   * `CX_PROJECTOR_THREAD`: whether a process with the projector role folds the views in a
+   * worker thread of its own (`on`, the default) or on the event loop that serves ingest
+   * and queries (`off`). Only with `CX_PROJECTOR_SOURCE=store`.
+   */
+  projectorThread: boolean;
   roles: ReadonlySet<Role>;
   /** Raw `key=role+role,…`; undefined: the embedded default makes and stores keys. */
   apiKeys?: string;
@@ -94,6 +100,7 @@ export function loadSettings(env: Env): Settings {
       .map((b) => b.trim())
       .filter(Boolean),
     projectorSource: oneOf('CX_PROJECTOR_SOURCE', ['store', 'kafka'], 'store'),
+    projectorThread: oneOf('CX_PROJECTOR_THREAD', ['on', 'off'], 'on') === 'on',
     roles: new Set(roles as Role[]),
     apiKeys: env.CX_API_KEYS || undefined,
     signingKeyFile: env.CX_SIGNING_KEY_FILE || join(env.CX_DATA_DIR || './data', 'checkpoint-signing-key.pem'),

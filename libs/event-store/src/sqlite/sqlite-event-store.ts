@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Clock } from '@cx/clock';
 import type { EventType } from '@cx/events';
 import { migrate, openSqlite, SqliteDatabase, SqliteWriter } from '@cx/sqlite';
@@ -46,7 +47,7 @@ interface EventRow {
  * sees only committed events.
  */
 export class SqliteEventStore implements TransactionalEventStore {
-  private readonly signal = new AppendSignal();
+  private readonly signal: AppendSignal;
   private readonly reads;
   private readonly writes;
 
@@ -57,6 +58,7 @@ export class SqliteEventStore implements TransactionalEventStore {
     private readonly clock: Clock,
   ) {
     migrate(writer.db, 'event-store', EVENT_STORE_MIGRATIONS);
+    this.signal = new AppendSignal(writer.db.memory ? undefined : resolve(writer.db.name));
     this.reader = writer.db.memory ? writer.db : openSqlite(writer.db.name);
     const reader = this.reader;
     this.reads = {
@@ -84,7 +86,7 @@ export class SqliteEventStore implements TransactionalEventStore {
   /** Runs `work` in one transaction of the file's writer (the ingest path adds its identity writes to it). */
   async transaction<T>(work: (tx: AppendTransaction, connection: StoreConnection) => Promise<T>): Promise<T> {
     const result = await this.writer.transaction(() => work(this.appendTransaction(), SQLITE_CONNECTION));
-    this.signal.notify();
+    this.signal.appended();
     return result;
   }
 
@@ -184,7 +186,7 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   async close(): Promise<void> {
-    this.signal.notify();
+    this.signal.close();
     if (this.reader !== this.writer.db) this.reader.close();
   }
 }

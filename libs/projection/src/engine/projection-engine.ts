@@ -30,6 +30,9 @@ export interface ProjectorOptions {
 
 export const PROJECTOR_OPTIONS = Symbol('ProjectorOptions');
 
+/** Where the runners of a process stand, by target (`name#generation`): what a projector thread tells its process. */
+export type RunnerStates = ReadonlyArray<readonly [string, { state: RunnerState; error?: string }]>;
+
 /** A live generation fed from elsewhere (cx.events partitions), as this process sees it. */
 export interface LiveFeed {
   readonly state: string;
@@ -50,6 +53,8 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   private live?: ProjectionRunner;
   private readonly rebuilds = new Set<ProjectionRunner>();
   private readonly liveFeeds = new Map<string, LiveFeed>();
+  /** The runners of the projector thread of this process, as it last told (none without one). */
+  private threadRunners = new Map<string, { state: RunnerState; error?: string }>();
   private timer?: NodeJS.Timeout;
   private closing = false;
   private reconciling?: Promise<void>;
@@ -111,6 +116,22 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   /** Shows a feed of live generations in the status (a partitioned projector of this process). */
   reportLiveFeed(name: string, feed: LiveFeed): void {
     this.liveFeeds.set(name, feed);
+  }
+
+  /** The states of this engine's runners, for a process whose projector thread this is. */
+  runnerStates(): RunnerStates {
+    const runners = [this.live, ...this.rebuilds].filter((runner) => runner !== undefined);
+    return runners.flatMap((runner) =>
+      runner.targets.flatMap((target) => {
+        const state = runner.stateOf(target);
+        return state ? [[targetKey(target), state] as const] : [];
+      }),
+    );
+  }
+
+  /** Shows the runners of the projector thread in the status, as it reports them. */
+  reportThreadRunners(states: RunnerStates): void {
+    this.threadRunners = new Map(states);
   }
 
   projection(name: string): Projection | undefined {
@@ -202,7 +223,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private liveState(projection: Projection, generation: number, lag: number): { state: RunnerState | 'idle'; error?: string } {
-    const running = this.live?.stateOf({ projection, generation });
+    const running = this.live?.stateOf({ projection, generation }) ?? this.threadRunners.get(targetKey({ projection, generation }));
     if (running) return running;
     const feed = this.liveFeeds.get(projection.name);
     if (!feed || feed.state === 'stopped') return { state: 'idle' };
@@ -215,7 +236,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
       const state = runner.stateOf(target);
       if (state) return state;
     }
-    return undefined;
+    return this.threadRunners.get(targetKey(target));
   }
 
   promoted(projection: Projection, generation: number, retired: number): void {
