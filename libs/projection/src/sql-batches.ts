@@ -33,6 +33,12 @@ export async function unionAll<R>(db: Kysely<any>, queries: readonly RawBuilder<
  * `column2`, … on SQLite and PostgreSQL alike; each value is cast to its column's type so
  * that PostgreSQL compares it as such. One statement then joins any number of keys to an
  * index, where a query per key would cost a statement (and its preparation) each.
+ *
+ * Join it as `… AS s CROSS JOIN table t WHERE t.key = s.column1 …`: SQLite keeps the left
+ * side of a CROSS JOIN as the outer loop, so each key is a seek. With a plain JOIN and a few
+ * hundred keys, SQLite (which has no statistics on view tables) scanned the whole table
+ * once per statement, a cost that grew with the history. PostgreSQL plans a CROSS JOIN
+ * with a WHERE as any inner join.
  */
 export function valuesTable(
   rows: ReadonlyArray<ReadonlyArray<string | number>>,

@@ -73,7 +73,7 @@ async function stagesBefore(db: Kysely<AlertsTables>, starts: readonly StageStar
         chunk.map(({ customerId, from }) => [customerId, from]),
         ['text', 'bigint'],
         's',
-      )} JOIN ${stages} st ON st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
+      )} CROSS JOIN ${stages} st WHERE st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
   );
   return new Map(rows.map((row) => [row.customer_id, row.stage]));
 }

@@ -7,8 +7,10 @@ import {
   caseOwnerAt,
   customerAlerts,
   customerFollowUp,
+  isCaseSignal,
   CUSTOMER_SIGNALS,
   type Alert,
+  type AlertSignal,
   type CaseSettings,
   type LifecycleSettings,
 } from '@cx/views';
@@ -239,14 +241,9 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const cases = [...touched.cases];
     for (const chunk of inChunks(cases)) {
       await this.computeCases(tx, chunk, outbox);
-      const naming = await tx
-        .selectFrom('alerts')
-        .select(['customer_id', (eb) => eb.fn.min('raised_at').as('since')])
-        .where('signal', '=', 'detractor')
-        .where('case_id', 'in', chunk)
-        .groupBy('customer_id')
-        .execute();
-      for (const { customer_id, since } of naming) touched.answersFrom(customer_id, Number(since));
+      // By case alone, the signal told apart here (see storedCustomerAlerts: the planner's index by signal).
+      const naming = await tx.selectFrom('alerts').select(['customer_id', 'signal', 'raised_at']).where('case_id', 'in', chunk).execute();
+      for (const row of naming) if (row.signal === 'detractor') touched.answersFrom(row.customer_id, Number(row.raised_at));
     }
     const customers = [...touched.customers.keys()];
     await context.lock?.(customers.map(customerKey));
@@ -268,12 +265,14 @@ export class AlertsProjection implements Projection<AlertsTables> {
       tx,
       desired.map((a) => a.customerId),
     );
-    const stored = await tx
-      .selectFrom('alerts')
-      .selectAll()
-      .where('case_id', 'in', [...caseIds])
-      .where('signal', 'in', [...CASE_SIGNALS])
-      .execute();
+    // By case alone, the signal told apart here (see storedCustomerAlerts: the planner's index by signal).
+    const stored = (
+      await tx
+        .selectFrom('alerts')
+        .selectAll()
+        .where('case_id', 'in', [...caseIds])
+        .execute()
+    ).filter((row) => isCaseSignal(row.signal as AlertSignal));
     await syncAlerts(
       tx,
       stored,
@@ -349,10 +348,16 @@ const recomputed = (row: AlertsTable, since: Since): boolean =>
  */
 async function storedCustomerAlerts(tx: Db, customers: ReadonlyArray<[string, Since]>): Promise<AlertsTable[]> {
   const table = sql.table('alerts');
+  // Detractors are told apart here, not by the query: given `signal = 'detractor'`, SQLite
+  // (no statistics on view tables) sought the (signal, raised_at) index and read the
+  // detractors of every customer, a cost that grew with the history.
+  const raised = await unionAll<AlertsTable>(
+    tx,
+    customers.map(([customerId, { answers }]) => sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${answers}`),
+  );
   const rows = await unionAll<AlertsTable>(
     tx,
-    customers.flatMap(([customerId, { answers, stages, outbound }]) => [
-      sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${answers} AND signal = 'detractor'`,
+    customers.flatMap(([customerId, { stages, outbound }]) => [
       sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${stages} AND signal IN ('at_risk', 'churned')`,
       ...(outbound === NEVER
         ? []
@@ -362,7 +367,8 @@ async function storedCustomerAlerts(tx: Db, customers: ReadonlyArray<[string, Si
           ]),
     ]),
   );
-  return [...new Map(rows.map((row) => [row.alert_id, row])).values()];
+  const detractors = raised.filter((row) => row.signal === 'detractor');
+  return [...new Map([...detractors, ...rows].map((row) => [row.alert_id, row])).values()];
 }
 
 /** Each alert's follow-up (SPEC §2.4: the first outbound interaction after it), from the interactions around the alerts alone. */

@@ -210,7 +210,7 @@ async function stagesBefore(tx: Kysely<LifecycleTables>, starts: readonly StageS
         chunk.map(({ customerId, from }) => [customerId, from]),
         ['text', 'bigint'],
         's',
-      )} JOIN ${stages} st ON st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
+      )} CROSS JOIN ${stages} st WHERE st.customer_id = s.column1 AND st.since = (SELECT MAX(t.since) FROM ${stages} t WHERE t.customer_id = s.column1 AND t.since < s.column2)`,
   );
   return new Map(rows.map((row) => [row.customer_id, { ...row, since: Number(row.since), until: toNumber(row.until) }]));
 }
@@ -271,7 +271,7 @@ async function latestSegments(tx: Kysely<LifecycleTables>, ids: readonly string[
         chunk.map((customerId) => [customerId]),
         ['text'],
         's',
-      )} JOIN ${facts} f ON f.position = (SELECT g.position FROM ${facts} g WHERE g.customer_id = s.column1 AND g.kind = 'profile' AND g.segment IS NOT NULL ORDER BY g.time DESC, g.position DESC LIMIT 1)`,
+      )} CROSS JOIN ${facts} f WHERE f.position = (SELECT g.position FROM ${facts} g WHERE g.customer_id = s.column1 AND g.kind = 'profile' AND g.segment IS NOT NULL ORDER BY g.time DESC, g.position DESC LIMIT 1)`,
   );
   return new Map(rows.map((row) => [row.customer_id, row.segment]));
 }

@@ -74,11 +74,11 @@ export async function stageFactsFrom(
     db,
     starts,
     (chunk) =>
-      sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} JOIN ${FACTS} f ON f.customer_id = s.column1 AND f.kind IN (${sql.join(STAGE_KINDS)}) AND f.time >= s.column2 AND f.time <= ${upTo}) t`,
+      sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} CROSS JOIN ${FACTS} f WHERE f.customer_id = s.column1 AND f.kind IN (${sql.join(STAGE_KINDS)}) AND f.time >= s.column2 AND f.time <= ${upTo}) t`,
   );
   // The `count` latest of a kind before `from`: those from the time of the count-th latest on (a few more on a tie changes no rule).
   const latest = (chunk: readonly StageStart[], kind: FactKind, count: number) =>
-    sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} JOIN ${FACTS} f ON f.customer_id = s.column1 AND f.kind = ${kind} AND f.time < s.column2 AND f.time >= COALESCE((SELECT g.time FROM ${FACTS} g WHERE g.customer_id = s.column1 AND g.kind = ${kind} AND g.time < s.column2 ORDER BY g.time DESC, g.position DESC LIMIT 1 OFFSET ${count - 1}), ${-Number.MAX_SAFE_INTEGER})) t`;
+    sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${startsOf(chunk)} CROSS JOIN ${FACTS} f WHERE f.customer_id = s.column1 AND f.kind = ${kind} AND f.time < s.column2 AND f.time >= COALESCE((SELECT g.time FROM ${FACTS} g WHERE g.customer_id = s.column1 AND g.kind = ${kind} AND g.time < s.column2 ORDER BY g.time DESC, g.position DESC LIMIT 1 OFFSET ${count - 1}), ${-Number.MAX_SAFE_INTEGER})) t`;
   const context = await rowsForKeys<StageStart, Row>(db, starts, (chunk) =>
     sql.join(
       CONTEXT.map(([kind, count]) => latest(chunk, kind, count)),
@@ -88,7 +88,7 @@ export async function stageFactsFrom(
   // The cases open at `from - 1`: their stretch started before it and runs still or ends at it or later. Two
   // seeks of the (customer, until) index, so closed stretches, however many, are never read.
   const openOf = (chunk: readonly StageStart[], ends: RawBuilder<unknown>) =>
-    sql`SELECT st.customer_id, st.case_id FROM ${startsOf(chunk)} JOIN ${STRETCHES} st ON st.customer_id = s.column1 AND ${ends} AND st.since < s.column2`;
+    sql`SELECT st.customer_id, st.case_id FROM ${startsOf(chunk)} CROSS JOIN ${STRETCHES} st WHERE st.customer_id = s.column1 AND ${ends} AND st.since < s.column2`;
   const open = await rowsForKeys<StageStart, { customer_id: string; case_id: string }>(
     db,
     starts,
@@ -105,7 +105,7 @@ export async function stageFactsFrom(
         chunk.map(([customerId, caseId]) => [customerId, caseId, froms.get(customerId)!]),
         ['text', 'text', 'bigint'],
         'p',
-      )} JOIN ${FACTS} f ON f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case' AND f.time < p.column3) t`,
+      )} CROSS JOIN ${FACTS} f WHERE f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case' AND f.time < p.column3) t`,
   );
   const byCustomer = new Map<string, Row[]>(starts.map((start) => [start.customerId, []]));
   for (const row of [...recent, ...context, ...history]) byCustomer.get(row.customer_id)!.push(row);
@@ -149,7 +149,7 @@ export async function restretch(
         chunk.map(({ customerId, caseId }) => [customerId, caseId]),
         ['text', 'text'],
         'p',
-      )} JOIN ${sql.table(source.facts)} f ON f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case') t`,
+      )} CROSS JOIN ${sql.table(source.facts)} f WHERE f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case') t`,
   );
   const byPair = new Map<string, Row[]>();
   for (const row of facts) {
