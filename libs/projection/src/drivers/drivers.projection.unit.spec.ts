@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import type { AnyLedgerEvent } from '@cx/events';
 import { caseStates, contactFacts, DEFAULT_CASE_SETTINGS } from '@cx/views';
-import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
+import { ProjectionSpecification } from '../testing/projection-specification';
 import { randomLedger } from '../testing/random-ledger';
-import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { answerFlags } from './answer-flags';
 import { DriversProjection } from './drivers.projection';
-import { ANSWER_FLAG_COLUMNS } from './drivers.tables';
+import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
 
 /**
  * The drivers projection keeps, for every NPS and CSAT answer, the attributes the pure rules
@@ -48,36 +45,18 @@ function expectedRows(ledger: readonly AnyLedgerEvent[]) {
 }
 
 describe('DriversProjection', () => {
-  const projection = new DriversProjection(DEFAULT_CASE_SETTINGS);
-  let dir: string;
-  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cx-drivers-'))));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const spec = ProjectionSpecification.for(new DriversProjection(DEFAULT_CASE_SETTINGS));
 
-  async function project(ledger: readonly AnyLedgerEvent[], batchSizes: () => number) {
-    const views = new SqliteViewStore(join(dir, `views-${Math.random().toString(36).slice(2)}.sqlite`));
-    try {
-      const registry = new ProjectionRegistry(views);
-      await registry.ensureTables();
-      expect(await registry.install(projection)).toBe('created');
-      const generation = 1;
-      for (let i = 0; i < ledger.length;) {
-        const batch = ledger.slice(i, i + batchSizes());
-        await views.transaction((tx) =>
-          projection.apply(forGeneration(tx, projection, generation), batch, contextFor(views.dialect, generation)),
-        );
-        i += batch.length;
-      }
-      const rows = await forGeneration(views.reader, projection, generation)
-        .selectFrom('driver_answers')
-        .select(['position', 'customer_id', 'time', ...FLAG_COLUMNS])
-        .orderBy('position')
-        .execute();
-      return rows.map((r: Record<string, unknown>) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'customer_id' ? v : Number(v)])),
-      );
-    } finally {
-      await views.close();
-    }
+  /** The answers' rows as the pure rules state them: numbers as numbers, whatever the store returns. */
+  async function answerRows(db: Kysely<DriversTables>) {
+    const rows = await db
+      .selectFrom('driver_answers')
+      .select(['position', 'customer_id', 'time', ...FLAG_COLUMNS])
+      .orderBy('position')
+      .execute();
+    return rows.map((r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'customer_id' ? v : Number(v)])),
+    );
   }
 
   it.each([[20260301], [7], [424242]])('holds the pure flags of every answer (seed %i), whatever the batches', async (seed) => {
@@ -87,7 +66,8 @@ describe('DriversProjection', () => {
     expect(expected.filter((r) => r.had_case === 1).length).toBeGreaterThan(20);
     expect(expected.filter((r) => r.had_handoff === 1 && r.had_case === 1).length).toBeGreaterThan(5);
     expect(expected.filter((r) => r.channel_phone === 1).length).toBeGreaterThan(20);
-    expect(await project(ledger, () => 1 + Math.floor(Math.random() * 60))).toEqual(expected);
-    expect(await project(ledger, () => 1)).toEqual(expected);
+    const holdsExpected = async (db: Kysely<DriversTables>) => expect(await answerRows(db)).toEqual(expected);
+    await spec.when(...ledger).then(holdsExpected, () => 1 + Math.floor(Math.random() * 60));
+    await spec.when(...ledger).then(holdsExpected, () => 1);
   });
 });

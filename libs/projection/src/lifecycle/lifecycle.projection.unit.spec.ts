@@ -1,13 +1,23 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  Kysely,
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
-import { DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
-import { day, EventMaker } from '@cx/views/testing';
+import { DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, stageHistory } from '@cx/views';
+import { CUSTOMER, day, EventMaker } from '@cx/views/testing';
 import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
+import { ProjectionSpecification } from '../testing/projection-specification';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import { LifecycleProjection } from './lifecycle.projection';
+import type { LifecycleTables } from './lifecycle.tables';
 
 const GENERATION = 1;
 
@@ -83,5 +93,40 @@ describe('LifecycleProjection', () => {
     // Each event of week 20 and of week 400 read the same number of rows, though the history grew 20-fold.
     expect(late).toEqual(early);
     expect(early.every((rows) => rows > 0)).toBe(true);
+  });
+
+  describe("given a customer's history, when a late event arrives", () => {
+    const spec = ProjectionSpecification.for(projection);
+    const make = new EventMaker();
+    const history = [make.purchase(day(0)), make.nps(day(5), 10), make.referral(day(6)), make.purchase(day(40))];
+
+    /** The stage rows, as the pure stage history of all the events (future thresholds included) states them. */
+    const holdsThePureStages = (events: readonly AnyLedgerEvent[]) => async (db: Kysely<LifecycleTables>) => {
+      const rows = await db
+        .selectFrom('customer_stages')
+        .select(['stage', 'since'])
+        .where('customer_id', '=', CUSTOMER)
+        .orderBy('since')
+        .execute();
+      const pure = stageHistory(foldCustomer(CUSTOMER, events), Number.MAX_SAFE_INTEGER, DEFAULT_LIFECYCLE_SETTINGS);
+      expect(pure.length).toBeGreaterThan(3);
+      expect(rows.map((row) => ({ stage: row.stage, since: Number(row.since) }))).toEqual(pure);
+    };
+
+    it('an earlier purchase: the stages from it on are those of the whole history', async () => {
+      const late = make.purchase(day(-30));
+      await spec
+        .given(...history)
+        .when(late)
+        .then(holdsThePureStages([...history, late]));
+    });
+
+    it('a detractor answer inside the history: at risk from it, the later stages moved', async () => {
+      const late = make.nps(day(20), 2);
+      await spec
+        .given(...history)
+        .when(late)
+        .then(holdsThePureStages([...history, late]));
+    });
   });
 });

@@ -2,6 +2,7 @@ import { ManualClock } from '@cx/clock';
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, ledgerAlerts } from '@cx/views';
 import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
+import { applyInBatches, type BatchSizes, type ViewStoreUnderTest } from './projection-specification';
 import { randomLedger } from './random-ledger';
 import type { ViewStore } from '../view-store/view-store.port';
 import { ALERT_OUTBOX_TABLE } from '../alerts/alert-outbox';
@@ -9,10 +10,10 @@ import { alertOfRow, alertRow } from '../alerts/alert-rows';
 import { AlertsProjection } from '../alerts/alerts.projection';
 import type { AlertsTable } from '../alerts/alerts.tables';
 
-export interface ViewStoreUnderTest {
-  views: ViewStore;
-  /** Closes connections and removes what the test made. */
-  dispose(): Promise<void>;
+/** Batches of 1, 8, 57, 9, … events: sizes that vary as a runner's do, the same on every run. */
+function varyingSizes(): BatchSizes {
+  let size = 0;
+  return () => (size = size === 0 ? 1 : ((size * 7) % 97) + 1);
 }
 
 const THRESHOLDS = { ...DEFAULT_LIFECYCLE_SETTINGS, ...DEFAULT_ALERT_SETTINGS };
@@ -47,14 +48,8 @@ export function describeAlertsProjectionContract(name: string, open: () => Promi
     });
 
     /** Applies the ledger in global order, in batches of varying sizes, as a runner would. */
-    async function applyAll(events: readonly AnyLedgerEvent[], generation: number, catchingUp = false): Promise<void> {
-      for (let i = 0, size = 1; i < events.length; i += size, size = ((size * 7) % 97) + 1) {
-        const batch = events.slice(i, i + size);
-        await views.transaction((tx) =>
-          projection.apply(forGeneration(tx, projection, generation), batch, contextFor(views.dialect, generation, catchingUp)),
-        );
-      }
-    }
+    const applyAll = (events: readonly AnyLedgerEvent[], generation: number, catchingUp = false) =>
+      applyInBatches(views, projection, events, { generation, catchingUp, sizes: varyingSizes() });
 
     async function settle(generation: number): Promise<void> {
       while (
