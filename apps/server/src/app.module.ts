@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule } from '@cx/access';
-import { AlertDeliveryModule } from '@cx/alerts';
+import { AlertDeliveryModule, AlertMetricsModule } from '@cx/alerts';
 import { ClockModule } from '@cx/clock';
 import { DashboardModule } from '@cx/dashboard';
 import { EventStoreModule } from '@cx/event-store';
@@ -25,33 +25,34 @@ const MODULES_BY_ROLE: Record<Role, Array<Type | DynamicModule>> = {
   // Kafka modules do nothing unless CX_KAFKA_BROKERS is set; the relay's lease lets any number of projectors run it.
   ingest: [IngestModule, KafkaIngestModule],
   // Partitioned projectors only with CX_PROJECTOR_SOURCE=kafka. The checkpoint writer follows the store like the relay.
-  projector: [
-    KafkaRelayModule,
-    KafkaProjectorModule,
-    AlertDeliveryModule,
-    CheckpointWriterModule.forRoot({ imports: [KafkaCheckpointModule] }),
-  ],
+  projector: [KafkaRelayModule, KafkaProjectorModule, CheckpointWriterModule.forRoot({ imports: [KafkaCheckpointModule] })],
   query: [QueryModule, OpsModule, DashboardModule],
 };
 
 /**
  * The projector role folds in a thread of its own (ProjectorThread), unless CX_PROJECTOR_THREAD=off.
- * The alert deliverer, checkpoint writer and relay stay on the main thread: they mostly wait
- * on I/O, and their metrics belong to this process's registry. Partitioned projectors
- * (CX_PROJECTOR_SOURCE=kafka) are spread over processes instead.
+ * The alert deliverer goes with the folds: on one connection to the views, its writes take
+ * turns with theirs instead of waiting on SQLite's busy handler (which held the main thread
+ * and added ~40 ms to a detractor's webhook). The checkpoint writer and relay stay on the
+ * main thread. Partitioned projectors (CX_PROJECTOR_SOURCE=kafka) are spread over processes instead.
  */
 export function foldsInThread(settings: Settings): boolean {
   return settings.roles.has('projector') && settings.projectorSource === 'store' && settings.projectorThread;
 }
 
-/** Starts and watches the projector thread of this process. */
-@Module({ providers: [ProjectorThread] })
+/** Starts and watches the projector thread of this process; its delivery attempts are counted here. */
+@Module({ imports: [AlertMetricsModule], providers: [ProjectorThread] })
 class ProjectorThreadModule {}
+
+/** The projector role's folds and alert delivery: in the projector thread, or on this thread. */
+function foldingModules(settings: Settings): Array<Type | DynamicModule> {
+  if (!settings.roles.has('projector')) return [];
+  return foldsInThread(settings) ? [ProjectorThreadModule] : [AlertDeliveryModule.counted()];
+}
 
 @Module({})
 export class AppModule {
   static forSettings(settings: Settings): DynamicModule {
-    const inThread = foldsInThread(settings);
     return {
       module: AppModule,
       imports: [
@@ -66,12 +67,12 @@ export class AppModule {
         MerkleLogModule,
         PrivacyModule,
         ViewStoreModule,
-        ProjectorModule.forRoot({ runs: settings.roles.has('projector') && !inThread, source: settings.projectorSource }),
+        ProjectorModule.forRoot({ runs: settings.roles.has('projector') && !foldsInThread(settings), source: settings.projectorSource }),
         HealthModule,
         MetricsModule,
         GracefulShutdownModule,
         ...[...settings.roles].flatMap((role) => MODULES_BY_ROLE[role]),
-        ...(inThread ? [ProjectorThreadModule] : []),
+        ...foldingModules(settings),
       ],
     };
   }

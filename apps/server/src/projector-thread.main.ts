@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LoggerModule, Logger } from 'nestjs-pino';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { AlertDeliveryModule } from '@cx/alerts';
 import { ClockModule } from '@cx/clock';
 import { EventStoreModule } from '@cx/event-store';
 import { PostgresModule } from '@cx/postgres';
@@ -14,10 +15,10 @@ import type { FromProjectorThread } from './projector-thread';
 /** How often the thread tells its process where its runners stand (the status reads it). */
 const REPORT_MS = 200;
 
-/** The projector thread's application: the stores and the engine running the folds, nothing of HTTP. */
+/** The projector thread's application: the stores, the engine running the folds and the alert deliverer; nothing of HTTP. */
 @Module({})
 class ProjectorThreadModule {
-  static forSettings(settings: Settings): DynamicModule {
+  static forSettings(settings: Settings, port: MessagePort): DynamicModule {
     return {
       module: ProjectorThreadModule,
       imports: [
@@ -28,6 +29,10 @@ class ProjectorThreadModule {
         EventStoreModule,
         ViewStoreModule,
         ProjectorModule.forRoot({ runs: true, source: 'store' }),
+        AlertDeliveryModule.reportingTo({
+          attempted: (target, outcome, count) =>
+            port.postMessage({ kind: 'attempted', target, outcome, count } satisfies FromProjectorThread),
+        }),
       ],
     };
   }
@@ -36,7 +41,7 @@ class ProjectorThreadModule {
 /** Runs in the worker that ProjectorThread starts, with the process's settings; ends when told to stop. */
 async function main(): Promise<void> {
   const port = parentPort!;
-  const app = await NestFactory.createApplicationContext(ProjectorThreadModule.forSettings(workerData as Settings), {
+  const app = await NestFactory.createApplicationContext(ProjectorThreadModule.forSettings(workerData as Settings, port), {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -2,13 +2,21 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DELIVERY_LISTENER, type DeliveryListener } from '@cx/alerts';
 import { backoffMs, type Backoff } from '@cx/clock';
 import { Metrics } from '@cx/metrics';
 import { ProjectionEngine, type RunnerStates } from '@cx/projection';
 import { SETTINGS, type Settings } from '@cx/settings';
 
 /** What the projector thread tells its process, and what it is told. */
-export type FromProjectorThread = { kind: 'ready' } | { kind: 'runners'; runners: RunnerStates };
+export type FromProjectorThread = { kind: 'ready' } | { kind: 'runners'; runners: RunnerStates } | ({ kind: 'attempted' } & Attempts);
+
+/** Delivery attempts of the thread's alert deliverer (DeliveryListener's arguments). */
+export interface Attempts {
+  target: string;
+  outcome: Parameters<DeliveryListener['attempted']>[1];
+  count: number;
+}
 export type ToProjectorThread = { kind: 'stop' };
 
 /** Restarts after a crash: soon the first time, at most every half minute while it keeps failing. */
@@ -47,6 +55,7 @@ export class ProjectorThread implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly engine: ProjectionEngine,
+    @Inject(DELIVERY_LISTENER) private readonly deliveries: DeliveryListener,
     metrics: Metrics,
   ) {
     this.restartsTotal = metrics.counter({
@@ -82,12 +91,7 @@ export class ProjectorThread implements OnApplicationBootstrap, OnApplicationShu
     const worker = new Worker(projectorThreadScript(), { workerData: this.settings });
     this.worker = worker;
     worker.on('message', (message: FromProjectorThread) => {
-      if (message.kind === 'ready') {
-        this.markStarted();
-        return;
-      }
-      this.lastRunners = message.runners;
-      this.engine.reportThreadRunners(message.runners);
+      this.heard(message);
     });
     worker.on('error', (error) => this.logger.error(`projector thread failed: ${error.stack ?? error.message}`));
     this.exited = new Promise((resolve) =>
@@ -98,6 +102,20 @@ export class ProjectorThread implements OnApplicationBootstrap, OnApplicationShu
         resolve();
       }),
     );
+  }
+
+  private heard(message: FromProjectorThread): void {
+    switch (message.kind) {
+      case 'ready':
+        this.markStarted();
+        return;
+      case 'runners':
+        this.lastRunners = message.runners;
+        this.engine.reportThreadRunners(message.runners);
+        return;
+      case 'attempted':
+        this.deliveries.attempted(message.target, message.outcome, message.count);
+    }
   }
 
   private ended(code: number, ranMs: number): void {
