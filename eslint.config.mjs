@@ -29,8 +29,6 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // NestJS declares its option bags (NestApplicationContextOptions) as classes and takes plain objects.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
-      // `map.get(key)!` right after `has`/`set`, a stack popped inside its length check: TypeScript cannot narrow these.
-      '@typescript-eslint/no-non-null-assertion': 'off',
       // `const { dropped: _dropped, ...kept } = x` is how a field is left out of a copy.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,13 +217,13 @@ async function httpRate(events: BenchEvent[], size: number, concurrency: number)
 }
 
 async function startServer(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, PORT: '0', CX_DATA_DIR: dataDir, CX_API_KEYS: `${KEY}=ingest+analyst`, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += String(chunk);
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1].replace('localhost', '127.0.0.1'));

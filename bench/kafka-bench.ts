@@ -98,7 +98,8 @@ async function ingestRate(brokers: string[], prefix: string, dataDir: string, to
   const app = await createServer(settings, { logs: false });
   await app.init();
   try {
-    const consumer = app.get(KafkaIngestService).consumer!;
+    const consumer = app.get(KafkaIngestService).consumer;
+    if (!consumer) throw new Error('the server started no Kafka consumer');
     await consumer.joined;
     const joinedAt = performance.now();
     await waitFor(

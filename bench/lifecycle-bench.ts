@@ -17,7 +17,7 @@ export function benchRebuild(dataset: Dataset, target: string, label: string): B
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const result = JSON.parse(output.trim().split('\n').pop()!);
+  const result = JSON.parse(output.trim().split('\n').at(-1) ?? '');
   return [
     { name: `rebuild ${target} (${label}, ${dataset.events} events)`, value: result.eventsPerSecond, unit: 'events/s' },
     { name: `rebuild ${target} peak memory (${label})`, value: result.peakRssMb, unit: 'MiB' },

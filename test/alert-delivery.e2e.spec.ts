@@ -7,6 +7,7 @@ import { OwnKafkaBroker, startOwnKafkaBroker, readTopic, testKafka, uniqueTopicP
 import { client, KEYS } from './support/cx-server';
 import { killHard, spawnServer, type ServerProcess } from './support/server-process';
 import { WebhookReceiver } from './support/webhook-receiver';
+import { present } from '@cx/views/testing';
 
 const SECRET = 'delivery-e2e-secret';
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;
@@ -49,7 +50,7 @@ describe('alert delivery through kill -9, a broker restart and a rebuild', () =>
     server = await spawnServer({
       CX_DATA_DIR: dataDir,
       CX_API_KEYS: API_KEYS,
-      CX_KAFKA_BROKERS: broker!.brokers.join(','),
+      CX_KAFKA_BROKERS: present(broker).brokers.join(','),
       CX_KAFKA_TOPIC_PREFIX: prefix,
       CX_WEBHOOK_URLS: receiver.url,
       CX_WEBHOOK_SECRET: SECRET,
@@ -84,13 +85,13 @@ describe('alert delivery through kill -9, a broker restart and a rebuild', () =>
       };
       return [answer, call];
     }).flat();
-    const answer = await client(server!.url, KEYS.ingest).post('/v1/events', events);
+    const answer = await client(present(server).url, KEYS.ingest).post('/v1/events', events);
     expect(answer.status).toBe(202);
     expect(answer.body.every((r: { status: string }) => r.status === 'accepted')).toBe(true);
     return Math.max(...answer.body.map((r: { position: number }) => r.position));
   }
 
-  const metrics = async () => (await client(server!.url, KEYS.ops).get('/metrics')).body as string;
+  const metrics = async () => (await client(present(server).url, KEYS.ops).get('/metrics')).body as string;
   const received = () => `${receiver.distinct().size} of ${expected.size} distinct, ${receiver.received.length} deliveries`;
   const allReceived = () => [...expected].every((key) => receiver.distinct().has(key));
 
@@ -101,22 +102,22 @@ describe('alert delivery through kill -9, a broker restart and a rebuild', () =>
 
     // kill -9 while the next wave is being projected and delivered.
     await wave('w2', 40);
-    await killHard(server!);
+    await killHard(present(server));
     await start();
     await wave('w3', 20);
     await waitFor(allReceived, 90_000, received);
 
     // The broker goes away while alerts keep coming: webhooks carry on, Kafka catches up after.
-    await broker!.stop();
+    await present(broker).stop();
     await wave('w4', 20);
     await waitFor(allReceived, 60_000, received);
-    await broker!.start();
+    await present(broker).start();
     // Kafka catches up, and any delivery the killed process had claimed is sent after its lease.
     await waitFor(async () => /cx_alert_oldest_undelivered_seconds 0\n/.test(await metrics()), 120_000, metrics);
 
     // Every projection rebuilt from the first event: nothing delivered before is sent again.
     const beforeRebuild = receiver.received.length;
-    const ops = client(server!.url, KEYS.ops);
+    const ops = client(present(server).url, KEYS.ops);
     const generations = new Map<string, number>(
       (await ops.get('/v1/ops/projections')).body.projections.map((p: { name: string; generation: number }) => [p.name, p.generation]),
     );
@@ -129,7 +130,7 @@ describe('alert delivery through kill -9, a broker restart and a rebuild', () =>
           rebuilding: unknown;
         }>;
         return PROJECTIONS.every((name) =>
-          status.some((p) => p.name === name && p.generation > generations.get(name)! && p.rebuilding === null),
+          status.some((p) => p.name === name && p.generation > present(generations.get(name)) && p.rebuilding === null),
         );
       },
       120_000,
@@ -150,12 +151,12 @@ describe('alert delivery through kill -9, a broker restart and a rebuild', () =>
     const topic = `${prefix}cx.alerts`;
     const messages = await readTopic(kafka, topic, expected.size, 90_000);
     const onKafka = messages.map(
-      (m) => JSON.parse(m.value!.toString('utf8')) as { id: string; type: string; data: { customerId: string } },
+      (m) => JSON.parse(present(m.value).toString('utf8')) as { id: string; type: string; data: { customerId: string } },
     );
     expect(new Set(onKafka.map((e) => `${e.type}|${e.id}`))).toEqual(expected);
     expect(messages.every((m, i) => m.key?.toString('utf8') === onKafka[i].data.customerId)).toBe(true);
 
-    const alerts = await client(server!.url, KEYS.analyst).get(`/v1/alerts?after=${last}&limit=1000&signal=detractor`);
+    const alerts = await client(present(server).url, KEYS.analyst).get(`/v1/alerts?after=${last}&limit=1000&signal=detractor`);
     expect(alerts.body.alerts).toHaveLength([...expected].filter((k) => k.startsWith('cx.alert.raised')).length);
     process.stdout.write(
       `alert delivery: ${expected.size} alert events, ${receiver.received.length} webhook deliveries (${receiver.received.length - expected.size} repeats), ${messages.length} Kafka messages\n`,

@@ -15,6 +15,7 @@ import {
 } from '@cx/views';
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /**
  * The SQL answers of `GET /v1/alerts` and `GET /v1/reports/closed-loop` against the pure
@@ -155,10 +156,10 @@ function storedLedger(
   const stored = posted.map(
     (e, i) =>
       ({
-        position: results[i].position!,
+        position: present(results[i].position),
         streamId: '',
         revision: 0,
-        customerId: results[i].customerId!,
+        customerId: present(results[i].customerId),
         id: e.id,
         source: e.source,
         type: e.type,
@@ -208,7 +209,7 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
     const anonIds = new Map<string, string>();
     arrival.forEach((e, i) => {
       const target = e.data.customer.email ? mergedInto.get(e.data.customer.email) : undefined;
-      if (target && !e.data.customer.id) anonIds.set(results[i].customerId!, target);
+      if (target && !e.data.customer.id) anonIds.set(present(results[i].customerId), target);
     });
     ledger = storedLedger(arrival, results, anonIds);
     after = Math.max(...results.map((r) => r.position ?? 0));

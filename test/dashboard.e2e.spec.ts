@@ -5,6 +5,7 @@ import { chromium, Browser, Page } from 'playwright-core';
 import { HttpSink, pump, simulate } from '@cx/simulator';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DAY = 86_400_000;
@@ -252,7 +253,7 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     for (const [id, of] of kpis) {
       expect([id, await value(id)]).toEqual([id, of(current)]);
       expect([id, await value(`${id}-previous`)]).toEqual([id, of(previous)]);
-      const change = of(current) === null || of(previous) === null ? null : round1(of(current)! - of(previous)!);
+      const change = of(current) === null || of(previous) === null ? null : round1(present(of(current)) - present(of(previous)));
       expect([id, await value(`${id}-change`)]).toEqual([id, change]);
     }
     const month = new Date(now).toISOString().slice(0, 7);
@@ -396,7 +397,7 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
     expect(Number(await text('customer-purchases'))).toBe(view.purchases.count);
     // A bar of the funnel drills down as its row does: the segment's biggest stage.
     const stages = ['prospect', 'new', 'active', 'loyal', 'advocate', 'at_risk', 'churned'];
-    const members = await segmentCustomers(segment!, to);
+    const members = await segmentCustomers(present(segment), to);
     const biggest = stages.reduce((a, b) =>
       members.filter((c) => c.stage === b).length > members.filter((c) => c.stage === a).length ? b : a,
     );
@@ -468,7 +469,7 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
 
     const loyalty = await download('loyalty');
     const [current, previous] = [await loyaltyOf(from, to), await loyaltyOf(previousFrom, from)];
-    const row = (period: string) => loyalty.rows.find((r) => r.period === period)!;
+    const row = (period: string) => present(loyalty.rows.find((r) => r.period === period));
     expect([csvValue(row('window').npsScore), csvValue(row('window').orders), csvValue(row('window').meanResolutionHours)]).toEqual([
       current.nps.score,
       current.purchases.orders,
@@ -495,14 +496,14 @@ describeWithBrowser('analysts dashboard in Chromium', () => {
 
     const alerts = await download('alerts');
     const closedLoop = (await analyst.get(`/v1/reports/closed-loop?from=${from}&to=${to}`)).body.totals;
-    const windowRow = alerts.rows.find((r) => r.period === 'window')!;
+    const windowRow = present(alerts.rows.find((r) => r.period === 'window'));
     expect([csvValue(windowRow.raised), csvValue(windowRow.followedUpWithinSlaPercent)]).toEqual([
       closedLoop.raised,
       closedLoop.followedUpWithinSla.percent,
     ]);
 
     const journey = await download('journey');
-    expect(journey.rows.find((r) => r.field === 'stage')!.value).toBe(await text('customer-stage'));
+    expect(present(journey.rows.find((r) => r.field === 'stage')).value).toBe(await text('customer-stage'));
     // Every panel has its button, and each gave a file with rows.
     for (const csv of [lifecycle, loyalty, cohorts, handoffs, ownerless, alerts, journey]) expect(csv.rows.length).toBeGreaterThan(0);
   });

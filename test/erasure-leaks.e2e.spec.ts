@@ -11,6 +11,7 @@ import { cloudEvent, interaction, purchase } from './support/cloud-events';
 import { client, KEYS } from './support/cx-server';
 import { ServerProcess, spawnServer } from './support/server-process';
 import { ingestMessage } from '@cx/ingest/testing';
+import { present } from '@cx/views/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;
@@ -216,7 +217,9 @@ function describeLeaks(label: string, postgres: boolean): void {
         { file: 'cx forget output', text: forgot.stdout + forgot.stderr },
       ];
       for (const topic of systemTopics) {
-        places.push(...(await messagesAfter(kafka, topic, marks.get(topic)!)).map((text, i) => ({ file: `${topic} message ${i}`, text })));
+        places.push(
+          ...(await messagesAfter(kafka, topic, present(marks.get(topic)))).map((text, i) => ({ file: `${topic} message ${i}`, text })),
+        );
       }
       expect(
         places.some((p) => p.file.includes('pg_wal') || p.file.endsWith('events.sqlite-wal') || p.file.endsWith('events.sqlite')),

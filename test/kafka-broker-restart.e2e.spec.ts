@@ -6,6 +6,7 @@ import { RunningServer, startServer } from './support/cx-server';
 import { KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /**
  * The broker stopped and started while channel systems produce and the ingest consumer
@@ -27,7 +28,7 @@ describe('Kafka ingest across a broker restart', () => {
     process.env.CX_KAFKA_TOPIC_PREFIX = run;
     server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest' });
     store = server.app.get<EventStore>(EVENT_STORE);
-    consumer = server.app.get(KafkaIngestService).consumer!;
+    consumer = present(server.app.get(KafkaIngestService).consumer);
     await consumer.joined;
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { findKafkaBroker, KafkaBroker, messageCount, produce, readTopic, testKaf
 import { RunningServer, startServer } from './support/cx-server';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /** Issue 4 against a real broker: cx.ingest through the ingest command, rejects to the DLQ, and a group of two. */
 describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', () => {
@@ -25,7 +26,7 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
     topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
     server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest,query' });
     store = server.app.get<EventStore>(EVENT_STORE);
-    consumer = server.app.get(KafkaIngestService).consumer!;
+    consumer = present(server.app.get(KafkaIngestService).consumer);
     await consumer.joined;
   });
   afterAll(async () => {
@@ -57,9 +58,9 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
     expect(await messageCount(kafka, topics.deadLetters)).toBe(rejects.size);
     for (const letter of letters) {
       const headers = textHeaders(letter.headers);
-      const sent = rejects.get(headers.get('test_seq')!)!;
+      const sent = present(rejects.get(present(headers.get('test_seq'))));
       expect(headers.get(DEAD_LETTER_HEADERS.reason)).toBe(sent.reason);
-      expect(JSON.parse(headers.get(DEAD_LETTER_HEADERS.errors)!)).toEqual(
+      expect(JSON.parse(present(headers.get(DEAD_LETTER_HEADERS.errors)))).toEqual(
         expect.arrayContaining([expect.objectContaining({ path: expect.any(String), message: expect.any(String) })]),
       );
       expect(headers.get(DEAD_LETTER_HEADERS.sourceTopic)).toBe(topics.ingest);
@@ -151,7 +152,7 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   it('shares the partitions between two ingest processes of one group, which together store every event once', async () => {
     const second = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest', CX_DATA_DIR: server.dataDir });
     try {
-      const other = second.app.get(KafkaIngestService).consumer!;
+      const other = present(second.app.get(KafkaIngestService).consumer);
       await waitFor(
         () => consumer.assignment.length > 0 && other.assignment.length > 0 && consumer.assignment.length + other.assignment.length === 6,
         30_000,

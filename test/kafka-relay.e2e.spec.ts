@@ -10,6 +10,7 @@ import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { sampleEvent } from '@cx/ingest/testing';
 import { expectCanonicalStream } from '@cx/projection/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /** SPEC §5's canonical stream: every stored event on cx.events, key = customer id, from a durable checkpoint. */
 describe('Kafka relay: event store → cx.events', () => {
@@ -51,7 +52,7 @@ describe('Kafka relay: event store → cx.events', () => {
       first,
       Array.from({ length: 1200 }, (_, i) => sampleEvent(`${run}a`, i, 40)),
     );
-    const relay = first.app.get(KafkaRelayService).relay!;
+    const relay = present(first.app.get(KafkaRelayService).relay);
     await waitFor(
       () => relay.checkpoint >= 1200,
       30_000,
@@ -69,7 +70,7 @@ describe('Kafka relay: event store → cx.events', () => {
 
     const second = await start('ingest,projector');
     const store = second.app.get<EventStore>(EVENT_STORE);
-    const resumed = second.app.get(KafkaRelayService).relay!;
+    const resumed = present(second.app.get(KafkaRelayService).relay);
     await waitFor(
       () => resumed.checkpoint >= 2000,
       30_000,

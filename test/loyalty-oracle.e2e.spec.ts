@@ -15,6 +15,7 @@ import {
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -165,10 +166,10 @@ function storedLedger(
   return posted.map(
     (e, i) =>
       ({
-        position: results[i].position!,
+        position: present(results[i].position),
         streamId: '',
         revision: 0,
-        customerId: canonical(results[i].customerId!),
+        customerId: canonical(present(results[i].customerId)),
         id: e.id as string,
         source: e.source as string,
         type: e.type,
@@ -228,7 +229,7 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
     arrival.forEach((e, i) => {
       const email = (e.data.customer as { id?: string; email?: string }).email;
       const target = email ? mergedInto.get(email) : undefined;
-      if (target && !(e.data.customer as { id?: string }).id) anonIds.set(results[i].customerId!, target);
+      if (target && !(e.data.customer as { id?: string }).id) anonIds.set(present(results[i].customerId), target);
     });
     expect(anonIds.size).toBeGreaterThan(0);
     ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);

@@ -13,6 +13,7 @@ import {
   viewStoresUnderTest,
 } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /**
  * SPEC §2.2 through HTTP, on every view store: the hand-built ledger of
@@ -45,7 +46,7 @@ function shuffledKeepingTies(ledger: readonly AnyLedgerEvent[], seed: number): A
   const order = [...ledger].sort(() => random() - 0.5);
   const byTime = new Map<number, AnyLedgerEvent[]>();
   for (const e of ledger) byTime.set(e.time, [...(byTime.get(e.time) ?? []), e]);
-  return order.map((e) => byTime.get(e.time)!.shift()!);
+  return order.map((e) => present(present(byTime.get(e.time)).shift()));
 }
 
 describe.each(viewStoresUnderTest())('loyalty report over the hand-built ledger (%s view store)', (storeName) => {

@@ -10,6 +10,7 @@ import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
+import { present } from '@cx/views/testing';
 
 /** Debian's promtool (package `prometheus`; `npm run services:start` installs it). */
 const PROMTOOL = spawnSync('promtool', ['--version']).status === 0 ? 'promtool' : null;
@@ -157,7 +158,7 @@ describeWithPromtool('metrics a team alerts on, with Kafka (dead letters by reas
       expect(sample(text, `cx_relay_lag_events{topic="${topics.events}"}`)).toBe(0);
       expect(sample(text, `cx_relay_lag_seconds{topic="${topics.events}"}`)).toBe(0);
     }, 60_000);
-    await server.app.get(KafkaRelayService).relay!.stop();
+    await present(server.app.get(KafkaRelayService).relay).stop();
     await client(server.url, KEYS.ingest).post('/v1/events', [interaction({ id: 'M-3' }), interaction({ id: 'M-4' })]);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const text = await scrape();

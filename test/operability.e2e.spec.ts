@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { cloudEvent, interaction } from './support/cloud-events';
 import { spawnServer, ServerProcess } from './support/server-process';
+import { present } from '@cx/views/testing';
 
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;
 
@@ -125,7 +126,7 @@ describe('operability (the built server as a process)', () => {
     const batch = Array.from({ length: 1000 }, (_, i) => interaction({ id: `shutdown-${i % 50}` }, { id: `shutdown-event-${i}` }));
     const body = Buffer.from(JSON.stringify(batch));
     const exited = exitOf(server);
-    const answer = postInTwoHalves(server.url, body, () => server!.child.kill('SIGTERM'));
+    const answer = postInTwoHalves(server.url, body, () => present(server).child.kill('SIGTERM'));
     const { status, text } = await answer;
     expect(status).toBe(202);
     const results = JSON.parse(text) as Array<{ status: string }>;

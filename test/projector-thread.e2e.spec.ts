@@ -6,6 +6,7 @@ import { ProjectorThread } from '../apps/server/src/projector-thread';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { eventually } from './support/eventually';
 import { spawnServer } from './support/server-process';
+import { present } from '@cx/views/testing';
 
 const API_KEYS = `${KEYS.ingest}=ingest,${KEYS.analyst}=analyst,${KEYS.ops}=ops`;
 
@@ -71,7 +72,7 @@ describe('the projector thread (CX_PROJECTOR_THREAD=on, the default)', () => {
   it('shows a thread that ended unasked as failing, starts another, and loses no event', async () => {
     const ops = client(server.url, KEYS.ops);
     await eventually(async () => expect((await ops.get('/v1/ops/projections')).body.projections[0].state).toBe('live'));
-    await server.app.get(ProjectorThread).current!.terminate();
+    await present(server.app.get(ProjectorThread).current).terminate();
 
     await eventually(async () => {
       const { projections } = (await ops.get('/v1/ops/projections')).body;

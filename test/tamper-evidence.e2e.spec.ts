@@ -20,6 +20,7 @@ import { client, KEYS, RunningServer, startServer } from './support/cx-server';
 import { interaction } from './support/cloud-events';
 import { eventually } from './support/eventually';
 import { findKafkaBroker, readTopic, testKafka, uniqueTopicPrefix } from '@cx/kafka/testing';
+import { present } from '@cx/views/testing';
 
 const CX = join(__dirname, '..', 'bin', 'cx.js');
 const COVERED = 30;
@@ -444,7 +445,7 @@ describe('checkpoints published to cx.checkpoints', () => {
       // Published right after signing, so the topic may still be on its way.
       let messages: Awaited<ReturnType<typeof readTopic>> = [];
       await eventually(async () => void (messages = await readTopic(testKafka(broker.brokers), topic, 3, 10_000)), 30_000);
-      const published = messages.map((m) => parseCheckpoint(JSON.parse(m.value!.toString())));
+      const published = messages.map((m) => parseCheckpoint(JSON.parse(present(m.value).toString())));
       expect(published.map((c) => c.size)).toEqual([2, 4, 6]);
       const key = loadPublicKey(join(server.dataDir, 'checkpoint-signing-key.pem'));
       for (const checkpoint of published) expect(checkpointSignedBy(checkpoint, key)).toBe(true);

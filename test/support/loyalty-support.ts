@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import type { AnyLedgerEvent } from '@cx/events';
 import { Answer, client, KEYS, RunningServer, startServer } from './cx-server';
+import { present } from '@cx/views/testing';
 
 /**
  * The view stores the loyalty suites run on: SQLite always; PostgreSQL when it answers at
@@ -177,7 +178,7 @@ export function loyaltyGroupsOfJson(json: {
   blocks?: Record<string, unknown>;
   groups?: Record<string, Record<string, unknown>>;
 }) {
-  const groups = json.groupBy === null ? { '': json.blocks! } : json.groups!;
+  const groups = json.groupBy === null ? { '': present(json.blocks) } : present(json.groups);
   return Object.fromEntries(
     Object.entries(groups).map(([group, blocks]) => [
       group,

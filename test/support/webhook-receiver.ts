@@ -24,15 +24,16 @@ export class WebhookReceiver {
 
   /** Listens (again on the same port after a stop, so the URL in the server's settings stays valid). */
   async start(): Promise<string> {
-    this.server = createServer(
+    const server = createServer(
       (request, response) =>
         void this.handle(request).then(
           (status) => response.writeHead(status).end(),
           () => response.writeHead(400).end(),
         ),
     );
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
     return this.url;
   }
 

@@ -40,7 +40,8 @@ class ProjectorThreadModule {
 
 /** Runs in the worker that ProjectorThread starts, with the process's settings; ends when told to stop. */
 async function main(): Promise<void> {
-  const port = parentPort!;
+  const port = parentPort;
+  if (!port) throw new Error('the projector runs here only as a worker thread that ProjectorThread started');
   const app = await NestFactory.createApplicationContext(ProjectorThreadModule.forSettings(workerData as Settings, port), {
     bufferLogs: true,
     abortOnError: false,

@@ -10,9 +10,8 @@ export function identifierKeys(ref: CustomerRef): string[] {
   const keys: string[] = [];
   if (ref.email !== undefined) keys.push(`email:${ref.email.trim().toLowerCase()}`);
   if (ref.phone !== undefined) keys.push(`phone:${normalisePhone(ref.phone)}`);
-  for (const system of Object.keys(ref.externalIds ?? {}).sort()) {
-    keys.push(`ext:${system}:${ref.externalIds![system]}`);
-  }
+  const externalIds = ref.externalIds ?? {};
+  for (const system of Object.keys(externalIds).sort()) keys.push(`ext:${system}:${externalIds[system]}`);
   return keys;
 }
 

@@ -79,16 +79,17 @@ export class MerkleLog {
   /** Inclusion proofs of the events at these positions in the tree's first `size` leaves; positions past it, or not in the tree, are left out. */
   async inclusionProofs(positions: readonly number[], size: number): Promise<Map<number, InclusionProof>> {
     const indexes = await this.store.leafIndexes(positions);
-    const wanted = [...indexes].filter(([, index]) => index < size);
-    const rangesOf = new Map(wanted.map(([position, index]) => [position, inclusionRanges(index, size)]));
-    const nodes = await this.subtrees([...rangesOf.values()].flat());
+    const wanted = [...indexes]
+      .filter(([, index]) => index < size)
+      .map(([position, index]) => ({ position, index, ranges: inclusionRanges(index, size) }));
+    const nodes = await this.subtrees(wanted.flatMap(({ ranges }) => ranges));
     return new Map(
-      wanted.map(([position, index]) => [
+      wanted.map(({ position, index, ranges }) => [
         position,
         {
           leafIndex: index,
           treeSize: size,
-          path: rangesOf.get(position)!.map((r) => rangeHash(r.lo, r.hi, nodes)),
+          path: ranges.map((r) => rangeHash(r.lo, r.hi, nodes)),
         },
       ]),
     );

@@ -5,10 +5,19 @@ import { completeSubtrees, EMPTY_ROOT, Hash, NodeId, nodeHash } from './rfc6962'
  * its first `size` leaves (at most log2(size) of them, largest first). It is all a log
  * needs to append leaves and to know its root, whatever its size.
  */
+type Subtree = { level: number; hash: Hash };
+
+/** The two subtrees on top of the stack when they are of one level (they merge into their parent), else null. */
+function twinsOnTop(stack: readonly Subtree[]): [Subtree, Subtree] | null {
+  const left = stack.at(-2);
+  const right = stack.at(-1);
+  return left && right && left.level === right.level ? [left, right] : null;
+}
+
 export class TreeEdge {
   private constructor(
     readonly size: number,
-    private readonly subtrees: ReadonlyArray<{ level: number; hash: Hash }>,
+    private readonly subtrees: readonly Subtree[],
   ) {}
 
   static empty(): TreeEdge {
@@ -47,9 +56,9 @@ export class TreeEdge {
       stack.push({ level: 0, hash: leaf });
       nodes.push({ level: 0, index: size, hash: leaf });
       size += 1;
-      while (stack.length >= 2 && stack[stack.length - 1].level === stack[stack.length - 2].level) {
-        const right = stack.pop()!;
-        const left = stack.pop()!;
+      for (let twins = twinsOnTop(stack); twins; twins = twinsOnTop(stack)) {
+        const [left, right] = twins;
+        stack.length -= 2;
         const level = left.level + 1;
         const hash = nodeHash(left.hash, right.hash);
         stack.push({ level, hash });

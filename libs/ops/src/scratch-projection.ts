@@ -50,6 +50,7 @@ async function applyToAll(views: ViewStore, projections: readonly Projection[], 
 
 async function settle(views: ViewStore, projection: Projection): Promise<void> {
   if (!projection.settle) return;
+  const settleBatch = projection.settle.bind(projection);
   const context = contextFor(views.dialect, 1);
-  while ((await views.transaction((tx) => projection.settle!(forGeneration(tx, projection, 1), context, SETTLE_BATCH))) > 0);
+  while ((await views.transaction((tx) => settleBatch(forGeneration(tx, projection, 1), context, SETTLE_BATCH))) > 0);
 }

@@ -11,14 +11,20 @@ export const POSTGRES_POOL = Symbol('PostgresPool');
  * store, or (beside EventStoreDB) the identity directory and customer keys.
  */
 export function usesPostgres(settings: Settings): boolean {
-  if (!settings.postgresUrl) return false;
-  return settings.eventStore !== 'sqlite' || settings.viewStore === 'postgres';
+  return postgresUrlOf(settings) !== null;
+}
+
+/** The server's URL when the process uses PostgreSQL (see usesPostgres), else null. */
+function postgresUrlOf({ postgresUrl, eventStore, viewStore }: Settings): string | null {
+  if (!postgresUrl) return null;
+  return eventStore !== 'sqlite' || viewStore === 'postgres' ? postgresUrl : null;
 }
 
 function openProcessPool(settings: Settings): Pool | null {
-  if (!usesPostgres(settings)) return null;
+  const url = postgresUrlOf(settings);
+  if (url === null) return null;
   const logger = new Logger('PostgreSQL');
-  return openPostgresPool(settings.postgresUrl!, { onError: (error) => logger.warn(`connection lost: ${error.message}`) });
+  return openPostgresPool(url, { onError: (error) => logger.warn(`connection lost: ${error.message}`) });
 }
 
 /**

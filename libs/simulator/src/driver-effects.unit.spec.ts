@@ -15,6 +15,7 @@ import {
   type StageOf,
 } from '@cx/views';
 import { simulate } from './simulate';
+import { present } from '@cx/views/testing';
 
 /**
  * SPEC §2.5 on simulated journeys: the key drivers report finds what the simulator puts in
@@ -82,7 +83,8 @@ function findings(driverEffects: boolean): Record<'nps' | 'churn', DriverBlock> 
   return { nps: block('nps'), churn: block('churn') };
 }
 
-const impact = (block: DriverBlock, attribute: string): number => block.drivers.find((d) => d.attribute === attribute)!.impact!;
+const impact = (block: DriverBlock, attribute: string): number =>
+  present(present(block.drivers.find((d) => d.attribute === attribute)).impact);
 
 describe('the simulator makes drivers real (SPEC §2.5)', () => {
   const on = findings(true);
@@ -92,7 +94,7 @@ describe('the simulator makes drivers real (SPEC §2.5)', () => {
     const rows = (outcome: 'nps' | 'churn') =>
       BAD_EXPERIENCES.map(
         (a) =>
-          `  ${a}: impact ${impact(on[outcome], a)} (share ${on[outcome].drivers.find((d) => d.attribute === a)!.share}) vs ${impact(off[outcome], a)} without the effects`,
+          `  ${a}: impact ${impact(on[outcome], a)} (share ${present(on[outcome].drivers.find((d) => d.attribute === a)).share}) vs ${impact(off[outcome], a)} without the effects`,
       );
     process.stdout.write(
       `NPS ${JSON.stringify(on.nps.overall)}\n${rows('nps').join('\n')}\nchurn ${JSON.stringify(on.churn.overall)}\n${rows('churn').join('\n')}\n`,

@@ -18,7 +18,8 @@ export function cachingStatements(db: SqliteDatabase): KyselyConnection {
       const cached = cache.get(sql);
       if (cached && !cached.busy) return cached;
       if (cached) return db.prepare(sql);
-      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+      const oldest = cache.keys().next();
+      if (cache.size >= MAX_CACHED_STATEMENTS && !oldest.done) cache.delete(oldest.value);
       const statement = db.prepare(sql);
       cache.set(sql, statement);
       return statement;

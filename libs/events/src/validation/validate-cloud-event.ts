@@ -83,7 +83,8 @@ function envelopeProblems(event: CloudEvent): { problems: FieldProblem[]; timeMs
 }
 
 function dataProblemsOf(type: EventType, data: Record<string, unknown>): FieldProblem[] {
-  const check = dataChecks.get(type)!;
+  const check = dataChecks.get(type);
+  if (!check) throw new Error(`no data schema for ${type}`);
   const problems = check.Check(data) ? [] : schemaProblems(check, data, 'data');
   problems.push(...customerRefProblems(data.customer, 'data.customer'));
   if (type === 'cx.customer.referred.v1' && data.referred !== undefined)

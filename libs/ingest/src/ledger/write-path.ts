@@ -25,9 +25,12 @@ export async function recordInSession(session: LedgerSession, events: readonly V
   const customers = fresh.map(({ event }) => ({ ref: event.data.customer, eventSource: event.source, eventId: event.id }));
   const { resolutions, changes } = resolveBatch(customers, await lookupLinks(session, batchKeys(customers), deps.digests));
   const customerOfKey = new Map(fresh.map(({ event }, i) => [keyOf(event), resolutions[i].customerId]));
-  const proposed = events.map((valid) =>
-    toProposedEvent(valid, customerOfKey.get(keyOf(valid.event)) ?? stored.get(keyOf(valid.event))!.customerId),
-  );
+  const customerIdOf = (key: string): string => {
+    const customerId = customerOfKey.get(key) ?? stored.get(key)?.customerId;
+    if (customerId === undefined) throw new Error(`event ${key} is neither fresh nor stored`);
+    return customerId;
+  };
+  const proposed = events.map((valid) => toProposedEvent(valid, customerIdOf(keyOf(valid.event))));
   const merges = resolutions.flatMap((resolution, i) => resolution.merges.map((merge) => mergeEvent(merge, fresh[i].timeMs)));
   const sealed = await sealFresh([...proposed, ...merges], stored, deps);
   const { writes, slots } = streamWrites(sealed);

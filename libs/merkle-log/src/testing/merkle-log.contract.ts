@@ -5,6 +5,7 @@ import { MemoryTree } from '../memory-tree';
 import { MerkleLog } from '../merkle-log';
 import type { LeafSource, MerkleLogStore, SignedCheckpoint } from '../merkle-log.port';
 import { EMPTY_ROOT, rangeHash, verifyConsistency, verifyInclusion } from '../rfc6962';
+import { present } from '@cx/views/testing';
 
 export interface MerkleLogUnderTest {
   events: EventStore;
@@ -86,7 +87,7 @@ export function describeMerkleLogContract(name: string, open: () => Promise<Merk
       );
       expect(proofs.size).toBe(stored.length);
       stored.forEach((event, i) => {
-        const proof = proofs.get(event.position)!;
+        const proof = present(proofs.get(event.position));
         expect(proof.leafIndex).toBe(i);
         expect(verifyInclusion(i, last.size, eventLeafHash(event), proof.path, last.rootHash)).toBe(true);
       });

@@ -3,6 +3,7 @@ import { caseIdOf, toCaseEventFact, type CaseEventFact, type CaseState, type Cus
 import { sql, type Kysely } from 'kysely';
 import { inChunks, toNumber, unionAll } from '../sql-batches';
 import type { AlertCustomerFactsTable, AlertsTables } from './alerts.tables';
+import { known } from '../known';
 
 type Db = Kysely<AlertsTables>;
 
@@ -113,7 +114,7 @@ export async function caseStates(db: Db, caseIds: readonly string[]): Promise<Ma
       .orderBy('time')
       .orderBy('position')
       .execute();
-    for (const row of rows) states.get(row.case_id)!.events.push(JSON.parse(row.fact) as CaseEventFact);
+    for (const row of rows) known(states, row.case_id).events.push(JSON.parse(row.fact) as CaseEventFact);
   }
   return states;
 }

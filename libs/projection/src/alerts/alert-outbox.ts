@@ -190,7 +190,7 @@ export class AlertOutbox {
       alert_id: alert.id,
       kind,
       customer_id: alert.customerId,
-      due_at: kind === 'raised' ? alert.raisedAt : alert.followUp!.at,
+      due_at: dueAt(alert, kind),
       raised_at: alert.raisedAt,
       payload: JSON.stringify(alertData(alert)),
       state: 'pending',
@@ -203,4 +203,11 @@ export class AlertOutbox {
 export async function isLiveGeneration(db: Kysely<any>, name: string, generation: number): Promise<boolean> {
   const row = await sql<{ active_generation: number }>`SELECT active_generation FROM projections WHERE name = ${name}`.execute(db);
   return Number(row.rows[0]?.active_generation) === generation;
+}
+
+/** A raised alert is due when it was raised; its follow-up, when the follow-up came. */
+function dueAt(alert: Alert, kind: AlertEventKind): number {
+  if (kind === 'raised') return alert.raisedAt;
+  if (!alert.followUp) throw new Error(`alert ${alert.id} has no follow-up to deliver`);
+  return alert.followUp.at;
 }

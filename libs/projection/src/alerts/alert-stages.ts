@@ -10,6 +10,7 @@ import {
 import { stageFactsFrom, type StageFactSource, type StageStart } from '../lifecycle/stage-facts';
 import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
 import type { AlertsTables } from './alerts.tables';
+import { known } from '../known';
 
 /** A start before every event: the whole history is computed again (a merge, or work a rebuild left to `settle`). */
 export const EVER = -Number.MAX_SAFE_INTEGER;
@@ -48,7 +49,7 @@ export async function restage(
   const running = await stagesBefore(db, starts);
   const facts = await stageFactsFrom(db, starts, undefined, ALERT_STAGE_FACTS);
   for (const { customerId, from } of starts) {
-    const state = facts.get(customerId)!;
+    const state = known(facts, customerId);
     const first = from === EVER ? firstStageFact(state) : from;
     changes.set(customerId, first === undefined ? [] : stageChangesFrom(state, first, running.get(customerId), settings));
   }

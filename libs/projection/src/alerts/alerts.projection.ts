@@ -28,6 +28,7 @@ import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutbo
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
 import { createAlertsTables } from './alerts.schema';
 import { ALERTS_TABLES, type AlertCustomerFactsTable, type AlertsTable, type AlertsTables } from './alerts.tables';
+import { known } from '../known';
 
 type Db = Kysely<AlertsTables>;
 
@@ -73,7 +74,7 @@ class Touched {
     if (ANSWER_KINDS.has(fact.kind)) since.answers = Math.min(since.answers, fact.time);
     if (STAGE_KINDS.includes(fact.kind as never)) since.stages = Math.min(since.stages, fact.time);
     if (fact.kind === 'outbound') since.outbound = Math.min(since.outbound, fact.time);
-    if (fact.kind === 'case') this.stretch(fact.customer_id, fact.case_id!);
+    if (fact.kind === 'case' && fact.case_id !== null) this.stretch(fact.customer_id, fact.case_id);
   }
 
   answersFrom(customerId: string, time: number): void {
@@ -209,7 +210,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
       .where('customer_id', '=', from)
       .where('kind', '=', 'case')
       .execute();
-    for (const { case_id } of moved) touched.stretch(into, case_id!);
+    for (const { case_id } of moved) if (case_id !== null) touched.stretch(into, case_id);
     await tx.updateTable('alert_customer_facts').set({ customer_id: into }).where('customer_id', '=', from).execute();
     for (const table of ['alert_customer_stages', 'alert_case_stretches'] as const)
       await tx.deleteFrom(table).where('customer_id', '=', from).execute();
@@ -252,7 +253,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
       for (const { entity } of pending) touched.all(entity.slice(9));
       await this.computeCustomers(
         tx,
-        chunk.map((id) => [id, touched.customers.get(id)!]),
+        chunk.map((id) => [id, known(touched.customers, id)]),
         outbox,
       );
     }
@@ -293,11 +294,14 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const answers = await answersSince(tx, starts('answers'));
     const named = [...new Set([...answers.values()].flat().flatMap((a) => a.caseId ?? []))];
     const cases = await caseStates(tx, named);
-    const ownerAt = (caseId: string, T: number) => (cases.get(caseId)?.events.length ? caseOwnerAt(cases.get(caseId)!, T) : null);
+    const ownerAt = (caseId: string, T: number) => {
+      const state = cases.get(caseId);
+      return state?.events.length ? caseOwnerAt(state, T) : null;
+    };
     const stored = await storedCustomerAlerts(tx, customers);
     const sinceOf = new Map(customers);
     // Stored alerts not computed again keep all but their follow-up.
-    const desired: Alert[] = stored.filter((row) => !recomputed(row, sinceOf.get(row.customer_id)!)).map(alertOfRow);
+    const desired: Alert[] = stored.filter((row) => !recomputed(row, known(sinceOf, row.customer_id))).map(alertOfRow);
     for (const [customerId] of customers) {
       const fresh = customerAlerts({
         customerId,

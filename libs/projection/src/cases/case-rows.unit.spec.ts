@@ -1,10 +1,11 @@
 import { DEFAULT_CASE_SETTINGS } from '@cx/views';
 import { at, eventFactory, foldCase } from '@cx/views/testing';
 import { caseRows } from './case-rows';
+import { present } from '@cx/views/testing';
 
 /** The rows the cases projection writes for SQL users; times are minutes after T0 (see case-test-kit). */
 
-const rowsOf = (events: Parameters<typeof foldCase>[1]) => caseRows(foldCase('c1', events), DEFAULT_CASE_SETTINGS)!;
+const rowsOf = (events: Parameters<typeof foldCase>[1]) => present(caseRows(foldCase('c1', events), DEFAULT_CASE_SETTINGS));
 
 describe('case rows', () => {
   it('close each request when it stops pending: accepted, superseded, cancelled; a takeover at its acceptance', () => {

@@ -36,14 +36,16 @@ export class CasesProjection implements Projection {
   }
 
   async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
-    const caseEvents = events.filter((event) => caseIdOf(event) !== undefined);
+    const caseEvents = events.flatMap((event) => {
+      const caseId = caseIdOf(event);
+      return caseId === undefined ? [] : [{ caseId, event }];
+    });
     if (caseEvents.length === 0) return;
-    const caseIds = [...new Set(caseEvents.map((event) => caseIdOf(event)!))];
+    const caseIds = [...new Set(caseEvents.map(({ caseId }) => caseId))];
     // A case's events may come from several customers' streams, so from other partitions' batches too.
     await context.lock?.(caseIds.map(caseKey));
     const states = await loadStates(tx, caseIds);
-    for (const event of caseEvents) {
-      const caseId = caseIdOf(event)!;
+    for (const { caseId, event } of caseEvents) {
       states.set(caseId, evolveCase(states.get(caseId) ?? initialCaseState(caseId), event));
     }
     const rows = [...states.values()].map((state) => caseRows(state, this.settings)).filter((r): r is CaseRows => r !== null);

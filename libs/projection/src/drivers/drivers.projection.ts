@@ -18,6 +18,7 @@ import {
   type DriverContactsTable,
   type DriversTables,
 } from './drivers.tables';
+import { known } from '../known';
 
 type Db = Kysely<DriversTables>;
 
@@ -216,12 +217,12 @@ async function refoldCases(
       .where('case_id', 'in', chunk)
       .execute();
     for (const row of before)
-      for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, batch.cases.get(row.case_id)!);
+      for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, known(batch.cases, row.case_id));
   }
   const states = await loadCaseStates(tx, context, caseIds, aliases, recent);
   const rows = states.map((state) => driverCaseRows(state, (id) => id)).filter((r): r is DriverCaseRows => r !== null);
   for (const r of rows)
-    for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, batch.cases.get(r.case.case_id)!);
+    for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, known(batch.cases, r.case.case_id));
   for (const chunk of inChunks(caseIds)) {
     await tx.deleteFrom('driver_cases').where('case_id', 'in', chunk).execute();
     await tx.deleteFrom('driver_case_handoffs').where('case_id', 'in', chunk).execute();

@@ -19,7 +19,10 @@ const FLAG_COLUMNS = Object.values(ANSWER_FLAG_COLUMNS);
 /** Who each id stands for after the ledger's merges (applied in position order, as the projections do). */
 function canonicalOf(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
   const into = new Map<string, string>();
-  const of = (id: string): string => (into.has(id) ? of(into.get(id)!) : id);
+  const of = (id: string): string => {
+    const next = into.get(id);
+    return next === undefined ? id : of(next);
+  };
   for (const e of ledger) {
     if (e.type !== 'cx.customer.merged.v1' || e.data.into.id === undefined) continue;
     const [from, to] = [of(e.customerId), of(e.data.into.id)];

@@ -24,7 +24,8 @@ export class RecentCaseStates {
     // Re-inserted, so the least recently read case is the first to go.
     this.states.delete(state.caseId);
     this.states.set(state.caseId, chosen);
-    if (this.states.size > CAPACITY) this.states.delete(this.states.keys().next().value!);
+    const leastRecent = this.states.keys().next();
+    if (this.states.size > CAPACITY && !leastRecent.done) this.states.delete(leastRecent.value);
     return chosen;
   }
 }

@@ -138,6 +138,13 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     return this.projections.find((p) => p.name === name);
   }
 
+  /** The projection of a record already kept to this process's projections (see reconcile). */
+  private registered(name: string): Projection {
+    const projection = this.projection(name);
+    if (!projection) throw new Error(`projection "${name}" is in the registry but not registered in this process`);
+    return projection;
+  }
+
   async rebuild(projection: Projection) {
     const request = await this.registry.requestRebuild(projection);
     if (this.options.runs) await this.reconcile();
@@ -189,9 +196,11 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     const records = await this.registry.records();
     return Promise.all(
       records
-        .filter((r) => this.projection(r.name))
-        .map(async (record) => {
-          const projection = this.projection(record.name)!;
+        .flatMap((record) => {
+          const projection = this.projection(record.name);
+          return projection ? [{ record, projection }] : [];
+        })
+        .map(async ({ record, projection }) => {
           const checkpoint = await this.registry.checkpoint(record.name, record.activeGeneration);
           const building = record.buildingGeneration;
           const buildingCheckpoint = building === null ? 0 : await this.registry.checkpoint(record.name, building);
@@ -271,7 +280,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
   /** Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is no live runner. */
   private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
     const wanted =
-      this.options.source === 'store' ? records.map((r) => ({ projection: this.projection(r.name)!, generation: r.activeGeneration })) : [];
+      this.options.source === 'store' ? records.map((r) => ({ projection: this.registered(r.name), generation: r.activeGeneration })) : [];
     if (sameTargets(this.live?.targets ?? [], wanted)) return;
     await this.live?.stop();
     this.live =
@@ -281,9 +290,9 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   /** Generations being built that no runner folds yet get one runner, together. */
   private async reconcileRebuilds(records: ProjectionRecord[]): Promise<void> {
-    const wanted = records
-      .filter((r) => r.buildingGeneration !== null)
-      .map((r) => ({ projection: this.projection(r.name)!, generation: r.buildingGeneration! }));
+    const wanted = records.flatMap((r) =>
+      r.buildingGeneration === null ? [] : [{ projection: this.registered(r.name), generation: r.buildingGeneration }],
+    );
     const wantedKeys = new Set(wanted.map(targetKey));
     for (const runner of [...this.rebuilds]) {
       if (runner.targets.some((t) => wantedKeys.has(targetKey(t)))) continue;

@@ -217,10 +217,11 @@ export class ProjectionRunner {
   private async settle(run: TargetRun): Promise<void> {
     const { projection, generation } = run.target;
     if (run.settled || !projection.settle) return;
+    const settleBatch = projection.settle.bind(projection);
     const context = contextFor(this.views.dialect, generation);
     for (;;) {
       const done = await this.views.transaction((tx) =>
-        projection.settle!(forGeneration(tx, projection, generation), context, this.options.settleBatch),
+        settleBatch(forGeneration(tx, projection, generation), context, this.options.settleBatch),
       );
       if (done === 0) break;
     }

@@ -9,6 +9,7 @@ import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
 import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
 import { restretch, stageFactsFrom, type StageStart } from './stage-facts';
+import { known } from '../known';
 
 /** What a batch changes for one customer: its `customers` row follows from the old one and these. */
 class CustomerChange {
@@ -159,7 +160,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     const rows: CustomerStagesTable[] = [];
     for (const { customerId, from } of starts) {
       const running = before.get(customerId);
-      const changes = stageChangesFrom(facts.get(customerId)!, from, running?.stage as LifecycleStage | undefined, this.settings);
+      const changes = stageChangesFrom(known(facts, customerId), from, running?.stage as LifecycleStage | undefined, this.settings);
       if (running) rows.push({ ...running, until: changes[0]?.since ?? null });
       rows.push(...stageRows(customerId, changes));
     }
@@ -224,10 +225,10 @@ async function summarize(
   const ids = [...changes.keys()];
   const segments = await latestSegments(
     tx,
-    ids.filter((id) => changes.get(id)!.profiled),
+    ids.filter((id) => known(changes, id).profiled),
   );
   for (const chunk of inChunks(ids)) {
-    const rows = chunk.map((customerId) => customerRow(customerId, stored.get(customerId), changes.get(customerId)!, segments));
+    const rows = chunk.map((customerId) => customerRow(customerId, stored.get(customerId), known(changes, customerId), segments));
     await tx
       .insertInto('customers')
       .values(rows)

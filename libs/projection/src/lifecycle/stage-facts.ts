@@ -3,6 +3,7 @@ import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx
 import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
 import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
+import { known } from '../known';
 
 /**
  * Where a projection keeps what the stage rules read: a table of fact rows by customer
@@ -102,13 +103,13 @@ export async function stageFactsFrom(
     [...cases].map((key) => key.split('\u0000')),
     (chunk) =>
       sql`SELECT ${COLUMNS} FROM (SELECT f.* FROM ${valuesTable(
-        chunk.map(([customerId, caseId]) => [customerId, caseId, froms.get(customerId)!]),
+        chunk.map(([customerId, caseId]) => [customerId, caseId, known(froms, customerId)]),
         ['text', 'text', 'bigint'],
         'p',
       )} CROSS JOIN ${FACTS} f WHERE f.customer_id = p.column1 AND f.case_id = p.column2 AND f.kind = 'case' AND f.time < p.column3) t`,
   );
   const byCustomer = new Map<string, Row[]>(starts.map((start) => [start.customerId, []]));
-  for (const row of [...recent, ...context, ...history]) byCustomer.get(row.customer_id)!.push(row);
+  for (const row of [...recent, ...context, ...history]) known(byCustomer, row.customer_id).push(row);
   return new Map(
     [...byCustomer].map(([customerId, rows]) => [
       customerId,
@@ -124,7 +125,7 @@ export async function customerStageFactsFrom(
   from: number,
   upTo?: number,
 ): Promise<CustomerState> {
-  return (await stageFactsFrom(db, [{ customerId, from }], upTo)).get(customerId)!;
+  return known(await stageFactsFrom(db, [{ customerId, from }], upTo), customerId);
 }
 
 /** One case of one customer. */
@@ -153,9 +154,10 @@ export async function restretch(
   );
   const byPair = new Map<string, Row[]>();
   for (const row of facts) {
-    const list = byPair.get(key(row.customer_id, row.case_id!));
+    if (row.case_id === null) continue;
+    const list = byPair.get(key(row.customer_id, row.case_id));
     if (list) list.push(row);
-    else byPair.set(key(row.customer_id, row.case_id!), [row]);
+    else byPair.set(key(row.customer_id, row.case_id), [row]);
   }
   for (const chunk of inChunks(pairs))
     await db

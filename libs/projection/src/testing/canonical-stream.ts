@@ -1,6 +1,7 @@
 import type { StoredEvent } from '@cx/event-store';
 import { readCanonicalMessage } from '@cx/kafka';
 import type { ReadMessage } from '@cx/kafka/testing';
+import { present } from '@cx/views/testing';
 
 /**
  * What a consumer of cx.events relies on: every stored event is there (once, unless
@@ -15,8 +16,7 @@ export function expectCanonicalStream(messages: ReadMessage[], stored: StoredEve
   const sorted = [...messages].sort((x, y) => x.partition - y.partition || Number(x.offset) - Number(y.offset));
   for (const message of sorted) {
     const event = readCanonicalMessage(message);
-    const original = byPosition.get(event.position)!;
-    expect(original).toBeDefined();
+    const original = present(byPosition.get(event.position), `the stored event at ${event.position}`);
     expect(message.key?.toString()).toBe(original.customerId);
     expect(event).toMatchObject({
       customerId: original.customerId,

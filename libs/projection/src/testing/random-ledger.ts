@@ -1,4 +1,5 @@
 import type { AnyLedgerEvent, CustomerRef, EventDataByType, EventType } from '@cx/events';
+import { present } from '@cx/views/testing';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -170,7 +171,7 @@ function surveyAnswer(random: Random, cast: Cast): Data<'cx.survey.answered.v1'>
 /** An event of a case, from either of its two customers: in any order, so some cases are orphans for a while. */
 function caseActivity(random: Random, cast: Cast): Activity {
   const caseId = random.pick([...cast.cases.keys()]);
-  const customerId = random.pick(cast.cases.get(caseId)!);
+  const customerId = random.pick(present(cast.cases.get(caseId)));
   const roll = random.next();
   if (roll < 0.25)
     return {

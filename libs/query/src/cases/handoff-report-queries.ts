@@ -232,7 +232,8 @@ async function acceptedCells(db: Kysely<any>, query: HandoffReportQuery): Promis
   return rows.map((row) => ({ fromTeam: row.from_team, toTeam: row.accepted_by, count: Number(row.n), pingPongs: Number(row.ping_pongs) }));
 }
 
-const medianKey = (block: 'team' | 'matrix' | 'totals', a = '', b = '') => JSON.stringify([block, a, b]);
+// A team is null only in a GROUPING SETS row that groups over it, which gives no key of its own.
+const medianKey = (block: 'team' | 'matrix' | 'totals', a: string | null = '', b: string | null = '') => JSON.stringify([block, a, b]);
 
 /** The handoffs accepted in the window: counts per cell, and the medians of their waits. */
 interface Accepted {
@@ -307,7 +308,7 @@ async function percentileWaits(db: Kysely<any>, query: HandoffReportQuery): Prom
     GROUP BY GROUPING SETS ((accepted_by), (from_team, accepted_by), ())`.execute(db);
   const keyOf = (row: (typeof rows)[number]) => {
     if (Number(row.all_teams) === 1) return medianKey('totals');
-    return Number(row.all_from) === 1 ? medianKey('team', row.accepted_by!) : medianKey('matrix', row.from_team!, row.accepted_by!);
+    return Number(row.all_from) === 1 ? medianKey('team', row.accepted_by) : medianKey('matrix', row.from_team, row.accepted_by);
   };
   return new Map(rows.filter((row) => row.median_ms !== null).map((row) => [keyOf(row), Number(row.median_ms)]));
 }

@@ -9,6 +9,7 @@ import { randomLedger } from '@cx/projection/testing';
 import { customerActivityAt, stageHistoryAt } from './customer-activity';
 import { timelinePage } from './customer-timeline';
 import type { EventStore, StoredEvent } from '@cx/event-store';
+import { present } from '@cx/views/testing';
 
 const GENERATION = 1;
 const DAY = 86_400_000;
@@ -16,7 +17,10 @@ const DAY = 86_400_000;
 /** The customer each id stands for after every merge of the ledger (merges chain). */
 function canonicalIds(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
   const into = new Map<string, string>();
-  const of = (id: string): string => (into.has(id) ? of(into.get(id)!) : id);
+  const of = (id: string): string => {
+    const next = into.get(id);
+    return next === undefined ? id : of(next);
+  };
   for (const event of ledger) {
     if (event.type !== 'cx.customer.merged.v1' || event.data.into.id === undefined) continue;
     const [from, to] = [of(event.customerId), of(event.data.into.id)];
@@ -130,7 +134,7 @@ describe('the lifecycle rows answer as the pure fold', () => {
   });
 
   it('places the events the projection has not folded yet by time, each once', async () => {
-    const [customerId, events] = [...byCustomer].find(([, own]) => own.length > 10)!;
+    const [customerId, events] = present([...byCustomer].find(([, own]) => own.length > 10));
     const notFolded = { ...events[3], position: ledger.length + 1, id: 'not-folded-yet' };
     const page = await timelinePage(db, storeOf(ledger), customerId, 1000, undefined, [events[0], notFolded] as unknown as StoredEvent[]);
     const expected = [...events, notFolded].sort((a, b) => a.time - b.time || a.position - b.position).map((e) => e.position);

@@ -27,13 +27,16 @@ const MAX_YEARS = 10;
 /** A 400 in the shape of the query parameter checks: details name the parameter. */
 const bad = (parameter: string, message: string, code = 'invalid_parameter') => new ApiError(400, code, message, [{ parameter, message }]);
 
-function instant(name: string, value: string | number | undefined, required: boolean): number | undefined {
+function instant(name: string, value: string | number | undefined): number | undefined {
   if (typeof value === 'number') return value;
-  if (value === undefined || value === '') {
-    if (required) throw bad(name, `${name} is required: an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
-    return undefined;
-  }
+  if (value === undefined || value === '') return undefined;
   return instantParam(name, value, Number.NaN);
+}
+
+function requiredInstant(name: string, value: string | number | undefined): number {
+  const at = instant(name, value);
+  if (at === undefined) throw bad(name, `${name} is required: an RFC 3339 time with an offset, e.g. 2026-03-01T00:00:00Z`);
+  return at;
 }
 
 /** SPEC §3: at most 10 years, calendar years in UTC (from 2020-02-29, up to 2030-03-01). */
@@ -50,7 +53,7 @@ export function tenYearsAfter(from: number): number {
   );
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T | null): T | null {
+function oneOf<T extends string, F extends T | null>(name: string, value: string | undefined, allowed: readonly T[], fallback: F): T | F {
   if (value === undefined || value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw bad(name, `${name} must be one of ${allowed.join(', ')}`);
@@ -62,18 +65,18 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
  * (three capital letters, only with groupBy=valueTier), `asOf` an RFC 3339 instant.
  */
 export function driversRequest(params: DriversParams): DriversRequest {
-  const from = instant('from', params.from, true)!;
-  const to = instant('to', params.to, true)!;
+  const from = requiredInstant('from', params.from);
+  const to = requiredInstant('to', params.to);
   if (from > to) throw bad('from', 'from must not be after to');
   if (to > tenYearsAfter(from))
     throw bad('to', `the window is longer than ${MAX_YEARS} years; ask for ${MAX_YEARS} years or less`, 'window_too_long');
-  const outcome = oneOf('outcome', params.outcome, DRIVER_OUTCOMES, 'nps')!;
+  const outcome = oneOf('outcome', params.outcome, DRIVER_OUTCOMES, 'nps');
   const groupBy = params.groupBy === 'none' ? null : oneOf('groupBy', params.groupBy, DRIVER_GROUP_BYS, null);
   const currency = params.currency === undefined || params.currency === '' ? null : params.currency;
   if (currency !== null && !/^[A-Z]{3}$/.test(currency))
     throw bad('currency', 'currency must be an ISO 4217 code of three capital letters, e.g. EUR');
   if (currency !== null && groupBy !== 'valueTier')
     throw bad('currency', 'currency applies to groupBy=valueTier only: it chooses the currency value tiers rank revenue in');
-  const asOf = instant('asOf', params.asOf, false);
+  const asOf = instant('asOf', params.asOf);
   return { from, to, ...(asOf === undefined ? {} : { asOf }), outcome, groupBy, currency };
 }

@@ -43,7 +43,10 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
       };
     const order: readonly string[] = groupBy === 'valueTier' ? VALUE_TIERS : [...blocks.keys()].sort(byCodeUnits);
     const groups: Record<string, DriverBlock> = Object.fromEntries(
-      order.filter((key) => blocks.has(key)).map((key) => [key, blocks.get(key)!]),
+      order.flatMap((key) => {
+        const block = blocks.get(key);
+        return block ? [[key, block]] : [];
+      }),
     );
     return { ...head, currency, groupBy, groups };
   });

@@ -105,6 +105,6 @@ export async function loyaltyReportInSql(views: ViewStore, request: LoyaltyReque
   const blocks = await inSnapshot(views, (db) => queryBlocks(db, { from, to }, keys, groupBy !== null, thresholds));
   const groups = byGroup(blocks);
   if (groupBy === null) return { from, to, groupBy: null, blocks: blocksOf(groups.get('') ?? emptyGroupRows()) };
-  const sorted = [...groups.keys()].sort(byCodeUnits);
-  return { from, to, groupBy, groups: Object.fromEntries(sorted.map((key) => [key, groupBlocks(groups.get(key)!, keys)])) };
+  const sorted = [...groups].sort(([a], [b]) => byCodeUnits(a, b));
+  return { from, to, groupBy, groups: Object.fromEntries(sorted.map(([key, rows]) => [key, groupBlocks(rows, keys)])) };
 }

@@ -98,7 +98,7 @@ export function groupKey(alert: Alert, groupBy: ClosedLoopGroupBy, options: Pick
 
 function closedLoopBlock(alerts: readonly Alert[], options: ClosedLoopOptions): ClosedLoopBlock {
   const followed = alerts.filter((alert) => alert.followUp !== null);
-  const delays = followed.map((alert) => alert.followUp!.at - alert.raisedAt);
+  const delays = alerts.flatMap((alert) => (alert.followUp ? [alert.followUp.at - alert.raisedAt] : []));
   const withinSla = delays.filter((ms) => ms <= options.followUpSlaMs).length;
   const overdue = alerts.filter((alert) => alert.followUp === null && options.to - alert.raisedAt > options.followUpSlaMs).length;
   const npsDetractors = alerts.filter((alert) => alert.signal === ('detractor' satisfies AlertSignal) && alert.detail.survey === 'nps');

@@ -6,6 +6,7 @@ import { alertId } from './alert';
 import { DEFAULT_ALERT_SETTINGS } from './alert-settings';
 import { isDetractorAnswer } from './customer-signals';
 import { ledgerAlerts } from './ledger-alerts';
+import { present } from '../testing/present';
 
 const alertsOf = (events: readonly AnyLedgerEvent[]) => ledgerAlerts(events, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS);
 /** [signal, raisedAt, follow-up time] by raisedAt, then signal. */
@@ -35,7 +36,7 @@ describe('customer signals', () => {
       // Last purchase day 0: churned from day 180 + 1 ms; nothing after it follows it up.
       ['churned', day(180) + 1, null],
     ]);
-    const detractor = alertsOf(events).find((a) => a.signal === 'detractor')!;
+    const detractor = present(alertsOf(events).find((a) => a.signal === 'detractor'));
     expect(detractor).toMatchObject({
       id: alertId('detractor', 'c-1', day(10)),
       subject: 'c-1',

@@ -17,7 +17,12 @@ export function canonicalCustomers(events: readonly AnyLedgerEvent[]): (id: stri
   const into = new Map<string, string>();
   const canonical = (id: string): string => {
     let current = id;
-    for (let seen = 0; into.has(current) && seen < into.size; seen += 1) current = into.get(current)!;
+    // At most one step per merge: a cycle of merges cannot loop for ever.
+    for (let seen = 0; seen < into.size; seen += 1) {
+      const next = into.get(current);
+      if (next === undefined) break;
+      current = next;
+    }
     return current;
   };
   for (const event of [...events].sort((a, b) => a.position - b.position)) {
@@ -45,7 +50,10 @@ export function ledgerAlerts(events: readonly AnyLedgerEvent[], settings: AlertS
     const id = canonical(event.customerId);
     byCustomer.set(id, [...(byCustomer.get(id) ?? []), event]);
   }
-  const ownerAt = (caseId: string, T: number) => (cases.has(caseId) ? caseOwnerAt(cases.get(caseId)!, T) : null);
+  const ownerAt = (caseId: string, T: number) => {
+    const state = cases.get(caseId);
+    return state ? caseOwnerAt(state, T) : null;
+  };
   const alerts: Alert[] = [];
   for (const [customerId, own] of byCustomer) {
     alerts.push(

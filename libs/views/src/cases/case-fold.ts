@@ -172,7 +172,10 @@ function finish(draft: Draft, effect: CaseEffect): CaseStep {
     fold,
     effect,
     handoffs: [...touchedHandoffs.values()].map((handoff) => ({ ...handoff, flags: [...handoff.flags] })),
-    spans: touched.flatMap((seq) => (standing.has(seq) ? [{ ...standing.get(seq)! }] : [])),
+    spans: touched.flatMap((seq) => {
+      const span = standing.get(seq);
+      return span ? [{ ...span }] : [];
+    }),
     droppedSpans: touched.filter((seq) => !standing.has(seq)),
     resolution: touchedResolution ? { ...touchedResolution, owner: copyOwner(touchedResolution.owner) } : null,
   };

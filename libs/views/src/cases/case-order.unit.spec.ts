@@ -5,6 +5,7 @@ import { handoffDataset } from './handoff-dataset';
 import { handoffReport } from './handoff-report';
 import { at, eventFactory, foldCase, foldCases } from './case-test-kit';
 import { caseView, type CaseView } from './case-view';
+import { present } from '../testing/present';
 
 /**
  * SPEC §2: every view is the same whatever order events arrive in. The events are built
@@ -70,7 +71,7 @@ describe('order independence', () => {
         const shuffled = foldCases(arrived);
         expect(shuffled).toEqual(inOrder);
         for (const [caseId, state] of inOrder) {
-          const other = shuffled.get(caseId)!;
+          const other = present(shuffled.get(caseId));
           for (const asOf of PROBE_TIMES) {
             expect(caseView(other, asOf)).toEqual(caseView(state, asOf));
             expect(handoffFacts(other, asOf)).toEqual(handoffFacts(state, asOf));
@@ -98,7 +99,7 @@ describe('order independence', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), asOfArb, (arrived, asOf) => {
         const states = foldCases(arrived);
-        for (const [caseId, state] of reference) expect(caseView(states.get(caseId)!, asOf)).toEqual(caseView(state, asOf));
+        for (const [caseId, state] of reference) expect(caseView(present(states.get(caseId)), asOf)).toEqual(caseView(state, asOf));
       }),
       { numRuns: 100 },
     );
@@ -131,7 +132,7 @@ describe('invariants of any history', () => {
           // ordered, not overlapping, only the last one may be running, and only while open
           intervals.forEach((interval, i) => {
             expect(interval.end === null || interval.end > interval.start).toBe(true);
-            if (i > 0) expect(interval.start).toBeGreaterThanOrEqual(intervals[i - 1].end!);
+            if (i > 0) expect(interval.start).toBeGreaterThanOrEqual(present(intervals[i - 1].end));
             if (i < intervals.length - 1) expect(interval.end).not.toBeNull();
           });
           const running = intervals.length > 0 && intervals[intervals.length - 1].end === null;

@@ -4,6 +4,7 @@ import { handoffDataset, WINDOW } from './handoff-dataset';
 import { handoffReport, type HandoffReport } from './handoff-report';
 import { at, eventFactory, foldCases } from './case-test-kit';
 import { caseView } from './case-view';
+import { present } from '../testing/present';
 
 /**
  * The report over the dataset of handoff-dataset.ts, window [at(60), at(720)), worked out
@@ -111,7 +112,7 @@ describe('handoff report over the hand-checked dataset', () => {
 
 describe('case views of the dataset at `to`', () => {
   const states = foldCases(handoffDataset());
-  const viewOf = (caseId: string) => caseView(states.get(caseId)!, WINDOW.to);
+  const viewOf = (caseId: string) => caseView(present(states.get(caseId)), WINDOW.to);
 
   it('C3: the first request superseded, the second accepted by the wrong team', () => {
     expect(viewOf('C3')?.handoffs.map((h) => [h.toTeam, h.acceptedBy, h.minutesToAccept, h.flags])).toEqual([

@@ -84,13 +84,17 @@ function settledExperience(state: CaseState, slaMs: number): SettledExperience |
 function settle(state: CaseState, slaMs: number): SettledExperience | null {
   const replayed = replayedUpTo(state, Number.POSITIVE_INFINITY, false);
   if (!replayed || replayed.status !== 'resolved') return null;
-  if (replayed.handoffs.some((h) => h.closedAt === null) || replayed.spans.some((s) => s.end === null)) return null;
-  const instants = [
-    ...state.events.map((e) => e.time),
-    ...replayed.handoffs.flatMap((h) => [h.requestedAt ?? h.closedAt!, h.acceptedAt ?? h.closedAt!, h.closedAt!]),
-    ...replayed.spans.flatMap((s) => [s.start, s.end!]),
-    ...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]),
-  ];
+  const instants = state.events.map((e) => e.time);
+  // A handoff or span still open leaves the case unsettled.
+  for (const h of replayed.handoffs) {
+    if (h.closedAt === null) return null;
+    instants.push(h.requestedAt ?? h.closedAt, h.acceptedAt ?? h.closedAt, h.closedAt);
+  }
+  for (const s of replayed.spans) {
+    if (s.end === null) return null;
+    instants.push(s.start, s.end);
+  }
+  instants.push(...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]));
   const from = instants.reduce((a, b) => Math.min(a, b));
   const to = instants.reduce((a, b) => Math.max(a, b));
   return { from, to, experience: replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs) };

@@ -129,7 +129,11 @@ function customersAtStart(facts: DriversFacts, from: number, until: number, opti
 /** Each customer's cases (any case an event of which names the customer), contacts and alerts: what its attributes are read from. */
 function sourcesByCustomer(facts: DriversFacts): (customerId: string) => ExperienceSources {
   const index = new Map<string, { cases: CaseState[]; contacts: ContactFact[]; followUps: AlertFollowUpFact[] }>();
-  const of = (id: string) => index.get(id) ?? index.set(id, { cases: [], contacts: [], followUps: [] }).get(id)!;
+  const of = (id: string) => {
+    let sources = index.get(id);
+    if (!sources) index.set(id, (sources = { cases: [], contacts: [], followUps: [] }));
+    return sources;
+  };
   for (const state of facts.cases) for (const id of new Set(state.events.map((e) => e.customerId))) of(id).cases.push(state);
   for (const contact of facts.contacts) of(contact.customerId).contacts.push(contact);
   for (const alert of facts.followUps) of(alert.customerId).followUps.push(alert);
@@ -163,5 +167,10 @@ function groupedBlocks(
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   const order: readonly string[] = groupBy === 'valueTier' ? VALUE_TIERS : [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(order.filter((key) => groups.has(key)).map((key) => [key, blockOf(outcome, groups.get(key)!)]));
+  return Object.fromEntries(
+    order.flatMap((key) => {
+      const group = groups.get(key);
+      return group ? [[key, blockOf(outcome, group)]] : [];
+    }),
+  );
 }

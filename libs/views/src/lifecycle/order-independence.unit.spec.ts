@@ -6,6 +6,7 @@ import { CUSTOMER, DAY, day, EventMaker } from './lifecycle.fixtures';
 import { DEFAULT_LIFECYCLE_SETTINGS } from './lifecycle-settings';
 import { stageHistory } from './stage-history';
 import { stageAt } from './stage-rules';
+import { present } from '../testing/present';
 
 /**
  * Times cluster on whole days (with ±1 ms jitter) so that events share instants and land
@@ -135,7 +136,7 @@ describe('stageHistory (property)', () => {
         expect(stageAt(state, change.since - 1, settings)).toBe(history[i - 1].stage);
       }
     });
-    if (history.length > 0) expect(history.at(-1)!.stage).toBe(stageAt(state, asOf, settings));
+    if (history.length > 0) expect(present(history.at(-1)).stage).toBe(stageAt(state, asOf, settings));
     for (const T of probes.filter((t) => t >= (history[0]?.since ?? Infinity) && t <= asOf)) {
       expect(stageFromHistory(history, T)).toBe(stageAt(state, T, settings));
     }

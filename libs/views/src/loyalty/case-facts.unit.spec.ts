@@ -3,6 +3,7 @@ import type { AnyLedgerEvent } from '@cx/events';
 import { caseView, evolveCase, initialCaseState } from '../cases';
 import { caseFacts, type CaseFact } from './case-facts';
 import { LEDGER, TO, ledgerBuilder } from './loyalty.fixtures';
+import { present } from '../testing/present';
 
 const at = (iso: string) => Date.parse(iso);
 const byId = (facts: CaseFact[]) => Object.fromEntries(facts.map((f) => [f.caseId, f]));
@@ -126,7 +127,7 @@ describe('caseFacts does not depend on arrival order', () => {
           const state = events
             .filter((e) => (e.data as { caseId?: string }).caseId === fact.caseId)
             .reduce(evolveCase, initialCaseState(fact.caseId));
-          const view = caseView(state, cutoff - 1)!;
+          const view = present(caseView(state, cutoff - 1));
           expect([fact.resolved, fact.customerId, fact.reopens]).toEqual([view.status === 'resolved', view.customerId, view.reopenCount]);
           if (fact.resolved) expect([fact.lastResolvedAt, fact.resolvedTeam]).toEqual([view.resolvedAt, view.resolvedBy]);
           expect(fact.handoffs).toBe(view.handoffs.filter((h) => h.outcome === 'accepted').length);
