@@ -10,7 +10,7 @@ import {
 } from '@cx/projection';
 import type { OutboxEvent } from './alert-cloud-event';
 import type { AlertTarget, SendOutcome } from './alert-targets';
-import { givesUp, retryDelayMs } from './delivery-schedule';
+import { givesUp, pendingDeliveries, retryDelayMs } from './delivery-schedule';
 
 export interface DelivererOptions {
   /** How often an idle deliverer looks for due rows. */
@@ -113,19 +113,10 @@ export class AlertDeliverer {
       if (this.store.dialect === 'postgres') query = query.forUpdate().skipLocked();
       const rows = await query.execute();
       if (rows.length === 0) return 0;
-      const deliveries = rows.flatMap((row) =>
-        this.targets.map((target) => ({
-          alert_id: row.alert_id,
-          kind: row.kind,
-          target: target.name,
-          state: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: now,
-          lease_until: 0,
-          first_attempt_at: null,
-          delivered_at: null,
-          last_error: null,
-        })),
+      const deliveries = pendingDeliveries(
+        rows,
+        this.targets.map((target) => target.name),
+        now,
       );
       await tx
         .insertInto(ALERT_DELIVERIES_TABLE)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ALERT_DELIVERIES_TABLE, ALERT_OUTBOX_TABLE, type AlertOutboxTables, type ViewStore } from '@cx/projection';
+import { pendingDeliveries } from './delivery-schedule';
 
 /**
  * `cx alerts redeliver --since T`: for a receiver that lost data, every alert event sent (or
@@ -16,20 +17,7 @@ export async function redeliverAlerts(store: ViewStore, since: number, targets: 
       .where('state', '=', 'dispatched')
       .where('due_at', '>=', since)
       .execute();
-    const rows = sent.flatMap((row) =>
-      targets.map((target) => ({
-        alert_id: row.alert_id,
-        kind: row.kind,
-        target,
-        state: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        lease_until: 0,
-        first_attempt_at: null,
-        delivered_at: null,
-        last_error: null,
-      })),
-    );
+    const rows = pendingDeliveries(sent, targets, now);
     for (let i = 0; i < rows.length; i += 500) {
       await tx
         .insertInto(ALERT_DELIVERIES_TABLE)

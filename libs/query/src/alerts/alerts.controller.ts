@@ -1,17 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
-import { ApiErrorDto } from '@cx/http';
 import { CLOCK, Clock } from '@cx/clock';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
@@ -41,10 +31,6 @@ export class AlertsController {
     description:
       'JSON; with `Accept: text/csv`, CSV: one row per alert: id, signal, status, subject, customerId, caseId, raisedAt, team, survey, score, fromTeam, toTeam, followUpAt, followUpTeam, followUpMinutes; the next page’s cursor in X-Next-Cursor',
   })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
-  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no key, or an unknown one' })
-  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'a key without the analyst role' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
   @ApiOperation({ summary: 'Alerts raised by asOf, newest first, filtered and paged (SPEC §2.4)' })
   @Get()
   async list(@Res() reply: FastifyReply, @Query() params: AlertListParams, @Headers('accept') accept?: string) {

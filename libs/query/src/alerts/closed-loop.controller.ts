@@ -1,17 +1,7 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
-import { ApiErrorDto } from '@cx/http';
 import { ReadYourWrites } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { afterPosition, closedLoopGroupBy, ClosedLoopReportParams, reportWindow } from '../params';
@@ -38,10 +28,6 @@ export class ClosedLoopController {
     description:
       'JSON; with `Accept: text/csv`, CSV: a `totals` row, then one row per group: scope, group, raised, followedUp, followedUpWithinSla, followedUpWithinSlaPercent, medianFollowUpMinutes, overdueNow, npsDetractors_<followedUp|notFollowedUp>_<alerts|answeredAgain|meanNpsChange|churned|churnedPercent>',
   })
-  @ApiBadRequestResponse({ type: ApiErrorDto, description: 'a parameter out of its rules (`invalid_parameter`, `window_too_long`)' })
-  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no key, or an unknown one' })
-  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'a key without the analyst role' })
-  @ApiServiceUnavailableResponse({ type: ApiErrorDto, description: '`not_caught_up` (after=…), or `store_unavailable`' })
   @ApiOperation({
     summary:
       'The closed loop over [from, to) by raisedAt: raised, followed up (within the SLA), overdue, and what became of detractors (SPEC §2.4)',

@@ -1,18 +1,8 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
-import { ApiErrorDto } from '@cx/http';
+import { ErrorAnswer } from '@cx/http';
 import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 import { afterPosition, DriversReportParams, reportWindow } from '../params';
@@ -46,17 +36,10 @@ export class DriversReportController {
     },
   })
   @ApiExtraModels(DriversReportDto)
-  @ApiBadRequestResponse({
-    description:
-      'invalid_parameter (a parameter missing, twice, of the wrong kind, from after to, currency without valueTier) or window_too_long (over 10 years)',
-    type: ApiErrorDto,
-  })
-  @ApiUnauthorizedResponse({ description: 'No key, or an unknown one', type: ApiErrorDto })
-  @ApiForbiddenResponse({ description: 'A key without the analyst role', type: ApiErrorDto })
-  @ApiServiceUnavailableResponse({
-    description: 'not_caught_up (`after` not processed within 10 s) or store_unavailable',
-    type: ApiErrorDto,
-  })
+  @ErrorAnswer(
+    400,
+    'invalid_parameter (a parameter missing, twice, of the wrong kind, from after to, currency without valueTier) or window_too_long (over 10 years)',
+  )
   async drivers(@Res() reply: FastifyReply, @Query() params: DriversReportParams, @Headers('accept') accept?: string) {
     reportWindow(params);
     await this.readYourWrites.await(afterPosition(params), READS);
