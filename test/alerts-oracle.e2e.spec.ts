@@ -16,6 +16,7 @@ import {
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
+import { prng, shuffle, type Random } from './support/oracle-ledger';
 
 /**
  * The SQL answers of `GET /v1/alerts` and `GET /v1/reports/closed-loop` against the pure
@@ -34,20 +35,6 @@ const SPAN = 199 * DAY;
 const SLA = DEFAULT_ALERT_SETTINGS.followUpSlaMs;
 const TEAMS = ['support', 'billing', 'tech'] as const;
 const SEGMENTS = ['smb', 'enterprise'] as const;
-
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)], chance: (p: number) => next() < p };
-}
-type Random = ReturnType<typeof prng>;
 
 interface Posted {
   specversion: '1.0';
@@ -136,15 +123,6 @@ function addCase(
       add('cx.case.resolved.v1', customer, at, { caseId, team: random.chance(0.5) ? random.pick(TEAMS) : undefined });
     if (kind === 'reopened') add('cx.case.reopened.v1', customer, at, { caseId });
   }
-}
-
-function shuffle<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 /** What the pure side folds: the stored positions and customers, and the merges the store made (anonymous → named). */

@@ -6,20 +6,18 @@ import {
   DEFAULT_DRIVER_SETTINGS,
   DEFAULT_LIFECYCLE_SETTINGS,
   driversReport,
-  foldCustomer,
   ledgerAlerts,
   orderFacts,
   segmentFacts,
-  stageAt,
   surveyFacts,
   type DriverGroupBy,
   type DriverOutcome,
   type DriversFacts,
-  type StageOf,
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
+import { prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -36,23 +34,6 @@ const SPAN = Date.parse('2026-05-01T00:00:00Z') - START;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)];
-  const chance = (p: number) => next() < p;
-  return { next, int, pick, chance };
-}
-
-type Random = ReturnType<typeof prng>;
 type CloudEvent = { type: string; time: string; data: Record<string, unknown> } & Record<string, unknown>;
 type Add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) => void;
 
@@ -190,52 +171,6 @@ function addCase(random: Random, caseId: string, customers: ReadonlyArray<Record
     if (kind === 'resolved') add('cx.case.resolved.v1', by(), at, { caseId, ...(random.chance(0.5) ? { team: random.pick(TEAMS) } : {}) });
     if (kind === 'reopened') add('cx.case.reopened.v1', by(), at, { caseId });
   }
-}
-
-function shuffle<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/** The stored events as the pure functions read them: positions from the store, customers after merges. */
-function storedLedger(
-  posted: readonly CloudEvent[],
-  results: ReadonlyArray<{ position?: number; customerId?: string }>,
-  canonical: (id: string) => string,
-): AnyLedgerEvent[] {
-  return posted.map(
-    (e, i) =>
-      ({
-        position: present(results[i].position),
-        streamId: '',
-        revision: 0,
-        customerId: canonical(present(results[i].customerId)),
-        id: e.id as string,
-        source: e.source as string,
-        type: e.type,
-        time: Date.parse(e.time),
-        recordedAt: 0,
-        data: e.data,
-      }) as unknown as AnyLedgerEvent,
-  );
-}
-
-function stageOfLedger(ledger: readonly AnyLedgerEvent[]): StageOf {
-  const byCustomer = new Map<string, AnyLedgerEvent[]>();
-  for (const e of ledger) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
-  return (customerId, at) =>
-    stageAt(
-      foldCustomer(
-        customerId,
-        (byCustomer.get(customerId) ?? []).filter((e) => e.time < at),
-      ),
-      at,
-      DEFAULT_LIFECYCLE_SETTINGS,
-    );
 }
 
 interface Ask {

@@ -1,21 +1,10 @@
 import type { AnyLedgerEvent } from '@cx/events';
-import {
-  caseFacts,
-  cohortReport,
-  DEFAULT_LIFECYCLE_SETTINGS,
-  foldCustomer,
-  loyaltyReport,
-  orderFacts,
-  referralFacts,
-  stageAt,
-  surveyFacts,
-  type LoyaltyGroupBy,
-  type StageOf,
-} from '@cx/views';
+import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surveyFacts, type LoyaltyGroupBy } from '@cx/views';
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
+import { prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -30,24 +19,6 @@ const SEED = Number(process.env.LOYALTY_ORACLE_SEED ?? 20260301);
 const START = Date.parse('2025-09-01T00:00:00Z');
 const SPAN = Date.parse('2026-05-01T00:00:00Z') - START;
 const HOUR = 3_600_000;
-
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)];
-  const chance = (p: number) => next() < p;
-  return { next, int, pick, chance };
-}
-
-type Random = ReturnType<typeof prng>;
 
 /** Instants the windows are drawn from; many events are put exactly on them. */
 function boundaryInstants(random: Random): number[] {
@@ -147,53 +118,6 @@ function addCase(random: Random, caseId: string, customer: Record<string, unknow
 
 /** Undefined optional fields are left out, as a channel system would send them. */
 const withoutUndefined = (event: Posted['cloudEvent']) => JSON.parse(JSON.stringify(event)) as Posted['cloudEvent'];
-
-function shuffle<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/** The stored events as the pure functions read them: positions from the store, customers after merges. */
-function storedLedger(
-  posted: readonly Posted['cloudEvent'][],
-  results: ReadonlyArray<{ position?: number; customerId?: string }>,
-  canonical: (id: string) => string,
-): AnyLedgerEvent[] {
-  return posted.map(
-    (e, i) =>
-      ({
-        position: present(results[i].position),
-        streamId: '',
-        revision: 0,
-        customerId: canonical(present(results[i].customerId)),
-        id: e.id as string,
-        source: e.source as string,
-        type: e.type,
-        time: Date.parse(e.time),
-        recordedAt: 0,
-        data: e.data,
-      }) as unknown as AnyLedgerEvent,
-  );
-}
-
-/** SPEC §2.2 stageOf: the pure lifecycle rules over the customer's events with `time < at`. */
-function stageOfLedger(ledger: readonly AnyLedgerEvent[]): StageOf {
-  const byCustomer = new Map<string, AnyLedgerEvent[]>();
-  for (const e of ledger) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
-  return (customerId, at) =>
-    stageAt(
-      foldCustomer(
-        customerId,
-        (byCustomer.get(customerId) ?? []).filter((e) => e.time < at),
-      ),
-      at,
-      DEFAULT_LIFECYCLE_SETTINGS,
-    );
-}
 
 function randomWindows(random: Random, boundaries: readonly number[]): Array<[number, number]> {
   const windows: Array<[number, number]> = [
