@@ -210,8 +210,18 @@ export const contextFor = (dialect: ViewDialect, generation: number, catchingUp 
   dialect,
   generation,
   catchingUp,
-  unique: (name: string) => `${name}__g${generation}`,
+  unique: (name: string) => generationName(name, generation),
 });
+
+/** PostgreSQL keeps the first 63 bytes of a name: two generations' longer names would be one. */
+const MAX_NAME_BYTES = 63;
+
+function generationName(name: string, generation: number): string {
+  const named = `${name}__g${generation}`;
+  if (Buffer.byteLength(named) > MAX_NAME_BYTES)
+    throw new Error(`view name ${named} is longer than PostgreSQL's ${MAX_NAME_BYTES} bytes: give it a shorter name`);
+  return named;
+}
 
 /** The context of a batch that may run beside others of the same generation: entities are locked. */
 export const sharedContextFor = (tx: Kysely<any>, dialect: ViewDialect, projection: Projection, generation: number): ProjectionContext => ({

@@ -5,12 +5,14 @@ import type { LifecycleTables } from './lifecycle.tables';
 type Unique = ProjectionContext['unique'];
 
 /** Each index serves one question; see docs/read-models.md. */
-async function index(db: Kysely<LifecycleTables>, unique: Unique, table: keyof LifecycleTables, columns: string[]): Promise<void> {
-  await db.schema
-    .createIndex(unique(`${table}_by_${columns.join('_')}`))
-    .on(table)
-    .columns(columns)
-    .execute();
+async function index(
+  db: Kysely<LifecycleTables>,
+  unique: Unique,
+  table: keyof LifecycleTables,
+  columns: string[],
+  name = `${table}_by_${columns.join('_')}`,
+): Promise<void> {
+  await db.schema.createIndex(unique(name)).on(table).columns(columns).execute();
 }
 
 async function createCustomerFacts(db: Kysely<LifecycleTables>, unique: Unique): Promise<void> {
@@ -33,9 +35,17 @@ async function createCustomerFacts(db: Kysely<LifecycleTables>, unique: Unique):
     .addColumn('segment', 'text')
     .execute();
   // The timeline pages over the first; the rules seek the latest fact of a kind before T with
-  // the second; a case's facts of the customer come from the third.
+  // the second, which also carries what the customer view sums per kind up to T (interactions by
+  // channel, revenue by currency), so those sums read the index alone, not a table row per fact;
+  // a case's facts of the customer come from the third.
   await index(db, unique, 'customer_facts', ['customer_id', 'time', 'position']);
-  await index(db, unique, 'customer_facts', ['customer_id', 'kind', 'time', 'position']);
+  await index(
+    db,
+    unique,
+    'customer_facts',
+    ['customer_id', 'kind', 'time', 'position', 'channel', 'currency', 'amount_minor'],
+    'customer_facts_by_kind',
+  );
   await index(db, unique, 'customer_facts', ['customer_id', 'case_id', 'time', 'position']);
 }
 
