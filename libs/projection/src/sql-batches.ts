@@ -9,6 +9,25 @@ export function inChunks<T>(rows: readonly T[], size = ROWS_PER_STATEMENT): T[][
   return chunks;
 }
 
+/**
+ * Rows to insert, in chunks of ROWS_PER_STATEMENT, the rest in parts whose lengths are
+ * powers of two (337 = 256 + 64 + 16 + 1). A multi-row insert's text follows its length:
+ * with a remainder of any length, nearly every batch made new texts, each prepared again
+ * (2.7 ms for 337 rows of 15 columns, four times the insert itself) and held by SQLite
+ * until V8 collected it (700 KiB for 500 rows). Now each insert takes one of a few texts.
+ * Only for statements whose effect does not depend on how rows are grouped (inserts).
+ */
+export function insertChunks<T>(rows: readonly T[]): T[][] {
+  let i = rows.length - (rows.length % ROWS_PER_STATEMENT);
+  const chunks = inChunks(rows.slice(0, i));
+  for (let part = 2 ** Math.floor(Math.log2(ROWS_PER_STATEMENT)); i < rows.length; part /= 2) {
+    if (rows.length - i < part) continue;
+    chunks.push(rows.slice(i, i + part));
+    i += part;
+  }
+  return chunks;
+}
+
 /** BIGINT columns come back as strings from PostgreSQL. */
 export const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 

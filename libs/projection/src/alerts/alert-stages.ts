@@ -8,7 +8,7 @@ import {
   type StageChange,
 } from '@cx/views';
 import { stageFactsFrom, type StageFactSource, type StageStart } from '../lifecycle/stage-facts';
-import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
+import { inChunks, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
 import type { AlertsTables } from './alerts.tables';
 import { known } from '../known';
 
@@ -59,7 +59,7 @@ export async function restage(
       .where((eb) => eb.or(chunk.map(({ customerId, from }) => eb.and([eb('customer_id', '=', customerId), eb('since', '>=', from)]))))
       .execute();
   const rows = [...changes].flatMap(([customerId, list]) => list.map((change) => ({ customer_id: customerId, ...change })));
-  for (const chunk of inChunks(rows)) await db.insertInto('alert_customer_stages').values(chunk).execute();
+  for (const chunk of insertChunks(rows)) await db.insertInto('alert_customer_stages').values(chunk).execute();
   return changes;
 }
 

@@ -20,7 +20,7 @@ import { caseKey, customerKey } from '../entity-keys';
 import type { Projection, ProjectionContext } from '../projection';
 import { STAGE_KINDS } from '../lifecycle/customer-facts';
 import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
-import { inChunks, unionAll } from '../sql-batches';
+import { inChunks, unionAll, insertChunks } from '../sql-batches';
 import { AlertAliases } from './alert-aliases';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
@@ -413,7 +413,7 @@ async function syncAlerts(tx: Db, stored: readonly AlertsTable[], desired: reado
 }
 
 async function insertIgnoring<T extends keyof AlertsTables>(tx: Db, table: T, rows: readonly AlertsTables[T][]): Promise<void> {
-  for (const chunk of inChunks(rows))
+  for (const chunk of insertChunks(rows))
     await (tx as Kysely<any>)
       .insertInto(table)
       .values(chunk)

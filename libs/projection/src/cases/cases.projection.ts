@@ -4,7 +4,7 @@ import type { Projection, ProjectionContext } from '../projection';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { CASE_EVENT_TYPES, caseIdOf, evolveCase, initialCaseState, type CaseSettings, type CaseState } from '@cx/views';
 import { caseKey } from '../entity-keys';
-import { inChunks } from '../sql-batches';
+import { inChunks, insertChunks } from '../sql-batches';
 import { caseRows, type CaseRows } from './case-rows';
 import { CASES_TABLES } from './cases.tables';
 
@@ -96,7 +96,7 @@ async function writeRows(tx: Kysely<any>, rows: CaseRows[], dialect: ViewDialect
 }
 
 async function insertAll(tx: Kysely<any>, table: string, rows: readonly object[]): Promise<void> {
-  for (const chunk of inChunks(rows)) await tx.insertInto(table).values(chunk).execute();
+  for (const chunk of insertChunks(rows)) await tx.insertInto(table).values(chunk).execute();
 }
 
 type Unique = ProjectionContext['unique'];

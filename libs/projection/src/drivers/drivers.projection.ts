@@ -5,7 +5,7 @@ import type { AnyLedgerEvent, EventType } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
-import { inChunks } from '../sql-batches';
+import { inChunks, insertChunks } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { DriverAliases } from './driver-aliases';
@@ -392,7 +392,7 @@ async function contactsOf(tx: Db, span: Map<string, { from: number; to: number }
 }
 
 async function insertAll<T extends keyof DriversTables>(tx: Db, table: T, rows: readonly DriversTables[T][]): Promise<void> {
-  for (const chunk of inChunks(rows))
+  for (const chunk of insertChunks(rows))
     await tx
       .insertInto(table)
       .values(chunk as never)

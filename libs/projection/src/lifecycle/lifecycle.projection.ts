@@ -3,7 +3,7 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { loadLockedAliases } from '../canonical-customers';
-import { inChunks, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
+import { inChunks, rowsForKeys, toNumber, valuesTable, insertChunks } from '../sql-batches';
 import { CustomerAliases } from './customer-aliases';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
@@ -105,7 +105,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     // Stored rows move first, then the batch's rows go in under the customer they stand for now.
     for (const merge of batch.merges) await this.moveMerged(tx, merge, changes);
     const fresh = await newRows(tx, [...batch.rows.values()]);
-    for (const chunk of inChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
+    for (const chunk of insertChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
     for (const row of fresh) changeOf(changes, row.customer_id).add(row);
     await restretch(
       tx,
@@ -176,7 +176,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
         )
         .execute();
     }
-    for (const chunk of inChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
+    for (const chunk of insertChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
   }
 }
 

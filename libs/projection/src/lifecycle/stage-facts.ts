@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx/views';
-import { inChunks, rowsForKeys, valuesTable } from '../sql-batches';
+import { inChunks, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
 import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
 import { known } from '../known';
@@ -171,5 +171,5 @@ export async function restretch(
       ...stretch,
     })),
   );
-  for (const rows of inChunks(stretches)) await db.insertInto(source.stretches).values(rows).execute();
+  for (const rows of insertChunks(stretches)) await db.insertInto(source.stretches).values(rows).execute();
 }

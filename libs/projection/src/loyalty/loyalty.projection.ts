@@ -3,7 +3,7 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { loadLockedAliases } from '../canonical-customers';
 import { caseKey, orderKey } from '../entity-keys';
-import { inChunks } from '../sql-batches';
+import { inChunks, insertChunks } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
 import { LoyaltyAliases } from './loyalty-aliases';
@@ -84,7 +84,7 @@ async function insertFacts(tx: Kysely<any>, rows: FactRows): Promise<void> {
     ['loyalty_stage_moments', rows.moments],
   ];
   for (const [table, list] of tables) {
-    for (const chunk of inChunks(list)) await tx.insertInto(table).values(chunk).execute();
+    for (const chunk of insertChunks(list)) await tx.insertInto(table).values(chunk).execute();
   }
 }
 
@@ -132,6 +132,6 @@ async function refoldCases(tx: Kysely<any>, caseIds: readonly string[]): Promise
     }
     const versions = [...byCase.values()].flatMap(caseVersionRows);
     await tx.deleteFrom('loyalty_case_facts').where('case_id', 'in', chunk).execute();
-    for (const rows of inChunks(versions)) await tx.insertInto('loyalty_case_facts').values(rows).execute();
+    for (const rows of insertChunks(versions)) await tx.insertInto('loyalty_case_facts').values(rows).execute();
   }
 }

@@ -17,9 +17,12 @@ export class SqliteViewStore implements ViewStore {
   constructor(path: string) {
     this.writeDb = openSqlite(path);
     this.writeDb.pragma('synchronous = NORMAL');
-    // Projections rewrite rows of the customers a batch touches: a large page cache and
-    // rarer WAL checkpoints keep that from turning into a disk sync per batch.
-    this.writeDb.pragma('cache_size = -131072');
+    // Projections rewrite rows of the customers a batch touches: a page cache that holds a
+    // batch's changed pages and rarer WAL checkpoints keep that from turning into a disk
+    // sync per batch. 32 MiB, not 128: the pages it misses come from the OS's file cache,
+    // and a rebuild's memory must stay under 512 MiB (128 MiB of it was this cache, full
+    // once the views outgrew it).
+    this.writeDb.pragma('cache_size = -32768');
     this.writeDb.pragma('wal_autocheckpoint = 16384');
     this.writeDb.pragma('temp_store = MEMORY');
     this.readDb = openSqlite(path);
