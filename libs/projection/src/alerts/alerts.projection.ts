@@ -21,6 +21,7 @@ import type { Projection, ProjectionContext } from '../projection';
 import { STAGE_KINDS } from '../lifecycle/customer-facts';
 import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
 import { inChunks, unionAll, insertChunks } from '../sql-batches';
+import { customerChunks } from './customer-chunks';
 import { AlertAliases } from './alert-aliases';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
@@ -64,6 +65,8 @@ class Touched {
   readonly cases = new Set<string>();
   /** The cases each customer's new case facts belong to: their open stretches are written again. */
   readonly stretched = new Map<string, CustomerCase>();
+  /** The batch's merges (from, into): their customers are computed in one chunk (see customerChunks). */
+  readonly merges: Array<[string, string]> = [];
 
   get empty(): boolean {
     return this.customers.size === 0 && this.cases.size === 0;
@@ -110,9 +113,11 @@ export class AlertsProjection implements Projection<AlertsTables> {
   readonly name = 'alerts';
   /**
    * 2: index (customer_id, followed_up_at); 3: a detractor's subject is the customer it was answered as;
-   * 4: case stretches and an index by case, so a batch reads only the facts that decide its alerts.
+   * 4: case stretches and an index by case, so a batch reads only the facts that decide its alerts;
+   * 5: a merge's two customers computed in one chunk (a batch of over 500 customers that split them
+   * could lose the merged customer's detractor): the rebuild brings back any alert lost that way.
    */
-  readonly version = 4;
+  readonly version = 5;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;
@@ -225,6 +230,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     aliases.merge(from, into);
     touched.all(from);
     touched.all(into);
+    touched.merges.push([from, into]);
   }
 
   private async leaveForSettle(tx: Db, touched: Touched): Promise<void> {
@@ -248,7 +254,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     }
     const customers = [...touched.customers.keys()];
     await context.lock?.(customers.map(customerKey));
-    for (const chunk of inChunks(customers)) {
+    for (const chunk of customerChunks(customers, touched.merges)) {
       const pending = await tx.selectFrom('alert_pending').select('entity').where('entity', 'in', chunk.map(customerKey)).execute();
       for (const { entity } of pending) touched.all(entity.slice(9));
       await this.computeCustomers(

@@ -193,5 +193,30 @@ export function describeAlertsProjectionContract(name: string, open: () => Promi
       expect(after).toEqual({ ...before, customer_id: 'C-9' });
       expect(await outbox()).toEqual([{ alert_id: before.alert_id, kind: 'raised', state: 'dispatched', due_at: NOW - DAY }]);
     });
+
+    it('keeps that detractor when the merge comes in a batch of more customers than one chunk computes', async () => {
+      const answer = (position: number, customerId: string, data: Record<string, unknown>, type = 'cx.survey.answered.v1') =>
+        ({
+          position,
+          time: NOW - DAY,
+          recordedAt: NOW,
+          type,
+          data: { customer: { id: customerId }, ...data },
+          id: `e${position}`,
+          source: '/t',
+          streamId: customerId,
+          revision: 0,
+          customerId,
+        }) as AnyLedgerEvent;
+      await applyAll([answer(1, 'anon-1', { survey: 'nps', score: 2 })], 1);
+      const [before] = await storedAlerts(1);
+      // The named customer first, 600 others, then the merge: computed 500 at a time in the
+      // order first touched, the named customer and the anonymous one fall in different chunks.
+      const others = Array.from({ length: 600 }, (_, i) => answer(3 + i, `other-${i}`, { survey: 'csat', score: 5 }));
+      const merge = answer(1000, 'anon-1', { into: { id: 'C-9' } }, 'cx.customer.merged.v1');
+      await applyInBatches(views, projection, [answer(2, 'C-9', { survey: 'csat', score: 5 }), ...others, merge]);
+      const after = (await storedAlerts(1)).filter((alert) => alert.alert_id === before.alert_id);
+      expect(after).toEqual([{ ...before, customer_id: 'C-9' }]);
+    });
   });
 }
