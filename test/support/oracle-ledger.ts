@@ -1,20 +1,12 @@
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, stageAt, type StageOf } from '@cx/views';
-import { present } from '@cx/views/testing';
+import { present, seededRandom } from '@cx/views/testing';
 
 /** What the oracle suites share: a seeded random source, its shuffle, and the posted ledger as the pure side reads it. */
 
-/** A deterministic random source (mulberry32), so that a failing seed can be replayed. */
+/** A deterministic random source, so that a failing seed can be replayed. */
 export function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)];
   const chance = (p: number) => next() < p;

@@ -21,6 +21,21 @@ const DAY = 86_400_000;
 /** The random ledger spans 2026-01-01 plus 120 days; "now" is just after it. */
 const NOW = Date.UTC(2026, 4, 5);
 
+/** One event of `customerId` a day before "now", recorded now. */
+const event = (position: number, customerId: string, type: string, data: Record<string, unknown>) =>
+  ({
+    position,
+    time: NOW - DAY,
+    recordedAt: NOW,
+    type,
+    data: { customer: { id: customerId }, ...data },
+    id: `e${position}`,
+    source: '/t',
+    streamId: customerId,
+    revision: 0,
+    customerId,
+  }) as AnyLedgerEvent;
+
 /**
  * How the alerts projection must behave on every view store: the SQLite spec and the
  * PostgreSQL one call this with a factory that gives a fresh, empty store.
@@ -171,19 +186,6 @@ export function describeAlertsProjectionContract(name: string, open: () => Promi
     });
 
     it('keeps a detractor’s id when its anonymous customer is merged into a named one: listed under the named one, not sent again', async () => {
-      const event = (position: number, customerId: string, type: string, data: Record<string, unknown>) =>
-        ({
-          position,
-          time: NOW - DAY,
-          recordedAt: NOW,
-          type,
-          data: { customer: { id: customerId }, ...data },
-          id: `e${position}`,
-          source: '/t',
-          streamId: customerId,
-          revision: 0,
-          customerId,
-        }) as AnyLedgerEvent;
       await applyAll([event(1, 'anon-1', 'cx.survey.answered.v1', { survey: 'nps', score: 2 })], 1);
       const [before] = await storedAlerts(1);
       expect(before).toMatchObject({ signal: 'detractor', subject: 'anon-1', customer_id: 'anon-1' });
@@ -195,26 +197,15 @@ export function describeAlertsProjectionContract(name: string, open: () => Promi
     });
 
     it('keeps that detractor when the merge comes in a batch of more customers than one chunk computes', async () => {
-      const answer = (position: number, customerId: string, data: Record<string, unknown>, type = 'cx.survey.answered.v1') =>
-        ({
-          position,
-          time: NOW - DAY,
-          recordedAt: NOW,
-          type,
-          data: { customer: { id: customerId }, ...data },
-          id: `e${position}`,
-          source: '/t',
-          streamId: customerId,
-          revision: 0,
-          customerId,
-        }) as AnyLedgerEvent;
-      await applyAll([answer(1, 'anon-1', { survey: 'nps', score: 2 })], 1);
+      await applyAll([event(1, 'anon-1', 'cx.survey.answered.v1', { survey: 'nps', score: 2 })], 1);
       const [before] = await storedAlerts(1);
       // The named customer first, 600 others, then the merge: computed 500 at a time in the
       // order first touched, the named customer and the anonymous one fall in different chunks.
-      const others = Array.from({ length: 600 }, (_, i) => answer(3 + i, `other-${i}`, { survey: 'csat', score: 5 }));
-      const merge = answer(1000, 'anon-1', { into: { id: 'C-9' } }, 'cx.customer.merged.v1');
-      await applyInBatches(views, projection, [answer(2, 'C-9', { survey: 'csat', score: 5 }), ...others, merge]);
+      const others = Array.from({ length: 600 }, (_, i) =>
+        event(3 + i, `other-${i}`, 'cx.survey.answered.v1', { survey: 'csat', score: 5 }),
+      );
+      const merge = event(1000, 'anon-1', 'cx.customer.merged.v1', { into: { id: 'C-9' } });
+      await applyInBatches(views, projection, [event(2, 'C-9', 'cx.survey.answered.v1', { survey: 'csat', score: 5 }), ...others, merge]);
       const after = (await storedAlerts(1)).filter((alert) => alert.alert_id === before.alert_id);
       expect(after).toEqual([{ ...before, customer_id: 'C-9' }]);
     });

@@ -3,24 +3,13 @@ import { caseStates } from './driver-facts';
 import { answerPeriod, windowPeriod, type Period } from './driver-period';
 import { caseExperience, replayedExperience } from './case-experience';
 import { DAY, HOUR, ledger, T } from './drivers-test-kit';
+import { seededRandom } from '../testing/seeded-random';
 
 const SLA = DEFAULT_CASE_SETTINGS.handoffAcceptanceSlaMs;
 
-/** A seeded generator (mulberry32), so a failing case replays. */
-function randomOf(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Cases of a few events each over about a month: handoffs (some slow, some pending), resolutions, reopens, other customers. */
 function randomCases(seed: number) {
-  const random = randomOf(seed);
+  const random = seededRandom(seed);
   const pick = <V>(values: readonly V[]): V => values[Math.floor(random() * values.length)];
   const at = () => T - Math.floor(random() * 30 * DAY);
   const book = ledger();

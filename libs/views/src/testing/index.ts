@@ -1,6 +1,7 @@
 /** Test helpers of @cx/views for its own and other libs' tests: given/when/then for folds, sample ledgers, and present() for what a test goes on from. */
 export * from './fold-specification';
 export * from './present';
+export * from './seeded-random';
 export * from '../lifecycle/lifecycle.fixtures';
 export * from '../loyalty/loyalty.fixtures';
 export { at, eventFactory, foldCase, foldCases } from '../cases/case-test-kit';
