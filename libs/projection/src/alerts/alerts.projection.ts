@@ -358,27 +358,32 @@ const recomputed = (row: AlertsTable, since: Since): boolean =>
  */
 async function storedCustomerAlerts(tx: Db, customers: ReadonlyArray<[string, Since]>): Promise<AlertsTable[]> {
   const table = sql.table('alerts');
-  // Detractors are told apart here, not by the query: given `signal = 'detractor'`, SQLite
-  // (no statistics on view tables) sought the (signal, raised_at) index and read the
-  // detractors of every customer, a cost that grew with the history.
+  const sinceOf = new Map(customers);
+  // One range per customer, the signals told apart here: given a signal, SQLite (no
+  // statistics on view tables) sought the (signal, raised_at) index and read that signal's
+  // alerts of every customer, a cost that grew with the history.
   const raised = await unionAll<AlertsTable>(
     tx,
-    customers.map(([customerId, { answers }]) => sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${answers}`),
+    customers.map(
+      ([customerId, { answers, stages }]) =>
+        sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${Math.min(answers, stages)}`,
+    ),
   );
-  const rows = await unionAll<AlertsTable>(
+  const computedAgain = raised.filter(
+    (row) => (CUSTOMER_SIGNALS as readonly string[]).includes(row.signal) && recomputed(row, known(sinceOf, row.customer_id)),
+  );
+  const followable = await unionAll<AlertsTable>(
     tx,
-    customers.flatMap(([customerId, { stages, outbound }]) => [
-      sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND raised_at >= ${stages} AND signal IN ('at_risk', 'churned')`,
-      ...(outbound === NEVER
+    customers.flatMap(([customerId, { outbound }]) =>
+      outbound === NEVER
         ? []
         : [
             sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND followed_up_at IS NULL AND signal IN (${sql.join(CUSTOMER_SIGNALS)})`,
             sql`SELECT * FROM ${table} WHERE customer_id = ${customerId} AND followed_up_at >= ${outbound} AND signal IN (${sql.join(CUSTOMER_SIGNALS)})`,
-          ]),
-    ]),
+          ],
+    ),
   );
-  const detractors = raised.filter((row) => row.signal === 'detractor');
-  return [...new Map([...detractors, ...rows].map((row) => [row.alert_id, row])).values()];
+  return [...new Map([...computedAgain, ...followable].map((row) => [row.alert_id, row])).values()];
 }
 
 /** Each alert's follow-up (SPEC §2.4: the first outbound interaction after it), from the interactions around the alerts alone. */
