@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { openPostgresPool } from '@cx/postgres';
 import { systemClock } from '@cx/clock';
 import { AppendSignal } from '../append-signal';
 import { appendToStream } from '../event-store.port';
@@ -23,7 +24,7 @@ describeWithPostgres('PostgreSQL append notifications', (database) => {
   let writer: PostgresEventStore;
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: database.url, max: 3 });
+    pool = openPostgresPool(database.url, { max: 3 });
     writer = await PostgresEventStore.open(pool, systemClock, { schema: database.schema });
   });
   afterAll(async () => {

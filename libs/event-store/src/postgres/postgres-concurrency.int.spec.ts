@@ -7,7 +7,7 @@ import { chainHash, checkStreamChain } from '../hash-chain';
 import { waitFor } from '../testing/event-store.contract';
 import { describeWithPostgres } from '../testing/postgres-server';
 import { proposedEvent } from '../testing/proposed-event';
-import { migrate } from '@cx/postgres';
+import { migrate, openPostgresPool } from '@cx/postgres';
 import { eventStoreMigrations } from './postgres-schema';
 import { PostgresEventStore } from './postgres-event-store';
 
@@ -35,7 +35,7 @@ describeWithPostgres('PostgreSQL event store under concurrency', (database) => {
   const table = (name: string) => `${database.schema}.${name}`;
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: database.url, max: 12 });
+    pool = openPostgresPool(database.url, { max: 12 });
     store = await PostgresEventStore.open(pool, systemClock, { schema: database.schema });
   });
   afterAll(async () => {

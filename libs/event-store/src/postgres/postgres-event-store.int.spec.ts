@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { openPostgresPool } from '@cx/postgres';
 import { systemClock } from '@cx/clock';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { describeWithPostgres } from '../testing/postgres-server';
@@ -6,7 +6,7 @@ import { PostgresEventStore } from './postgres-event-store';
 
 describeWithPostgres('PostgreSQL event store', (database) => {
   describeEventStoreContract('PostgreSQL', async () => {
-    const pool = new Pool({ connectionString: database.url, max: 4 });
+    const pool = openPostgresPool(database.url, { max: 4 });
     const store = await PostgresEventStore.open(pool, systemClock, { schema: database.schema });
     return {
       store,

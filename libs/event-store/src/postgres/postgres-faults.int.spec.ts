@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AddressInfo, createServer, Server, connect as connectTcp } from 'node:net';
 import { Client, Pool } from 'pg';
+import { openPostgresPool } from '@cx/postgres';
 import { systemClock } from '@cx/clock';
 import type { EventOutcome, StoredEvent, StreamWrite, WriteResult } from '../event-store.port';
 import { waitFor } from '../testing/event-store.contract';
@@ -76,7 +77,7 @@ describeWithPostgres('PostgreSQL event store faults', (database) => {
   let admin: Pool;
 
   beforeAll(() => {
-    admin = new Pool({ connectionString: database.url, max: 2 });
+    admin = openPostgresPool(database.url, { max: 2 });
   });
   afterAll(async () => admin.end());
 

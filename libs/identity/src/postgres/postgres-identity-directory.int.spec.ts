@@ -1,11 +1,11 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { ManualClock } from '@cx/clock';
 import { describeWithPostgres } from '@cx/event-store/testing';
 import { anonymousCustomerId } from '../customer-identifiers';
 import { IdentifierDigests } from '../identifier-digests';
 import type { IdentityChanges } from '../identity-directory.port';
 import { PostgresIdentityDirectory } from './postgres-identity-directory';
-import { inTransaction } from '@cx/postgres';
+import { inTransaction, openPostgresPool } from '@cx/postgres';
 
 describeWithPostgres('PostgreSQL identity directory', (database) => {
   let pool: Pool;
@@ -13,7 +13,7 @@ describeWithPostgres('PostgreSQL identity directory', (database) => {
   const clock = new ManualClock(Date.parse('2026-03-01T10:00:00Z'));
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: database.url, max: 4 });
+    pool = openPostgresPool(database.url, { max: 4 });
     directory = await PostgresIdentityDirectory.open(pool, clock, { schema: database.schema });
   });
   /** Each call in a transaction of its own, as the ingest path's would be. */

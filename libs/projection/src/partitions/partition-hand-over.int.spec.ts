@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { openPostgresPool } from '@cx/postgres';
 import { systemClock } from '@cx/clock';
 import { EventStore, StoredEvent } from '@cx/event-store';
 import { EVENT_TYPES, type LedgerEvent } from '@cx/events';
@@ -56,7 +57,7 @@ describeWithPostgres('partition feed hand-over', (database) => {
   const projection = new EventCounts();
 
   beforeAll(async () => {
-    pool = new Pool({ connectionString: database.url, max: 4 });
+    pool = openPostgresPool(database.url, { max: 4 });
     store = await PostgresEventStore.open(pool, systemClock, { schema: 'partition_feed_events' });
     views = new PostgresViewStore(database.url, 'partition_feed_views');
     const registry = new ProjectionRegistry(views);
