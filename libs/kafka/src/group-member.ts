@@ -21,7 +21,7 @@ export interface GroupMemberEvents {
 }
 
 /** A consumer of one topic in a group, with the settings and events every CX Ledger consumer shares. */
-export function groupMember(kafka: Kafka, config: GroupMemberConfig, events: GroupMemberEvents): Consumer {
+function groupMember(kafka: Kafka, config: GroupMemberConfig, events: GroupMemberEvents): Consumer {
   const consumer = kafka.consumer({
     groupId: config.groupId,
     sessionTimeout: config.sessionTimeoutMs ?? 10_000,
@@ -44,7 +44,7 @@ export function groupMember(kafka: Kafka, config: GroupMemberConfig, events: Gro
  * Joins the group and consumes the topic from its start (for a group with no offsets yet).
  * Offsets are resolved and committed by `eachBatch` itself, only after its work is done.
  */
-export async function consumeAsMember(
+async function consumeAsMember(
   consumer: Consumer,
   topic: string,
   concurrency: number,
@@ -58,7 +58,7 @@ export async function consumeAsMember(
 const RESTART: Backoff = { firstMs: 1_000, maxMs: 10_000 };
 
 /** Starts a member again after it gave up, waiting longer each time in a row (1 s doubling to 10 s). */
-export class MemberRestarts {
+class MemberRestarts {
   private count = 0;
   private timer?: NodeJS.Timeout;
 
@@ -80,5 +80,114 @@ export class MemberRestarts {
 
   cancel(): void {
     clearTimeout(this.timer);
+  }
+}
+
+export interface MembershipConfig extends GroupMemberConfig {
+  /** Partitions of the topic whose batches are worked on at the same time. */
+  partitionsConsumedConcurrently: number;
+}
+
+/** What one kind of member does at each step of its life in the group. */
+export interface MemberWork {
+  /** What must exist before the member joins (topics, producers, tables); a failure is retried. */
+  prepare(): Promise<void>;
+  /** Offsets are resolved and committed by the batch itself, only after its work is done. */
+  eachBatch(payload: EachBatchPayload): Promise<void>;
+  /** The partitions this member holds after a rebalance; `joined` resolves once this does. */
+  joined?(partitions: readonly number[]): Promise<void>;
+  /** The member is consuming (after every start). */
+  running?(): void;
+  /** Any crash, whether kafkajs restarts the consumer itself or not. */
+  crashed?(error: unknown): void;
+  /** The member stopped on an error and will be started again after a backoff. */
+  willRestart?(error: unknown): void;
+}
+
+/**
+ * One member of a consumer group over its whole life: it prepares, joins, consumes, and
+ * after a crash kafkajs gives up on (or a broker that does not answer yet) starts again in
+ * the background, until it is stopped. The ingest consumer and the partitioned projectors
+ * differ only in their `MemberWork`.
+ */
+export class GroupMembership {
+  private consumer?: Consumer;
+  private assigned: readonly number[] = [];
+  private leaving = false;
+  private starting?: Promise<void>;
+  private readonly restarts: MemberRestarts;
+  private markJoined!: () => void;
+  /** Resolves when this member first gets its partitions. */
+  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly config: MembershipConfig,
+    logger: Logger,
+    private readonly work: MemberWork,
+  ) {
+    this.restarts = new MemberRestarts(logger);
+  }
+
+  /** Partitions of the topic this member holds since the last rebalance. */
+  get assignment(): readonly number[] {
+    return this.assigned;
+  }
+
+  /** True once `stop` was called: work in flight should end quietly. */
+  get stopping(): boolean {
+    return this.leaving;
+  }
+
+  /** Starts consuming; a broker that does not answer yet is tried again in the background. */
+  start(): Promise<void> {
+    this.starting = this.startOnce();
+    return this.starting;
+  }
+
+  /** Waits for a start in progress (a restart, say), so that nothing it opens outlives the stop. */
+  async stop(): Promise<void> {
+    this.leaving = true;
+    this.restarts.cancel();
+    await this.starting;
+    await this.consumer?.disconnect();
+  }
+
+  /** The next fetch of the partition starts at `offset`. */
+  seek(partition: number, offset: number): void {
+    this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.leaving) return;
+    try {
+      await this.work.prepare();
+      await this.run();
+      this.work.running?.();
+    } catch (error) {
+      this.restartLater(error);
+    }
+  }
+
+  private async run(): Promise<void> {
+    const consumer = groupMember(this.kafka, this.config, {
+      joined: (partitions) => {
+        this.assigned = partitions;
+        this.restarts.reset();
+        void Promise.resolve(this.work.joined?.(partitions)).then(() => this.markJoined());
+      },
+      crashed: (error) => this.work.crashed?.(error),
+      gaveUp: (error) => this.restartLater(error),
+    });
+    this.consumer = consumer;
+    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently, (payload) =>
+      this.work.eachBatch(payload),
+    );
+  }
+
+  private restartLater(error: unknown): void {
+    if (this.leaving) return;
+    this.work.willRestart?.(error);
+    this.restarts.schedule(error, this.consumer, () => this.start());
   }
 }

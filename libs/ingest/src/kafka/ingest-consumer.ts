@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
-import { consumeAsMember, ensureTopics, groupMember, MemberRestarts } from '@cx/kafka';
+import { EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
+import { ensureTopics, GroupMembership } from '@cx/kafka';
 import type { IngestResult } from '../ingest-result';
 import { deadLetter, Rejection } from './dead-letter';
 import { IngestMessage, readIngestMessage } from './ingest-message';
@@ -46,14 +46,7 @@ export class KafkaIngestConsumer {
   readonly counts: IngestCounts = { messages: 0, accepted: 0, duplicate: 0, deadLettered: 0 };
   private readonly logger = new Logger('kafka-ingest');
   private readonly producer: Producer;
-  private consumer?: Consumer;
-  private assigned: number[] = [];
-  private stopping = false;
-  private starting?: Promise<void>;
-  private readonly restarts = new MemberRestarts(this.logger);
-  private markJoined!: () => void;
-  /** Resolves when this member first gets its partitions. */
-  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
+  private readonly membership: GroupMembership;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,65 +60,40 @@ export class KafkaIngestConsumer {
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    this.membership = new GroupMembership(
+      kafka,
+      { ...config, maxWaitTimeInMs: 1_000, partitionsConsumedConcurrently: config.partitionsConsumedConcurrently ?? 1 },
+      this.logger,
+      { prepare: () => this.prepare(), eachBatch: (payload) => this.consumeBatch(payload) },
+    );
+  }
+
+  /** Resolves when this member first gets its partitions. */
+  get joined(): Promise<void> {
+    return this.membership.joined;
   }
 
   /** Partitions of the ingest topic this member holds since the last rebalance. */
   get assignment(): readonly number[] {
-    return this.assigned;
+    return this.membership.assignment;
   }
 
   /** Starts consuming; a broker that does not answer yet is tried again in the background. */
   start(): Promise<void> {
-    this.starting = this.startOnce();
-    return this.starting;
+    return this.membership.start();
   }
 
-  /** Waits for a start in progress (a restart, say), so that nothing it opens outlives the stop. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.restarts.cancel();
-    await this.starting;
-    await this.consumer?.disconnect();
+    await this.membership.stop();
     await this.producer.disconnect();
   }
 
-  private async startOnce(): Promise<void> {
-    if (this.stopping) return;
-    try {
-      await ensureTopics(
-        this.kafka,
-        [this.config.topic, this.config.deadLetterTopic].map((topic) => ({ topic, partitions: this.config.partitions })),
-      );
-      await this.producer.connect();
-      await this.run();
-    } catch (error) {
-      this.restartLater(error);
-    }
-  }
-
-  private async run(): Promise<void> {
-    const consumer = groupMember(
+  private async prepare(): Promise<void> {
+    await ensureTopics(
       this.kafka,
-      { ...this.config, maxWaitTimeInMs: 1_000 },
-      {
-        joined: (partitions) => {
-          this.assigned = partitions;
-          this.restarts.reset();
-          this.markJoined();
-        },
-        crashed: () => undefined,
-        gaveUp: (error) => this.restartLater(error),
-      },
+      [this.config.topic, this.config.deadLetterTopic].map((topic) => ({ topic, partitions: this.config.partitions })),
     );
-    this.consumer = consumer;
-    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 1, (payload) =>
-      this.consumeBatch(payload),
-    );
-  }
-
-  private restartLater(error: unknown): void {
-    if (this.stopping) return;
-    this.restarts.schedule(error, this.consumer, () => this.start());
+    await this.producer.connect();
   }
 
   private async consumeBatch({

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { consumeAsMember, ensureTopics, groupMember, ledgerEventOf, MemberRestarts, partitionsOf, readCanonicalMessage } from '@cx/kafka';
+import { ensureTopics, GroupMembership, ledgerEventOf, partitionsOf, readCanonicalMessage } from '@cx/kafka';
 import { PartitionFeed, PartitionMessage } from '../partitions/partition-feed';
 import { partitionStarts, processedThrough } from '../partitions/processed-through';
 import type { Projection } from '../projection';
@@ -38,22 +38,15 @@ const MAX_REWINDS = 5;
 export class PartitionedProjector {
   readonly feed: PartitionFeed;
   private readonly logger: Logger;
-  private consumer?: Consumer;
-  private assigned: number[] = [];
+  private readonly membership: GroupMembership;
   private partitionIds: number[] = [];
   private generation?: number;
   private current: PartitionedProjectorState = 'starting';
   private lastError?: string;
-  private stopping = false;
-  private starting?: Promise<void>;
   /** The processed-through position this member last wrote. */
   private recorded?: { generation: number; through: number };
-  private readonly restarts: MemberRestarts;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly rewinds = new Map<number, { offset: number; times: number }>();
-  private markJoined!: () => void;
-  /** Resolves when this member first gets its partitions. */
-  readonly joined = new Promise<void>((resolve) => (this.markJoined = resolve));
 
   constructor(
     private readonly kafka: Kafka,
@@ -64,7 +57,30 @@ export class PartitionedProjector {
   ) {
     this.feed = new PartitionFeed(projection, views, (tx, topic, floor) => this.startsAt(tx, topic, floor));
     this.logger = new Logger(`projector:${projection.name}`);
-    this.restarts = new MemberRestarts(this.logger);
+    this.membership = new GroupMembership(
+      kafka,
+      { ...config, maxWaitTimeInMs: 500, partitionsConsumedConcurrently: config.partitionsConsumedConcurrently ?? 3 },
+      this.logger,
+      {
+        prepare: () => this.prepare(),
+        joined: () => this.seekToCheckpoints(),
+        eachBatch: (payload) => this.consumeBatch(payload),
+        running: () => {
+          this.everyMs(this.config.progressMs ?? 100, () => this.recordProgress());
+          this.everyMs(this.config.generationCheckMs ?? 1_000, () => this.followPromotions());
+        },
+        crashed: (error) => this.fail(error),
+        willRestart: (error) => {
+          this.fail(error);
+          this.stopTimers();
+        },
+      },
+    );
+  }
+
+  /** Resolves when this member first gets its partitions. */
+  get joined(): Promise<void> {
+    return this.membership.joined;
   }
 
   get state(): PartitionedProjectorState {
@@ -77,57 +93,24 @@ export class PartitionedProjector {
 
   /** Starts consuming; a broker that does not answer yet is tried again in the background. */
   start(): Promise<void> {
-    this.starting = this.startOnce();
-    return this.starting;
+    return this.membership.start();
   }
 
-  /** Waits for a start in progress (a restart, say), so that nothing it opens outlives the stop. */
   async stop(): Promise<void> {
-    this.stopping = true;
     this.current = 'stopped';
-    this.restarts.cancel();
-    await this.starting;
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await this.consumer?.disconnect();
+    await this.membership.stop();
+    this.stopTimers();
   }
 
-  private async startOnce(): Promise<void> {
-    if (this.stopping) return;
-    try {
-      await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
-      this.partitionIds = await partitionsOf(this.kafka, this.config.topic);
-      await this.relay.ensureTable();
-      await this.run();
-      this.everyMs(this.config.progressMs ?? 100, () => this.recordProgress());
-      this.everyMs(this.config.generationCheckMs ?? 1_000, () => this.followPromotions());
-    } catch (error) {
-      this.restartLater(error);
-    }
+  private async prepare(): Promise<void> {
+    await ensureTopics(this.kafka, [{ topic: this.config.topic, partitions: this.config.partitions }]);
+    this.partitionIds = await partitionsOf(this.kafka, this.config.topic);
+    await this.relay.ensureTable();
   }
 
   /** What the feed asks when a generation leaves the store's order: where each partition starts. */
   private async startsAt(tx: Kysely<any>, topic: string, floor: number): Promise<ReadonlyMap<number, number>> {
     return partitionStarts(await this.relay.published(topic, tx), this.partitionIds, floor);
-  }
-
-  private async run(): Promise<void> {
-    const consumer = groupMember(
-      this.kafka,
-      { ...this.config, maxWaitTimeInMs: 500 },
-      {
-        joined: (partitions) => {
-          this.assigned = partitions;
-          this.restarts.reset();
-          void this.seekToCheckpoints().then(() => this.markJoined());
-        },
-        crashed: (error) => this.fail(error),
-        gaveUp: (error) => this.restartLater(error),
-      },
-    );
-    this.consumer = consumer;
-    await consumeAsMember(consumer, this.config.topic, this.config.partitionsConsumedConcurrently ?? 3, (payload) =>
-      this.consumeBatch(payload),
-    );
   }
 
   private async consumeBatch({
@@ -168,15 +151,15 @@ export class PartitionedProjector {
           'retention deleted the rest?): rebuild the projection from the event store with `cx rebuild`',
       );
     }
-    this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
+    this.membership.seek(partition, offset);
   }
 
   private async seekToCheckpoints(): Promise<void> {
     try {
-      for (const partition of this.assigned) {
+      for (const partition of this.membership.assignment) {
         const { generation, offset } = await this.feed.nextOffset(this.config.topic, partition);
         this.generation = generation;
-        this.consumer?.seek({ topic: this.config.topic, partition, offset: String(offset) });
+        this.membership.seek(partition, offset);
       }
     } catch (error) {
       this.fail(error);
@@ -207,7 +190,7 @@ export class PartitionedProjector {
     let running = false;
     this.timers.push(
       setInterval(() => {
-        if (running || this.stopping) return;
+        if (running || this.membership.stopping) return;
         running = true;
         work()
           .catch((error: unknown) => this.fail(error))
@@ -216,16 +199,13 @@ export class PartitionedProjector {
     );
   }
 
-  private fail(error: unknown): void {
-    if (this.stopping) return;
-    this.current = 'failing';
-    this.lastError = error instanceof Error ? error.message : String(error);
+  private stopTimers(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
   }
 
-  private restartLater(error: unknown): void {
-    if (this.stopping) return;
-    this.fail(error);
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
-    this.restarts.schedule(error, this.consumer, () => this.start());
+  private fail(error: unknown): void {
+    if (this.membership.stopping) return;
+    this.current = 'failing';
+    this.lastError = error instanceof Error ? error.message : String(error);
   }
 }
