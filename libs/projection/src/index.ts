@@ -20,7 +20,7 @@ export * from './canonical-customers';
 export * from './projections.module';
 export * from './lifecycle/lifecycle.tables';
 export * from './lifecycle/lifecycle.projection';
-export * from './lifecycle/customer-aliases';
+export * from './lifecycle/customer-streams';
 export * from './cases/cases.tables';
 export * from './cases/case-rows';
 export * from './cases/cases.projection';

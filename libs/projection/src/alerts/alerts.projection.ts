@@ -15,14 +15,13 @@ import {
   type LifecycleSettings,
 } from '@cx/views';
 import type { Clock } from '@cx/clock';
-import { loadLockedAliases } from '../canonical-customers';
+import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
 import type { Projection, ProjectionContext } from '../projection';
 import { STAGE_KINDS } from '../lifecycle/customer-facts';
 import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
 import { inChunks, unionAll, insertChunks } from '../sql-batches';
 import { customerChunks } from './customer-chunks';
-import { AlertAliases } from './alert-aliases';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
 import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
@@ -143,7 +142,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     const ids = events.flatMap((e) =>
       e.type === 'cx.customer.merged.v1' && e.data.into.id !== undefined ? [e.customerId, e.data.into.id] : [e.customerId],
     );
-    const aliases = await loadLockedAliases(context, ids, (loaded) => AlertAliases.load(tx, loaded));
+    const aliases = await loadLockedAliases(context, ids, (loaded) => CustomerAliases.load(tx, 'alert_customer_aliases', loaded));
     const caseIds = [...new Set(events.flatMap((e) => caseIdOf(e) ?? []))];
     await context.lock?.(caseIds.map(caseKey));
     const touched = new Touched();
@@ -203,7 +202,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
   }
 
   /** The anonymous customer's facts move under the named one; both, and the cases whose alerts name it, are computed again. */
-  private async merge(tx: Db, aliases: AlertAliases, event: AnyLedgerEvent, touched: Touched): Promise<void> {
+  private async merge(tx: Db, aliases: CustomerAliases, event: AnyLedgerEvent, touched: Touched): Promise<void> {
     if (event.type !== 'cx.customer.merged.v1' || event.data.into.id === undefined) return;
     const from = aliases.of(event.customerId);
     const into = aliases.of(event.data.into.id);
@@ -268,8 +267,9 @@ export class AlertsProjection implements Projection<AlertsTables> {
   private async computeCases(tx: Db, caseIds: readonly string[], outbox: AlertOutbox | null): Promise<void> {
     const states = await caseStates(tx, caseIds);
     const desired = [...states.values()].flatMap((state) => caseAlerts(state, this.settings));
-    const aliases = await AlertAliases.load(
+    const aliases = await CustomerAliases.load(
       tx,
+      'alert_customer_aliases',
       desired.map((a) => a.customerId),
     );
     // By case alone, the signal told apart here (see storedCustomerAlerts: the planner's index by signal).

@@ -3,15 +3,15 @@ import { CASE_EVENT_TYPES, answerPoints, caseIdOf, DRIVER_PERIOD_MS, initialCase
 import type { CaseEventFact, CaseEventType, CaseState, ContactFact } from '@cx/views';
 import type { AnyLedgerEvent, EventType } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
-import { loadLockedAliases } from '../canonical-customers';
+import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
 import { inChunks, insertChunks } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
-import { DriverAliases } from './driver-aliases';
 import { RecentCaseStates } from './recent-case-states';
 import { createDriversTables } from './drivers.schema';
 import {
+  DRIVER_CUSTOMER_COLUMNS,
   DRIVERS_TABLES,
   type DriverAnswersTable,
   type DriverCaseEventsTable,
@@ -72,10 +72,10 @@ export class DriversProjection implements Projection<DriversTables> {
   }
 
   async apply(tx: Db, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
-    const aliases = await loadLockedAliases(context, customerIdsOf(events), (ids) => DriverAliases.load(tx, ids));
+    const aliases = await loadLockedAliases(context, customerIdsOf(events), (ids) => CustomerAliases.load(tx, 'driver_aliases', ids));
     const batch = collect(events, aliases);
     await context.lock?.([...batch.cases.keys()].map(caseKey));
-    await aliases.write(tx);
+    await aliases.write(tx, DRIVER_CUSTOMER_COLUMNS);
     // A merged customer's answers now have the anonymous history in their periods too.
     for (const customer of aliases.changed.values()) touch(batch.affected, customer, -Infinity);
     const canonical = (id: string) => aliases.of(id);
@@ -97,7 +97,7 @@ function customerIdsOf(events: readonly AnyLedgerEvent[]): string[] {
 }
 
 /** The batch's rows, customer ids as the events carry them; merges applied to the aliases in order. */
-function collect(events: readonly AnyLedgerEvent[], aliases: DriverAliases): Batch {
+function collect(events: readonly AnyLedgerEvent[], aliases: CustomerAliases): Batch {
   const batch: Batch = { answers: [], contacts: [], caseEvents: [], cases: new Map(), affected: new Map() };
   for (const event of events) {
     if (event.type === 'cx.customer.merged.v1') {
@@ -173,7 +173,7 @@ async function loadCaseStates(
   tx: Db,
   context: ProjectionContext | null,
   caseIds: readonly string[],
-  aliases: DriverAliases,
+  aliases: CustomerAliases,
   recent: RecentCaseStates,
 ): Promise<CaseState[]> {
   const rows: DriverCaseEventsTable[] = [];
@@ -205,7 +205,7 @@ async function refoldCases(
   tx: Db,
   context: ProjectionContext,
   batch: Batch,
-  aliases: DriverAliases,
+  aliases: CustomerAliases,
   recent: RecentCaseStates,
 ): Promise<void> {
   const caseIds = [...batch.cases.keys()];
@@ -259,7 +259,7 @@ const CUSTOMERS_PER_QUERY = 100;
  * and the stored answers of affected customers from the time the batch touched on (rewritten
  * when they changed).
  */
-async function refreshAnswers(tx: Db, batch: Batch, aliases: DriverAliases, recent: RecentCaseStates, slaMs: number): Promise<void> {
+async function refreshAnswers(tx: Db, batch: Batch, aliases: CustomerAliases, recent: RecentCaseStates, slaMs: number): Promise<void> {
   const stored = await storedAnswersSince(tx, batch.affected);
   const isStored = new Set(stored);
   const answers = [...stored, ...batch.answers];
@@ -348,7 +348,7 @@ async function storedAnswersSince(tx: Db, affected: Affected): Promise<DriverAns
 async function casesOf(
   tx: Db,
   span: Map<string, { from: number; to: number }>,
-  aliases: DriverAliases,
+  aliases: CustomerAliases,
   recent: RecentCaseStates,
 ): Promise<CaseState[]> {
   const rows = await tx

@@ -6,6 +6,8 @@
  * `SUM(flag * points)` adds up an outcome.
  */
 
+import type { CustomerColumn } from '../canonical-customers';
+
 /**
  * One row per NPS or CSAT answer, with the attributes of SPEC §2.5 over (time − 90 days,
  * time] that come from cases and contacts (`followedUpAlert` is read from the alerts at query
@@ -114,6 +116,14 @@ export interface DriverAliasesTable {
   alias_id: string;
   customer_id: string;
 }
+
+/** The columns of rows carrying a customer id that a merge re-points. */
+export const DRIVER_CUSTOMER_COLUMNS: readonly CustomerColumn[] = [
+  ['driver_answers', 'customer_id'],
+  ['driver_contacts', 'customer_id'],
+  ['driver_cases', 'customer_id'],
+  ['driver_cases', 'first_customer_id'],
+];
 
 export interface DriversTables {
   driver_answers: DriverAnswersTable;

@@ -2,9 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
-import { loadLockedAliases } from '../canonical-customers';
+import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { inChunks, rowsForKeys, toNumber, valuesTable, insertChunks } from '../sql-batches';
-import { CustomerAliases } from './customer-aliases';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
 import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
@@ -124,7 +123,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
   private async load(tx: Kysely<LifecycleTables>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<Batch> {
     const ids = new Set(events.map((e) => e.customerId));
     for (const e of events) if (e.type === 'cx.customer.merged.v1') ids.add(mergeTarget(e) ?? e.customerId);
-    const aliases = await loadLockedAliases(context, [...ids], (loaded) => CustomerAliases.load(tx as Kysely<any>, loaded));
+    const aliases = await loadLockedAliases(context, [...ids], (loaded) => CustomerAliases.load(tx, 'customer_aliases', loaded));
     return { aliases, rows: new Map(), merges: [], mergedAt: new Map() };
   }
 

@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
 import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
-import { loadLockedAliases } from '../canonical-customers';
+import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { caseKey, orderKey } from '../entity-keys';
 import { inChunks, insertChunks } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
-import { LoyaltyAliases } from './loyalty-aliases';
 import { createLoyaltyTables } from './loyalty.schema';
-import { LOYALTY_TABLES, LoyaltyCaseEventsTable, OrdersTable } from './loyalty.tables';
+import { LOYALTY_CUSTOMER_COLUMNS, LOYALTY_TABLES, LoyaltyCaseEventsTable, OrdersTable } from './loyalty.tables';
 
 /**
  * SPEC §2.2: fact rows (answers, orders, referrals, segments, case events and case versions)
@@ -28,7 +27,7 @@ export class LoyaltyProjection implements Projection {
 
   async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
     const ledger = events;
-    const aliases = await loadLockedAliases(context, customerIdsOf(ledger), (ids) => LoyaltyAliases.load(tx, ids));
+    const aliases = await loadLockedAliases(context, customerIdsOf(ledger), (ids) => CustomerAliases.load(tx, 'loyalty_aliases', ids));
     const rows = noFactRows();
     for (const event of ledger) {
       if (event.type === 'cx.customer.merged.v1') merge(aliases, event);
@@ -36,7 +35,7 @@ export class LoyaltyProjection implements Projection {
     }
     await lockSharedFacts(tx, context, rows, aliases);
     // Stored rows move first, then the batch's rows go in under the customer they stand for now.
-    await aliases.write(tx);
+    await aliases.write(tx, LOYALTY_CUSTOMER_COLUMNS);
     canonicalize(rows, (id) => aliases.of(id));
     await insertFacts(tx, rows);
     await upsertOrders(tx, rows.orders);
@@ -60,14 +59,26 @@ function customerIdsOf(events: readonly AnyLedgerEvent[]): string[] {
  * the batch's orders and cases, and the cases whose rows a merge moves to another customer
  * (a batch refolding one of them at the same time would write the old customer back).
  */
-async function lockSharedFacts(tx: Kysely<any>, context: ProjectionContext, rows: FactRows, aliases: LoyaltyAliases): Promise<void> {
+async function lockSharedFacts(tx: Kysely<any>, context: ProjectionContext, rows: FactRows, aliases: CustomerAliases): Promise<void> {
   if (!context.lock) return;
-  const cases = [...rows.caseEvents.map((row) => row.case_id), ...(await aliases.casesMoved(tx))];
+  const cases = [...rows.caseEvents.map((row) => row.case_id), ...(await casesMoved(tx, aliases))];
   await context.lock([...rows.orders.map((row) => orderKey(row.order_id)), ...cases.map(caseKey)]);
 }
 
+/** The cases with events of an alias whose customer changed: `write` moves their rows. */
+async function casesMoved(tx: Kysely<any>, aliases: CustomerAliases): Promise<string[]> {
+  if (aliases.changed.size === 0) return [];
+  const rows = await tx
+    .selectFrom('loyalty_case_events')
+    .select('case_id')
+    .distinct()
+    .where('customer_id', 'in', [...aliases.changed.keys()])
+    .execute();
+  return rows.map((row) => row.case_id as string);
+}
+
 /** SPEC §1.2 step 4, as the lifecycle projection reads it: the anonymous customer's history moves under `into`. */
-function merge(aliases: LoyaltyAliases, event: Extract<AnyLedgerEvent, { type: 'cx.customer.merged.v1' }>): void {
+function merge(aliases: CustomerAliases, event: Extract<AnyLedgerEvent, { type: 'cx.customer.merged.v1' }>): void {
   const target = event.data.into.id;
   if (target === undefined) return;
   const from = aliases.of(event.customerId);

@@ -7,6 +7,8 @@
  * has its rows re-pointed to the named customer, so every table counts them as one.
  */
 
+import type { CustomerColumn } from '../canonical-customers';
+
 /** One row per survey answer. */
 export interface SurveyAnswersTable {
   position: number;
@@ -132,13 +134,7 @@ export const LOYALTY_TABLES = [
   'loyalty_stage_moments',
 ] as const;
 
-/** Tables whose rows carry a customer id that a merge re-points. */
-export const CUSTOMER_TABLES = [
-  'survey_answers',
-  'orders',
-  'referrals',
-  'customer_segments',
-  'loyalty_case_events',
-  'loyalty_case_facts',
-  'loyalty_stage_moments',
-] as const;
+/** Every table but the aliases keys its rows by customer: a merge re-points them (the aliases are written apart). */
+export const LOYALTY_CUSTOMER_COLUMNS: readonly CustomerColumn[] = LOYALTY_TABLES.filter((table) => table !== 'loyalty_aliases').map(
+  (table) => [table, 'customer_id'] as const,
+);
