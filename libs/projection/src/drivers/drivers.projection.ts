@@ -56,8 +56,11 @@ interface Batch {
  */
 export class DriversProjection implements Projection<DriversTables> {
   readonly name = 'drivers';
-  /** 2: driver_cases indexed by (customer, ended_at), so a batch reads only the cases its answers' periods can hold. */
-  readonly version = 2;
+  /**
+   * 2: driver_cases indexed by (customer, ended_at), so a batch reads only the cases its answers' periods can hold.
+   * 3: the churn outcome's cases, stalled requests and unowned stretches are index ranges from the window's start.
+   */
+  readonly version = 3;
   readonly handles = DRIVER_EVENT_TYPES;
   readonly tables = DRIVERS_TABLES;
   readonly settings: Readonly<{ handoffAcceptanceSlaMs: number }>;

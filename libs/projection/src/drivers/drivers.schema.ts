@@ -5,9 +5,10 @@ import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
 type Unique = ProjectionContext['unique'];
 type Db = Kysely<DriversTables>;
 
-async function index(db: Db, unique: Unique, table: keyof DriversTables, columns: string[]): Promise<void> {
+/** An index named after its columns, unless a `name` is given (PostgreSQL keeps 63 bytes of a name). */
+async function index(db: Db, unique: Unique, table: keyof DriversTables, columns: string[], name?: string): Promise<void> {
   await db.schema
-    .createIndex(unique(`${table}_by_${columns.join('_')}`))
+    .createIndex(unique(name ?? `${table}_by_${columns.join('_')}`))
     .on(table)
     .columns(columns)
     .execute();
@@ -73,7 +74,9 @@ async function createCases(db: Db, unique: Unique): Promise<void> {
   // An answer's period holds the cases still open or ended after it began: few, whatever the customer's history.
   await index(db, unique, 'driver_cases', ['customer_id', 'ended_at']);
   await index(db, unique, 'driver_cases', ['first_customer_id', 'ended_at']);
-  await index(db, unique, 'driver_cases', ['ended_at']);
+  // The churn outcome's cases: open ones and those ended since the window's start, read from the index alone.
+  const columns = ['ended_at', 'started_at', 'case_id', 'customer_id', 'first_customer_id', 'opened_at', 'complaint'];
+  await index(db, unique, 'driver_cases', columns, 'driver_cases_in_window');
 }
 
 async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
@@ -88,7 +91,8 @@ async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
     .addPrimaryKeyConstraint(unique('driver_case_handoffs_pk'), ['case_id', 'position'])
     .execute();
   await index(db, unique, 'driver_case_handoffs', ['accepted_at']);
-  await index(db, unique, 'driver_case_handoffs', ['requested_at']);
+  // A request stalled in a window was still pending after its start: a range of closed_at (and the pending ones), not all history.
+  await index(db, unique, 'driver_case_handoffs', ['closed_at', 'requested_at', 'case_id']);
   await db.schema
     .createTable('driver_case_unowned')
     .addColumn('case_id', 'text', (c) => c.notNull())
@@ -97,7 +101,8 @@ async function createCaseFacts(db: Db, unique: Unique): Promise<void> {
     .addColumn('ended_at', 'bigint')
     .addPrimaryKeyConstraint(unique('driver_case_unowned_pk'), ['case_id', 'seq'])
     .execute();
-  await index(db, unique, 'driver_case_unowned', ['started_at']);
+  // A stretch overlapping a window ended after its start (or runs still): a range of ended_at, not all history.
+  await index(db, unique, 'driver_case_unowned', ['ended_at', 'started_at', 'case_id']);
   await db.schema
     .createTable('driver_case_resolutions')
     .addColumn('case_id', 'text', (c) => c.notNull())

@@ -39,7 +39,11 @@ export interface ChurnQuery {
 
 type Row = Record<string, unknown>;
 
-/** The cases of the window: started before its end, and not resolved for good before its start. */
+/**
+ * The cases of the window: started before its end, and not resolved for good before its start.
+ * A case resolved now ended at or after its last resolution before `from`, so `ended_at` (open, or
+ * from `from` on) is the range to read, on the index that holds every column read here.
+ */
 async function casesInWindow(
   db: Kysely<any>,
   { from, until }: ChurnQuery,
@@ -49,7 +53,7 @@ async function casesInWindow(
       CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END AS customer_id,
       CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN 1 ELSE 0 END AS opened
     FROM driver_cases c
-    WHERE c.started_at < ${until} AND (c.ended_at IS NULL OR c.ended_at >= ${from})
+    WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until}
       AND NOT EXISTS (
         SELECT 1 FROM driver_case_resolutions r
         WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until}))`.execute(db);
@@ -73,23 +77,28 @@ async function handoffsInWindow(db: Kysely<any>, { from, until }: ChurnQuery): P
 /**
  * Cases with a request stalled at some instant x of the window: pending at x (closed after x,
  * as known before `until`) and x − requested_at > SLA, i.e. x in [requested_at + SLA + 1,
- * closed_at − 1] ∩ [from, until − 1].
+ * closed_at − 1] ∩ [from, until − 1]. Such a request was closed after `from` or is pending: that
+ * range of the (closed_at, requested_at, case_id) index is read, not every request before `until`.
  */
 async function stalledInWindow(db: Kysely<any>, { from, until, slaMs }: ChurnQuery): Promise<Set<string>> {
   if (from >= until) return new Set();
   const { rows } = await sql<Row>`
-    SELECT DISTINCT h.case_id FROM driver_case_handoffs h
-    WHERE h.requested_at IS NOT NULL AND h.requested_at + ${slaMs + 1} <= ${until - 1}
+    SELECT h.case_id FROM driver_case_handoffs h
+    WHERE (h.closed_at IS NULL OR h.closed_at > ${from})
+      AND h.requested_at IS NOT NULL AND h.requested_at + ${slaMs + 1} <= ${until - 1}
       AND (h.closed_at IS NULL OR h.closed_at >= ${until}
         OR (h.closed_at - 1 >= ${from} AND h.closed_at - 1 >= h.requested_at + ${slaMs + 1}))`.execute(db);
   return new Set(rows.map((r) => r.case_id as string));
 }
 
-/** Per case, its unowned milliseconds inside the window (a stretch running at `until` runs to it). */
+/**
+ * Per case, its unowned milliseconds inside the window (a stretch running at `until` runs to it).
+ * The stretches running or ended after `from` are a range of the (ended_at, started_at, case_id) index.
+ */
 async function unownedInWindow(db: Kysely<any>, { from, until }: ChurnQuery): Promise<Map<string, number>> {
   const { rows } = await sql<Row>`
     SELECT u.case_id, u.started_at, u.ended_at FROM driver_case_unowned u
-    WHERE u.started_at < ${until} AND (u.ended_at IS NULL OR u.ended_at > ${from})`.execute(db);
+    WHERE (u.ended_at IS NULL OR u.ended_at > ${from}) AND u.started_at < ${until}`.execute(db);
   const period = windowPeriod(from, until);
   const totals = new Map<string, number>();
   for (const r of rows) {
