@@ -7,7 +7,7 @@ import { IDENTITY_DIRECTORY, IdentityDirectory, POSTGRES_IDENTITY_TABLES } from 
 import { eraseCustomer } from '@cx/ops';
 import { POSTGRES_POOL, reclaimErasedRows } from '@cx/postgres';
 import { CUSTOMER_KEYS, CustomerKeys, POSTGRES_CUSTOMER_KEYS_TABLE } from '@cx/privacy';
-import { VIEW_STORE, ViewStore } from '@cx/projection';
+import { VIEW_SNAPSHOTS, VIEW_STORE, ViewSnapshots, ViewStore } from '@cx/projection';
 import { SETTINGS, Settings } from '@cx/settings';
 
 /**
@@ -26,6 +26,7 @@ export class ForgetCommand extends CommandRunner {
     @Inject(CUSTOMER_KEYS) private readonly keys: CustomerKeys,
     @Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_SNAPSHOTS) private readonly snapshots: ViewSnapshots | null,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(POSTGRES_POOL) private readonly pool: Pool | null,
@@ -35,7 +36,7 @@ export class ForgetCommand extends CommandRunner {
 
   async run([id]: string[]): Promise<void> {
     const result = await eraseCustomer(
-      { events: this.events, keys: this.keys, identities: this.identities, views: this.views },
+      { events: this.events, keys: this.keys, identities: this.identities, views: this.views, snapshots: this.snapshots },
       id,
       this.clock.now(),
     );

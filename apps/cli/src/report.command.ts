@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { CLOCK, Clock } from '@cx/clock';
-import { readViewsKnownAt } from '@cx/ops';
+import { KnownAtSource, readViewsKnownAt } from '@cx/ops';
 import { instantParam, REPORTS, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
-import { Projection, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
+import { Projection, PROJECTIONS, VIEW_SNAPSHOTS, VIEW_STORE, ViewSnapshots, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
 interface ReportOptions {
@@ -22,9 +22,18 @@ interface ReportOptions {
 /**
  * `cx report <name> --known-at T …`: the report as the system would have answered at T —
  * the projections it reads rebuilt into a scratch store from the events recorded by T (or
- * the live views, when they stand at the head and everything stored was known by T), and
+ * on top of a snapshot of the views whose events were all known by T, or the live views,
+ * when they stand at the head and everything stored was known by T), and
  * `asOf` defaulting to T.
  */
+function howAnswered(source: KnownAtSource, knownAt: number, sources: readonly string[], seconds: number): string {
+  const at = new Date(knownAt).toISOString();
+  if (source === 'live') return 'answered from the live views: every stored event was known by then, and they stand at the head';
+  if (source === 'snapshot')
+    return `folded the events known at ${at} after a snapshot of the views into a scratch store (${sources.join(', ')}) in ${seconds.toFixed(1)} s`;
+  return `replayed the events known at ${at} into a scratch store (${sources.join(', ')}) in ${seconds.toFixed(1)} s`;
+}
+
 @Command({
   name: 'report',
   arguments: '<name>',
@@ -37,6 +46,7 @@ export class ReportCommand extends CommandRunner {
     @Inject(PROJECTIONS) private readonly projections: Projection[],
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(VIEW_SNAPSHOTS) private readonly snapshots: ViewSnapshots | null,
   ) {
     super();
   }
@@ -64,14 +74,11 @@ export class ReportCommand extends CommandRunner {
       now: this.clock.now(),
       read: (views) => build(views, request, this.settings),
       onProgress: (done, head) => bar.update(done, head),
+      snapshots: this.snapshots,
     });
     bar.finish();
     // Ops see how the answer was made (stdout stays the report alone).
-    process.stderr.write(
-      source === 'live'
-        ? 'answered from the live views: every stored event was known by then, and they stand at the head\n'
-        : `replayed the events known at ${new Date(knownAt).toISOString()} into a scratch store (${sources.join(', ')}) in ${bar.elapsed().toFixed(1)} s\n`,
-    );
+    process.stderr.write(`${howAnswered(source, knownAt, sources, bar.elapsed())}\n`);
     if (options.format === 'csv') {
       const { columns, rows } = report.csv();
       process.stdout.write(toCsv(columns, rows));

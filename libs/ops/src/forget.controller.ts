@@ -6,7 +6,7 @@ import { EVENT_STORE, EventStore } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { CUSTOMER_KEYS, CustomerKeys } from '@cx/privacy';
-import { VIEW_STORE, ViewStore } from '@cx/projection';
+import { VIEW_SNAPSHOTS, VIEW_STORE, ViewSnapshots, ViewStore } from '@cx/projection';
 import { eraseCustomer } from './erasure';
 import { ForgettingDto } from './ops.answers';
 
@@ -19,6 +19,7 @@ export class ForgetController {
     @Inject(CUSTOMER_KEYS) private readonly keys: CustomerKeys,
     @Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory,
     @Inject(VIEW_STORE) private readonly views: ViewStore,
+    @Inject(VIEW_SNAPSHOTS) private readonly snapshots: ViewSnapshots | null,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -32,7 +33,7 @@ export class ForgetController {
   @HttpCode(200)
   async forget(@Param('id', IdParamPipe) id: string) {
     const result = await eraseCustomer(
-      { events: this.events, keys: this.keys, identities: this.identities, views: this.views },
+      { events: this.events, keys: this.keys, identities: this.identities, views: this.views, snapshots: this.snapshots },
       id,
       this.clock.now(),
     );

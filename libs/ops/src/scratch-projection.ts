@@ -11,6 +11,13 @@ export interface ScratchBuild {
   batchSize?: number;
 }
 
+/** A generation of a projection in a scratch store, and the last event already folded into it. */
+export interface ScratchTarget {
+  projection: Projection;
+  generation: number;
+  after: number;
+}
+
 const SETTLE_BATCH = 2000;
 
 /**
@@ -27,30 +34,47 @@ export async function projectInto(
   const registry = new ProjectionRegistry(views);
   await registry.ensureTables();
   for (const projection of projections) await registry.install(projection);
+  await foldInto(
+    views,
+    store,
+    projections.map((projection) => ({ projection, generation: 1, after: 0 })),
+    build,
+  );
+}
+
+/**
+ * Folds into each target the events after its `after` (one read of the log from the
+ * earliest), then settles: from the first event, or on top of a snapshot of the views.
+ */
+export async function foldInto(views: ViewStore, store: EventStore, targets: readonly ScratchTarget[], build: ScratchBuild): Promise<void> {
   const head = build.upTo ?? (await store.headPosition());
-  for (let after = 0; after < head;) {
+  for (let after = Math.min(head, ...targets.map((t) => t.after)); after < head;) {
     const read = await store.readAll({ after, maxCount: build.batchSize ?? 5000 });
     if (read.length === 0) break;
     const batch = read.filter((event) => event.position <= head && (build.knownAt === undefined || event.recordedAt <= build.knownAt));
-    if (batch.length > 0) await applyToAll(views, projections, batch);
+    if (batch.length > 0) await applyToAll(views, targets, batch);
     after = read[read.length - 1].position;
     build.onProgress?.(Math.min(after, head), head);
   }
-  for (const projection of projections) await settle(views, projection);
+  for (const target of targets) await settle(views, target);
 }
 
-async function applyToAll(views: ViewStore, projections: readonly Projection[], batch: StoredEvent[]): Promise<void> {
+async function applyToAll(views: ViewStore, targets: readonly ScratchTarget[], batch: StoredEvent[]): Promise<void> {
   await views.transaction(async (tx) => {
-    for (const projection of projections) {
-      const events = eventsFor(projection, batch as AnyLedgerEvent[]);
-      if (events.length > 0) await projection.apply(forGeneration(tx, projection, 1), events, contextFor(views.dialect, 1, true));
+    for (const { projection, generation, after } of targets) {
+      const events = eventsFor(
+        projection,
+        (batch as AnyLedgerEvent[]).filter((event) => event.position > after),
+      );
+      if (events.length > 0)
+        await projection.apply(forGeneration(tx, projection, generation), events, contextFor(views.dialect, generation, true));
     }
   });
 }
 
-async function settle(views: ViewStore, projection: Projection): Promise<void> {
+async function settle(views: ViewStore, { projection, generation }: ScratchTarget): Promise<void> {
   if (!projection.settle) return;
   const settleBatch = projection.settle.bind(projection);
-  const context = contextFor(views.dialect, 1);
-  while ((await views.transaction((tx) => settleBatch(forGeneration(tx, projection, 1), context, SETTLE_BATCH))) > 0);
+  const context = contextFor(views.dialect, generation);
+  while ((await views.transaction((tx) => settleBatch(forGeneration(tx, projection, generation), context, SETTLE_BATCH))) > 0);
 }

@@ -1,7 +1,7 @@
 import type { EventStore } from '@cx/event-store';
-import { Projection, ProjectionRegistry, stampOf, ViewStore } from '@cx/projection';
-import { projectInto } from './scratch-projection';
-import { withScratchViews } from './scratch-view-store';
+import { Projection, ProjectionRegistry, SnapshotStart, stampOf, ViewSnapshots, ViewStore } from '@cx/projection';
+import { foldInto, projectInto } from './scratch-projection';
+import { withScratchCopy, withScratchViews } from './scratch-view-store';
 
 export interface KnownAtRead<T> {
   /** The live views, read by the caller only if they are what the system knew at `knownAt`. */
@@ -14,10 +14,15 @@ export interface KnownAtRead<T> {
   now: number;
   read: (views: ViewStore) => Promise<T>;
   onProgress?: (position: number, head: number) => void;
+  /** Copies of the views at checkpoints (embedded view store), to fold only the events after one. */
+  snapshots?: ViewSnapshots | null;
 }
 
-/** Where an answer came from: the live views as they stood, or a scratch fold of the events known by then. */
-export type KnownAtSource = 'live' | 'replay';
+/**
+ * Where an answer came from: the live views as they stood, a snapshot of them with the
+ * events known by then after it folded in, or a scratch fold of all the events known by then.
+ */
+export type KnownAtSource = 'live' | 'snapshot' | 'replay';
 
 /**
  * Appends read the clock before they commit, so concurrent ones (several processes, or
@@ -31,8 +36,10 @@ const RECORDING_SLACK_MS = 60_000;
  * recorded by then and the live views of the needed projections stand at the head, built by
  * the code's version and settings, the live views are that state (a fold of the same events),
  * so they are read as they are; the head is looked at again afterwards, and a read that an
- * append overtook is done over. Otherwise only the needed projections are folded into a
- * scratch store from the events recorded by `knownAt`.
+ * append overtook is done over. Otherwise the needed projections are folded into a scratch
+ * store from the events recorded by `knownAt`: on top of a copy of the newest snapshot whose
+ * events were all recorded by then (the same fold, with its first events already done), or
+ * from the first event when there is none.
  */
 export async function readViewsKnownAt<T>(request: KnownAtRead<T>): Promise<{ answer: T; source: KnownAtSource }> {
   const head = await request.store.headPosition();
@@ -40,11 +47,38 @@ export async function readViewsKnownAt<T>(request: KnownAtRead<T>): Promise<{ an
     const answer = await request.read(request.live);
     if ((await request.store.headPosition()) === head) return { answer, source: 'live' };
   }
+  const start = request.snapshots?.startFor(request.projections, request.knownAt);
+  const fromSnapshot = start && (await readFromSnapshot(request, start));
+  if (fromSnapshot) return { answer: fromSnapshot.answer, source: 'snapshot' };
   const answer = await withScratchViews(async (views) => {
     await projectInto(views, request.store, request.projections, { knownAt: request.knownAt, onProgress: request.onProgress });
     return request.read(views);
   });
   return { answer, source: 'replay' };
+}
+
+/** The snapshot's generations of the needed projections go live in the copy, then take the events known by `knownAt` after their checkpoints. */
+async function readFromSnapshot<T>(request: KnownAtRead<T>, start: SnapshotStart): Promise<{ answer: T } | undefined> {
+  return withScratchCopy(start.path, async (views) => {
+    const registry = new ProjectionRegistry(views);
+    const targets = request.projections.map((projection) => {
+      const { generation, checkpoint } = start.generations.get(projection.name) ?? { generation: 1, checkpoint: 0 };
+      return { projection, generation, after: checkpoint };
+    });
+    for (const { projection, generation } of targets) await makeLive(views, registry, projection, generation);
+    await foldInto(views, request.store, targets, { knownAt: request.knownAt, onProgress: request.onProgress });
+    return request.read(views);
+  });
+}
+
+/** A generation the snapshot caught while it was being rebuilt is read through the tables' views once promoted. */
+async function makeLive(views: ViewStore, registry: ProjectionRegistry, projection: Projection, generation: number): Promise<void> {
+  const record = (await registry.records()).find((r) => r.name === projection.name);
+  if (record?.activeGeneration === generation) return;
+  await views.transaction(async (tx) => {
+    await tx.updateTable('projections').set({ building_generation: generation }).where('name', '=', projection.name).execute();
+    await registry.promote(tx, projection, generation);
+  });
 }
 
 async function liveStandsFor(request: KnownAtRead<unknown>, head: number): Promise<boolean> {

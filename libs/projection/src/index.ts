@@ -5,6 +5,7 @@ export * from './view-store/schema-changes';
 export * from './view-store/sqlite-view-store';
 export * from './view-store/postgres-view-store';
 export * from './view-store/view-store.module';
+export * from './view-store/view-snapshots';
 export * from './projection';
 export * from './engine/projection-registry';
 export * from './engine/projection-runner';

@@ -37,6 +37,18 @@ export interface Settings {
   logLevel: string;
   /** SPEC §4.3: the secret of the identity directory's keyed hashes, outside the store; made on first start if missing. */
   identitySecretFile: string;
+  viewSnapshots: ViewSnapshotSettings;
+}
+
+/**
+ * Copies of the embedded view store that projectors keep as they pass checkpoints, so that
+ * `--known-at` folds only the events after one instead of the whole log (docs/read-models.md).
+ */
+export interface ViewSnapshotSettings {
+  /** `CX_VIEW_SNAPSHOT_EVERY`: events between two snapshots; 0 keeps none. */
+  every: number;
+  /** `CX_VIEW_SNAPSHOTS_KEPT`: how many are kept, newest first. */
+  kept: number;
 }
 
 /** SPEC §2: time thresholds of the views, in milliseconds. */
@@ -80,6 +92,13 @@ export function loadSettings(env: Env): Settings {
     if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a positive number (got "${raw}")`);
     return value * unit;
   };
+  const count = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 0) problems.push(`${name} must be a whole number, 0 or more (got "${raw}")`);
+    return value;
+  };
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) problems.push(`PORT must be a port number (got "${env.PORT}")`);
   const roles = (env.CX_ROLES ?? ROLES.join(','))
@@ -107,6 +126,7 @@ export function loadSettings(env: Env): Settings {
     checkpointIntervalMs: positive('CX_CHECKPOINT_INTERVAL_SECONDS', 30, 1000),
     logLevel: 'info',
     identitySecretFile: env.CX_IDENTITY_SECRET_FILE || join(env.CX_DATA_DIR || './data', 'identity.secret'),
+    viewSnapshots: { every: count('CX_VIEW_SNAPSHOT_EVERY', 50_000), kept: count('CX_VIEW_SNAPSHOTS_KEPT', 20) },
     thresholds: {
       atRiskInactivityMs: positive('CX_AT_RISK_INACTIVITY_DAYS', 90, DAY),
       churnInactivityMs: positive('CX_CHURN_INACTIVITY_DAYS', 180, DAY),

@@ -5,6 +5,8 @@ import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { Projection, PROJECTIONS } from '../projection';
 import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
 import { VIEW_STORE, ViewStore } from '../view-store/view-store.port';
+import { VIEW_SNAPSHOTS } from '../view-store/view-store.module';
+import { SnapshotSchedule, ViewSnapshots } from '../view-store/view-snapshots';
 import { ProjectionRecord, ProjectionRegistry } from './projection-registry';
 import { ProjectionRunner, RunnerEvents, RunnerState, RunnerTarget, targetKey } from './projection-runner';
 
@@ -69,6 +71,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PROJECTOR_OPTIONS) private readonly options: ProjectorOptions,
     private readonly registry: ProjectionRegistry,
     @Optional() private readonly http?: HttpAdapterHost,
+    @Optional() @Inject(VIEW_SNAPSHOTS) private readonly snapshots?: ViewSnapshots | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -176,7 +179,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
           promoted: (projection, _generation, retired) => dropped.push(this.registry.dropGeneration(projection, retired)),
           retired: () => resolve(),
         },
-        { role: 'rebuild' },
+        { role: 'rebuild', snapshots: this.snapshotSchedule() },
       );
       void runner.start();
     });
@@ -189,6 +192,11 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(progress);
     await Promise.all(dropped);
     return new Map(targets.map((t) => [t.projection.name, t.generation]));
+  }
+
+  /** Each runner passes checkpoints on its own schedule (a rebuild from the first event, the live one from where it stands). */
+  private snapshotSchedule(): SnapshotSchedule | undefined {
+    return this.snapshots ? new SnapshotSchedule(this.snapshots, this.events, this.projections) : undefined;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -284,7 +292,12 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     if (sameTargets(this.live?.targets ?? [], wanted)) return;
     await this.live?.stop();
     this.live =
-      wanted.length === 0 ? undefined : new ProjectionRunner(wanted, this.views, this.registry, this.events, this, { role: 'live' });
+      wanted.length === 0
+        ? undefined
+        : new ProjectionRunner(wanted, this.views, this.registry, this.events, this, {
+            role: 'live',
+            snapshots: this.snapshotSchedule(),
+          });
     await this.live?.start();
   }
 
@@ -302,7 +315,10 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     const covered = new Set([...this.rebuilds].flatMap((runner) => runner.targets.map(targetKey)));
     const missing = wanted.filter((t) => !covered.has(targetKey(t)));
     if (missing.length === 0) return;
-    const runner = new ProjectionRunner(missing, this.views, this.registry, this.events, this, { role: 'rebuild' });
+    const runner = new ProjectionRunner(missing, this.views, this.registry, this.events, this, {
+      role: 'rebuild',
+      snapshots: this.snapshotSchedule(),
+    });
     this.rebuilds.add(runner);
     await runner.start();
   }

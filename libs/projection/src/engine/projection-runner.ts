@@ -5,6 +5,7 @@ import { eventsFor, Projection } from '../projection';
 import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
 import { physicalTable } from '../view-store/generation-tables';
 import type { ViewStore } from '../view-store/view-store.port';
+import type { SnapshotSchedule } from '../view-store/view-snapshots';
 import { contextFor, forGeneration, ProjectionRegistry } from './projection-registry';
 
 export type RunnerState = 'catching_up' | 'live' | 'failing' | 'stopped';
@@ -31,6 +32,8 @@ export interface RunnerOptions {
   batchSize: number;
   /** Entities a projection settles per transaction before a rebuilt generation goes live. */
   settleBatch: number;
+  /** Copies of the views taken as batches pass checkpoints (embedded view store only). */
+  snapshots?: SnapshotSchedule;
 }
 
 const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000 };
@@ -154,6 +157,7 @@ export class ProjectionRunner {
       this.retire();
       return;
     }
+    if (failed.length === 0) await this.options.snapshots?.passed(last);
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
   }

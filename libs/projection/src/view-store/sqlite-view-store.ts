@@ -14,7 +14,7 @@ export class SqliteViewStore implements ViewStore {
   private readonly writeDb: SqliteDatabase;
   private readonly readDb: SqliteDatabase;
 
-  constructor(path: string) {
+  constructor(readonly path: string) {
     this.writeDb = openSqlite(path);
     this.writeDb.pragma('synchronous = NORMAL');
     // Projections rewrite rows of the customers a batch touches: a page cache that holds a

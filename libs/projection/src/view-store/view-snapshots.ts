@@ -1,0 +1,223 @@
+import { Logger } from '@nestjs/common';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from '@cx/event-store';
+import { openSqlite } from '@cx/sqlite';
+import { Projection, stampOf } from '../projection';
+
+/** One generation of a projection as a snapshot holds it. */
+export interface SnapshotGeneration {
+  name: string;
+  generation: number;
+  /** What it was built from (see `stampOf`); null for one made before versions. */
+  stamp: string | null;
+  /** The last event it folded: every event up to it, none after. */
+  checkpoint: number;
+  /** The latest `recordedAt` among the events up to `checkpoint`: from then on, all of them were known. */
+  recordedBy: number;
+}
+
+/** What a snapshot file holds, written beside it. */
+export interface SnapshotManifest {
+  file: string;
+  takenAt: number;
+  generations: SnapshotGeneration[];
+}
+
+/** The generation of each projection that a `knownAt` read starts from, in one snapshot. */
+export interface SnapshotStart {
+  path: string;
+  generations: ReadonlyMap<string, SnapshotGeneration>;
+}
+
+const ERASURE_MARK = 'erased.json';
+const RECORDED_BY = 'recorded-by.json';
+const READ_BATCH = 5000;
+
+/**
+ * Copies of the embedded view store (`VACUUM INTO`, on a connection of its own: under WAL it
+ * reads one consistent state and the projectors go on writing), each with a manifest of the
+ * generations it holds, their checkpoints and the time by which their events were all
+ * recorded. A `knownAt` read copies the best one and folds only the events after it.
+ * Snapshots are a cache: losing one only makes a read fold more.
+ */
+export class ViewSnapshots {
+  private readonly logger = new Logger('view-snapshots');
+  /** Known (position, latest recordedAt up to it) pairs, so that each stretch of the log is read once. */
+  private recordedBy?: Array<[number, number]>;
+
+  constructor(
+    readonly dir: string,
+    private readonly viewsPath: string,
+    readonly every: number,
+    readonly kept: number,
+  ) {}
+
+  manifests(): SnapshotManifest[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((name) => name.startsWith('views-') && name.endsWith('.json'))
+      .flatMap((name) => {
+        try {
+          return [JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as SnapshotManifest];
+        } catch {
+          return [];
+        }
+      })
+      .filter((manifest) => existsSync(join(this.dir, manifest.file)))
+      .sort((a, b) => b.takenAt - a.takenAt);
+  }
+
+  /**
+   * The snapshot to start a `knownAt` read of these projections from: for each, a generation
+   * built from the code's stamp whose events were all recorded by `knownAt`; of the snapshots
+   * that have one for every projection, the one that leaves the shortest tail to fold.
+   */
+  startFor(projections: readonly Projection[], knownAt: number): SnapshotStart | undefined {
+    let best: { start: SnapshotStart; from: number } | undefined;
+    for (const manifest of this.manifests()) {
+      const generations = new Map<string, SnapshotGeneration>();
+      for (const projection of projections) {
+        const usable = manifest.generations
+          .filter((g) => g.name === projection.name && g.stamp === stampOf(projection) && g.recordedBy <= knownAt)
+          .sort((a, b) => b.checkpoint - a.checkpoint);
+        if (usable.length > 0) generations.set(projection.name, usable[0]);
+      }
+      if (generations.size !== projections.length) continue;
+      const from = Math.min(...[...generations.values()].map((g) => g.checkpoint));
+      if (!best || from > best.from) best = { start: { path: join(this.dir, manifest.file), generations }, from };
+    }
+    return best?.start;
+  }
+
+  /**
+   * Takes a snapshot now, then keeps the newest `kept` of those that still hold a generation
+   * of every projection built from the code's stamp. A failure is logged, never thrown: the
+   * projector's batch it follows is committed either way.
+   */
+  async take(events: EventStore, projections: readonly Projection[]): Promise<void> {
+    const takenAt = Date.now();
+    const file = `views-${takenAt}.sqlite`;
+    const partial = join(this.dir, `${file}.partial`);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      rmSync(partial, { force: true });
+      const source = openSqlite(this.viewsPath);
+      try {
+        source.prepare('VACUUM INTO ?').run(partial);
+      } finally {
+        source.close();
+      }
+      const generations = await this.generationsIn(partial, events);
+      renameSync(partial, join(this.dir, file));
+      writeFileSync(join(this.dir, file.replace(/\.sqlite$/, '.json')), JSON.stringify({ file, takenAt, generations }));
+      // After the rename: an erasure that listed the folder before it has left its mark by now.
+      if (this.erasedSince(takenAt)) this.remove(file);
+      else this.prune(projections);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      this.logger.warn(`snapshot not taken: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Erasure (SPEC §4.3): every snapshot goes, and one being taken now is dropped once written,
+   * so no copy of the views from before the customer's erasure stays on disk.
+   */
+  forgetAll(): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(join(this.dir, ERASURE_MARK), JSON.stringify({ at: Date.now() }));
+    for (const manifest of this.manifests()) this.remove(manifest.file);
+  }
+
+  private erasedSince(takenAt: number): boolean {
+    const mark = join(this.dir, ERASURE_MARK);
+    if (!existsSync(mark)) return false;
+    return (JSON.parse(readFileSync(mark, 'utf8')) as { at: number }).at >= takenAt;
+  }
+
+  private prune(projections: readonly Projection[]): void {
+    const current = (manifest: SnapshotManifest) =>
+      projections.every((p) => manifest.generations.some((g) => g.name === p.name && g.stamp === stampOf(p)));
+    const manifests = this.manifests();
+    const keep = new Set(manifests.filter(current).slice(0, this.kept));
+    for (const manifest of manifests) if (!keep.has(manifest)) this.remove(manifest.file);
+  }
+
+  private remove(file: string): void {
+    rmSync(join(this.dir, file.replace(/\.sqlite$/, '.json')), { force: true });
+    rmSync(join(this.dir, file), { force: true });
+  }
+
+  /** The registry's generations in a snapshot file, each with the time by which its events were all recorded. */
+  private async generationsIn(path: string, events: EventStore): Promise<SnapshotGeneration[]> {
+    const db = openSqlite(path);
+    let rows: Array<{ name: string; generation: number; stamp: string | null; position: number }>;
+    try {
+      rows = db
+        .prepare(
+          `SELECT c.name, c.generation, g.stamp, c.position FROM projection_checkpoints c
+           LEFT JOIN projection_generations g ON g.name = c.name AND g.generation = c.generation`,
+        )
+        .all() as typeof rows;
+    } finally {
+      db.close();
+    }
+    const generations: SnapshotGeneration[] = [];
+    for (const row of rows) {
+      const checkpoint = Number(row.position);
+      generations.push({ ...row, checkpoint, recordedBy: await this.recordedByAt(checkpoint, events) });
+    }
+    return generations;
+  }
+
+  /** The latest `recordedAt` of the events up to `position`: from the nearest known point before it, reading only the rest. */
+  private async recordedByAt(position: number, events: EventStore): Promise<number> {
+    const known = this.knownRecordedBy();
+    const [from, latest] = known.filter(([at]) => at <= position).reduce((a, b) => (b[0] > a[0] ? b : a), [0, 0]);
+    let recordedBy = latest;
+    for (let after = from; after < position;) {
+      const batch = await events.readAll({ after, maxCount: Math.min(READ_BATCH, position - after) });
+      if (batch.length === 0) break;
+      for (const event of batch) if (event.position <= position) recordedBy = Math.max(recordedBy, event.recordedAt);
+      after = batch[batch.length - 1].position;
+    }
+    if (!known.some(([at]) => at === position)) {
+      known.push([position, recordedBy]);
+      writeFileSync(join(this.dir, RECORDED_BY), JSON.stringify(known));
+    }
+    return recordedBy;
+  }
+
+  private knownRecordedBy(): Array<[number, number]> {
+    if (this.recordedBy) return this.recordedBy;
+    const path = join(this.dir, RECORDED_BY);
+    this.recordedBy = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Array<[number, number]>) : [];
+    return this.recordedBy;
+  }
+}
+
+/** Where the snapshots of an embedded view store live: a folder beside its file. */
+export const snapshotsDirOf = (viewsPath: string): string => `${viewsPath}.snapshots`;
+
+/**
+ * When a runner takes a snapshot: each time its batches pass a multiple of `every` events
+ * (not at its start, where the views stand wherever the last run left them).
+ */
+export class SnapshotSchedule {
+  private lastStep?: number;
+
+  constructor(
+    private readonly snapshots: ViewSnapshots,
+    private readonly events: EventStore,
+    private readonly projections: readonly Projection[],
+  ) {}
+
+  async passed(position: number): Promise<void> {
+    const step = Math.floor(position / this.snapshots.every);
+    const previous = this.lastStep;
+    this.lastStep = step;
+    if (previous === undefined || step <= previous) return;
+    await this.snapshots.take(this.events, this.projections);
+  }
+}
