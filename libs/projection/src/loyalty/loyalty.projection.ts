@@ -16,7 +16,8 @@ import { LOYALTY_CUSTOMER_COLUMNS, LOYALTY_TABLES, LoyaltyCaseEventsTable, Order
  */
 export class LoyaltyProjection implements Projection {
   readonly name = 'loyalty';
-  readonly version = 1;
+  /** 2: orders indexed by (time, customer_id, currency, amount_minor, channel), so a window's orders are read from the index. */
+  readonly version = 2;
   readonly handles = LOYALTY_EVENT_TYPES;
   readonly tables = LOYALTY_TABLES;
   readonly settings = {};

@@ -7,9 +7,9 @@ type Unique = ProjectionContext['unique'];
  * Indexes serve the report's filters: event time for the window, the customer for merges
  * (re-pointing rows) and per-customer questions, the case for refolding.
  */
-async function index(db: Kysely<any>, unique: Unique, table: string, columns: string[]): Promise<void> {
+async function index(db: Kysely<any>, unique: Unique, table: string, columns: string[], name?: string): Promise<void> {
   await db.schema
-    .createIndex(unique(`${table}_by_${columns.join('_')}`))
+    .createIndex(unique(name ?? `${table}_by_${columns.join('_')}`))
     .on(table)
     .columns(columns)
     .execute();
@@ -44,7 +44,9 @@ async function createOrders(db: Kysely<any>, unique: Unique): Promise<void> {
     .addColumn('month', 'text', (c) => c.notNull())
     .addColumn('position', 'bigint', (c) => c.notNull())
     .execute();
-  await index(db, unique, 'orders', ['time']);
+  // A window's orders from the index alone (purchases, revenue, value tiers, the most used
+  // currency), not a row read per order: a third less time for those at 300,000 events on SQLite.
+  await index(db, unique, 'orders', ['time', 'customer_id', 'currency', 'amount_minor', 'channel'], 'orders_in_window');
   // Covers the churn block's buyers before `from` and the cohorts' first months (halves them on SQLite).
   await index(db, unique, 'orders', ['customer_id', 'month', 'time']);
 }
