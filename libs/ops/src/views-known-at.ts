@@ -1,6 +1,6 @@
 import type { EventStore } from '@cx/event-store';
 import { Projection, ProjectionRegistry, SnapshotStart, stampOf, ViewSnapshots, ViewStore } from '@cx/projection';
-import { foldInto, projectInto } from './scratch-projection';
+import { foldInto, projectInto, RECORDING_SLACK_MS } from './scratch-projection';
 import { withScratchCopy, withScratchViews } from './scratch-view-store';
 
 export interface KnownAtRead<T> {
@@ -23,13 +23,6 @@ export interface KnownAtRead<T> {
  * events known by then after it folded in, or a scratch fold of all the events known by then.
  */
 export type KnownAtSource = 'live' | 'snapshot' | 'replay';
-
-/**
- * Appends read the clock before they commit, so concurrent ones (several processes, or
- * PostgreSQL) may take positions a little out of `recordedAt` order; an event this much
- * older than `knownAt` at the head means every earlier one was recorded by then too.
- */
-const RECORDING_SLACK_MS = 60_000;
 
 /**
  * Reads views as the system knew them at `knownAt` (SPEC §2). When every stored event was

@@ -157,7 +157,8 @@ export class ProjectionRunner {
       this.retire();
       return;
     }
-    if (failed.length === 0) await this.options.snapshots?.passed(last);
+    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
+    if (failed.length === 0) await this.options.snapshots?.passed(last, folded);
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
   }

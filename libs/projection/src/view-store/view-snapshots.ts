@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@cx/event-store';
 import { openSqlite } from '@cx/sqlite';
 import { Projection, stampOf } from '../projection';
+import { physicalTable } from './generation-tables';
 
 /** One generation of a projection as a snapshot holds it. */
 export interface SnapshotGeneration {
@@ -91,11 +92,12 @@ export class ViewSnapshots {
   }
 
   /**
-   * Takes a snapshot now, then keeps the newest `kept` of those that still hold a generation
-   * of every projection built from the code's stamp. A failure is logged, never thrown: the
-   * projector's batch it follows is committed either way.
+   * Takes a snapshot now of the generations a runner folds (`folded`: the others stand
+   * wherever their own runner is, and would only take disk), then keeps the newest `kept`
+   * of those whose generations are all built from the code's stamps. A failure is logged,
+   * never thrown: the projector's batch it follows is committed either way.
    */
-  async take(events: EventStore, projections: readonly Projection[]): Promise<void> {
+  async take(events: EventStore, projections: readonly Projection[], folded: readonly FoldedGeneration[]): Promise<void> {
     const takenAt = Date.now();
     const file = `views-${takenAt}.sqlite`;
     const partial = join(this.dir, `${file}.partial`);
@@ -108,6 +110,7 @@ export class ViewSnapshots {
       } finally {
         source.close();
       }
+      keepOnly(partial, folded);
       const generations = await this.generationsIn(partial, events);
       renameSync(partial, join(this.dir, file));
       writeFileSync(join(this.dir, file.replace(/\.sqlite$/, '.json')), JSON.stringify({ file, takenAt, generations }));
@@ -137,8 +140,8 @@ export class ViewSnapshots {
   }
 
   private prune(projections: readonly Projection[]): void {
-    const current = (manifest: SnapshotManifest) =>
-      projections.every((p) => manifest.generations.some((g) => g.name === p.name && g.stamp === stampOf(p)));
+    const stamps = new Map(projections.map((p) => [p.name, stampOf(p)]));
+    const current = (manifest: SnapshotManifest) => manifest.generations.every((g) => g.stamp === stamps.get(g.name));
     const manifests = this.manifests();
     const keep = new Set(manifests.filter(current).slice(0, this.kept));
     for (const manifest of manifests) if (!keep.has(manifest)) this.remove(manifest.file);
@@ -197,6 +200,41 @@ export class ViewSnapshots {
   }
 }
 
+/** A generation a runner folds: `name` is the projection's. */
+export interface FoldedGeneration {
+  name: string;
+  generation: number;
+}
+
+/** Drops from a snapshot file the generations the runner that took it does not fold, and gives their space back. */
+function keepOnly(path: string, folded: readonly FoldedGeneration[]): void {
+  const db = openSqlite(path);
+  try {
+    const rows = db.prepare('SELECT name, generation, tables FROM projection_generations').all() as Array<{
+      name: string;
+      generation: number;
+      tables: string;
+    }>;
+    const others = rows.filter((row) => !folded.some((f) => f.name === row.name && f.generation === Number(row.generation)));
+    if (others.length === 0) return;
+    const live = db.prepare('SELECT 1 FROM projections WHERE name = ? AND active_generation = ?');
+    for (const { name, generation, tables } of others) {
+      // The tables' views point at the live generation: dropped with it, so none dangles.
+      const views = live.get(name, generation) !== undefined;
+      for (const table of JSON.parse(tables) as string[]) {
+        if (views) db.exec(`DROP VIEW IF EXISTS "${table}"`);
+        db.exec(`DROP TABLE IF EXISTS "${physicalTable(table, Number(generation))}"`);
+      }
+      for (const registry of ['projection_generations', 'projection_checkpoints'])
+        db.prepare(`DELETE FROM ${registry} WHERE name = ? AND generation = ?`).run(name, generation);
+    }
+    db.exec('DELETE FROM projections WHERE name NOT IN (SELECT name FROM projection_generations)');
+    db.exec('VACUUM');
+  } finally {
+    db.close();
+  }
+}
+
 /** Where the snapshots of an embedded view store live: a folder beside its file. */
 export const snapshotsDirOf = (viewsPath: string): string => `${viewsPath}.snapshots`;
 
@@ -213,11 +251,11 @@ export class SnapshotSchedule {
     private readonly projections: readonly Projection[],
   ) {}
 
-  async passed(position: number): Promise<void> {
+  async passed(position: number, folded: readonly FoldedGeneration[]): Promise<void> {
     const step = Math.floor(position / this.snapshots.every);
     const previous = this.lastStep;
     this.lastStep = step;
     if (previous === undefined || step <= previous) return;
-    await this.snapshots.take(this.events, this.projections);
+    await this.snapshots.take(this.events, this.projections, folded);
   }
 }
