@@ -1,4 +1,6 @@
-import { insertChunks } from './sql-batches';
+import { sql } from 'kysely';
+import { deleteForKeys, insertChunks, valuesTable } from './sql-batches';
+import { scratchSqliteViews, type ViewStoreUnderTest } from './testing/projection-specification';
 
 describe('insertChunks', () => {
   const rows = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -12,3 +14,41 @@ describe('insertChunks', () => {
     expect(insertChunks(rows(7)).map((chunk) => chunk.length)).toEqual([4, 2, 1]);
   });
 });
+
+describe('deleteForKeys', () => {
+  let store: ViewStoreUnderTest;
+
+  beforeEach(async () => {
+    store = await scratchSqliteViews();
+    const db = store.views.reader;
+    await db.schema
+      .createTable('stages')
+      .addColumn('customer_id', 'text')
+      .addColumn('since', 'bigint')
+      .addPrimaryKeyConstraint('stages_pk', ['customer_id', 'since'])
+      .execute();
+    const rows = Array.from({ length: 1200 }, (_, i) => [0, 1, 2].map((since) => ({ customer_id: `c${i}`, since }))).flat();
+    for (const chunk of insertChunks(rows)) await db.insertInto('stages').values(chunk).execute();
+  });
+
+  afterEach(() => store.dispose());
+
+  it('deletes the rows each key matches, over more keys than one statement takes, and no others', async () => {
+    const keys = Array.from({ length: 1100 }, (_, i) => ({ customerId: `c${i}`, from: i % 3 }));
+    const values = (chunk: readonly (typeof keys)[number][]) =>
+      valuesTable(
+        chunk.map(({ customerId, from }) => [customerId, from]),
+        ['text', 'bigint'],
+        's',
+      );
+    await deleteForKeys(store.views.reader, 'sqlite', 'stages', keys, values, sql`t.customer_id = s.column1 AND t.since >= s.column2`);
+    const left = await store.views.reader.selectFrom('stages').select(['customer_id', 'since']).execute();
+    const expected = Array.from({ length: 1200 }, (_, i) => [0, 1, 2].filter((since) => i >= 1100 || since < i % 3)).flatMap((sinces, i) =>
+      sinces.map((since) => ({ customer_id: `c${i}`, since })),
+    );
+    expect(left.map((r) => ({ customer_id: r.customer_id, since: Number(r.since) })).sort(byKey)).toEqual(expected.sort(byKey));
+  });
+});
+
+const byKey = (a: { customer_id: string; since: number }, b: { customer_id: string; since: number }) =>
+  a.customer_id.localeCompare(b.customer_id) || a.since - b.since;

@@ -8,7 +8,8 @@ import {
   type StageChange,
 } from '@cx/views';
 import { stageFactsFrom, type StageFactSource, type StageStart } from '../lifecycle/stage-facts';
-import { inChunks, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import type { ViewDialect } from '../view-store/view-store.port';
 import type { AlertsTables } from './alerts.tables';
 import { known } from '../known';
 
@@ -43,6 +44,7 @@ export async function restage(
   db: Kysely<AlertsTables>,
   starts: readonly StageStart[],
   settings: LifecycleSettings,
+  dialect: ViewDialect,
 ): Promise<Map<string, StageChange[]>> {
   const changes = new Map<string, StageChange[]>();
   if (starts.length === 0) return changes;
@@ -53,11 +55,19 @@ export async function restage(
     const first = from === EVER ? firstStageFact(state) : from;
     changes.set(customerId, first === undefined ? [] : stageChangesFrom(state, first, running.get(customerId), settings));
   }
-  for (const chunk of inChunks(starts))
-    await db
-      .deleteFrom('alert_customer_stages')
-      .where((eb) => eb.or(chunk.map(({ customerId, from }) => eb.and([eb('customer_id', '=', customerId), eb('since', '>=', from)]))))
-      .execute();
+  await deleteForKeys(
+    db,
+    dialect,
+    'alert_customer_stages',
+    starts,
+    (chunk) =>
+      valuesTable(
+        chunk.map(({ customerId, from }) => [customerId, from]),
+        ['text', 'bigint'],
+        's',
+      ),
+    sql`t.customer_id = s.column1 AND t.since >= s.column2`,
+  );
   const rows = [...changes].flatMap(([customerId, list]) => list.map((change) => ({ customer_id: customerId, ...change })));
   for (const chunk of insertChunks(rows)) await db.insertInto('alert_customer_stages').values(chunk).execute();
   return changes;

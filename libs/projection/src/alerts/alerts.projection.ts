@@ -24,6 +24,7 @@ import { inChunks, unionAll, insertChunks } from '../sql-batches';
 import { customerChunks } from './customer-chunks';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
+import type { ViewDialect } from '../view-store/view-store.port';
 import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
 import { createAlertsTables } from './alerts.schema';
@@ -174,7 +175,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
     }
     await flush();
     await aliases.write(tx);
-    await restretch(tx, [...touched.stretched.values()], ALERT_STAGE_FACTS);
+    await restretch(tx, [...touched.stretched.values()], context.dialect, ALERT_STAGE_FACTS);
     if (context.catchingUp) return this.leaveForSettle(tx, touched);
     const outbox = (await isLiveGeneration(tx, this.name, context.generation)) ? this.outbox(tx) : null;
     await this.compute(tx, touched, context, outbox);
@@ -259,6 +260,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
       await this.computeCustomers(
         tx,
         chunk.map((id) => [id, known(touched.customers, id)]),
+        context.dialect,
         outbox,
       );
     }
@@ -293,10 +295,15 @@ export class AlertsProjection implements Projection<AlertsTables> {
    * answer, stage alerts from the earliest new stage fact, and the follow-up of any alert
    * that a new outbound interaction may now follow up. The rest stand as stored.
    */
-  private async computeCustomers(tx: Db, customers: ReadonlyArray<[string, Since]>, outbox: AlertOutbox | null): Promise<void> {
+  private async computeCustomers(
+    tx: Db,
+    customers: ReadonlyArray<[string, Since]>,
+    dialect: ViewDialect,
+    outbox: AlertOutbox | null,
+  ): Promise<void> {
     const starts = (rule: keyof Since) =>
       customers.filter(([, since]) => since[rule] !== NEVER).map(([customerId, since]) => ({ customerId, from: since[rule] }));
-    const stageChanges = await restage(tx, starts('stages'), this.settings);
+    const stageChanges = await restage(tx, starts('stages'), this.settings, dialect);
     const answers = await answersSince(tx, starts('answers'));
     const named = [...new Set([...answers.values()].flat().flatMap((a) => a.caseId ?? []))];
     const cases = await caseStates(tx, named);

@@ -3,7 +3,8 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
-import { inChunks, rowsForKeys, toNumber, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, inChunks, rowsForKeys, toNumber, valuesTable, insertChunks } from '../sql-batches';
+import type { ViewDialect } from '../view-store/view-store.port';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
 import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
@@ -109,11 +110,13 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     await restretch(
       tx,
       [...changes].flatMap(([customerId, change]) => [...change.cases].map((caseId) => ({ customerId, caseId }))),
+      context.dialect,
     );
     const stored = await storedCustomers(tx, [...changes.keys()]);
     await this.restage(
       tx,
       [...changes].flatMap(([customerId, change]) => restageFrom(customerId, change, stored.get(customerId))),
+      context.dialect,
     );
     await summarize(tx, changes, stored);
     await writeAliases(tx, batch);
@@ -152,7 +155,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
    * its instant): the intervals from `from` on are computed again from the facts that decide
    * them, and the interval running at `from` is cut where the next one starts.
    */
-  private async restage(tx: Kysely<LifecycleTables>, starts: readonly StageStart[]): Promise<void> {
+  private async restage(tx: Kysely<LifecycleTables>, starts: readonly StageStart[], dialect: ViewDialect): Promise<void> {
     if (starts.length === 0) return;
     const before = await stagesBefore(tx, starts);
     const facts = await stageFactsFrom(tx, starts);
@@ -163,18 +166,19 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
       if (running) rows.push({ ...running, until: changes[0]?.since ?? null });
       rows.push(...stageRows(customerId, changes));
     }
-    for (const chunk of inChunks(starts)) {
-      await tx
-        .deleteFrom('customer_stages')
-        .where((eb) =>
-          eb.or(
-            chunk.map(({ customerId, from }) =>
-              eb.and([eb('customer_id', '=', customerId), eb('since', '>=', before.get(customerId)?.since ?? from)]),
-            ),
-          ),
-        )
-        .execute();
-    }
+    await deleteForKeys(
+      tx,
+      dialect,
+      'customer_stages',
+      starts,
+      (chunk) =>
+        valuesTable(
+          chunk.map(({ customerId, from }) => [customerId, before.get(customerId)?.since ?? from]),
+          ['text', 'bigint'],
+          's',
+        ),
+      sql`t.customer_id = s.column1 AND t.since >= s.column2`,
+    );
     for (const chunk of insertChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
   }
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx/views';
-import { inChunks, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import type { ViewDialect } from '../view-store/view-store.port';
 import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
 import { known } from '../known';
@@ -138,6 +139,7 @@ export interface CustomerCase {
 export async function restretch(
   db: Kysely<any>,
   pairs: readonly CustomerCase[],
+  dialect: ViewDialect,
   source: StageFactSource = LIFECYCLE_STAGE_FACTS,
 ): Promise<void> {
   if (pairs.length === 0) return;
@@ -159,11 +161,19 @@ export async function restretch(
     if (list) list.push(row);
     else byPair.set(key(row.customer_id, row.case_id), [row]);
   }
-  for (const chunk of inChunks(pairs))
-    await db
-      .deleteFrom(source.stretches)
-      .where((eb) => eb.or(chunk.map(({ customerId, caseId }) => eb.and([eb('customer_id', '=', customerId), eb('case_id', '=', caseId)]))))
-      .execute();
+  await deleteForKeys(
+    db,
+    dialect,
+    source.stretches,
+    pairs,
+    (chunk) =>
+      valuesTable(
+        chunk.map(({ customerId, caseId }) => [customerId, caseId]),
+        ['text', 'text'],
+        's',
+      ),
+    sql`t.customer_id = s.column1 AND t.case_id = s.column2`,
+  );
   const stretches = pairs.flatMap(({ customerId, caseId }) =>
     caseOpenStretches(caseChangesOf(byPair.get(key(customerId, caseId)) ?? [])).map((stretch) => ({
       customer_id: customerId,
