@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
 import type { AnyLedgerEvent } from '@cx/events';
 import { eventsFor, Projection } from '../projection';
@@ -36,6 +36,9 @@ export interface RunnerOptions {
   snapshots?: SnapshotSchedule;
 }
 
+/** Events a target applies before its tables are first analyzed while it catches up (then at each doubling). */
+const ANALYZE_FIRST = 10_000;
+
 const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000 };
 
 type Outcome = 'retired' | 'applied' | 'caught_up';
@@ -47,8 +50,11 @@ class TargetRun {
   done = false;
   /** Whether no work left by batches applied while catching up remains (unknown after a start: false). */
   settled = false;
-  /** Whether its tables were analyzed since the runner started (once: on its first catch-up). */
-  analyzed = false;
+  /** Events applied since the runner started, and how many had been when its tables were last vacuumed and analyzed. */
+  applied = 0;
+  analyzedAt = 0;
+  /** Whether they were once it first caught up. */
+  analyzedCaughtUp = false;
 
   constructor(readonly target: RunnerTarget) {}
 
@@ -145,7 +151,8 @@ export class ProjectionRunner {
     for (const run of this.active()) {
       try {
         const outcome = await this.applyTo(run, batch as AnyLedgerEvent[], last, head);
-        if (outcome === 'caught_up') await this.analyze(run);
+        if (outcome !== 'retired') run.applied += batch.length;
+        await this.analyzeAsItGrows(run, outcome);
         if (outcome === 'retired') this.finish(run);
         else if (outcome === 'caught_up' && this.options.role === 'rebuild') await this.settleAndPromote(run);
       } catch (error) {
@@ -197,17 +204,24 @@ export class ProjectionRunner {
   }
 
   /**
-   * PostgreSQL's autovacuum analyzes a table only after enough changes and a while; a
-   * generation that just caught up from empty would be planned from no statistics (nested
-   * loops where a hash join takes a thousandth of the time), so its tables are analyzed now.
+   * PostgreSQL's autovacuum gets to a table only after enough changes and a while, and never
+   * where it is off. A generation that just caught up from empty would be planned from no
+   * statistics (nested loops where a hash join takes a thousandth of the time); one catching
+   * up was planned from statistics of when it was small, and kept the dead rows of every
+   * batch's rewrites (a batch's index seeks became scans of the whole table, so catch-up
+   * slowed as the tables grew); and without a visibility map, the reports' index-only scans
+   * read the table too. So a target's tables are vacuumed and analyzed when it first catches
+   * up and whenever the events it applied have doubled since the last time: a few times over
+   * any history, costing in all about twice one pass over the tables.
    */
-  private async analyze(run: TargetRun): Promise<void> {
-    if (this.views.dialect !== 'postgres' || run.analyzed) return;
-    run.analyzed = true;
+  private async analyzeAsItGrows(run: TargetRun, outcome: Outcome): Promise<void> {
+    if (this.views.dialect !== 'postgres' || outcome === 'retired') return;
+    const firstCatchUp = outcome === 'caught_up' && !run.analyzedCaughtUp;
+    if (!firstCatchUp && run.applied < Math.max(2 * run.analyzedAt, ANALYZE_FIRST)) return;
+    if (outcome === 'caught_up') run.analyzedCaughtUp = true;
+    run.analyzedAt = run.applied;
     const { projection, generation } = run.target;
-    await this.views.transaction(async (tx) => {
-      for (const table of projection.tables) await sql`ANALYZE ${sql.table(physicalTable(table, generation))}`.execute(tx);
-    });
+    for (const table of projection.tables) await this.views.execute(`VACUUM (ANALYZE) ${physicalTable(table, generation)}`);
   }
 
   /** A rebuilt generation that has caught up: its deferred work is settled, then it goes live. */
