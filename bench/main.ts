@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { benchAlerts } from './alerts-bench';
 import type { BenchRow } from './bench-row';
@@ -87,10 +88,30 @@ async function projectionSection(label: string, env: Record<string, string>): Pr
   }
 }
 
+/**
+ * A signal (a terminal closed, a runner's time limit) ends the run with a line saying so and
+ * the signal's exit code. Left to the servers the sections start, which close gracefully and
+ * then exit 0 (CleanExitOnSignal), a run stopped that way said nothing of it on stderr, its
+ * section failing as "not measured" on stdout, and exited 0 as if it had finished. Registered
+ * before any server's own handlers, so it runs first.
+ */
+function stopLoudly(section: () => string): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.once(signal, () => {
+      process.stderr.write(
+        `\nbench: stopped by ${signal} during the ${section()} section; no figures written, its scratch data may remain\n`,
+      );
+      process.exit(128 + constants.signals[signal]);
+    });
+}
+
 async function main(): Promise<void> {
   const chosen = flags.list('only') ?? Object.keys(SECTIONS);
   const rows: BenchRow[] = [];
+  let running = chosen[0];
+  stopLoudly(() => running);
   for (const name of chosen) {
+    running = name;
     process.stderr.write(`bench: ${name}…\n`);
     try {
       rows.push(...(await SECTIONS[name]()));
