@@ -70,6 +70,18 @@ export function valuesTable(
   return sql`(VALUES ${sql.join(rows.map(row))}) AS ${sql.raw(alias)}`;
 }
 
+/**
+ * For the rest of a projection's transaction on PostgreSQL, joins are nested loops: its
+ * statements join a batch's keys (a VALUES table) to the indexes they seek, as SQLite runs
+ * them. Costing a random read four sequential ones, PostgreSQL planned the larger of those
+ * joins as a hash join over a scan of the whole table, a cost that grew with the history
+ * (500 customers' stage facts: 65 ms against 25 ms at 190,000 facts).
+ */
+export async function planSeeks(tx: Kysely<any>, dialect: ViewDialect): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(tx);
+}
+
 /** Keys per VALUES table: a few bound values each, well under SQLite's and PostgreSQL's limits. */
 const KEYS_PER_STATEMENT = 500;
 

@@ -3,6 +3,7 @@ import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
 import type { AnyLedgerEvent } from '@cx/events';
 import { eventsFor, Projection } from '../projection';
 import { PartitionCheckpoints } from '../partitions/partition-checkpoints';
+import { planSeeks } from '../sql-batches';
 import { physicalTable } from '../view-store/generation-tables';
 import type { ViewStore } from '../view-store/view-store.port';
 import type { SnapshotSchedule } from '../view-store/view-snapshots';
@@ -186,6 +187,7 @@ export class ProjectionRunner {
         batch.filter((event) => event.position > stored),
       );
       const deferring = !live && catchingUp;
+      await planSeeks(tx, this.views.dialect);
       if (fresh.length > 0)
         await projection.apply(forGeneration(tx, projection, generation), fresh, contextFor(this.views.dialect, generation, deferring));
       if (deferring && fresh.length > 0) run.settled = false;
@@ -239,9 +241,10 @@ export class ProjectionRunner {
     const settleBatch = projection.settle.bind(projection);
     const context = contextFor(this.views.dialect, generation);
     for (;;) {
-      const done = await this.views.transaction((tx) =>
-        settleBatch(forGeneration(tx, projection, generation), context, this.options.settleBatch),
-      );
+      const done = await this.views.transaction(async (tx) => {
+        await planSeeks(tx, this.views.dialect);
+        return settleBatch(forGeneration(tx, projection, generation), context, this.options.settleBatch);
+      });
       if (done === 0) break;
     }
     run.settled = true;

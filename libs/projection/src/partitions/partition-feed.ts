@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AnyLedgerEvent, LedgerEvent } from '@cx/events';
 import { forGeneration, sharedContextFor } from '../engine/projection-registry';
 import { eventsFor, Projection } from '../projection';
+import { planSeeks } from '../sql-batches';
 import type { ViewStore } from '../view-store/view-store.port';
 import { PartitionCheckpoint, PartitionCheckpoints } from './partition-checkpoints';
 
@@ -101,6 +102,7 @@ export class PartitionFeed {
     const events = firstDeliveries(unseen, checkpoint.position);
     const handled = eventsFor(this.projection, events as AnyLedgerEvent[]);
     if (handled.length > 0) {
+      await planSeeks(tx, this.views.dialect);
       await this.projection.apply(
         forGeneration(tx, this.projection, generation),
         handled,
