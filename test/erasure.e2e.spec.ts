@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { anonymousCustomerId } from '@cx/identity';
@@ -153,7 +153,11 @@ describe('forgetting leaves no personal data in the embedded files', () => {
       encoding: 'utf8',
     });
     expect(cx.status).toBe(0);
-    for (const file of readdirSync(server.dataDir)) {
+    // Sub-folders too: the view store's snapshots.
+    const files = readdirSync(server.dataDir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      statSync(join(server.dataDir, file)).isFile(),
+    );
+    for (const file of files) {
       const bytes = readFileSync(join(server.dataDir, file)).toString('latin1');
       for (const secret of [SECRET.email, SECRET.email.toLowerCase(), SECRET.comment, SECRET.name, SECRET.summary]) {
         expect({ file, found: bytes.includes(secret) }).toEqual({ file, found: false });

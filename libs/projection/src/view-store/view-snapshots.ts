@@ -128,7 +128,7 @@ export class ViewSnapshots {
    * so no copy of the views from before the customer's erasure stays on disk.
    */
   forgetAll(): void {
-    mkdirSync(this.dir, { recursive: true });
+    if (!existsSync(this.dir)) return;
     writeFileSync(join(this.dir, ERASURE_MARK), JSON.stringify({ at: Date.now() }));
     for (const manifest of this.manifests()) this.remove(manifest.file);
   }
