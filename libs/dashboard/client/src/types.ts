@@ -1,7 +1,25 @@
-/** The parts of the API's answers (SPEC §2, §3) the page reads. */
+/**
+ * The parts of the API's answers (SPEC §2, §3) the page reads. Where an answer carries a
+ * view's block as it is, the type is the view's (type imports: nothing of @cx/views reaches
+ * the browser); times, epoch ms in the views, are RFC 3339 strings in the JSON.
+ */
+import type {
+  ClosedLoopBlock,
+  Cohort,
+  DriverBlock,
+  DriverOutcome,
+  HandoffMatrixCell,
+  LifecycleStage,
+  LoyaltyBlocks,
+  OwnerlessCase as OwnerlessCaseView,
+  TeamHandoffRow,
+} from '@cx/views';
 
-export const STAGES = ['prospect', 'new', 'active', 'loyal', 'advocate', 'at_risk', 'churned'] as const;
-export type Stage = (typeof STAGES)[number];
+export type { ClosedLoopBlock, DriverBlock, DriverRow, DriverSide, LoyaltyBlocks } from '@cx/views';
+
+export type Stage = LifecycleStage;
+/** The stages in the order the page lists them (the lifecycle's order, SPEC §2.1). */
+export const STAGES: readonly Stage[] = ['prospect', 'new', 'active', 'loyal', 'advocate', 'at_risk', 'churned'];
 
 export interface LifecycleReport {
   asOf: string;
@@ -24,22 +42,6 @@ export interface CustomerList {
   nextCursor: string | null;
 }
 
-export interface LoyaltyBlocks {
-  nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
-  csat: { responses: number; satisfied: number; score: number | null };
-  ces: { responses: number; mean: number | null };
-  purchases: {
-    orders: number;
-    customers: number;
-    repeatCustomers: number;
-    repeatRate: number | null;
-    revenueMinor: Record<string, number>;
-  };
-  referrals: { count: number };
-  churn: { customersAtStart: number; churned: number; rate: number | null };
-  cases: { opened: number; resolved: number; firstContactResolution: number | null; meanResolutionHours: number | null };
-}
-
 export interface LoyaltyReport {
   from: string;
   to: string;
@@ -49,37 +51,12 @@ export interface LoyaltyReport {
 }
 
 export interface CohortReport {
-  cohorts: Array<{
-    cohort: string;
-    customers: number;
-    months: Array<{ month: string; offset: number; customers: number; percent: number | null }>;
-  }>;
+  cohorts: Cohort[];
 }
 
-export interface TeamRow {
-  team: string;
-  handoffsOut: number;
-  handoffsIn: number;
-  medianMinutesToAccept: number | null;
-  stalledNow: number;
-  openOwned: number;
-  pingPongs: number;
-  resolved: number;
-}
-
-export interface MatrixCell {
-  fromTeam: string;
-  toTeam: string;
-  count: number;
-  medianMinutesToAccept: number | null;
-}
-
-export interface OwnerlessCase {
-  caseId: string;
-  customerId: string;
-  unownedSince: string;
-  pendingTeam: string | null;
-}
+export type TeamRow = TeamHandoffRow;
+export type MatrixCell = HandoffMatrixCell;
+export type OwnerlessCase = Omit<OwnerlessCaseView, 'unownedSince'> & { unownedSince: string };
 
 export interface HandoffReport {
   teams: TeamRow[];
@@ -121,42 +98,13 @@ export interface AlertPage {
   nextCursor: string | null;
 }
 
-export interface ClosedLoopBlock {
-  raised: number;
-  followedUp: number;
-  followedUpWithinSla: { count: number; percent: number | null };
-  medianFollowUpMinutes: number | null;
-  overdueNow: number;
-}
-
 export interface ClosedLoopReport {
   totals: ClosedLoopBlock;
   groups: Record<string, ClosedLoopBlock>;
 }
 
-export const OUTCOMES = ['nps', 'csat', 'churn'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/** NPS and CSAT count responses and a score; churn counts customers and a rate. */
-export interface DriverSide {
-  responses?: number;
-  score?: number | null;
-  customers?: number;
-  rate?: number | null;
-}
-
-export interface DriverRow {
-  attribute: string;
-  with: DriverSide;
-  without: DriverSide;
-  impact: number | null;
-  share: number | null;
-}
-
-export interface DriverBlock {
-  overall: DriverSide;
-  drivers: DriverRow[];
-}
+export type Outcome = DriverOutcome;
+export const OUTCOMES: readonly Outcome[] = ['nps', 'csat', 'churn'];
 
 /** One block over everyone, or (with groupBy) a block for each group someone falls in. */
 export type DriversReport = { outcome: Outcome; groupBy: string | null; currency: string | null } & (

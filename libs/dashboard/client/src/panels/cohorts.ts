@@ -9,14 +9,14 @@ export async function cohortsPanel(ctx: PanelContext): Promise<void> {
   const { period, segment } = ctx.view;
   const report = await ctx.api.get<CohortReport>('/v1/reports/cohorts', { from: iso(period.from), to: iso(period.to), segment });
   const width = Math.max(0, ...report.cohorts.map((c) => c.months.length));
-  const max = Math.max(0, ...report.cohorts.flatMap((c) => c.months.map((m) => m.percent ?? 0)));
+  const max = Math.max(0, ...report.cohorts.flatMap((c) => c.months.map((m) => m.percent)));
   const head = ['cohort', 'customers', ...Array.from({ length: width }, (_, i) => `+${i + 1}`)];
   const rows = report.cohorts.map((c) =>
     el('tr', {}, [
       el('th', { text: c.cohort }),
       numberCell(c.customers, `cohort-${c.cohort}-size`),
       ...c.months.map((m) =>
-        heatCell(m.percent, m.percent ?? 0, max, `cohort-${c.cohort}-m${m.offset}`, `${m.month}: ${m.customers} customers`),
+        heatCell(m.percent, m.percent, max, `cohort-${c.cohort}-m${m.offset}`, `${m.month}: ${m.customers} customers`),
       ),
     ]),
   );

@@ -10,8 +10,8 @@ const TIERS = ['top', 'core', 'none'];
 const TOP_PER_TIER = 5;
 
 /** NPS and CSAT count answers and a score; churn counts customers and a rate. */
-export const countOf = (side: DriverSide): number | undefined => side.responses ?? side.customers;
-export const valueOf = (side: DriverSide): number | null | undefined => ('score' in side ? side.score : side.rate);
+export const countOf = (side: DriverSide): number => ('responses' in side ? side.responses : side.customers);
+export const valueOf = (side: DriverSide): number | null => ('score' in side ? side.score : side.rate);
 
 /**
  * Issue 19: the drivers report (SPEC §2.5) for the chosen outcome, ranked as the API ranks
@@ -35,7 +35,7 @@ export async function driversPanel(ctx: PanelContext): Promise<void> {
   overall.textContent = block
     ? `${unit.value} ${formatNumber(valueOf(block.overall))} over ${formatNumber(countOf(block.overall))} ${unit.count}`
     : `no ${unit.count} in this segment`;
-  overall.dataset.value = String(valueOf(block?.overall ?? {}) ?? '');
+  overall.dataset.value = String((block && valueOf(block.overall)) ?? '');
   note('drivers', view.segment ? `Segment ${view.segment}. Value tiers compare all segments: choose "all segments" to see them.` : null);
   const rows = block?.drivers ?? [];
   chart(rows, view.outcome, unit);
