@@ -3,6 +3,7 @@ import { ClockModule } from '@cx/clock';
 import { EventStoreModule } from '@cx/event-store';
 import { IdentityModule } from '@cx/identity';
 import { MerkleLogModule } from '@cx/merkle-log';
+import { Erasure } from '@cx/ops';
 import { PostgresModule } from '@cx/postgres';
 import { PrivacyModule } from '@cx/privacy';
 import { ProjectorModule, ViewStoreModule } from '@cx/projection';
@@ -38,6 +39,7 @@ import { VerifyCommand } from './verify.command';
     RebuildCommand,
     AuditCommand,
     ForgetCommand,
+    Erasure,
     ReportCommand,
     ReplayCommand,
     SimulateCommand,

@@ -1,13 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner } from 'nest-commander';
-import { CLOCK, Clock } from '@cx/clock';
-import { EVENT_STORE, EventStore } from '@cx/event-store';
 import type { Pool } from 'pg';
-import { IDENTITY_DIRECTORY, IdentityDirectory, POSTGRES_IDENTITY_TABLES } from '@cx/identity';
-import { eraseCustomer } from '@cx/ops';
+import { POSTGRES_IDENTITY_TABLES } from '@cx/identity';
+import { Erasure } from '@cx/ops';
 import { POSTGRES_POOL, reclaimErasedRows } from '@cx/postgres';
-import { CUSTOMER_KEYS, CustomerKeys, POSTGRES_CUSTOMER_KEYS_TABLE } from '@cx/privacy';
-import { VIEW_SNAPSHOTS, VIEW_STORE, ViewSnapshots, ViewStore } from '@cx/projection';
+import { POSTGRES_CUSTOMER_KEYS_TABLE } from '@cx/privacy';
 import { SETTINGS, Settings } from '@cx/settings';
 
 /**
@@ -22,12 +19,7 @@ import { SETTINGS, Settings } from '@cx/settings';
 })
 export class ForgetCommand extends CommandRunner {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    @Inject(CUSTOMER_KEYS) private readonly keys: CustomerKeys,
-    @Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory,
-    @Inject(VIEW_STORE) private readonly views: ViewStore,
-    @Inject(VIEW_SNAPSHOTS) private readonly snapshots: ViewSnapshots | null,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly erasure: Erasure,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(POSTGRES_POOL) private readonly pool: Pool | null,
   ) {
@@ -35,11 +27,7 @@ export class ForgetCommand extends CommandRunner {
   }
 
   async run([id]: string[]): Promise<void> {
-    const result = await eraseCustomer(
-      { events: this.events, keys: this.keys, identities: this.identities, views: this.views, snapshots: this.snapshots },
-      id,
-      this.clock.now(),
-    );
+    const result = await this.erasure.forget(id);
     if (!result) throw new Error(`no stored events for customer ${id}`);
     process.stdout.write(
       `forgot ${result.customerId}: ${result.keysDestroyed} key(s) deleted over ${result.streams.length} stream(s); cx.customer.forgotten.v1 at position ${result.position}\n`,
