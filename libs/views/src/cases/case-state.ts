@@ -70,14 +70,8 @@ export const compareFacts = (a: { time: number; position: number }, b: { time: n
 
 /** The case event as the rules read it; for an event of a case type (see `caseIdOf`). */
 export function toCaseEventFact(event: LedgerEvent | AnyLedgerEvent): CaseEventFact {
-  const data = event.data as {
-    team?: string;
-    agentId?: string;
-    fromTeam?: string;
-    toTeam?: string;
-    channel?: Channel;
-    category?: CaseCategory;
-  };
+  // The case types' data carry these fields under the fact's names (SPEC §1.3).
+  const data = event.data as Omit<CaseEventFact, 'position' | 'time' | 'type' | 'customerId'>;
   const fact: CaseEventFact = {
     position: event.position,
     time: event.time,
