@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createSecretFileOnce } from '@cx/settings';
 
 /** Identifier keys as written by `identifierKeys`; anything else in the directory is already a digest. */
 export const CLEAR_IDENTIFIER = /^(email|phone|ext):/;
@@ -28,17 +28,7 @@ export function loadIdentitySecret(path: string): Buffer {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(dirname(path), { recursive: true });
-  // Written aside, then linked into place: a reader never sees a half-written file.
-  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(draft, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  try {
-    linkSync(draft, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(draft);
-  }
+  createSecretFileOnce(path, `${randomBytes(32).toString('hex')}\n`);
   return decodeSecret(readFileSync(path, 'utf8'), path);
 }
 

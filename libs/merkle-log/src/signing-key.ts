@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createSecretFileOnce } from '@cx/settings';
 import { CheckpointSigner } from './checkpoint-signature';
 
 /**
@@ -25,16 +25,6 @@ export function loadPublicKey(path: string): KeyObject {
 }
 
 function createKeyFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
-  const draft = `${path}.${process.pid}.tmp`;
-  writeFileSync(draft, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  try {
-    linkSync(draft, path);
-  } catch (error) {
-    // Another process made it first: theirs is the key.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(draft);
-  }
+  createSecretFileOnce(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
