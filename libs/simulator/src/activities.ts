@@ -59,10 +59,8 @@ function browse(j: CustomerJourney, at: number): number {
   if (j.away(at)) return j.resumeAt(10 * DAY_MS);
   const channel = j.rng.pick<Channel>(['web', 'web', 'app']);
   const time = atHumanHour(j.rng, at, false);
-  j.emit(
-    'cx.interaction.recorded.v1',
+  j.interaction(
     time,
-    CHANNEL_SOURCES[channel],
     {
       channel,
       direction: 'inbound',
@@ -78,10 +76,8 @@ function browse(j: CustomerJourney, at: number): number {
 function marketing(j: CustomerJourney, at: number): number {
   if (j.away(at) && j.persona.churn?.explicit) return j.resumeAt(5 * DAY_MS);
   const channel = j.rng.weighted<Channel>({ email: 60, app: 15, letter: 10, social: 15 });
-  j.emit(
-    'cx.interaction.recorded.v1',
+  j.interaction(
     atHumanHour(j.rng, at, true),
-    CHANNEL_SOURCES[channel],
     {
       channel,
       direction: 'outbound',
@@ -122,13 +118,7 @@ function winBackOffer(j: CustomerJourney, at: number): number {
   const back = j.persona.churn?.winBackAt;
   if (back === null || back === undefined || at < back || j.state.wonBack) return atHumanHour(j.rng, at, false);
   j.state.wonBack = true;
-  j.emit(
-    'cx.interaction.recorded.v1',
-    at,
-    CHANNEL_SOURCES.email,
-    { channel: 'email', direction: 'outbound', topic: 'win-back-offer' },
-    j.ref('email'),
-  );
+  j.interaction(at, { channel: 'email', direction: 'outbound', topic: 'win-back-offer' }, j.ref('email'));
   return at + j.rng.between(2 * HOUR_MS, 3 * DAY_MS);
 }
 
@@ -153,7 +143,7 @@ function nextPurchase(j: CustomerJourney, at: number): number {
 /** The parcel arrives; now and then damaged (a complaint), sometimes followed by a CSAT answer. */
 function deliver(j: CustomerJourney, orderedAt: number, orderId: string): void {
   const deliveredAt = orderedAt + j.rng.between(0.5, 4) * DAY_MS;
-  j.emit('cx.interaction.recorded.v1', deliveredAt, CHANNEL_SOURCES.delivery, {
+  j.interaction(deliveredAt, {
     channel: 'delivery',
     direction: 'outbound',
     topic: 'shipping',
@@ -183,10 +173,8 @@ function contact(j: CustomerJourney, at: number): number {
   const time = atHumanHour(rng, at, channel === 'phone' || channel === 'store');
   if (rng.chance(0.5)) {
     const team = TOPIC_TEAMS[topic].first;
-    j.emit(
-      'cx.interaction.recorded.v1',
+    j.interaction(
       time,
-      CHANNEL_SOURCES[channel],
       {
         channel,
         direction: 'inbound',
@@ -269,10 +257,8 @@ function updateProfile(j: CustomerJourney, at: number): number {
 function leave(j: CustomerJourney, at: number): number {
   if (!j.persona.churn?.explicit) return Infinity;
   const channel = j.rng.pick<Channel>(['phone', 'email', 'chat']);
-  j.emit(
-    'cx.interaction.recorded.v1',
+  j.interaction(
     at,
-    CHANNEL_SOURCES[channel],
     {
       channel,
       direction: 'inbound',
@@ -294,7 +280,7 @@ function leave(j: CustomerJourney, at: number): number {
 function fieldVisit(j: CustomerJourney, at: number): number {
   if (j.away(at)) return j.resumeAt(30 * DAY_MS);
   const time = atHumanHour(j.rng, at, true);
-  j.emit('cx.interaction.recorded.v1', time, CHANNEL_SOURCES.field_service, {
+  j.interaction(time, {
     channel: 'field_service',
     direction: 'outbound',
     topic: 'maintenance',

@@ -1,5 +1,5 @@
 import type { CaseCategory, Channel, Priority } from '@cx/events';
-import { CHANNEL_SOURCES, DAY_MS, GRIPES, HOUR_MS, MINUTE_MS, PRAISE, SYSTEM_SOURCES, TOPIC_TEAMS, type ContactTopic } from './catalogue';
+import { DAY_MS, GRIPES, HOUR_MS, MINUTE_MS, PRAISE, SYSTEM_SOURCES, TOPIC_TEAMS, type ContactTopic } from './catalogue';
 import { cesScore, csatScore, sentiment } from './experience';
 import { feelCaseExperience, type CaseExperience } from './driver-effects';
 import type { CustomerJourney } from './journey';
@@ -84,7 +84,7 @@ class CaseRun {
     const { category, channel, topic } = this.about;
     const priority: Priority = category === 'incident' ? 'high' : this.rng.weighted({ low: 15, normal: 65, high: 15, urgent: 5 });
     const agentId = team ? this.journey.agent(team) : undefined;
-    this.journey.emit('cx.interaction.recorded.v1', this.t, CHANNEL_SOURCES[channel], {
+    this.journey.interaction(this.t, {
       channel,
       direction: 'inbound',
       topic,
@@ -181,7 +181,7 @@ class CaseRun {
     });
     if (this.rng.chance(0.5)) {
       const channel = this.rng.pick<Channel>(['phone', 'email']);
-      this.journey.emit('cx.interaction.recorded.v1', this.t + this.wait(20 * MINUTE_MS, 0.5), CHANNEL_SOURCES[channel], {
+      this.journey.interaction(this.t + this.wait(20 * MINUTE_MS, 0.5), {
         channel,
         direction: 'outbound',
         topic: this.about.topic,
@@ -205,7 +205,7 @@ class CaseRun {
   chase(): void {
     this.t += this.rng.between(1, 4) * DAY_MS;
     const channel = this.about.channel;
-    this.journey.emit('cx.interaction.recorded.v1', this.t, CHANNEL_SOURCES[channel], {
+    this.journey.interaction(this.t, {
       channel,
       direction: 'inbound',
       topic: this.about.topic,

@@ -1,5 +1,5 @@
 import type { Channel, CloudEvent, CustomerRef, EventDataByType, EventType } from '@cx/events';
-import { DAY_MS, TEAMS, type Team } from './catalogue';
+import { CHANNEL_SOURCES, DAY_MS, TEAMS, type Team } from './catalogue';
 import { followUpAnswer } from './follow-ups';
 import { MinHeap } from './min-heap';
 import type { Churn, Persona } from './persona';
@@ -111,6 +111,11 @@ export class CustomerJourney {
   /** Bad moods fade: each activity moves the mood a little back toward the persona's usual experience. */
   private recover(): void {
     this.state.mood += (this.persona.experience - this.state.mood) * 0.04;
+  }
+
+  /** An interaction on a channel, from that channel's system. */
+  interaction(time: number, data: DataOf<'cx.interaction.recorded.v1'>, customer: CustomerRef = this.ref()): void {
+    this.emit('cx.interaction.recorded.v1', time, CHANNEL_SOURCES[data.channel], data, customer);
   }
 
   /** Puts an event on the agenda; one outside the simulated window never happens. */
