@@ -16,7 +16,7 @@ import {
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
-import { prng, shuffle, type Random } from './support/oracle-ledger';
+import { mergedIds, oracleCustomers, prng, shuffle, type Random } from './support/oracle-ledger';
 
 /**
  * The SQL answers of `GET /v1/alerts` and `GET /v1/reports/closed-loop` against the pure
@@ -57,14 +57,9 @@ function randomLedger(random: Random) {
       time: new Date(at).toISOString(),
       data: JSON.parse(JSON.stringify({ customer, ...data })),
     });
-  const named = Array.from({ length: 12 }, (_, i) => ({ id: `ac-${i}` }));
-  const anonymous = Array.from({ length: 3 }, (_, i) => ({ email: `alerts-anon-${i}@example.com` }));
-  const mergedInto = new Map<string, string>();
-  anonymous.slice(0, 2).forEach((anon, i) => {
-    add('cx.interaction.recorded.v1', { id: named[i].id, email: anon.email }, time(), { channel: 'email', direction: 'inbound' });
-    mergedInto.set(anon.email, named[i].id);
-  });
-  const customers = [...named, ...named, ...anonymous];
+  const { customers, mergedInto } = oracleCustomers({ named: 12, namedId: 'ac', anonymous: 3, email: 'alerts-anon', linked: 2 }, (both) =>
+    add('cx.interaction.recorded.v1', both, time(), { channel: 'email', direction: 'inbound' }),
+  );
   for (let i = 0; i < 90; i++)
     add('cx.purchase.completed.v1', random.pick(customers), time(), {
       orderId: `AO-${i}`,
@@ -184,12 +179,7 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
     api = await startLoyaltyServer(storeName);
     const results: Array<{ position?: number; customerId?: string }> = [];
     for (let i = 0; i < arrival.length; i += 41) results.push(...(await api.post(arrival.slice(i, i + 41))));
-    const anonIds = new Map<string, string>();
-    arrival.forEach((e, i) => {
-      const target = e.data.customer.email ? mergedInto.get(e.data.customer.email) : undefined;
-      if (target && !e.data.customer.id) anonIds.set(present(results[i].customerId), target);
-    });
-    ledger = storedLedger(arrival, results, anonIds);
+    ledger = storedLedger(arrival, results, mergedIds(arrival, results, mergedInto));
     after = Math.max(...results.map((r) => r.position ?? 0));
     alerts = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS);
   });

@@ -16,8 +16,7 @@ import {
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { present } from '@cx/views/testing';
-import { prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import { mergedIds, oracleCustomers, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -67,15 +66,10 @@ function randomLedger(random: Random, boundaries: readonly number[]) {
       data: { customer, ...data },
     });
 
-  const named = Array.from({ length: 16 }, (_, i) => ({ id: `dc-${i}` }));
   // Anonymous customers known by e-mail; three of them are later linked to a named customer (a merge).
-  const anonymous = Array.from({ length: 4 }, (_, i) => ({ email: `drivers-anon-${i}@example.com` }));
-  const mergedInto = new Map<string, string>();
-  anonymous.slice(0, 3).forEach((anon, i) => {
-    add('cx.interaction.recorded.v1', { id: named[i].id, email: anon.email }, time(), { channel: 'email', direction: 'inbound' });
-    mergedInto.set(anon.email, named[i].id);
-  });
-  const customers = [...named, ...named, ...anonymous];
+  const { customers, mergedInto } = oracleCustomers({ named: 16, namedId: 'dc', anonymous: 4, email: 'drivers-anon', linked: 3 }, (both) =>
+    add('cx.interaction.recorded.v1', both, time(), { channel: 'email', direction: 'inbound' }),
+  );
   for (let i = 0; i < 200; i++) {
     // Round amounts, so that revenues tie at the top-tier boundary now and then.
     add('cx.purchase.completed.v1', random.pick(customers), time(), {
@@ -220,14 +214,10 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
     // Small batches, so merges and late events interleave with the projector's batches.
     for (let i = 0; i < arrival.length; i += 41) results.push(...(await api.post(arrival.slice(i, i + 41))));
     after = Math.max(...results.map((r) => r.position ?? 0));
-    const anonIds = new Map<string, string>();
-    arrival.forEach((e, i) => {
-      const email = (e.data.customer as { id?: string; email?: string }).email;
-      const target = email ? mergedInto.get(email) : undefined;
-      if (target && !(e.data.customer as { id?: string }).id) anonIds.set(present(results[i].customerId), target);
-    });
-    expect(anonIds.size).toBeGreaterThan(0);
-    ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
+    // The anonymous customers' ids, as the store resolved them, stand for the named customers they were merged into.
+    const merged = mergedIds(arrival, results, mergedInto);
+    expect(merged.size).toBeGreaterThan(0);
+    ledger = storedLedger(arrival, results, (id) => merged.get(id) ?? id);
   }, 120_000);
   afterAll(async () => stopIfStarted(api, (it) => it.close()));
 

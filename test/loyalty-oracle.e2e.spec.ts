@@ -3,8 +3,7 @@ import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surv
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { present } from '@cx/views/testing';
-import { prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import { mergedIds, oracleCustomers, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -51,15 +50,10 @@ function randomLedger(random: Random, boundaries: readonly number[]) {
       data: { customer, ...data },
     });
 
-  const named = Array.from({ length: 14 }, (_, i) => ({ id: `oc-${i}` }));
   // Four anonymous buyers known by e-mail; three of them are later linked to a named customer (a merge).
-  const anonymous = Array.from({ length: 4 }, (_, i) => ({ email: `oracle-anon-${i}@example.com` }));
-  const mergedInto = new Map<string, string>();
-  anonymous.slice(0, 3).forEach((anon, i) => {
-    add('cx.interaction.recorded.v1', { id: named[i].id, email: anon.email }, time(), { channel: 'email', direction: 'inbound' });
-    mergedInto.set(anon.email, named[i].id);
-  });
-  const customers = [...named, ...named, ...anonymous];
+  const { customers, mergedInto } = oracleCustomers({ named: 14, namedId: 'oc', anonymous: 4, email: 'oracle-anon', linked: 3 }, (both) =>
+    add('cx.interaction.recorded.v1', both, time(), { channel: 'email', direction: 'inbound' }),
+  );
   const orderIds: string[] = [];
   for (let i = 0; i < 220; i++) {
     const reSent = orderIds.length > 0 && random.chance(0.1);
@@ -149,14 +143,9 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
     // Small batches, so merges and late events interleave with the projector's batches.
     for (let i = 0; i < arrival.length; i += 37) results.push(...(await api.post(arrival.slice(i, i + 37))));
     // The anonymous customers' ids, as the store resolved them, stand for the named customers they were merged into.
-    const anonIds = new Map<string, string>();
-    arrival.forEach((e, i) => {
-      const email = (e.data.customer as { id?: string; email?: string }).email;
-      const target = email ? mergedInto.get(email) : undefined;
-      if (target && !(e.data.customer as { id?: string }).id) anonIds.set(present(results[i].customerId), target);
-    });
-    expect(anonIds.size).toBeGreaterThan(0);
-    ledger = storedLedger(arrival, results, (id) => anonIds.get(id) ?? id);
+    const merged = mergedIds(arrival, results, mergedInto);
+    expect(merged.size).toBeGreaterThan(0);
+    ledger = storedLedger(arrival, results, (id) => merged.get(id) ?? id);
   });
   afterAll(async () => stopIfStarted(api, (it) => it.close()));
 

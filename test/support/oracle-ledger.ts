@@ -61,3 +61,44 @@ export function stageOfLedger(ledger: readonly AnyLedgerEvent[]): StageOf {
       DEFAULT_LIFECYCLE_SETTINGS,
     );
 }
+
+export interface OracleCustomers {
+  /** Each named customer twice (they are picked twice as often), then the anonymous ones. */
+  customers: Array<{ id: string } | { email: string }>;
+  /** The e-mail of each linked anonymous customer: the named customer it was merged into. */
+  mergedInto: Map<string, string>;
+}
+
+/**
+ * The oracle ledgers' customers: `named` ones (`<namedId>-<i>`), `anonymous` ones known only
+ * by e-mail (`<email>-<i>@example.com`), and the first `linked` of those linked to a named
+ * customer (a merge, SPEC §1.2) by `link`, an event naming both.
+ */
+export function oracleCustomers(
+  counts: { named: number; namedId: string; anonymous: number; email: string; linked: number },
+  link: (customer: { id: string; email: string }) => void,
+): OracleCustomers {
+  const named = Array.from({ length: counts.named }, (_, i) => ({ id: `${counts.namedId}-${i}` }));
+  const anonymous = Array.from({ length: counts.anonymous }, (_, i) => ({ email: `${counts.email}-${i}@example.com` }));
+  const mergedInto = new Map<string, string>();
+  anonymous.slice(0, counts.linked).forEach((anon, i) => {
+    link({ id: named[i].id, email: anon.email });
+    mergedInto.set(anon.email, named[i].id);
+  });
+  return { customers: [...named, ...named, ...anonymous], mergedInto };
+}
+
+/** The id the store gave each linked anonymous customer (read from the ingest results), and the named customer it was merged into. */
+export function mergedIds(
+  posted: ReadonlyArray<{ data: object }>,
+  results: ReadonlyArray<{ customerId?: string }>,
+  mergedInto: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const ids = new Map<string, string>();
+  posted.forEach((e, i) => {
+    const customer = (e.data as { customer: { id?: string; email?: string } }).customer;
+    const target = customer.email === undefined ? undefined : mergedInto.get(customer.email);
+    if (target !== undefined && customer.id === undefined) ids.set(present(results[i].customerId), target);
+  });
+  return ids;
+}
