@@ -3,34 +3,16 @@
  * to the answer instant T of each spec, in hours or days, so expectations can be worked out
  * by hand.
  */
-import type { AnyLedgerEvent, CaseCategory, Channel, EventDataByType, EventType } from '@cx/events';
+import type { CaseCategory, Channel } from '@cx/events';
+import { appendedEvents } from '../testing/appended-events';
 
 export const T = Date.UTC(2026, 5, 1, 12, 0, 0);
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-type Data<K extends EventType> = Omit<EventDataByType[K], 'customer'>;
-
 /** Hands out events with increasing positions, as the store would append them. */
 export function ledger() {
-  const events: AnyLedgerEvent[] = [];
-  function add<K extends EventType>(type: K, customerId: string, time: number, data: Data<K>): AnyLedgerEvent {
-    const position = events.length + 1;
-    const event = {
-      position,
-      streamId: `customer-${customerId}`,
-      revision: 0,
-      customerId,
-      id: `e${position}`,
-      source: '/channels/test',
-      type,
-      time,
-      recordedAt: time,
-      data: { customer: { id: customerId }, ...data },
-    } as unknown as AnyLedgerEvent;
-    events.push(event);
-    return event;
-  }
+  const { events, add } = appendedEvents();
   return {
     events,
     add,

@@ -1,4 +1,5 @@
-import type { AnyLedgerEvent, EventDataByType, EventType } from '@cx/events';
+import type { AnyLedgerEvent, EventType } from '@cx/events';
+import { appendedEvents, type DataOf } from '../testing/appended-events';
 import type { Stage, StageOf } from './loyalty-report';
 
 /**
@@ -12,28 +13,13 @@ import type { Stage, StageOf } from './loyalty-report';
 export const FROM = Date.parse('2026-03-01T00:00:00Z');
 export const TO = Date.parse('2026-04-01T00:00:00Z');
 
-type DataOf<T extends EventType> = Omit<EventDataByType[T], 'customer'>;
-
-/** Builds events in arrival order; each gets the next position. */
+/** Builds events in arrival order; each gets the next position. Times are RFC 3339. */
 export function ledgerBuilder() {
-  const events: AnyLedgerEvent[] = [];
+  const appended = appendedEvents();
   const add = <T extends EventType>(type: T, customerId: string, time: string, data: DataOf<T>): void => {
-    const position = events.length + 1;
-    const event = {
-      position,
-      streamId: `customer-${customerId}`,
-      revision: 0,
-      customerId,
-      id: `e${position}`,
-      source: '/channels/test',
-      type,
-      time: Date.parse(time),
-      recordedAt: Date.parse(time),
-      data: { customer: { id: customerId }, ...data },
-    };
-    events.push(event as unknown as AnyLedgerEvent);
+    appended.add(type, customerId, Date.parse(time), data);
   };
-  return { events, add };
+  return { events: appended.events, add };
 }
 
 const { events, add } = ledgerBuilder();

@@ -2,6 +2,7 @@
 export * from './fold-specification';
 export * from './present';
 export * from './seeded-random';
+export * from './appended-events';
 export * from '../lifecycle/lifecycle.fixtures';
 export * from '../loyalty/loyalty.fixtures';
 export { at, eventFactory, foldCase, foldCases } from '../cases/case-test-kit';
