@@ -239,16 +239,26 @@ function keepOnly(path: string, folded: readonly FoldedGeneration[]): void {
 export const snapshotsDirOf = (viewsPath: string): string => `${viewsPath}.snapshots`;
 
 /**
+ * Snapshots take at most this share of a runner's time: a rebuild folding faster than the
+ * view store can be copied skips multiples (its snapshots come further apart) rather than
+ * spending its time copying.
+ */
+const MAX_SHARE_OF_TIME = 0.1;
+
+/**
  * When a runner takes a snapshot: each time its batches pass a multiple of `every` events
- * (not at its start, where the views stand wherever the last run left them).
+ * (not at its start, where the views stand wherever the last run left them), unless the
+ * last one ended too recently for its cost (see MAX_SHARE_OF_TIME; Infinity: no bound).
  */
 export class SnapshotSchedule {
   private lastStep?: number;
+  private last = { endedAt: 0, tookMs: 0 };
 
   constructor(
     private readonly snapshots: ViewSnapshots,
     private readonly events: EventStore,
     private readonly projections: readonly Projection[],
+    private readonly maxShareOfTime = MAX_SHARE_OF_TIME,
   ) {}
 
   async passed(position: number, folded: readonly FoldedGeneration[]): Promise<void> {
@@ -256,6 +266,9 @@ export class SnapshotSchedule {
     const previous = this.lastStep;
     this.lastStep = step;
     if (previous === undefined || step <= previous) return;
+    const startedAt = Date.now();
+    if (startedAt - this.last.endedAt < this.last.tookMs / this.maxShareOfTime) return;
     await this.snapshots.take(this.events, this.projections, folded);
+    this.last = { endedAt: Date.now(), tookMs: Date.now() - startedAt };
   }
 }
