@@ -46,6 +46,12 @@ export interface ReadAllOptions {
   /** Exclusive: the position of the last event already seen; 0 reads from the first. */
   after?: number;
   maxCount: number;
+  /**
+   * Only events recorded by this time (epoch ms), as the store knew them then (SPEC §2
+   * `knownAt`): the store skips the others itself, so a read of a past state does not
+   * fetch and open the events recorded after it. An empty page still means the end.
+   */
+  recordedBy?: number;
 }
 
 export interface ReadStreamOptions {

@@ -21,13 +21,6 @@ export interface ScratchTarget {
 const SETTLE_BATCH = 2000;
 
 /**
- * Appends read the clock before they commit, so concurrent ones (several processes, or
- * PostgreSQL) may take positions a little out of `recordedAt` order, by less than this: an
- * event recorded this much after `knownAt` means every later one was recorded after it too.
- */
-export const RECORDING_SLACK_MS = 60_000;
-
-/**
  * Folds events into a separate view store, from the first event, through the projections'
  * own `apply` (one read of the log for all of them), then settles what they left for later:
  * what verification compares with the live views.
@@ -52,25 +45,21 @@ export async function projectInto(
 /**
  * Folds into each target the events after its `after` (one read of the log from the
  * earliest), then settles: from the first event, or on top of a snapshot of the views.
- * With `knownAt`, the read stops where the log is recorded well after it.
+ * With `knownAt`, the store itself leaves out the events recorded after it, so the
+ * events appended since (often most of the log) are neither fetched nor opened.
  */
 export async function foldInto(views: ViewStore, store: EventStore, targets: readonly ScratchTarget[], build: ScratchBuild): Promise<void> {
   const head = build.upTo ?? (await store.headPosition());
   for (let after = Math.min(head, ...targets.map((t) => t.after)); after < head;) {
-    const read = await store.readAll({ after, maxCount: build.batchSize ?? 5000 });
+    const read = await store.readAll({ after, maxCount: build.batchSize ?? 5000, recordedBy: build.knownAt });
     if (read.length === 0) break;
-    const batch = read.filter((event) => event.position <= head && (build.knownAt === undefined || event.recordedAt <= build.knownAt));
+    const batch = read.filter((event) => event.position <= head);
     if (batch.length > 0) await applyToAll(views, targets, batch);
     after = read[read.length - 1].position;
     build.onProgress?.(Math.min(after, head), head);
-    if (recordedWellAfter(read, build.knownAt)) break;
   }
   for (const target of targets) await settle(views, target);
 }
-
-/** Whether the rest of the log was recorded after `knownAt` (see RECORDING_SLACK_MS): a `knownAt` fold stops there. */
-const recordedWellAfter = (read: readonly StoredEvent[], knownAt: number | undefined): boolean =>
-  knownAt !== undefined && read.some((event) => event.recordedAt > knownAt + RECORDING_SLACK_MS);
 
 async function applyToAll(views: ViewStore, targets: readonly ScratchTarget[], batch: StoredEvent[]): Promise<void> {
   await views.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { EventStore } from '@cx/event-store';
 import { Projection, ProjectionRegistry, SnapshotStart, stampOf, ViewSnapshots, ViewStore } from '@cx/projection';
-import { foldInto, projectInto, RECORDING_SLACK_MS } from './scratch-projection';
+import { foldInto, projectInto } from './scratch-projection';
 import { withScratchCopy, withScratchViews } from './scratch-view-store';
 
 export interface KnownAtRead<T> {
@@ -86,6 +86,13 @@ async function liveStandsFor(request: KnownAtRead<unknown>, head: number): Promi
   }
   return true;
 }
+
+/**
+ * Appends read the clock before they commit, so concurrent ones (several processes, or
+ * PostgreSQL) may take positions a little out of `recordedAt` order, by less than this: an
+ * event recorded this much before `knownAt` at the head means every earlier one was too.
+ */
+const RECORDING_SLACK_MS = 60_000;
 
 /** Whether every stored event was recorded by `knownAt`: it is now or later, or well after the head event. */
 async function everythingKnownBy({ store, knownAt, now }: KnownAtRead<unknown>, head: number): Promise<boolean> {

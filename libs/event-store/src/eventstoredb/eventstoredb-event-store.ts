@@ -222,7 +222,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
-    return readFiltered(this.client, options.after ?? 0, options.maxCount);
+    return readFiltered(this.client, options.after ?? 0, options.maxCount, options.recordedBy);
   }
 
   /** The last customer event in `$all`, found reading backwards past key records and system events. */

@@ -20,8 +20,9 @@ const IDLE_MS = 1_000;
  * @eventstore/db-client 6 takes no filter, so this reads through a catch-up subscription
  * and stops at `maxCount` events or when the server says it has caught up. The events come
  * in `$all` order, so stopping early still returns a prefix: the next page goes on from it.
+ * Events recorded after `recordedBy` are passed over here: the server cannot filter on them.
  */
-export function readFiltered(client: EventStoreDBClient, after: number, maxCount: number): Promise<StoredEvent[]> {
+export function readFiltered(client: EventStoreDBClient, after: number, maxCount: number, recordedBy = Infinity): Promise<StoredEvent[]> {
   const subscription = client.subscribeToAll({ fromPosition: afterCheckpoint(after), filter: customerEvents() });
   const read: StoredEvent[] = [];
   return new Promise((resolve, reject) => {
@@ -41,7 +42,7 @@ export function readFiltered(client: EventStoreDBClient, after: number, maxCount
     };
     subscription.on('data', (resolved: AllStreamResolvedEvent) => {
       const event = toStoredEvent(resolved);
-      if (event && event.position > after) read.push(event);
+      if (event && event.position > after && event.recordedAt <= recordedBy) read.push(event);
       if (read.length >= maxCount) finish();
       else waitForMore();
     });

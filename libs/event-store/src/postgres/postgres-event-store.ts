@@ -225,11 +225,20 @@ export class PostgresEventStore implements TransactionalEventStore {
 
   /** A plain range scan: positions commit in order (see the class comment), so nothing below the last one read can still appear. */
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>({
-      name: this.statement('read-all'),
-      text: `SELECT * FROM ${this.schema}.events WHERE position > $1 ORDER BY position LIMIT $2`,
-      values: [options.after ?? 0, options.maxCount],
-    });
+    const after = options.after ?? 0;
+    const { rows } = await this.pool.query<EventRow>(
+      options.recordedBy === undefined
+        ? {
+            name: this.statement('read-all'),
+            text: `SELECT * FROM ${this.schema}.events WHERE position > $1 ORDER BY position LIMIT $2`,
+            values: [after, options.maxCount],
+          }
+        : {
+            name: this.statement('read-all-recorded-by'),
+            text: `SELECT * FROM ${this.schema}.events WHERE position > $1 AND recorded_at_ms <= $2 ORDER BY position LIMIT $3`,
+            values: [after, options.recordedBy, options.maxCount],
+          },
+    );
     return rows.map(toStoredEvent);
   }
 

@@ -63,6 +63,7 @@ export class SqliteEventStore implements TransactionalEventStore {
     const reader = this.reader;
     this.reads = {
       readAll: reader.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readAllRecordedBy: reader.prepare('SELECT * FROM events WHERE position > ? AND recorded_at_ms <= ? ORDER BY position LIMIT ?'),
       readStream: reader.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       headPosition: reader.prepare('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
       ping: reader.prepare('SELECT 1'),
@@ -170,7 +171,12 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<StoredEvent[]> {
-    return (this.reads.readAll.all(options.after ?? 0, options.maxCount) as EventRow[]).map(toStoredEvent);
+    const after = options.after ?? 0;
+    const rows =
+      options.recordedBy === undefined
+        ? this.reads.readAll.all(after, options.maxCount)
+        : this.reads.readAllRecordedBy.all(after, options.recordedBy, options.maxCount);
+    return (rows as EventRow[]).map(toStoredEvent);
   }
 
   async headPosition(): Promise<number> {

@@ -190,6 +190,30 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(second[0].position).toBeGreaterThan(first[first.length - 1].position);
     });
 
+    it('reads only the events recorded by a time when asked, in pages that skip the later ones', async () => {
+      const s = stream();
+      const appendTwo = async () =>
+        (await appendToStream(store, { streamId: s, events: [proposedEvent({ customerId: s }), proposedEvent({ customerId: s })] }))
+          .outcomes;
+      const early = await appendTwo();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const recordedBy = Math.max(...(await store.readStream(s)).map((e) => e.recordedAt));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await appendTwo();
+      await appendTwo();
+      const known: StoredEvent[] = [];
+      for (let after = start; ;) {
+        const page = await store.readAll({ after, maxCount: 1, recordedBy });
+        if (page.length === 0) break;
+        expect(page.every((e) => e.recordedAt <= recordedBy)).toBe(true);
+        known.push(...page);
+        after = page[page.length - 1].position;
+      }
+      expect(known.filter((e) => e.streamId === s).map((e) => e.position)).toEqual(early.map((o) => o.position));
+      const all = (await readAllSinceStart()).filter((e) => e.streamId === s);
+      expect(all).toHaveLength(6);
+    });
+
     it('subscribes from a checkpoint: catches up, then goes live, each event once and in order', async () => {
       const s = stream();
       const before = await appendToStream(store, {
