@@ -108,6 +108,8 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     await this.reconciling;
     const runners = [this.live, ...this.rebuilds].filter((runner) => runner !== undefined);
     await Promise.all(runners.map((runner) => runner.stop()));
+    // A snapshot still being copied reads the event store, which closes after this.
+    await this.snapshots?.idle();
     this.live = undefined;
     this.rebuilds.clear();
   }
