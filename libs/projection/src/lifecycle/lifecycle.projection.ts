@@ -81,7 +81,7 @@ interface Batch {
  */
 export class LifecycleProjection implements Projection<LifecycleTables> {
   readonly name = 'lifecycle';
-  readonly version = 4;
+  readonly version = 5;
   readonly handles = EVENT_TYPES;
   readonly tables = LIFECYCLE_TABLES;
   readonly settings: Readonly<LifecycleSettings>;

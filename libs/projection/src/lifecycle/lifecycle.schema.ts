@@ -82,11 +82,17 @@ export async function createLifecycleTables(db: Kysely<LifecycleTables>, { uniqu
     .addPrimaryKeyConstraint(unique('customer_stages_pk'), ['customer_id', 'since'])
     .execute();
   await db.schema.createIndex(unique('customer_stages_by_since')).on('customer_stages').columns(['since', 'until', 'stage']).execute();
-  // Who is in which stage at T (churn's customers at start): the intervals not ended by T, read from the index alone.
+  // Who is in which stage at T (the lifecycle report): the intervals not ended by T, read from the index alone.
   await db.schema
     .createIndex(unique('customer_stages_by_until'))
     .on('customer_stages')
     .columns(['until', 'since', 'stage', 'customer_id'])
+    .execute();
+  // Who is in one of some stages at T (churn's customers at start): per stage, its running intervals and those ended after T.
+  await db.schema
+    .createIndex(unique('customer_stages_by_stage'))
+    .on('customer_stages')
+    .columns(['stage', 'until', 'since', 'customer_id'])
     .execute();
   await db.schema
     .createTable('customer_aliases')

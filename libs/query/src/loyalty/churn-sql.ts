@@ -1,6 +1,6 @@
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { Thresholds } from '@cx/settings';
-import { LifecycleStage, stageAt } from '@cx/views';
+import { LIFECYCLE_STAGES, LifecycleStage, stageAt } from '@cx/views';
 import { customerStageFactsFrom, type LifecycleTables } from '@cx/projection';
 import { groupKey, KeySource, Row, Window } from './loyalty-sql';
 
@@ -17,17 +17,24 @@ import { groupKey, KeySource, Row, Window } from './loyalty-sql';
  * decide it (`customerStageFactsFrom`).
  */
 
-/**
- * Customers whose stage interval holds `at` and matches `stage`: one range over the covering
- * (until, since, stage, customer_id) index, the intervals not ended by `at`, instead of two
- * probes of the stage table per buyer. For a window near the present that range is about one
- * interval per customer.
- */
-const stagedAt = (at: number, stage: RawBuilder<unknown>) => sql`
-  SELECT s.customer_id AS customer_id FROM customer_stages s
-  WHERE (s.until IS NULL OR s.until > ${at}) AND s.since <= ${at} AND ${stage}`;
+/** The stages whose customers count at a window's start: neither `prospect` nor `churned`. */
+const COUNTED = LIFECYCLE_STAGES.filter((stage) => stage !== 'prospect' && stage !== 'churned');
 
-const COUNTED = sql`s.stage NOT IN ('prospect', 'churned')`;
+/**
+ * Customers whose stage interval holds `at` in one of the counted stages: per stage, the
+ * running intervals and those ended after `at`, two ranges of the covering (stage, until,
+ * since, customer_id) index. Led by `until` alone, the running range held every customer
+ * ever churned, so its cost grew with the history rather than with the customers at `at`.
+ */
+const countedAt = (at: number) => {
+  const stages = sql.join(COUNTED.map((stage) => sql.lit(stage)));
+  return sql`
+  SELECT s.customer_id AS customer_id FROM customer_stages s
+  WHERE s.stage IN (${stages}) AND s.until IS NULL AND s.since <= ${at}
+  UNION ALL
+  SELECT s.customer_id AS customer_id FROM customer_stages s
+  WHERE s.stage IN (${stages}) AND s.until > ${at} AND s.since <= ${at}`;
+};
 
 /**
  * The customers at start counted in SQL (one row each, `f.customer_id`, with its group key
@@ -37,12 +44,18 @@ const COUNTED = sql`s.stage NOT IN ('prospect', 'churned')`;
  * or `to` (those are the boundary customers).
  */
 const countedAtStart = ({ from, to }: Window, key: RawBuilder<unknown> = sql``) => sql`
-  SELECT ${key} f.customer_id AS customer_id FROM (${stagedAt(from, COUNTED)}) f
+  SELECT ${key} f.customer_id AS customer_id FROM (${countedAt(from)}) f
   WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.customer_id AND o.time < ${from})
     AND f.customer_id NOT IN (SELECT m.customer_id FROM loyalty_stage_moments m WHERE m.time = ${from} OR m.time = ${to})`;
 
-/** 1 when the customer `f` is `churned` at `to` (a set built once, probed per customer). */
-const churnedAtEnd = (to: number) => sql`CASE WHEN f.customer_id IN (${stagedAt(to, sql`s.stage = 'churned'`)}) THEN 1 ELSE 0 END`;
+/**
+ * 1 when the customer `f` is `churned` at `to`: a probe of its own intervals (primary key), not a
+ * set of every customer churned at `to`, which holds every customer ever churned.
+ */
+const churnedAtEnd = (to: number) => sql`CASE WHEN EXISTS (
+    SELECT 1 FROM customer_stages c
+    WHERE c.customer_id = f.customer_id AND c.since <= ${to} AND (c.until IS NULL OR c.until > ${to}) AND c.stage = 'churned'
+  ) THEN 1 ELSE 0 END`;
 
 /**
  * Buyers before `from` with a stage-feeding event at exactly `from` or `to`: the moments at
