@@ -3,37 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteViewStore, ViewStore } from '@cx/projection';
 
-/** A throw-away embedded view store for one piece of ops work; removed afterwards. */
-export async function withScratchViews<T>(work: (views: ViewStore) => Promise<T>): Promise<T> {
+/**
+ * A throw-away embedded view store for one piece of ops work, empty or a copy of the view
+ * store file `copyOf` (a snapshot); removed afterwards.
+ */
+export async function withScratchViews<T>(work: (views: ViewStore) => Promise<T>, copyOf?: string): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'cx-scratch-'));
-  const views = new SqliteViewStore(join(dir, 'views.sqlite'));
+  const path = join(dir, 'views.sqlite');
   try {
-    return await work(views);
+    if (copyOf !== undefined) copyFileSync(copyOf, path);
+    const views = new SqliteViewStore(path);
+    try {
+      return await work(views);
+    } finally {
+      await views.close();
+    }
   } finally {
-    await views.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/**
- * A throw-away copy of a view store file (a snapshot), for work that writes to it; removed
- * afterwards. Undefined when the file is gone (a projector pruned it meanwhile).
- */
+/** `withScratchViews` on a copy of a snapshot; undefined when the file is gone (a projector pruned it meanwhile). */
 export async function withScratchCopy<T>(path: string, work: (views: ViewStore) => Promise<T>): Promise<{ answer: T } | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'cx-scratch-'));
-  const copy = join(dir, 'views.sqlite');
   try {
-    copyFileSync(path, copy);
+    return { answer: await withScratchViews(work, path) };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const { code, path: missing } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' && missing === path) return undefined;
     throw error;
-  }
-  const views = new SqliteViewStore(copy);
-  try {
-    return { answer: await work(views) };
-  } finally {
-    await views.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
