@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@cx/clock';
@@ -33,6 +33,12 @@ export interface LoyaltyBenchOptions {
   log?: (line: string) => void;
   /** Where the events fall in time (default `fixed`): see `LedgerHistory`. */
   history?: LedgerHistory;
+  /**
+   * A folder to keep the ledger and its views in, and to take them from on the next run with
+   * the same size and history (a 1,000,000-event ledger takes many minutes to seed and project):
+   * its PostgreSQL database is kept too. Default: a scratch folder and database, removed after.
+   */
+  keepIn?: string;
 }
 
 /**
@@ -69,22 +75,37 @@ const DRIVER_QUERIES = [
 export async function benchLoyalty(options: LoyaltyBenchOptions = {}): Promise<BenchRow[]> {
   const total = options.events ?? 100_000;
   const log = options.log ?? (() => undefined);
-  const root = mkdtempSync(join(tmpdir(), 'cx-bench-loyalty-'));
+  const history = options.history ?? 'fixed';
+  const root = options.keepIn ? join(options.keepIn, `loyalty-${total}-${history}`) : mkdtempSync(join(tmpdir(), 'cx-bench-loyalty-'));
   try {
-    const seeded = await seedEventStore(join(root, 'seed'), new LedgerGenerator(total, options.history ?? 'fixed'), total, log);
-    const rows: BenchRow[] = [
-      { name: `loyalty bench: events appended through the EventStore port (${total} events)`, value: seeded, unit: 'events/s' },
-    ];
+    const rows: BenchRow[] = [];
+    if (!existsSync(join(root, 'seed', 'events.sqlite'))) {
+      const seeded = await seedEventStore(join(root, 'seed'), new LedgerGenerator(total, history), total, log);
+      rows.push({ name: `loyalty bench: events appended through the EventStore port (${total} events)`, value: seeded, unit: 'events/s' });
+    }
     for (const store of options.stores ?? ['sqlite', 'postgres']) {
       const dataDir = join(root, store);
-      mkdirSync(dataDir);
-      copyFileSync(join(root, 'seed', 'events.sqlite'), join(dataDir, 'events.sqlite'));
+      if (!existsSync(dataDir)) {
+        mkdirSync(dataDir);
+        copyFileSync(join(root, 'seed', 'events.sqlite'), join(dataDir, 'events.sqlite'));
+      }
       rows.push(...(await benchStore(store, dataDir, total, options, log)));
     }
     return rows;
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!options.keepIn) rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The bench's own database: a scratch one, or with `keepIn` one named after the folder and kept. */
+async function viewDatabase(options: LoyaltyBenchOptions, dataDir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = options.postgresUrl ?? postgresServerUrl();
+  if (!options.keepIn) return scratchDatabase(server, 'loyalty');
+  const kept = join(dataDir, 'database-url');
+  if (existsSync(kept)) return { url: readFileSync(kept, 'utf8'), drop: async () => undefined };
+  const database = await scratchDatabase(server, 'loyalty_kept');
+  writeFileSync(kept, database.url);
+  return { url: database.url, drop: async () => undefined };
 }
 
 /** One view store: projections catch up from the first event, then every report is timed over HTTP. */
@@ -95,7 +116,7 @@ async function benchStore(
   options: LoyaltyBenchOptions,
   log: (line: string) => void,
 ): Promise<BenchRow[]> {
-  const database = store === 'postgres' ? await scratchDatabase(options.postgresUrl ?? postgresServerUrl(), 'loyalty') : undefined;
+  const database = store === 'postgres' ? await viewDatabase(options, dataDir) : undefined;
   const env: Record<string, string> = { CX_DATA_DIR: dataDir, CX_API_KEYS: `${KEY}=analyst`, LOG_LEVEL: 'silent', PORT: '0' };
   if (database) Object.assign(env, { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url });
   // The projector starts with the server (and on SQLite may finish before it listens): timed from here.

@@ -19,7 +19,7 @@ import { simulatedDataset } from './simulated-dataset';
 
 /**
  * `npm run bench [-- --events N --report-events N --http-events N --ingest-events N --single-events N --clients N --alert-events N --alert-samples N
- * --merkle-events N --merkle-rounds N --verify-events N --hot-events N --history fixed|growing --loyalty-stores sqlite,postgres --only a,b]`: every figure
+ * --merkle-events N --merkle-rounds N --verify-events N --hot-events N --history fixed|growing --loyalty-stores sqlite,postgres --keep-dataset DIR --only a,b]`: every figure
  * the issues ask for, printed as a table and written as JSON (bench-results/latest.json).
  * `--history growing` gives the loyalty section's ledger two years per 100,000 events, so two
  * sizes compare what history costs a report with the same rows in its window.
@@ -61,7 +61,14 @@ const SECTIONS: Record<string, () => Promise<BenchRow[]>> = {
       await database.drop();
     }
   },
-  loyalty: () => benchLoyalty({ events: sizes.reportEvents, history: ledgerHistory, stores: loyaltyStores, log: progress('loyalty') }),
+  loyalty: () =>
+    benchLoyalty({
+      events: sizes.reportEvents,
+      history: ledgerHistory,
+      stores: loyaltyStores,
+      keepIn: flags.text('keep-dataset'),
+      log: progress('loyalty'),
+    }),
   cases: () => benchCases({ events: sizes.reportEvents, log: progress('cases') }),
   partitioned: () => benchPartitionedProjectors({ events: sizes.partitionedEvents }),
   alerts: () => benchAlerts({ events: sizes.alertEvents, samples: sizes.alertSamples }),
@@ -162,6 +169,7 @@ function parseFlags(args: string[]) {
       if (unknown !== undefined) throw new Error(`--${name} takes some of ${choices.join(', ')}, not "${unknown}"`);
       return raw as T[] | undefined;
     },
+    text: (name: string) => value(name),
     list: (name: string) =>
       value(name)
         ?.split(',')

@@ -87,6 +87,12 @@ async function stageBefore(db: Kysely<any>, customerId: string, at: number, thre
   return stageAt(await customerStageFactsFrom(db as Kysely<LifecycleTables>, customerId, at, at - 1), at, thresholds);
 }
 
+/** A boundary customer: null when not counted at the window's start, else whether it is `churned` at its end. */
+async function boundaryChurned(db: Kysely<any>, customerId: string, window: Window, thresholds: Thresholds): Promise<boolean | null> {
+  if (['prospect', 'churned'].includes(await stageBefore(db, customerId, window.from, thresholds))) return null;
+  return (await stageBefore(db, customerId, window.to, thresholds)) === 'churned';
+}
+
 export interface ChurnCounts {
   atStart: number;
   churned: number;
@@ -104,19 +110,22 @@ export interface ChurnCustomer {
 }
 
 /**
- * The churn block's customers one by one (the drivers report splits them by attribute):
- * the same rules as `churnCounts`, customer ids in code-unit order.
+ * The churn block's customers counted in SQL, as rows (`customer_id`, `churned` 1 or 0) for a
+ * query to build on (the drivers report splits them by attribute); the boundary customers
+ * are `boundaryChurnCustomers`.
  */
-export async function churnCustomers(db: Kysely<any>, window: Window, thresholds: Thresholds): Promise<ChurnCustomer[]> {
-  const { rows } = await sql<{ customer_id: string; churned: number | string }>`
-    SELECT f.customer_id AS customer_id, ${churnedAtEnd(window.to)} AS churned FROM (${countedAtStart(window)}) f`.execute(db);
-  const customers = rows.map((row) => ({ customerId: row.customer_id, churned: Number(row.churned) === 1 }));
-  const boundary = (await boundaryRows(db, window, null)).map((row) => row.customer_id as string);
-  for (const id of boundary) {
-    if (['prospect', 'churned'].includes(await stageBefore(db, id, window.from, thresholds))) continue;
-    customers.push({ customerId: id, churned: (await stageBefore(db, id, window.to, thresholds)) === 'churned' });
+export const churnCustomerRows = (window: Window): RawBuilder<unknown> =>
+  sql`SELECT f.customer_id AS customer_id, ${churnedAtEnd(window.to)} AS churned FROM (${countedAtStart(window)}) f`;
+
+/** The boundary customers of the churn block (the same rules as `churnCounts`), worked out one by one with the pure rules. */
+export async function boundaryChurnCustomers(db: Kysely<any>, window: Window, thresholds: Thresholds): Promise<ChurnCustomer[]> {
+  const customers: ChurnCustomer[] = [];
+  for (const row of await boundaryRows(db, window, null)) {
+    const customerId = row.customer_id as string;
+    const churned = await boundaryChurned(db, customerId, window, thresholds);
+    if (churned !== null) customers.push({ customerId, churned });
   }
-  return customers.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  return customers;
 }
 
 /** Churn counts per group ('' without grouping); a group only appears with a customer at the start. */
@@ -131,9 +140,8 @@ export async function churnCounts(
     addTo(groups, row.grp ?? '', Number(row.at_start ?? 0), Number(row.churned ?? 0));
   const boundary = await boundaryRows(db, window, key);
   for (const row of boundary) {
-    const id = row.customer_id as string;
-    if (['prospect', 'churned'].includes(await stageBefore(db, id, window.from, thresholds))) continue;
-    addTo(groups, row.grp ?? '', 1, (await stageBefore(db, id, window.to, thresholds)) === 'churned' ? 1 : 0);
+    const churned = await boundaryChurned(db, row.customer_id as string, window, thresholds);
+    if (churned !== null) addTo(groups, row.grp ?? '', 1, churned ? 1 : 0);
   }
   for (const [group, counts] of groups) if (counts.atStart === 0) groups.delete(group);
   return groups;
