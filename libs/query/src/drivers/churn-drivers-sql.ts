@@ -18,12 +18,16 @@ import { segmentOf, tierRows } from './value-tier-sql';
 
 /**
  * The churn outcome of SPEC §2.5 in SQL: the churn block's customers (SPEC §2.2) split by the
- * attributes they had over the window [from, until), tallied in one statement per group. The
- * case rows of the drivers projection hold every time a rule needs (acceptances, request
- * closures, unowned stretches, resolutions), so each attribute is a range query over the
- * window, aggregated per customer in the database: only the tallies come back, not a row per
- * customer at the window's start (tens of thousands at 1,000,000 events). The customer of a
- * case is the one of its opening when the opening came before `until`, else of its first event.
+ * attributes they had over the window [from, until), tallied in one statement. The case rows of
+ * the drivers projection hold every time a rule needs (acceptances, request closures, unowned
+ * stretches, resolutions), so each attribute is a range query over the window; the customer of
+ * a case is the one of its opening when the opening came before `until`, else of its first event.
+ *
+ * The parts meet by `UNION ALL` and `GROUP BY` key (case, then customer), with each part's own
+ * columns and 0 in the others, never by joins: joined, SQLite scanned a whole part once per
+ * customer at the window's start (tens of seconds at 1,000,000 events) and read stalled requests
+ * and unowned stretches in key order instead of the window's index range. Only the tallies per
+ * group come back, not a row per customer.
  */
 
 export interface ChurnQuery {
@@ -35,179 +39,215 @@ export interface ChurnQuery {
   followUpSlaMs: number;
 }
 
+/** Named columns of a union: each branch gives some, the others are 0 (or NULL for text). */
+type Columns = Readonly<Record<string, RawBuilder<unknown>>>;
+
+const branch = (key: string, names: readonly string[], given: Columns, from: RawBuilder<unknown>) =>
+  sql`SELECT ${sql.raw(key)} AS k, ${sql.join(names.map((name) => sql`${given[name] ?? sql`0`} AS ${sql.ref(name)}`))} ${from}`;
+
+const CASE_COLUMNS = ['in_window', 'complaint', 'handoff', 'ping_pong', 'stalled', 'unowned_ms', 'resolved', 'first_contact', 'slow'];
+
 /**
  * The cases of the window: started before its end, and not resolved for good before its start.
  * A case resolved now ended at or after its last resolution before `from`, so `ended_at` (open, or
- * from `from` on) is the range to read, on the index that holds every column read here.
+ * from `from` on) is the range to read, on the index that holds every column read here. The
+ * customer is a text column, given by this branch only (NULL in the others).
  */
-const casesInWindow = ({ from, until }: ChurnQuery) => sql`
-  SELECT c.case_id,
-    CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END AS customer_id,
-    CASE WHEN c.complaint = 1 AND c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN 1 ELSE 0 END AS complaint
-  FROM driver_cases c
-  WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until}
-    AND NOT EXISTS (
-      SELECT 1 FROM driver_case_resolutions r
-      WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until}))`;
+const casesInWindow = ({ from, until }: ChurnQuery) =>
+  branch(
+    'c.case_id',
+    CASE_COLUMNS,
+    {
+      in_window: sql`1`,
+      complaint: sql`CASE WHEN c.complaint = 1 AND c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN 1 ELSE 0 END`,
+    },
+    sql`, CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END AS customer_id
+    FROM driver_cases c
+    WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until}
+      AND NOT EXISTS (
+        SELECT 1 FROM driver_case_resolutions r
+        WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until}))`,
+  );
 
-/** Per case: a handoff accepted in the window, and whether one of those was a ping-pong. */
-const handoffsInWindow = ({ from, until }: ChurnQuery) => sql`
-  SELECT h.case_id, MAX(h.ping_pong) AS ping_pong FROM driver_case_handoffs h
-  WHERE h.accepted_at >= ${from} AND h.accepted_at < ${until}
-  GROUP BY h.case_id`;
+const noCustomer = sql`, NULL AS customer_id`;
+
+/** The handoffs accepted in the window, each with whether it was a ping-pong. */
+const handoffsInWindow = ({ from, until }: ChurnQuery) =>
+  branch(
+    'h.case_id',
+    CASE_COLUMNS,
+    { handoff: sql`1`, ping_pong: sql`h.ping_pong` },
+    sql`${noCustomer} FROM driver_case_handoffs h WHERE h.accepted_at >= ${from} AND h.accepted_at < ${until}`,
+  );
 
 /**
- * Cases with a request stalled at some instant x of the window: pending at x (closed after x,
- * as known before `until`) and x − requested_at > SLA, i.e. x in [requested_at + SLA + 1,
- * closed_at − 1] ∩ [from, until − 1]. Such a request was closed after `from` or is pending: that
- * range of the (closed_at, requested_at, case_id) index is read, not every request before `until`.
- * An empty window has no instant, so no stalled request.
+ * Requests stalled at some instant x of the window: pending at x (closed after x, as known
+ * before `until`) and x − requested_at > SLA, i.e. x in [requested_at + SLA + 1, closed_at − 1]
+ * ∩ [from, until − 1]. Such a request was closed after `from` or is pending: that range of the
+ * (closed_at, requested_at, case_id) index is read, not every request before `until`. An empty
+ * window has no instant, so no stalled request.
  */
 const stalledInWindow = ({ from, until, slaMs }: ChurnQuery) =>
-  from >= until
-    ? sql`SELECT h.case_id FROM driver_case_handoffs h WHERE 1 = 0`
-    : sql`
-  SELECT DISTINCT h.case_id FROM driver_case_handoffs h
-  WHERE (h.closed_at IS NULL OR h.closed_at > ${from})
-    AND h.requested_at IS NOT NULL AND h.requested_at + ${slaMs + 1} <= ${until - 1}
-    AND (h.closed_at IS NULL OR h.closed_at >= ${until}
-      OR (h.closed_at - 1 >= ${from} AND h.closed_at - 1 >= h.requested_at + ${slaMs + 1}))`;
+  branch(
+    'h.case_id',
+    CASE_COLUMNS,
+    { stalled: sql`1` },
+    sql`${noCustomer} FROM driver_case_handoffs h
+    WHERE ${from < until ? sql`1 = 1` : sql`1 = 0`} AND (h.closed_at IS NULL OR h.closed_at > ${from})
+      AND h.requested_at IS NOT NULL AND h.requested_at + ${slaMs + 1} <= ${until - 1}
+      AND (h.closed_at IS NULL OR h.closed_at >= ${until}
+        OR (h.closed_at - 1 >= ${from} AND h.closed_at - 1 >= h.requested_at + ${slaMs + 1}))`,
+  );
 
 /**
- * Cases unowned more than the limit inside the window (a stretch running at `until` runs to it):
- * the stretches running or ended after `from`, a range of the (ended_at, started_at, case_id)
- * index, each clipped to the window.
+ * Unowned stretches running or ended after `from` (a range of the (ended_at, started_at,
+ * case_id) index), each clipped to the window (a stretch running at `until` runs to it).
  */
-const unownedInWindow = ({ from, until }: ChurnQuery) => sql`
-  SELECT u.case_id FROM driver_case_unowned u
-  WHERE (u.ended_at IS NULL OR u.ended_at > ${from}) AND u.started_at < ${until}
-  GROUP BY u.case_id
-  HAVING SUM(
-    CASE WHEN u.ended_at IS NULL OR u.ended_at > ${until} THEN ${until} ELSE u.ended_at END
-    - CASE WHEN u.started_at > ${from} THEN u.started_at ELSE ${from} END
-  ) > ${UNOWNED_LIMIT_MS}`;
+const unownedInWindow = ({ from, until }: ChurnQuery) =>
+  branch(
+    'u.case_id',
+    CASE_COLUMNS,
+    {
+      unowned_ms: sql`CASE WHEN u.ended_at IS NULL OR u.ended_at > ${until} THEN ${until} ELSE u.ended_at END
+        - CASE WHEN u.started_at > ${from} THEN u.started_at ELSE ${from} END`,
+    },
+    sql`${noCustomer} FROM driver_case_unowned u WHERE (u.ended_at IS NULL OR u.ended_at > ${from}) AND u.started_at < ${until}`,
+  );
 
-/** The cases resolved in the window (last resolved in it, not reopened before `until`): first contact, and slow. */
-const resolvedInWindow = ({ from, until }: ChurnQuery) => sql`
-  SELECT r.case_id, r.first_contact,
-    CASE WHEN r.opened_at IS NOT NULL AND r.resolved_at - r.opened_at > ${SLOW_RESOLUTION_MS} THEN 1 ELSE 0 END AS slow
-  FROM driver_case_resolutions r
-  WHERE r.resolved_at >= ${from} AND r.resolved_at < ${until} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until})`;
+/** The resolution in the window that holds (last resolved in it, not reopened before `until`): first contact, and slow. */
+const resolvedInWindow = ({ from, until }: ChurnQuery) =>
+  branch(
+    'r.case_id',
+    CASE_COLUMNS,
+    {
+      resolved: sql`1`,
+      first_contact: sql`r.first_contact`,
+      slow: sql`CASE WHEN r.opened_at IS NOT NULL AND r.resolved_at - r.opened_at > ${SLOW_RESOLUTION_MS} THEN 1 ELSE 0 END`,
+    },
+    sql`${noCustomer} FROM driver_case_resolutions r
+    WHERE r.resolved_at >= ${from} AND r.resolved_at < ${until} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until})`,
+  );
 
-/** Per customer with a case in the window, its case attributes as 1 or 0 (the rules of @cx/views `caseAttributes`). */
-const caseAttributesInWindow = (query: ChurnQuery) => sql`
-  SELECT w.customer_id,
-    MAX(w.complaint) AS complaint,
-    MAX(CASE WHEN h.case_id IS NULL THEN 0 ELSE 1 END) AS handoff,
-    MAX(COALESCE(h.ping_pong, 0)) AS ping_pong,
-    MAX(CASE WHEN s.case_id IS NULL THEN 0 ELSE 1 END) AS stalled,
-    MAX(CASE WHEN u.case_id IS NULL THEN 0 ELSE 1 END) AS unowned,
-    SUM(CASE WHEN r.case_id IS NULL THEN 0 ELSE 1 END) AS resolved,
-    SUM(COALESCE(r.first_contact, 0)) AS first_contact,
-    MAX(COALESCE(r.slow, 0)) AS slow
-  FROM (${casesInWindow(query)}) w
-  LEFT JOIN (${handoffsInWindow(query)}) h ON h.case_id = w.case_id
-  LEFT JOIN (${stalledInWindow(query)}) s ON s.case_id = w.case_id
-  LEFT JOIN (${unownedInWindow(query)}) u ON u.case_id = w.case_id
-  LEFT JOIN (${resolvedInWindow(query)}) r ON r.case_id = w.case_id
-  GROUP BY w.customer_id`;
+/** Per case of the window, its customer and its attributes (the rules of @cx/views `caseAttributes`). */
+const windowCases = (query: ChurnQuery) => sql`
+  SELECT MAX(p.customer_id) AS customer_id, MAX(p.complaint) AS complaint, MAX(p.handoff) AS handoff, MAX(p.ping_pong) AS ping_pong,
+    MAX(p.stalled) AS stalled, CASE WHEN SUM(p.unowned_ms) > ${UNOWNED_LIMIT_MS} THEN 1 ELSE 0 END AS unowned,
+    MAX(p.resolved) AS resolved, MAX(p.first_contact) AS first_contact, MAX(p.slow) AS slow
+  FROM (
+    ${casesInWindow(query)} UNION ALL ${handoffsInWindow(query)} UNION ALL ${stalledInWindow(query)}
+    UNION ALL ${unownedInWindow(query)} UNION ALL ${resolvedInWindow(query)}
+  ) p
+  GROUP BY p.k HAVING MAX(p.in_window) = 1`;
 
-/** Per customer with a contact in the window, 1 or 0 per channel (column ch<i>, in the catalogue's order). */
-const channelsInWindow = ({ from, until }: ChurnQuery) => sql`
-  SELECT c.customer_id, ${sql.join(
-    CHANNELS.map((channel, i) => sql`MAX(CASE WHEN c.channel = ${channel} THEN 1 ELSE 0 END) AS ${sql.ref(`ch${i}`)}`),
-  )}
-  FROM driver_contacts c WHERE c.time >= ${from} AND c.time < ${until}
-  GROUP BY c.customer_id`;
+/** Customer columns: at the start (`counted`), churned, resolutions and first-contact ones, and a flag per attribute (a<i>); the tier is a text column of its own. */
+const flagName = (i: number) => `a${i}`;
 
-/**
- * Customers with a `detractor` or `at_risk` alert followed up in the window, within the
- * follow-up SLA. Such an alert was raised in [`from` − SLA, `until`) (a follow-up comes after the
- * raise, SPEC §2.4), which bounds the range read on the (signal, raised_at) index; without it
- * every alert of those signals ever raised was read.
- */
-const followedUpInWindow = ({ from, until, followUpSlaMs }: ChurnQuery) => sql`
-  SELECT DISTINCT f.customer_id FROM alerts f
-  WHERE f.followed_up_at >= ${from} AND f.followed_up_at < ${until}
-    AND f.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND f.raised_at >= ${from - followUpSlaMs} AND f.raised_at < ${until}
-    AND f.followed_up_at - f.raised_at <= ${followUpSlaMs}`;
-
-const present = (column: RawBuilder<unknown>) => sql`CASE WHEN ${column} IS NULL THEN 0 ELSE 1 END`;
-
-/** Each attribute of a customer `k` as 1 or 0, from the joins `pc` (cases), `ch` (channels) and `fu` (follow-ups). */
-const ATTRIBUTE_FLAGS: ReadonlyArray<[DriverAttribute, RawBuilder<unknown>]> = [
-  ...CASE_ATTRIBUTES.map((attribute): [DriverAttribute, RawBuilder<unknown>] => {
-    const flags: Record<(typeof CASE_ATTRIBUTES)[number], RawBuilder<unknown>> = {
-      hadCase: present(sql.ref('pc.customer_id')),
-      hadComplaint: sql`COALESCE(pc.complaint, 0)`,
-      hadHandoff: sql`COALESCE(pc.handoff, 0)`,
-      hadPingPong: sql`COALESCE(pc.ping_pong, 0)`,
-      hadStalledHandoff: sql`COALESCE(pc.stalled, 0)`,
-      unownedOver4h: sql`COALESCE(pc.unowned, 0)`,
-      firstContactResolution: sql`CASE WHEN pc.resolved > 0 AND pc.first_contact = pc.resolved THEN 1 ELSE 0 END`,
-      slowResolution: sql`COALESCE(pc.slow, 0)`,
-    };
-    return [attribute, flags[attribute]];
-  }),
-  [FOLLOWED_UP_ALERT, present(sql.ref('fu.customer_id'))],
-  ...CHANNELS.map((channel, i): [DriverAttribute, RawBuilder<unknown>] => [
-    channelAttribute(channel),
-    sql`COALESCE(ch.${sql.ref(`ch${i}`)}, 0)`,
-  ]),
+/** Each attribute's flag in the customer branch that gives it, in the report's attribute order. */
+const ATTRIBUTES: ReadonlyArray<[DriverAttribute, string]> = [
+  ...CASE_ATTRIBUTES.map((attribute, i): [DriverAttribute, string] => [attribute, flagName(i)]),
+  [FOLLOWED_UP_ALERT, flagName(CASE_ATTRIBUTES.length)],
+  ...CHANNELS.map((channel, i): [DriverAttribute, string] => [channelAttribute(channel), flagName(CASE_ATTRIBUTES.length + 1 + i)]),
 ];
+const flagOf = new Map(ATTRIBUTES);
+const flag = (attribute: DriverAttribute) => flagOf.get(attribute) as string;
 
-interface GroupKey {
-  with: RawBuilder<unknown>;
-  select: RawBuilder<unknown>;
-  join: RawBuilder<unknown>;
+const CUSTOMER_COLUMNS = ['counted', 'churned', 'resolved', 'first_contact', ...ATTRIBUTES.map(([, name]) => name)];
+
+const customerBranch = (given: Columns, tier: RawBuilder<unknown>, from: RawBuilder<unknown>) =>
+  branch('x.customer_id', CUSTOMER_COLUMNS, given, sql`, ${tier} AS tier ${from}`);
+
+/** The customers' case attributes: one row per customer and case of the window. */
+const caseFlags = (query: ChurnQuery) =>
+  customerBranch(
+    {
+      [flag('hadCase')]: sql`1`,
+      [flag('hadComplaint')]: sql`x.complaint`,
+      [flag('hadHandoff')]: sql`x.handoff`,
+      [flag('hadPingPong')]: sql`x.ping_pong`,
+      [flag('hadStalledHandoff')]: sql`x.stalled`,
+      [flag('unownedOver4h')]: sql`x.unowned`,
+      [flag('slowResolution')]: sql`x.slow`,
+      // `firstContactResolution`: every resolution of the window at first contact, and one at least.
+      resolved: sql`x.resolved`,
+      first_contact: sql`x.first_contact`,
+    },
+    sql`NULL`,
+    sql`FROM (${windowCases(query)}) x`,
+  );
+
+/** The customers' contacts in the window, a flag for the channel of each. */
+const contactFlags = ({ from, until }: ChurnQuery) =>
+  customerBranch(
+    Object.fromEntries(
+      CHANNELS.map((channel) => [flag(channelAttribute(channel)), sql`CASE WHEN x.channel = ${channel} THEN 1 ELSE 0 END`]),
+    ),
+    sql`NULL`,
+    sql`FROM driver_contacts x WHERE x.time >= ${from} AND x.time < ${until}`,
+  );
+
+/**
+ * `detractor` or `at_risk` alerts followed up in the window, within the follow-up SLA. Such an
+ * alert was raised in [`from` − SLA, `until`) (a follow-up comes after the raise, SPEC §2.4),
+ * which bounds the range read on the (signal, raised_at) index.
+ */
+const followUpFlags = ({ from, until, followUpSlaMs }: ChurnQuery) =>
+  customerBranch(
+    { [flag(FOLLOWED_UP_ALERT)]: sql`1` },
+    sql`NULL`,
+    sql`FROM alerts x
+    WHERE x.followed_up_at >= ${from} AND x.followed_up_at < ${until}
+      AND x.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND x.raised_at >= ${from - followUpSlaMs} AND x.raised_at < ${until}
+      AND x.followed_up_at - x.raised_at <= ${followUpSlaMs}`,
+  );
+
+/** The customers at the start, with whether each churned. */
+const countedFlags = (customers: RawBuilder<unknown>) =>
+  customerBranch({ counted: sql`1`, churned: sql`x.churned` }, sql`NULL`, sql`FROM (${customers}) x`);
+
+/** The value tiers at `until` in the currency (valueTier grouping only). */
+const tierFlags = (currency: string, until: number) => customerBranch({}, sql`x.tier`, sql`FROM (${tierRows(currency, until)}) x`);
+
+/** The group of a customer `c` (a row of `perCustomer`): '' without grouping, its segment at `until`, or its value tier. */
+function groupOf(query: ChurnQuery): RawBuilder<unknown> {
+  if (query.groupBy === 'segment') return segmentOf(sql.ref('c.customer_id'), query.until);
+  if (query.groupBy === 'valueTier') return sql`COALESCE(c.tier, 'none')`;
+  return sql`''`;
 }
 
-/** The group of a customer `k` at `until`: its segment, or its value tier (worked out once and joined). */
-function groupKey(query: ChurnQuery): GroupKey {
-  const none = sql``;
-  if (query.groupBy === 'segment') return { with: none, select: sql`${segmentOf(sql.ref('k.customer_id'), query.until)}`, join: none };
-  if (query.groupBy === 'valueTier') {
-    if (query.currency === null) return { with: none, select: sql`'none'`, join: none };
-    return {
-      with: sql`WITH tiers AS MATERIALIZED (${tierRows(query.currency, query.until)})`,
-      select: sql`COALESCE(t.tier, 'none')`,
-      join: sql`LEFT JOIN tiers t ON t.customer_id = k.customer_id`,
-    };
-  }
-  return { with: none, select: sql`''`, join: none };
+/** Per customer at the start: churned, tier, and each attribute as 1 or 0. */
+function perCustomer(customers: RawBuilder<unknown>, query: ChurnQuery): RawBuilder<unknown> {
+  const branches = [countedFlags(customers), caseFlags(query), contactFlags(query), followUpFlags(query)];
+  if (query.groupBy === 'valueTier' && query.currency !== null) branches.push(tierFlags(query.currency, query.until));
+  const fcr = flag('firstContactResolution');
+  const attributes = ATTRIBUTES.map(([, name]) =>
+    name === fcr
+      ? sql`CASE WHEN SUM(u.resolved) > 0 AND SUM(u.first_contact) = SUM(u.resolved) THEN 1 ELSE 0 END AS ${sql.ref(name)}`
+      : sql`MAX(u.${sql.ref(name)}) AS ${sql.ref(name)}`,
+  );
+  return sql`
+    SELECT u.k AS customer_id, MAX(u.churned) AS churned, MAX(u.tier) AS tier, ${sql.join(attributes)}
+    FROM (${sql.join(branches, sql` UNION ALL `)}) u
+    GROUP BY u.k HAVING MAX(u.counted) = 1`;
 }
 
 type Row = Record<string, string | number | null> & { grp: string };
 
-/** Per group, the customers and churned ones, in all and with each attribute (flag i is c<i>/p<i>). */
+/** Per group, the customers and churned ones, in all and with each attribute (flag a<i> is c<i>/p<i>). */
 async function talliesOf(db: Kysely<any>, customers: RawBuilder<unknown>, query: ChurnQuery): Promise<Map<string, DriverTallies>> {
-  const key = groupKey(query);
-  const flags = sql.join(ATTRIBUTE_FLAGS.map(([, flag], i) => sql`${flag} AS ${sql.ref(`a${i}`)}`));
   const sums = sql.join(
-    ATTRIBUTE_FLAGS.map(
-      (_, i) => sql`SUM(x.${sql.ref(`a${i}`)}) AS ${sql.ref(`c${i}`)}, SUM(x.${sql.ref(`a${i}`)} * x.churned) AS ${sql.ref(`p${i}`)}`,
+    ATTRIBUTES.map(
+      ([, name], i) => sql`SUM(g.${sql.ref(name)}) AS ${sql.ref(`c${i}`)}, SUM(g.${sql.ref(name)} * g.churned) AS ${sql.ref(`p${i}`)}`,
     ),
   );
   const { rows } = await sql<Row>`
-    ${key.with}
-    SELECT x.grp, COUNT(*) AS n, SUM(x.churned) AS p, ${sums}
-    FROM (
-      SELECT ${key.select} AS grp, k.churned, ${flags}
-      FROM (${customers}) k
-      LEFT JOIN (${caseAttributesInWindow(query)}) pc ON pc.customer_id = k.customer_id
-      LEFT JOIN (${channelsInWindow(query)}) ch ON ch.customer_id = k.customer_id
-      LEFT JOIN (${followedUpInWindow(query)}) fu ON fu.customer_id = k.customer_id
-      ${key.join}
-    ) x
-    GROUP BY x.grp`.execute(db);
+    SELECT g.grp, COUNT(*) AS n, SUM(g.churned) AS p, ${sums}
+    FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(customers, query)}) c) g
+    GROUP BY g.grp`.execute(db);
   const tally = (c: unknown, p: unknown): Tally => ({ count: Number(c ?? 0), points: Number(p ?? 0) });
   return new Map(
     rows.map((row) => [
       row.grp,
-      {
-        overall: tally(row.n, row.p),
-        with: new Map(ATTRIBUTE_FLAGS.map(([attribute], i) => [attribute, tally(row[`c${i}`], row[`p${i}`])])),
-      },
+      { overall: tally(row.n, row.p), with: new Map(ATTRIBUTES.map(([attribute], i) => [attribute, tally(row[`c${i}`], row[`p${i}`])])) },
     ]),
   );
 }

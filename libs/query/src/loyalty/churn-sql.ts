@@ -29,10 +29,10 @@ const COUNTED = LIFECYCLE_STAGES.filter((stage) => stage !== 'prospect' && stage
 const countedAt = (at: number) => {
   const stages = sql.join(COUNTED.map((stage) => sql.lit(stage)));
   return sql`
-  SELECT s.customer_id AS customer_id FROM customer_stages s
+  SELECT s.customer_id AS customer_id, s.until AS until FROM customer_stages s
   WHERE s.stage IN (${stages}) AND s.until IS NULL AND s.since <= ${at}
   UNION ALL
-  SELECT s.customer_id AS customer_id FROM customer_stages s
+  SELECT s.customer_id AS customer_id, s.until AS until FROM customer_stages s
   WHERE s.stage IN (${stages}) AND s.until > ${at} AND s.since <= ${at}`;
 };
 
@@ -44,18 +44,23 @@ const countedAt = (at: number) => {
  * or `to` (those are the boundary customers).
  */
 const countedAtStart = ({ from, to }: Window, key: RawBuilder<unknown> = sql``) => sql`
-  SELECT ${key} f.customer_id AS customer_id FROM (${countedAt(from)}) f
+  SELECT ${key} f.customer_id AS customer_id, f.until AS until FROM (${countedAt(from)}) f
   WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.customer_id AND o.time < ${from})
     AND f.customer_id NOT IN (SELECT m.customer_id FROM loyalty_stage_moments m WHERE m.time = ${from} OR m.time = ${to})`;
 
 /**
- * 1 when the customer `f` is `churned` at `to`: a probe of its own intervals (primary key), not a
- * set of every customer churned at `to`, which holds every customer ever churned.
+ * 1 when the customer `f` (counted at `from` in a stage interval that lasts `until`) is `churned`
+ * at `to`. An interval that lasts past `to` holds `to` too, so its customer is still in that
+ * counted stage. Otherwise the only interval that can hold `to` (they never overlap) is the
+ * customer's latest one starting by `to`: one seek of its own intervals (primary key), not the
+ * set of every customer churned at `to`, which holds every customer ever churned, nor a read of
+ * all its intervals.
  */
-const churnedAtEnd = (to: number) => sql`CASE WHEN EXISTS (
-    SELECT 1 FROM customer_stages c
-    WHERE c.customer_id = f.customer_id AND c.since <= ${to} AND (c.until IS NULL OR c.until > ${to}) AND c.stage = 'churned'
-  ) THEN 1 ELSE 0 END`;
+const churnedAtEnd = (to: number) => sql`CASE WHEN f.until IS NULL OR f.until > ${to} THEN 0 ELSE COALESCE((
+    SELECT CASE WHEN c.stage = 'churned' AND (c.until IS NULL OR c.until > ${to}) THEN 1 ELSE 0 END
+    FROM customer_stages c WHERE c.customer_id = f.customer_id AND c.since <= ${to}
+    ORDER BY c.since DESC LIMIT 1
+  ), 0) END`;
 
 /**
  * Buyers before `from` with a stage-feeding event at exactly `from` or `to`: the moments at
