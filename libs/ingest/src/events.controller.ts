@@ -1,18 +1,16 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, HttpCode, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AccessRole, RequireRole } from '@cx/access';
+import { AccessRole, ApiResource } from '@cx/access';
 import { ErrorAnswer } from '@cx/http';
 import { CloudEventDto, EVENTS_REQUEST_BODY, IngestResultDto } from './events.answers';
 import { eventsOfRequest } from './http-binding';
 import type { IngestResult } from './ingest-result';
 import { RecordEventsCommand } from './record-events.command';
 
-@ApiTags('ingest')
 @ApiExtraModels(CloudEventDto)
-@Controller('v1/events')
-@RequireRole('ingest')
+@ApiResource('v1/events', 'ingest', 'ingest')
 export class EventsController {
   constructor(private readonly commandBus: CommandBus) {}
 

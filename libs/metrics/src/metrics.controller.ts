@@ -1,14 +1,12 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Header, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '@cx/access';
+import { ApiResource } from '@cx/access';
 import { Metrics } from './metrics';
 
 /** SPEC §3 `GET /metrics`: Prometheus text. Needs an `ops` key: lags and counts say how busy the business is. */
-@ApiTags('operability')
 @ApiBearerAuth('bearer')
-@Controller('metrics')
-@RequireRole('ops')
+@ApiResource('metrics', 'ops', 'operability')
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { MerkleLog } from '@cx/merkle-log';
@@ -11,9 +11,7 @@ import { CustomerAuditDto } from './ops.answers';
 import { AuditParams } from './ops.params';
 import { customerAudit } from './customer-audit';
 
-@ApiTags('ops')
-@Controller('v1/ops/customers')
-@RequireRole('ops')
+@ApiResource('v1/ops/customers', 'ops', 'ops')
 export class AuditController {
   constructor(
     @Inject(EVENT_LOG) private readonly events: EventStore,

@@ -1,15 +1,13 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { ApiError } from '@cx/http';
 import { MerkleLog } from '@cx/merkle-log';
 import { CheckpointListDto } from './ops.answers';
 import { CheckpointListParams } from './ops.params';
 
 /** SPEC §4.2: the signed checkpoints of the Merkle log, newest first, and the tree's head now. */
-@ApiTags('ops')
-@Controller('v1/ops/checkpoints')
-@RequireRole('ops')
+@ApiResource('v1/ops/checkpoints', 'ops', 'ops')
 export class CheckpointsController {
   constructor(private readonly log: MerkleLog) {}
 

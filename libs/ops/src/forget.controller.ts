@@ -1,13 +1,11 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
+import { HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { Erasure } from './erasure';
 import { ForgettingDto } from './ops.answers';
 
-@ApiTags('ops')
-@Controller('v1/ops/customers')
-@RequireRole('ops')
+@ApiResource('v1/ops/customers', 'ops', 'ops')
 export class ForgetController {
   constructor(private readonly erasure: Erasure) {}
 

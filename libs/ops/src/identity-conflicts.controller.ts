@@ -1,14 +1,12 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
+import { Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { IdentityConflictListDto } from './ops.answers';
 import { ConflictListParams } from './ops.params';
 
 /** SPEC §1.2 step 4: identifiers a named customer claimed that stay with another named customer. */
-@ApiTags('ops')
-@Controller('v1/ops/identity-conflicts')
-@RequireRole('ops')
+@ApiResource('v1/ops/identity-conflicts', 'ops', 'ops')
 export class IdentityConflictsController {
   constructor(@Inject(IDENTITY_DIRECTORY) private readonly identities: IdentityDirectory) {}
 

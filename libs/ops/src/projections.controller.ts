@@ -1,14 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
+import { Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import { ProjectionListDto, RebuildStartedDto } from './ops.answers';
 import { ProjectionEngine } from '@cx/projection';
 
 /** SPEC §3: each projection's checkpoint, lag and state; rebuilds beside the live version. */
-@ApiTags('ops')
-@Controller('v1/ops/projections')
-@RequireRole('ops')
+@ApiResource('v1/ops/projections', 'ops', 'ops')
 export class ProjectionsController {
   constructor(private readonly engine: ProjectionEngine) {}
 

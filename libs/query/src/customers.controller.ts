@@ -1,29 +1,25 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
-import { CLOCK, Clock } from '@cx/clock';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { storedCloudEvent, type StoredEvent } from '@cx/event-store';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
 import type { CustomerView } from '@cx/views';
-import { ReadYourWrites } from '@cx/projection';
 import { CustomerListDto, CustomerViewDto, TimelineDto } from './answers';
 import { CUSTOMER_READ_MODEL, CustomerReadModel } from './customer-read-model';
 import { LifecycleQueries } from './lifecycle-queries';
-import { afterPosition, AsOfParams, asOfTime, CustomerListParams, TimelineParams } from './params';
+import { AsOfParams, CustomerListParams, TimelineParams } from './params';
 import { decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor, iso } from './query-params';
+import { ReadRoutes } from './read-routes';
 
 /** The projections the customer routes read. */
 const READS = ['lifecycle'];
 
-@ApiTags('customers')
-@Controller('v1/customers')
-@RequireRole('analyst')
+@ApiResource('v1/customers', 'analyst', 'customers')
 export class CustomersController {
   constructor(
     @Inject(CUSTOMER_READ_MODEL) private readonly customers: CustomerReadModel,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly lifecycle: LifecycleQueries,
-    private readonly readYourWrites: ReadYourWrites,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §3 `GET /v1/customers`: filter by stage (at `asOf`) and segment (the latest); paged by customer id. */
@@ -31,8 +27,8 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerListDto })
   @Get()
   async list(@Query() params: CustomerListParams) {
-    await this.readYourWrites.await(afterPosition(params), READS);
-    const asOf = asOfTime(params, this.clock.now());
+    await this.reads.caughtUp(params, READS);
+    const asOf = this.reads.asOf(params);
     const { stage, segment } = params;
     const page = await this.lifecycle.list({ asOf, stage, segment, limit: params.limit ?? 100, after: decodeIdCursor(params.cursor) });
     return {
@@ -50,8 +46,8 @@ export class CustomersController {
   @ErrorAnswer(404, '`customer_not_found`')
   @Get(':id')
   async customer(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
-    await this.readYourWrites.await(afterPosition(params), READS);
-    const asOf = asOfTime(params, this.clock.now());
+    await this.reads.caughtUp(params, READS);
+    const asOf = this.reads.asOf(params);
     const view = await this.customers.customerView(id, asOf);
     if (!view) throw unknownCustomer(id);
     return customerJson(view);
@@ -63,7 +59,7 @@ export class CustomersController {
   @ErrorAnswer(404, '`customer_not_found`')
   @Get(':id/timeline')
   async timeline(@Param('id', IdParamPipe) id: string, @Query() params: TimelineParams) {
-    await this.readYourWrites.await(afterPosition(params), READS);
+    await this.reads.caughtUp(params, READS);
     const page = await this.customers.timeline(id, params.limit ?? 50, decodeCursor(params.cursor));
     if (!page) throw unknownCustomer(id);
     return { customerId: id, events: page.events.map(timelineEntry), nextCursor: page.next ? encodeCursor(page.next) : null };

@@ -13,3 +13,4 @@ export * from './cases';
 export * from './loyalty';
 export * from './alerts';
 export * from './drivers';
+export * from './read-routes';

@@ -8,11 +8,12 @@ import { CustomersController } from './customers.controller';
 import { LifecycleQueries } from './lifecycle-queries';
 import { ProjectedCustomerReadModel } from './projected-customer-read-model';
 import { LifecycleReportController } from './reports.controller';
+import { ReadRoutes } from './read-routes';
 
 /** The query role: the analysts' routes over the projections. */
 @Module({
   imports: [CasesQueryModule, LoyaltyQueryModule, AlertsQueryModule, DriversQueryModule],
   controllers: [CustomersController, LifecycleReportController],
-  providers: [LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
+  providers: [ReadRoutes, LifecycleQueries, { provide: CUSTOMER_READ_MODEL, useClass: ProjectedCustomerReadModel }],
 })
 export class QueryModule {}

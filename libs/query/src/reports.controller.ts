@@ -1,25 +1,20 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '@cx/access';
-import { CLOCK, Clock } from '@cx/clock';
-import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
-import { SETTINGS, Settings } from '@cx/settings';
+import { ApiResource } from '@cx/access';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
 import { JsonOrCsvAnswer } from '@cx/http';
 import { LifecycleReportDto } from './answers';
-import { afterPosition, AsOfParams, asOfTime } from './params';
+import { AsOfParams } from './params';
 import { lifecycleReport } from './report-builders';
 import { sendReport } from './report-response';
+import { ReadRoutes } from './read-routes';
 
-@ApiTags('reports')
-@Controller('v1/reports')
-@RequireRole('analyst')
+@ApiResource('v1/reports', 'analyst', 'reports')
 export class LifecycleReportController {
   constructor(
     @Inject(VIEW_STORE) private readonly views: ViewStore,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly readYourWrites: ReadYourWrites,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §3: customers per stage at `asOf`. */
@@ -27,8 +22,8 @@ export class LifecycleReportController {
   @JsonOrCsvAnswer(LifecycleReportDto, 'asOf, stage, customers: one row per stage')
   @Get('lifecycle')
   async lifecycleReport(@Res() reply: FastifyReply, @Query() params: AsOfParams, @Headers('accept') accept?: string) {
-    await this.readYourWrites.await(afterPosition(params), ['lifecycle']);
-    const report = await lifecycleReport(this.views, { asOf: asOfTime(params, this.clock.now()) }, this.settings);
+    await this.reads.caughtUp(params, ['lifecycle']);
+    const report = await lifecycleReport(this.views, { asOf: this.reads.asOf(params) }, this.reads.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }
 }

@@ -1,27 +1,21 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '@cx/access';
-import { CLOCK, Clock } from '@cx/clock';
-import { ReadYourWrites } from '@cx/projection';
-import { SETTINGS, Settings } from '@cx/settings';
+import { ApiResource } from '@cx/access';
 import { toCsv, wantsCsv } from '../csv';
-import { afterPosition, AlertListParams, asOfTime } from '../params';
+import { AlertListParams } from '../params';
 import { iso } from '../query-params';
 import { ALERT_CSV_COLUMNS, alertCsvRow, alertJson } from './alert-json';
 import { decodeAlertCursor, encodeAlertCursor, raisedWindow } from './alert-params';
 import { AlertListDto } from './alert.dto';
 import { ALERT_READS, AlertQueries } from './alert-queries';
+import { ReadRoutes } from '../read-routes';
 
-@Controller('v1/alerts')
-@RequireRole('analyst')
-@ApiTags('alerts')
+@ApiResource('v1/alerts', 'analyst', 'alerts')
 export class AlertsController {
   constructor(
     private readonly alerts: AlertQueries,
-    private readonly readYourWrites: ReadYourWrites,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §2.4 and §3: alerts raised by `asOf`, newest first, filtered and paged; CSV with `Accept: text/csv`. */
@@ -34,8 +28,8 @@ export class AlertsController {
   @ApiOperation({ summary: 'Alerts raised by asOf, newest first, filtered and paged (SPEC §2.4)' })
   @Get()
   async list(@Res() reply: FastifyReply, @Query() params: AlertListParams, @Headers('accept') accept?: string) {
-    const asOf = asOfTime(params, this.clock.now());
-    const followUpSlaMs = this.settings.alerts.followUpSlaMs;
+    const asOf = this.reads.asOf(params);
+    const followUpSlaMs = this.reads.settings.alerts.followUpSlaMs;
     const { status, signal, customerId, caseId } = params;
     const query = {
       asOf,
@@ -48,7 +42,7 @@ export class AlertsController {
       limit: params.limit ?? 100,
       after: decodeAlertCursor(params.cursor),
     };
-    await this.readYourWrites.await(afterPosition(params), ALERT_READS);
+    await this.reads.caughtUp(params, ALERT_READS);
     const page = await this.alerts.list(query);
     const alerts = page.alerts.map((alert) => alertJson(alert, asOf, followUpSlaMs));
     const nextCursor = page.next ? encodeAlertCursor(page.next) : null;

@@ -1,25 +1,19 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '@cx/access';
-import { CLOCK, Clock } from '@cx/clock';
+import { Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiResource } from '@cx/access';
 import { ApiError, ErrorAnswer, IdParamPipe } from '@cx/http';
-import { ReadYourWrites } from '@cx/projection';
-import { SETTINGS, Settings } from '@cx/settings';
 import { caseView } from '@cx/views';
 import { CaseViewDto } from '../answers';
 import { caseViewJson } from './case-json';
 import { CASE_READS, CaseQueries } from './case-queries';
-import { afterPosition, AsOfParams, asOfTime } from '../params';
+import { AsOfParams } from '../params';
+import { ReadRoutes } from '../read-routes';
 
-@ApiTags('cases')
-@Controller('v1/cases')
-@RequireRole('analyst')
+@ApiResource('v1/cases', 'analyst', 'cases')
 export class CasesController {
   constructor(
     private readonly cases: CaseQueries,
-    private readonly readYourWrites: ReadYourWrites,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §2.3: the case as of `asOf` (default now), replayed from its stored state. */
@@ -28,10 +22,10 @@ export class CasesController {
   @ErrorAnswer(404, '`case_not_found`: no event of it by asOf')
   @Get(':id')
   async case(@Param('id', IdParamPipe) id: string, @Query() params: AsOfParams) {
-    await this.readYourWrites.await(afterPosition(params), CASE_READS);
-    const asOf = asOfTime(params, this.clock.now());
+    await this.reads.caughtUp(params, CASE_READS);
+    const asOf = this.reads.asOf(params);
     const state = await this.cases.caseState(id);
-    const view = state ? caseView(state, asOf, this.settings.thresholds) : null;
+    const view = state ? caseView(state, asOf, this.reads.settings.thresholds) : null;
     // A case none of whose events happened by asOf did not exist yet: unknown, like one never named.
     if (!view) throw new ApiError(404, 'case_not_found', `no case ${id}${state ? ` as of ${new Date(asOf).toISOString()}` : ''}`);
     const customer = await this.cases.canonicalCustomers([view.customerId, ...view.timeline.map((entry) => entry.customerId)]);

@@ -3,12 +3,12 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, getSchemaPath
 import type { FastifyReply } from 'fastify';
 import { RequireRole } from '@cx/access';
 import { ErrorAnswer } from '@cx/http';
-import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
-import { SETTINGS, Settings } from '@cx/settings';
-import { afterPosition, DriversReportParams, reportWindow } from '../params';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
+import { DriversReportParams, reportWindow } from '../params';
 import { sendReport } from '../report-response';
 import { driversReportBuilder } from './drivers-report.builder';
 import { DriverBlockDto, DriversReportDto, DRIVERS_CSV_EXAMPLE } from './drivers.responses';
+import { ReadRoutes } from '../read-routes';
 
 /** The drivers report reads its own rows, loyalty's orders and segments, the lifecycle's stages (churn) and the alerts. */
 const READS = ['drivers', 'loyalty', 'lifecycle', 'alerts'];
@@ -19,8 +19,7 @@ const READS = ['drivers', 'loyalty', 'lifecycle', 'alerts'];
 export class DriversReportController {
   constructor(
     @Inject(VIEW_STORE) private readonly views: ViewStore,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly readYourWrites: ReadYourWrites,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §2.5 over [from, to): JSON, or CSV with `Accept: text/csv`. */
@@ -42,8 +41,8 @@ export class DriversReportController {
   )
   async drivers(@Res() reply: FastifyReply, @Query() params: DriversReportParams, @Headers('accept') accept?: string) {
     reportWindow(params);
-    await this.readYourWrites.await(afterPosition(params), READS);
-    const report = await driversReportBuilder(this.views, params, this.settings);
+    await this.reads.caughtUp(params, READS);
+    const report = await driversReportBuilder(this.views, params, this.reads.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }
 }

@@ -1,26 +1,23 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '@cx/access';
-import { ReadYourWrites, VIEW_STORE, ViewStore } from '@cx/projection';
-import { SETTINGS, Settings } from '@cx/settings';
+import { ApiResource } from '@cx/access';
+import { VIEW_STORE, ViewStore } from '@cx/projection';
 import { JsonOrCsvAnswer } from '@cx/http';
 import { CohortReportDto, LoyaltyReportDto } from '../answers';
 import { sendReport } from '../report-response';
-import { afterPosition, SegmentReportParams, LoyaltyReportParams, reportWindow } from '../params';
+import { LoyaltyReportParams, reportWindow, SegmentReportParams } from '../params';
 import { cohortReportBuilder, loyaltyReportBuilder } from './loyalty-report.builders';
+import { ReadRoutes } from '../read-routes';
 
 /** The loyalty report reads the lifecycle's stages (churn block) and customers besides its own facts. */
 const READS = ['lifecycle', 'loyalty'];
 
-@ApiTags('reports')
-@Controller('v1/reports')
-@RequireRole('analyst')
+@ApiResource('v1/reports', 'analyst', 'reports')
 export class LoyaltyReportsController {
   constructor(
     @Inject(VIEW_STORE) private readonly views: ViewStore,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly readYourWrites: ReadYourWrites,
+    private readonly reads: ReadRoutes,
   ) {}
 
   /** SPEC §2.2 over [from, to), optionally grouped; JSON, or CSV with `Accept: text/csv`. */
@@ -32,8 +29,8 @@ export class LoyaltyReportsController {
   @Get('loyalty')
   async loyalty(@Res() reply: FastifyReply, @Query() params: LoyaltyReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
-    await this.readYourWrites.await(afterPosition(params), READS);
-    const report = await loyaltyReportBuilder(this.views, { ...window, groupBy: params.groupBy }, this.settings);
+    await this.reads.caughtUp(params, READS);
+    const report = await loyaltyReportBuilder(this.views, { ...window, groupBy: params.groupBy }, this.reads.settings);
     return sendReport(reply, accept, report.json, report.csv);
   }
 
@@ -46,7 +43,7 @@ export class LoyaltyReportsController {
   @Get('cohorts')
   async cohorts(@Res() reply: FastifyReply, @Query() params: SegmentReportParams, @Headers('accept') accept?: string) {
     const window = reportWindow(params);
-    await this.readYourWrites.await(afterPosition(params), READS);
+    await this.reads.caughtUp(params, READS);
     const report = await cohortReportBuilder(this.views, { ...window, segment: params.segment });
     return sendReport(reply, accept, report.json, report.csv);
   }
