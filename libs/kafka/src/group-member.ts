@@ -55,6 +55,12 @@ async function consumeAsMember(
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: concurrency, eachBatch });
 }
 
+/** Commits where the batch's partition goes on from after a restart or a rebalance: `next`, the first offset not yet done. */
+export function commitNextOffset(payload: EachBatchPayload, next: string): Promise<void> {
+  const { topic, partition } = payload.batch;
+  return payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+}
+
 const RESTART: Backoff = { firstMs: 1_000, maxMs: 10_000 };
 
 /** Starts a member again after it gave up, waiting longer each time in a row (1 s doubling to 10 s). */

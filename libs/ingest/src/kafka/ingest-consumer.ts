@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EachBatchPayload, Kafka, KafkaMessage, Message, Partitioners, Producer } from 'kafkajs';
-import { ensureTopics, GroupMembership } from '@cx/kafka';
+import { commitNextOffset, ensureTopics, GroupMembership } from '@cx/kafka';
 import type { IngestResult } from '../ingest-result';
 import { deadLetter, Rejection } from './dead-letter';
 import { IngestMessage, readIngestMessage } from './ingest-message';
@@ -96,14 +96,8 @@ export class KafkaIngestConsumer {
     await this.producer.connect();
   }
 
-  private async consumeBatch({
-    batch,
-    resolveOffset,
-    commitOffsetsIfNecessary,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const read = batch.messages.map((message) => ({ message, read: readIngestMessage(message) }));
     let stored: string | undefined;
     for (const messages of commandsOf(read, this.config.maxEventsPerCommand ?? 1000)) {
@@ -117,9 +111,7 @@ export class KafkaIngestConsumer {
     // only fetches stored events again, which come back as duplicates. A partition taken
     // away meanwhile (stale) is not ours to commit.
     if (stored === undefined || isStale()) return;
-    await commitOffsetsIfNecessary({
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(stored) }] }],
-    });
+    await commitNextOffset(payload, nextOffset(stored));
   }
 
   /** Records the messages' events in one command, then dead-letters what was rejected; throws if either fails. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { ensureTopics, GroupMembership, ledgerEventOf, partitionsOf, readCanonicalMessage } from '@cx/kafka';
+import { commitNextOffset, ensureTopics, GroupMembership, ledgerEventOf, partitionsOf, readCanonicalMessage } from '@cx/kafka';
 import { PartitionFeed, PartitionMessage } from '../partitions/partition-feed';
 import { partitionStarts, processedThrough } from '../partitions/processed-through';
 import type { Projection } from '../projection';
@@ -113,14 +113,8 @@ export class PartitionedProjector {
     return partitionStarts(await this.relay.published(topic, tx), this.partitionIds, floor);
   }
 
-  private async consumeBatch({
-    batch,
-    resolveOffset,
-    commitOffsetsIfNecessary,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const messages: PartitionMessage[] = batch.messages.map((message) => ({
       offset: Number(message.offset),
@@ -134,9 +128,7 @@ export class PartitionedProjector {
     this.rewinds.delete(batch.partition);
     this.current = 'consuming';
     resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary({
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(outcome.nextOffset) }] }],
-    });
+    await commitNextOffset(payload, String(outcome.nextOffset));
     await heartbeat();
   }
 
