@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
-import { EVENT_LOG, EventStore, ProposedEvent, StreamWrite, contentHashOf } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { RecordEventsCommand } from '@cx/ingest';
 import { benchContext } from './bench-app';
+import { benchEvent, type BenchEvent, writesOf } from './bench-events';
 import type { BenchRow } from './bench-row';
 
 const KEY = 'bench-ingest-key';
@@ -61,27 +62,6 @@ export async function benchIngest(options: IngestBenchOptions): Promise<BenchRow
       unit: 'events/s',
     },
   ];
-}
-
-type BenchEvent = ReturnType<typeof benchEvent>;
-
-function benchEvent(tag: string, i: number, customers: number) {
-  const c = i % customers;
-  return {
-    specversion: '1.0',
-    id: `${tag}-${i}`,
-    source: '/channels/bench',
-    type: 'cx.interaction.recorded.v1',
-    time: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    data: {
-      customer: { id: `c-${c}`, email: `customer${c}@example.com` },
-      channel: 'phone',
-      direction: 'inbound',
-      durationSeconds: 120,
-      team: 'care',
-      summary: 'Called about the delivery of order 123; was told it ships tomorrow and will arrive before the weekend.',
-    },
-  };
 }
 
 async function timed(count: number, work: () => Promise<void>): Promise<number> {
@@ -141,27 +121,6 @@ async function portRate(events: BenchEvent[]): Promise<number> {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function writesOf(batch: BenchEvent[]): StreamWrite[] {
-  const writes = new Map<string, StreamWrite>();
-  for (const e of batch) {
-    const { data, ...attributes } = e;
-    const proposed: ProposedEvent = {
-      id: e.id,
-      source: e.source,
-      type: 'cx.interaction.recorded.v1',
-      customerId: data.customer.id,
-      time: Date.parse(e.time),
-      attributes,
-      data,
-      contentHash: contentHashOf(e),
-    };
-    const write = writes.get(proposed.customerId) ?? { streamId: proposed.customerId, expectedRevision: 'any', events: [] };
-    write.events.push(proposed);
-    writes.set(proposed.customerId, write);
-  }
-  return [...writes.values()];
 }
 
 async function commandRate(events: BenchEvent[]): Promise<number> {

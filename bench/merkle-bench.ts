@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
-import { contentHashOf, EVENT_LOG, EventStore, ProposedEvent, StreamWrite } from '@cx/event-store';
+import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { RecordEventsCommand } from '@cx/ingest';
 import { CheckpointWriterModule, MerkleLog, MerkleLogModule } from '@cx/merkle-log';
 import { benchContext } from './bench-app';
+import { benchEvent, writesOf } from './bench-events';
 import type { BenchRow } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
 
@@ -43,8 +44,10 @@ export async function benchMerkle(options: MerkleBenchOptions): Promise<BenchRow
   return rows;
 }
 
+const CUSTOMERS = 2000;
+
 async function appendCost(store: Store, options: MerkleBenchOptions): Promise<BenchRow[]> {
-  const events = Array.from({ length: options.events }, (_, i) => benchEvent(i));
+  const events = eventsFrom(0, options.events);
   const off: number[] = [];
   const on: number[] = [];
   const lags: number[] = [];
@@ -101,7 +104,7 @@ async function verifyRate(store: Store, count: number): Promise<BenchRow> {
     const { app } = await benchContext({ ...env, CX_ROLES: 'ingest' }, [MerkleLogModule]);
     try {
       const events = app.get<EventStore>(EVENT_LOG);
-      for (let i = 0; i < count; i += 1000) await events.append(writesOf(i, Math.min(1000, count - i)));
+      for (let i = 0; i < count; i += 1000) await events.append(writesOf(eventsFrom(i, Math.min(1000, count - i))));
       await app.get(MerkleLog).catchUp();
     } finally {
       await app.close();
@@ -132,47 +135,9 @@ async function withStore<T>(store: Store, work: (env: Record<string, string>) =>
   }
 }
 
-/** An interaction of one of 2,000 customers, ~400 B with personal fields, as the ingest bench sends. */
-function benchEvent(i: number) {
-  const c = i % 2000;
-  return {
-    specversion: '1.0',
-    id: `m-${i}`,
-    source: '/channels/bench',
-    type: 'cx.interaction.recorded.v1',
-    time: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(),
-    data: {
-      customer: { id: `c-${c}`, email: `customer${c}@example.com` },
-      channel: 'phone',
-      direction: 'inbound',
-      durationSeconds: 120,
-      team: 'care',
-      summary: 'Called about the delivery of order 123; was told it ships tomorrow and will arrive before the weekend.',
-    },
-  };
-}
-
-/** Events from number `first` on, one write per customer, straight to the port (no identity, no sealing): the fastest way to a big store. */
-function writesOf(first: number, count: number): StreamWrite[] {
-  const writes = new Map<string, StreamWrite>();
-  for (let i = first; i < first + count; i++) {
-    const { data, ...attributes } = benchEvent(i);
-    const customerId = data.customer.id;
-    const proposed: ProposedEvent = {
-      id: attributes.id,
-      source: attributes.source,
-      type: 'cx.interaction.recorded.v1',
-      customerId,
-      time: Date.parse(attributes.time),
-      attributes,
-      data,
-      contentHash: contentHashOf({ ...attributes, data }),
-    };
-    const write = writes.get(customerId) ?? { streamId: customerId, expectedRevision: 'any', events: [] };
-    write.events.push(proposed);
-    writes.set(customerId, write);
-  }
-  return [...writes.values()];
+/** The bench's interactions `first` to `first + count - 1`, as the ingest bench sends them, of 2,000 customers. */
+function eventsFrom(first: number, count: number) {
+  return Array.from({ length: count }, (_, i) => benchEvent('m', first + i, CUSTOMERS));
 }
 
 function median(values: readonly number[]): number {
