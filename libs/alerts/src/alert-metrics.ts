@@ -11,16 +11,9 @@ import type { DeliveryListener } from './alert-deliverer';
  * target and outcome are counted by the deliverer of this process.
  */
 export function alertMetrics(metrics: Metrics, store: ViewStore, clock: Clock): DeliveryListener {
-  const raised = metrics.gauge({
-    name: 'cx_alerts_raised',
-    help: 'Alerts raised so far (raisedAt <= now) in the live alerts view',
-    labelNames: ['signal'],
-  });
-  const open = metrics.gauge({
-    name: 'cx_alerts_not_followed_up',
-    help: 'Alerts raised so far and not followed up by now',
-    labelNames: ['signal'],
-  });
+  const bySignal = (name: string, help: string) => metrics.gauge({ name, help, labelNames: ['signal'] });
+  const raised = bySignal('cx_alerts_raised', 'Alerts raised so far (raisedAt <= now) in the live alerts view');
+  const open = bySignal('cx_alerts_not_followed_up', 'Alerts raised so far and not followed up by now');
   const oldest = metrics.gauge({
     name: 'cx_alert_oldest_undelivered_seconds',
     help: 'Age of the oldest alert event due and not yet delivered to every target (0: none)',

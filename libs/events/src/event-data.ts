@@ -121,20 +121,6 @@ export const DATA_SCHEMAS = {
   'cx.customer.forgotten.v1': CustomerForgottenSchema,
 } as const satisfies Record<EventType, TObject>;
 
-export type InteractionRecorded = Static<typeof InteractionRecordedSchema>;
-export type PurchaseCompleted = Static<typeof PurchaseCompletedSchema>;
-export type SurveyAnswered = Static<typeof SurveyAnsweredSchema>;
-export type CaseOpened = Static<typeof CaseOpenedSchema>;
-export type CaseHandoffRequested = Static<typeof CaseHandoffRequestedSchema>;
-export type CaseHandoffAccepted = Static<typeof CaseHandoffAcceptedSchema>;
-export type CaseResolved = Static<typeof CaseResolvedSchema>;
-export type CaseReopened = Static<typeof CaseReopenedSchema>;
-export type CustomerReferred = Static<typeof CustomerReferredSchema>;
-export type CustomerChurned = Static<typeof CustomerChurnedSchema>;
-export type CustomerProfiled = Static<typeof CustomerProfiledSchema>;
-export type CustomerMerged = Static<typeof CustomerMergedSchema>;
-export type CustomerForgotten = Static<typeof CustomerForgottenSchema>;
-
 /** The `data` of each type, keyed by type name. */
 export type EventDataByType = { [T in EventType]: Static<(typeof DATA_SCHEMAS)[T]> };
 

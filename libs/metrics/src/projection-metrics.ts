@@ -18,26 +18,17 @@ export class ProjectionMetrics implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const lag = this.metrics.gauge({
-      name: 'cx_projection_lag_events',
-      help: 'Events appended but not yet applied by the live generation',
-      labelNames: ['projection'],
-    });
-    const lagSeconds = this.metrics.gauge({
-      name: 'cx_projection_lag_seconds',
-      help: 'Seconds since the oldest event the live generation has not applied was recorded (0 when caught up)',
-      labelNames: ['projection'],
-    });
-    const checkpoint = this.metrics.gauge({
-      name: 'cx_projection_checkpoint_position',
-      help: 'Last event position applied by the live generation',
-      labelNames: ['projection'],
-    });
-    const rebuildLag = this.metrics.gauge({
-      name: 'cx_projection_rebuild_lag_events',
-      help: 'Events a rebuilding generation still has to apply (0 when none is rebuilding)',
-      labelNames: ['projection'],
-    });
+    const perProjection = (name: string, help: string) => this.metrics.gauge({ name, help, labelNames: ['projection'] });
+    const lag = perProjection('cx_projection_lag_events', 'Events appended but not yet applied by the live generation');
+    const lagSeconds = perProjection(
+      'cx_projection_lag_seconds',
+      'Seconds since the oldest event the live generation has not applied was recorded (0 when caught up)',
+    );
+    const checkpoint = perProjection('cx_projection_checkpoint_position', 'Last event position applied by the live generation');
+    const rebuildLag = perProjection(
+      'cx_projection_rebuild_lag_events',
+      'Events a rebuilding generation still has to apply (0 when none is rebuilding)',
+    );
     const state = this.metrics.gauge({
       name: 'cx_projection_state',
       help: '1 for the state the live generation is in',
