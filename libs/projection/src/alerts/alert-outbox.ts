@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { alertData, type Alert } from '@cx/views';
+import { createTable, type TableSchema } from '../view-store/table-schema';
 
 /**
  * The delivery outbox of alerts (SPEC §2.4), ONE set of tables shared by every generation of
@@ -60,58 +61,62 @@ export interface AlertOutboxTables {
   alert_delivery_attempts: AlertDeliveryAttemptsTable;
 }
 
+const OUTBOX: TableSchema = {
+  name: ALERT_OUTBOX_TABLE,
+  columns: [
+    ['alert_id', 'text', 'required'],
+    ['kind', 'text', 'required'],
+    ['customer_id', 'text', 'required'],
+    ['due_at', 'bigint', 'required'],
+    ['raised_at', 'bigint', 'required'],
+    ['payload', 'text', 'required'],
+    ['state', 'text', 'required'],
+    ['enqueued_at', 'bigint', 'required'],
+  ],
+  primaryKey: ['alert_id', 'kind'],
+  indexes: [
+    { name: 'alert_outbox_by_state', columns: ['state', 'due_at'] },
+    { name: 'alert_outbox_by_raised_at', columns: ['raised_at'] },
+  ],
+};
+
+const DELIVERIES: TableSchema = {
+  name: ALERT_DELIVERIES_TABLE,
+  columns: [
+    ['alert_id', 'text', 'required'],
+    ['kind', 'text', 'required'],
+    ['target', 'text', 'required'],
+    ['state', 'text', 'required'],
+    ['attempts', 'integer', 'required'],
+    ['next_attempt_at', 'bigint', 'required'],
+    ['lease_until', 'bigint', 'required'],
+    ['first_attempt_at', 'bigint'],
+    ['delivered_at', 'bigint'],
+    ['last_error', 'text'],
+  ],
+  primaryKey: ['alert_id', 'kind', 'target'],
+  indexes: [{ name: 'alert_deliveries_by_state', columns: ['state', 'next_attempt_at'] }],
+};
+
+const DELIVERY_ATTEMPTS: TableSchema = {
+  name: ALERT_DELIVERY_ATTEMPTS_TABLE,
+  columns: [
+    ['alert_id', 'text', 'required'],
+    ['kind', 'text', 'required'],
+    ['target', 'text', 'required'],
+    ['attempt', 'integer', 'required'],
+    ['at', 'bigint', 'required'],
+    ['outcome', 'text', 'required'],
+    ['status_code', 'integer'],
+    ['error', 'text'],
+    ['duration_ms', 'integer', 'required'],
+  ],
+  primaryKey: ['alert_id', 'kind', 'target', 'attempt'],
+};
+
 /** Made once, beside the first generation; later generations find them. */
 export async function ensureAlertOutboxTables(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable(ALERT_OUTBOX_TABLE)
-    .ifNotExists()
-    .addColumn('alert_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('customer_id', 'text', (c) => c.notNull())
-    .addColumn('due_at', 'bigint', (c) => c.notNull())
-    .addColumn('raised_at', 'bigint', (c) => c.notNull())
-    .addColumn('payload', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('enqueued_at', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('alert_outbox_pk', ['alert_id', 'kind'])
-    .execute();
-  await db.schema.createIndex('alert_outbox_by_state').ifNotExists().on(ALERT_OUTBOX_TABLE).columns(['state', 'due_at']).execute();
-  await db.schema.createIndex('alert_outbox_by_raised_at').ifNotExists().on(ALERT_OUTBOX_TABLE).columns(['raised_at']).execute();
-  await db.schema
-    .createTable(ALERT_DELIVERIES_TABLE)
-    .ifNotExists()
-    .addColumn('alert_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('target', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('attempts', 'integer', (c) => c.notNull())
-    .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
-    .addColumn('lease_until', 'bigint', (c) => c.notNull())
-    .addColumn('first_attempt_at', 'bigint')
-    .addColumn('delivered_at', 'bigint')
-    .addColumn('last_error', 'text')
-    .addPrimaryKeyConstraint('alert_deliveries_pk', ['alert_id', 'kind', 'target'])
-    .execute();
-  await db.schema
-    .createIndex('alert_deliveries_by_state')
-    .ifNotExists()
-    .on(ALERT_DELIVERIES_TABLE)
-    .columns(['state', 'next_attempt_at'])
-    .execute();
-  await db.schema
-    .createTable(ALERT_DELIVERY_ATTEMPTS_TABLE)
-    .ifNotExists()
-    .addColumn('alert_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('target', 'text', (c) => c.notNull())
-    .addColumn('attempt', 'integer', (c) => c.notNull())
-    .addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('outcome', 'text', (c) => c.notNull())
-    .addColumn('status_code', 'integer')
-    .addColumn('error', 'text')
-    .addColumn('duration_ms', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('alert_delivery_attempts_pk', ['alert_id', 'kind', 'target', 'attempt'])
-    .execute();
+  for (const table of [OUTBOX, DELIVERIES, DELIVERY_ATTEMPTS]) await createTable(db, table, { ifNotExists: true });
 }
 
 /**

@@ -7,6 +7,7 @@ import { caseKey } from '../entity-keys';
 import { inChunks, insertChunks } from '../sql-batches';
 import { caseRows, type CaseRows } from './case-rows';
 import { CASES_TABLES } from './cases.tables';
+import { createTable, type TableSchema } from '../view-store/table-schema';
 
 /** Tables with one or more rows per case, rewritten (delete + insert) whenever the case gets an event. */
 const FACT_TABLES = ['case_handoffs', 'case_ownership', 'case_resolutions'] as const;
@@ -29,10 +30,7 @@ export class CasesProjection implements Projection {
   }
 
   async createTables(db: Kysely<any>, { unique }: ProjectionContext): Promise<void> {
-    await createCasesTable(db, unique);
-    await createHandoffsTable(db, unique);
-    await createOwnershipTable(db, unique);
-    await createResolutionsTable(db, unique);
+    for (const table of [CASES, HANDOFFS, OWNERSHIP, RESOLUTIONS]) await createTable(db, table, { unique });
   }
 
   async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
@@ -99,96 +97,96 @@ async function insertAll(tx: Kysely<any>, table: string, rows: readonly object[]
   for (const chunk of insertChunks(rows)) await tx.insertInto(table).values(chunk).execute();
 }
 
-type Unique = ProjectionContext['unique'];
+const CASES: TableSchema = {
+  name: 'cases',
+  columns: [
+    ['case_id', 'text', 'key'],
+    ['customer_id', 'text', 'required'],
+    ['first_customer_id', 'text', 'required'],
+    ['status', 'text', 'required'],
+    ['owner_team', 'text'],
+    ['owner_agent', 'text'],
+    ['pending_team', 'text'],
+    ['started_at', 'bigint', 'required'],
+    ['opened_at', 'bigint'],
+    ['resolved_at', 'bigint'],
+    ['resolved_by', 'text'],
+    ['reopen_count', 'integer', 'required'],
+    ['orphan', 'boolean', 'required'],
+    ['handoffs', 'integer', 'required'],
+    ['last_event_at', 'bigint', 'required'],
+    ['last_position', 'bigint', 'required'],
+    ['state', 'text', 'required'],
+  ],
+  indexes: [
+    { name: 'cases_by_customer', columns: ['customer_id'] },
+    { name: 'cases_by_owner', columns: ['status', 'owner_team'] },
+  ],
+};
 
-async function createCasesTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema
-    .createTable('cases')
-    .addColumn('case_id', 'text', (c) => c.primaryKey())
-    .addColumn('customer_id', 'text', (c) => c.notNull())
-    .addColumn('first_customer_id', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('owner_team', 'text')
-    .addColumn('owner_agent', 'text')
-    .addColumn('pending_team', 'text')
-    .addColumn('started_at', 'bigint', (c) => c.notNull())
-    .addColumn('opened_at', 'bigint')
-    .addColumn('resolved_at', 'bigint')
-    .addColumn('resolved_by', 'text')
-    .addColumn('reopen_count', 'integer', (c) => c.notNull())
-    .addColumn('orphan', 'boolean', (c) => c.notNull())
-    .addColumn('handoffs', 'integer', (c) => c.notNull())
-    .addColumn('last_event_at', 'bigint', (c) => c.notNull())
-    .addColumn('last_position', 'bigint', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex(unique('cases_by_customer')).on('cases').column('customer_id').execute();
-  await db.schema.createIndex(unique('cases_by_owner')).on('cases').columns(['status', 'owner_team']).execute();
-}
+const HANDOFFS: TableSchema = {
+  name: 'case_handoffs',
+  columns: [
+    ['case_id', 'text', 'required'],
+    ['position', 'bigint', 'required'],
+    ['customer_id', 'text', 'required'],
+    ['from_team', 'text', 'required'],
+    ['to_team', 'text', 'required'],
+    ['requested_at', 'bigint'],
+    ['accepted_at', 'bigint'],
+    ['accepted_by', 'text'],
+    ['agent_id', 'text'],
+    ['minutes_to_accept', 'double precision'],
+    ['outcome', 'text', 'required'],
+    ['closed_at', 'bigint'],
+    ['pending_class', 'integer'],
+    ['superseded', 'boolean', 'required'],
+    ['misrouted', 'boolean', 'required'],
+    ['takeover', 'boolean', 'required'],
+    ['ping_pong', 'boolean', 'required'],
+  ],
+  primaryKey: ['case_id', 'position'],
+  indexes: [
+    // Covering the report's window scans, so that they never read the rows themselves.
+    { name: 'case_handoffs_by_requested', columns: ['requested_at', 'from_team'] },
+    { name: 'case_handoffs_by_accepted', columns: ['accepted_at', 'accepted_by', 'from_team', 'requested_at', 'ping_pong'] },
+    // "Pending at T": the still pending ones, and the closed ones by length class (see lengthClass).
+    { name: 'case_handoffs_by_closed', columns: ['closed_at', 'requested_at'] },
+    { name: 'case_handoffs_by_class', columns: ['pending_class', 'requested_at'] },
+  ],
+};
 
-async function createHandoffsTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema
-    .createTable('case_handoffs')
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('position', 'bigint', (c) => c.notNull())
-    .addColumn('customer_id', 'text', (c) => c.notNull())
-    .addColumn('from_team', 'text', (c) => c.notNull())
-    .addColumn('to_team', 'text', (c) => c.notNull())
-    .addColumn('requested_at', 'bigint')
-    .addColumn('accepted_at', 'bigint')
-    .addColumn('accepted_by', 'text')
-    .addColumn('agent_id', 'text')
-    .addColumn('minutes_to_accept', 'double precision')
-    .addColumn('outcome', 'text', (c) => c.notNull())
-    .addColumn('closed_at', 'bigint')
-    .addColumn('pending_class', 'integer')
-    .addColumn('superseded', 'boolean', (c) => c.notNull())
-    .addColumn('misrouted', 'boolean', (c) => c.notNull())
-    .addColumn('takeover', 'boolean', (c) => c.notNull())
-    .addColumn('ping_pong', 'boolean', (c) => c.notNull())
-    .addPrimaryKeyConstraint(unique('case_handoffs_pk'), ['case_id', 'position'])
-    .execute();
-  // Covering the report's window scans, so that they never read the rows themselves.
-  await db.schema.createIndex(unique('case_handoffs_by_requested')).on('case_handoffs').columns(['requested_at', 'from_team']).execute();
-  await db.schema
-    .createIndex(unique('case_handoffs_by_accepted'))
-    .on('case_handoffs')
-    .columns(['accepted_at', 'accepted_by', 'from_team', 'requested_at', 'ping_pong'])
-    .execute();
-  // "Pending at T": the still pending ones, and the closed ones by length class (see lengthClass).
-  await db.schema.createIndex(unique('case_handoffs_by_closed')).on('case_handoffs').columns(['closed_at', 'requested_at']).execute();
-  await db.schema.createIndex(unique('case_handoffs_by_class')).on('case_handoffs').columns(['pending_class', 'requested_at']).execute();
-}
+const OWNERSHIP: TableSchema = {
+  name: 'case_ownership',
+  columns: [
+    ['case_id', 'text', 'required'],
+    ['seq', 'integer', 'required'],
+    ['customer_id', 'text', 'required'],
+    ['team', 'text'],
+    ['started_at', 'bigint', 'required'],
+    ['ended_at', 'bigint'],
+    ['length_class', 'integer'],
+  ],
+  primaryKey: ['case_id', 'seq'],
+  indexes: [
+    // "Running at T": the running ones, and the ended ones by length class (see lengthClass).
+    { name: 'case_ownership_by_end', columns: ['ended_at', 'started_at'] },
+    { name: 'case_ownership_by_class', columns: ['length_class', 'started_at'] },
+    // Unowned time starting inside a window.
+    { name: 'case_ownership_by_team', columns: ['team', 'started_at'] },
+  ],
+};
 
-async function createOwnershipTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema
-    .createTable('case_ownership')
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('customer_id', 'text', (c) => c.notNull())
-    .addColumn('team', 'text')
-    .addColumn('started_at', 'bigint', (c) => c.notNull())
-    .addColumn('ended_at', 'bigint')
-    .addColumn('length_class', 'integer')
-    .addPrimaryKeyConstraint(unique('case_ownership_pk'), ['case_id', 'seq'])
-    .execute();
-  // "Running at T": the running ones, and the ended ones by length class (see lengthClass).
-  await db.schema.createIndex(unique('case_ownership_by_end')).on('case_ownership').columns(['ended_at', 'started_at']).execute();
-  await db.schema.createIndex(unique('case_ownership_by_class')).on('case_ownership').columns(['length_class', 'started_at']).execute();
-  // Unowned time starting inside a window.
-  await db.schema.createIndex(unique('case_ownership_by_team')).on('case_ownership').columns(['team', 'started_at']).execute();
-}
-
-async function createResolutionsTable(db: Kysely<any>, unique: Unique): Promise<void> {
-  await db.schema
-    .createTable('case_resolutions')
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('position', 'bigint', (c) => c.notNull())
-    .addColumn('customer_id', 'text', (c) => c.notNull())
-    .addColumn('resolved_at', 'bigint', (c) => c.notNull())
-    .addColumn('team', 'text')
-    .addColumn('reopened_at', 'bigint')
-    .addPrimaryKeyConstraint(unique('case_resolutions_pk'), ['case_id', 'position'])
-    .execute();
-  await db.schema.createIndex(unique('case_resolutions_by_resolved')).on('case_resolutions').column('resolved_at').execute();
-}
+const RESOLUTIONS: TableSchema = {
+  name: 'case_resolutions',
+  columns: [
+    ['case_id', 'text', 'required'],
+    ['position', 'bigint', 'required'],
+    ['customer_id', 'text', 'required'],
+    ['resolved_at', 'bigint', 'required'],
+    ['team', 'text'],
+    ['reopened_at', 'bigint'],
+  ],
+  primaryKey: ['case_id', 'position'],
+  indexes: [{ name: 'case_resolutions_by_resolved', columns: ['resolved_at'] }],
+};

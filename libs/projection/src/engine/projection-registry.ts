@@ -3,10 +3,67 @@ import { Projection, ProjectionContext, stampOf } from '../projection';
 import { ENTITY_LOCKS_TABLE, lockEntities } from '../view-store/entity-locks';
 import { GenerationTablesPlugin, physicalTable } from '../view-store/generation-tables';
 import { lockSchemaChanges } from '../view-store/schema-changes';
+import { createTable, type TableSchema } from '../view-store/table-schema';
 import type { ViewDialect, ViewStore } from '../view-store/view-store.port';
 
 export const PARTITION_CHECKPOINTS_TABLE = 'projection_partition_checkpoints';
 export const GENERATIONS_TABLE = 'projection_generations';
+
+const REGISTRY_TABLES: TableSchema[] = [
+  {
+    name: 'projections',
+    columns: [
+      ['name', 'text', 'key'],
+      ['active_generation', 'integer', 'required'],
+      ['building_generation', 'integer'],
+    ],
+  },
+  {
+    name: 'projection_checkpoints',
+    columns: [
+      ['name', 'text', 'required'],
+      ['generation', 'integer', 'required'],
+      ['position', 'bigint', 'required'],
+      ['updated_at', 'bigint', 'required'],
+    ],
+    primaryKey: ['name', 'generation'],
+  },
+  // What each generation was built from; a generation without a row predates versions.
+  {
+    name: GENERATIONS_TABLE,
+    columns: [
+      ['name', 'text', 'required'],
+      ['generation', 'integer', 'required'],
+      ['stamp', 'text', 'required'],
+      ['tables', 'text', 'required'],
+      ['created_at', 'bigint', 'required'],
+    ],
+    primaryKey: ['name', 'generation'],
+  },
+  // Where a generation fed from `cx.events` stands in each partition (see PartitionFeed).
+  {
+    name: PARTITION_CHECKPOINTS_TABLE,
+    columns: [
+      ['name', 'text', 'required'],
+      ['generation', 'integer', 'required'],
+      ['topic', 'text', 'required'],
+      ['partition', 'integer', 'required'],
+      ['next_offset', 'bigint', 'required'],
+      ['position', 'bigint', 'required'],
+      ['updated_at', 'bigint', 'required'],
+    ],
+    primaryKey: ['name', 'generation', 'topic', 'partition'],
+  },
+  {
+    name: ENTITY_LOCKS_TABLE,
+    columns: [
+      ['name', 'text', 'required'],
+      ['generation', 'integer', 'required'],
+      ['key', 'text', 'required'],
+    ],
+    primaryKey: ['name', 'generation', 'key'],
+  },
+];
 
 export interface ProjectionRecord {
   name: string;
@@ -30,54 +87,7 @@ export class ProjectionRegistry {
   async ensureTables(): Promise<void> {
     await this.store.transaction(async (tx) => {
       await lockSchemaChanges(tx, this.store.dialect);
-      await tx.schema
-        .createTable('projections')
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('active_generation', 'integer', (c) => c.notNull())
-        .addColumn('building_generation', 'integer')
-        .execute();
-      await tx.schema
-        .createTable('projection_checkpoints')
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('position', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('projection_checkpoints_pk', ['name', 'generation'])
-        .execute();
-      // What each generation was built from; a generation without a row predates versions.
-      await tx.schema
-        .createTable(GENERATIONS_TABLE)
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('stamp', 'text', (c) => c.notNull())
-        .addColumn('tables', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('projection_generations_pk', ['name', 'generation'])
-        .execute();
-      // Where a generation fed from `cx.events` stands in each partition (see PartitionFeed).
-      await tx.schema
-        .createTable(PARTITION_CHECKPOINTS_TABLE)
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('partition', 'integer', (c) => c.notNull())
-        .addColumn('next_offset', 'bigint', (c) => c.notNull())
-        .addColumn('position', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('projection_partition_checkpoints_pk', ['name', 'generation', 'topic', 'partition'])
-        .execute();
-      await tx.schema
-        .createTable(ENTITY_LOCKS_TABLE)
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('key', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('projection_entity_locks_pk', ['name', 'generation', 'key'])
-        .execute();
+      for (const table of REGISTRY_TABLES) await createTable(tx, table, { ifNotExists: true });
     });
   }
 

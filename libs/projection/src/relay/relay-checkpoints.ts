@@ -3,9 +3,31 @@ import type { RelayProgress } from './canonical-stream-relay';
 import type { PublishedStream } from '../partitions/processed-through';
 import { lockSchemaChanges } from '../view-store/schema-changes';
 import type { ViewStore } from '../view-store/view-store.port';
+import { createTable, type TableSchema } from '../view-store/table-schema';
 
 const TABLE = 'kafka_relay_checkpoints';
 const PARTITIONS_TABLE = 'kafka_relay_partitions';
+
+const CHECKPOINTS: TableSchema = {
+  name: TABLE,
+  columns: [
+    ['topic', 'text', 'key'],
+    ['position', 'bigint', 'required'],
+    ['lease_owner', 'text'],
+    ['lease_expires_at', 'bigint', 'required'],
+    ['updated_at', 'bigint', 'required'],
+  ],
+};
+
+const PARTITIONS: TableSchema = {
+  name: PARTITIONS_TABLE,
+  columns: [
+    ['topic', 'text', 'required'],
+    ['partition', 'integer', 'required'],
+    ['end_offset', 'bigint', 'required'],
+  ],
+  primaryKey: ['topic', 'partition'],
+};
 
 /**
  * The relay's durable state, one row per target topic, in the view store: the position of
@@ -24,23 +46,7 @@ export class RelayCheckpoints implements RelayProgress {
   async ensureTable(): Promise<void> {
     await this.store.transaction(async (tx) => {
       await lockSchemaChanges(tx, this.store.dialect);
-      await tx.schema
-        .createTable(TABLE)
-        .ifNotExists()
-        .addColumn('topic', 'text', (c) => c.primaryKey())
-        .addColumn('position', 'bigint', (c) => c.notNull())
-        .addColumn('lease_owner', 'text')
-        .addColumn('lease_expires_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await tx.schema
-        .createTable(PARTITIONS_TABLE)
-        .ifNotExists()
-        .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('partition', 'integer', (c) => c.notNull())
-        .addColumn('end_offset', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('kafka_relay_partitions_pk', ['topic', 'partition'])
-        .execute();
+      for (const table of [CHECKPOINTS, PARTITIONS]) await createTable(tx, table, { ifNotExists: true });
     });
   }
 

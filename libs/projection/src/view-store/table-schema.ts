@@ -1,0 +1,44 @@
+import type { ColumnDataType, CreateTableBuilder, Kysely } from 'kysely';
+
+/** A column: its name, its SQL type, and whether it is the table's `key` or `required` (NOT NULL); nullable otherwise. */
+export type ColumnSchema = readonly [name: string, type: ColumnDataType, filled?: 'key' | 'required'];
+
+/** An index's columns, named `<table>_by_<columns joined by _>`; or a `name` of its own (PostgreSQL keeps 63 bytes of a name). */
+export type IndexSchema = readonly string[] | { readonly name: string; readonly columns: readonly string[] };
+
+/** A table of the view store as docs/read-models.md describes it: its columns, key and indexes. */
+export interface TableSchema {
+  readonly name: string;
+  readonly columns: readonly ColumnSchema[];
+  /** A key of several columns, named `<table>_pk`. */
+  readonly primaryKey?: readonly string[];
+  readonly indexes?: readonly IndexSchema[];
+}
+
+export interface TableCreation {
+  /** A generation's own name for an index or constraint (see ProjectionContext); names stay as written without it. */
+  unique?: (name: string) => string;
+  /** For the tables made once and shared by every generation: a table already there is kept. */
+  ifNotExists?: boolean;
+}
+
+/** Creates the table, then its indexes. */
+export async function createTable(db: Kysely<any>, table: TableSchema, creation: TableCreation = {}): Promise<void> {
+  const { unique = (name: string) => name, ifNotExists = false } = creation;
+  let create: CreateTableBuilder<string, string> = db.schema.createTable(table.name);
+  if (ifNotExists) create = create.ifNotExists();
+  for (const [name, type, filled] of table.columns) {
+    create = create.addColumn(name, type, (c) => (filled === 'key' ? c.primaryKey() : filled === 'required' ? c.notNull() : c));
+  }
+  if (table.primaryKey) create = create.addPrimaryKeyConstraint(unique(`${table.name}_pk`), [...table.primaryKey]);
+  await create.execute();
+  for (const index of table.indexes ?? []) {
+    const { name, columns } = 'name' in index ? index : { name: `${table.name}_by_${index.join('_')}`, columns: index };
+    let createIndex = db.schema
+      .createIndex(unique(name))
+      .on(table.name)
+      .columns([...columns]);
+    if (ifNotExists) createIndex = createIndex.ifNotExists();
+    await createIndex.execute();
+  }
+}
