@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
 import type { ViewDialect } from './view-store/view-store.port';
 
 /** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -27,6 +27,17 @@ export function insertChunks<T>(rows: readonly T[]): T[][] {
     i += part;
   }
   return chunks;
+}
+
+/** An upsert's SET: each of the columns takes the value of the row that was refused (`excluded`). */
+export const excludedValues =
+  (columns: readonly string[]) =>
+  (eb: ExpressionBuilder<any, any>): Record<string, unknown> =>
+    Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)]));
+
+/** Inserts the rows, in the chunks `insertChunks` makes. */
+export async function insertAll(db: Kysely<any>, table: string, rows: readonly object[]): Promise<void> {
+  for (const chunk of insertChunks(rows)) await db.insertInto(table).values(chunk).execute();
 }
 
 /** BIGINT columns come back as strings from PostgreSQL. */

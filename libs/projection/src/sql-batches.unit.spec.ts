@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { deleteForKeys, insertChunks, valuesTable } from './sql-batches';
+import { deleteForKeys, excludedValues, insertAll, insertChunks, valuesTable } from './sql-batches';
 import { scratchSqliteViews, type ViewStoreUnderTest } from './testing/projection-specification';
 
 describe('insertChunks', () => {
@@ -47,6 +47,30 @@ describe('deleteForKeys', () => {
       sinces.map((since) => ({ customer_id: `c${i}`, since })),
     );
     expect(left.map((r) => ({ customer_id: r.customer_id, since: Number(r.since) })).sort(byKey)).toEqual(expected.sort(byKey));
+  });
+});
+
+describe('excludedValues', () => {
+  it("sets the columns named to the refused row's values and leaves the others as they were", async () => {
+    const store = await scratchSqliteViews();
+    try {
+      const db = store.views.reader;
+      await db.schema
+        .createTable('orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('amount', 'integer')
+        .addColumn('note', 'text')
+        .execute();
+      await insertAll(db, 'orders', [{ order_id: 'o1', amount: 10, note: 'first' }]);
+      await db
+        .insertInto('orders')
+        .values({ order_id: 'o1', amount: 25, note: 'second' })
+        .onConflict((oc) => oc.column('order_id').doUpdateSet(excludedValues(['amount'])))
+        .execute();
+      expect(await db.selectFrom('orders').selectAll().execute()).toEqual([{ order_id: 'o1', amount: 25, note: 'first' }]);
+    } finally {
+      await store.dispose();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import {
   type StageChange,
 } from '@cx/views';
 import { stageFactsFrom, type StageFactSource, type StageStart } from '../lifecycle/stage-facts';
-import { deleteForKeys, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, rowsForKeys, valuesTable, insertAll } from '../sql-batches';
 import type { ViewDialect } from '../view-store/view-store.port';
 import type { AlertsTables } from './alerts.tables';
 import { known } from '../known';
@@ -69,7 +69,7 @@ export async function restage(
     sql`t.customer_id = s.column1 AND t.since >= s.column2`,
   );
   const rows = [...changes].flatMap(([customerId, list]) => list.map((change) => ({ customer_id: customerId, ...change })));
-  for (const chunk of insertChunks(rows)) await db.insertInto('alert_customer_stages').values(chunk).execute();
+  await insertAll(db, 'alert_customer_stages', rows);
   return changes;
 }
 

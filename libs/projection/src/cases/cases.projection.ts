@@ -4,7 +4,7 @@ import type { Projection, ProjectionContext } from '../projection';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { CASE_EVENT_TYPES, caseIdOf, evolveCase, initialCaseState, type CaseSettings, type CaseState } from '@cx/views';
 import { caseKey } from '../entity-keys';
-import { inChunks, insertChunks } from '../sql-batches';
+import { inChunks, insertAll } from '../sql-batches';
 import { caseRows, type CaseRows } from './case-rows';
 import { CASES_TABLES } from './cases.tables';
 import { createTable, type TableSchema } from '../view-store/table-schema';
@@ -79,22 +79,13 @@ async function writeRows(tx: Kysely<any>, rows: CaseRows[], dialect: ViewDialect
         takeover: flag(h.takeover),
         ping_pong: flag(h.ping_pong),
       }));
-    await insertAll(tx, 'case_handoffs', handoffs);
-    await insertAll(
-      tx,
-      'case_ownership',
-      chunk.flatMap((r) => r.ownership),
-    );
-    await insertAll(
-      tx,
-      'case_resolutions',
-      chunk.flatMap((r) => r.resolutions),
-    );
+    const written = {
+      case_handoffs: handoffs,
+      case_ownership: chunk.flatMap((r) => r.ownership),
+      case_resolutions: chunk.flatMap((r) => r.resolutions),
+    };
+    for (const [table, tableRows] of Object.entries(written)) await insertAll(tx, table, tableRows);
   }
-}
-
-async function insertAll(tx: Kysely<any>, table: string, rows: readonly object[]): Promise<void> {
-  for (const chunk of insertChunks(rows)) await tx.insertInto(table).values(chunk).execute();
 }
 
 const CASES: TableSchema = {

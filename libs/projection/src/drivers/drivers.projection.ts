@@ -5,7 +5,7 @@ import type { AnyLedgerEvent, EventType } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { caseKey, customerKey } from '../entity-keys';
-import { inChunks, insertChunks } from '../sql-batches';
+import { inChunks, insertAll } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { RecentCaseStates } from './recent-case-states';
@@ -232,26 +232,13 @@ async function refoldCases(
     await tx.deleteFrom('driver_case_unowned').where('case_id', 'in', chunk).execute();
     await tx.deleteFrom('driver_case_resolutions').where('case_id', 'in', chunk).execute();
   }
-  await insertAll(
-    tx,
-    'driver_cases',
-    rows.map((r) => r.case),
-  );
-  await insertAll(
-    tx,
-    'driver_case_handoffs',
-    rows.flatMap((r) => r.handoffs),
-  );
-  await insertAll(
-    tx,
-    'driver_case_unowned',
-    rows.flatMap((r) => r.unowned),
-  );
-  await insertAll(
-    tx,
-    'driver_case_resolutions',
-    rows.flatMap((r) => r.resolutions),
-  );
+  const written = {
+    driver_cases: rows.map((r) => r.case),
+    driver_case_handoffs: rows.flatMap((r) => r.handoffs),
+    driver_case_unowned: rows.flatMap((r) => r.unowned),
+    driver_case_resolutions: rows.flatMap((r) => r.resolutions),
+  };
+  for (const [table, tableRows] of Object.entries(written)) await insertAll(tx, table, tableRows);
 }
 
 /** Customers per statement when each brings its own range: small enough for SQLite's OR optimisation. */
@@ -392,12 +379,4 @@ async function contactsOf(tx: Db, span: Map<string, { from: number; to: number }
     time: Number(r.time),
     position: Number(r.position),
   }));
-}
-
-async function insertAll<T extends keyof DriversTables>(tx: Db, table: T, rows: readonly DriversTables[T][]): Promise<void> {
-  for (const chunk of insertChunks(rows))
-    await tx
-      .insertInto(table)
-      .values(chunk as never)
-      .execute();
 }

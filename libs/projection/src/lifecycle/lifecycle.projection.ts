@@ -3,7 +3,7 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
-import { deleteForKeys, inChunks, rowsForKeys, toNumber, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, excludedValues, inChunks, insertAll, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleTables } from './lifecycle.schema';
@@ -105,7 +105,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     // Stored rows move first, then the batch's rows go in under the customer they stand for now.
     for (const merge of batch.merges) await this.moveMerged(tx, merge, changes);
     const fresh = await newRows(tx, [...batch.rows.values()]);
-    for (const chunk of insertChunks(fresh)) await tx.insertInto('customer_facts').values(chunk).execute();
+    await insertAll(tx, 'customer_facts', fresh);
     for (const row of fresh) changeOf(changes, row.customer_id).add(row);
     await restretch(
       tx,
@@ -179,7 +179,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
         ),
       sql`t.customer_id = s.column1 AND t.since >= s.column2`,
     );
-    for (const chunk of insertChunks(rows)) await tx.insertInto('customer_stages').values(chunk).execute();
+    await insertAll(tx, 'customer_stages', rows);
   }
 }
 
@@ -235,14 +235,7 @@ async function summarize(
     await tx
       .insertInto('customers')
       .values(rows)
-      .onConflict((oc) =>
-        oc.column('customer_id').doUpdateSet((eb) => ({
-          first_seen: eb.ref('excluded.first_seen'),
-          last_seen: eb.ref('excluded.last_seen'),
-          segment: eb.ref('excluded.segment'),
-          purchases: eb.ref('excluded.purchases'),
-        })),
-      )
+      .onConflict((oc) => oc.column('customer_id').doUpdateSet(excludedValues(['first_seen', 'last_seen', 'segment', 'purchases'])))
       .execute();
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { caseOpenStretches, initialCustomerState, type CustomerState } from '@cx/views';
-import { deleteForKeys, rowsForKeys, valuesTable, insertChunks } from '../sql-batches';
+import { deleteForKeys, rowsForKeys, valuesTable, insertAll } from '../sql-batches';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { caseChangesOf, STAGE_KINDS, stateOfFacts, type StoredFact } from './customer-facts';
 import type { FactKind, LifecycleTables } from './lifecycle.tables';
@@ -181,5 +181,5 @@ export async function restretch(
       ...stretch,
     })),
   );
-  for (const rows of insertChunks(stretches)) await db.insertInto(source.stretches).values(rows).execute();
+  await insertAll(db, source.stretches, stretches);
 }

@@ -3,7 +3,7 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { caseKey, orderKey } from '../entity-keys';
-import { inChunks, insertChunks } from '../sql-batches';
+import { excludedValues, inChunks, insertAll } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
 import { createLoyaltyTables } from './loyalty.schema';
@@ -96,7 +96,7 @@ async function insertFacts(tx: Kysely<any>, rows: FactRows): Promise<void> {
     ['loyalty_stage_moments', rows.moments],
   ];
   for (const [table, list] of tables) {
-    for (const chunk of insertChunks(list)) await tx.insertInto(table).values(chunk).execute();
+    await insertAll(tx, table, list);
   }
 }
 
@@ -114,15 +114,9 @@ async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Pr
       .insertInto('orders')
       .values(winners)
       .onConflict((oc) =>
-        oc.column('order_id').doUpdateSet((eb) => ({
-          customer_id: eb.ref('excluded.customer_id'),
-          amount_minor: eb.ref('excluded.amount_minor'),
-          currency: eb.ref('excluded.currency'),
-          channel: eb.ref('excluded.channel'),
-          time: eb.ref('excluded.time'),
-          month: eb.ref('excluded.month'),
-          position: eb.ref('excluded.position'),
-        })),
+        oc
+          .column('order_id')
+          .doUpdateSet(excludedValues(['customer_id', 'amount_minor', 'currency', 'channel', 'time', 'month', 'position'])),
       )
       .execute();
   }
@@ -144,6 +138,6 @@ async function refoldCases(tx: Kysely<any>, caseIds: readonly string[]): Promise
     }
     const versions = [...byCase.values()].flatMap(caseVersionRows);
     await tx.deleteFrom('loyalty_case_facts').where('case_id', 'in', chunk).execute();
-    for (const rows of insertChunks(versions)) await tx.insertInto('loyalty_case_facts').values(rows).execute();
+    await insertAll(tx, 'loyalty_case_facts', versions);
   }
 }
