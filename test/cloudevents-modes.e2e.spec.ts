@@ -1,8 +1,9 @@
 import { CloudEvent, HTTP, Kafka as CloudEventsKafka } from 'cloudevents';
 import type { Kafka, Message } from 'kafkajs';
 import { kafkaOptionsFrom } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
+import { findKafkaBroker, KafkaBroker, produce, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { joinedIngestConsumer, KafkaServer, startKafkaServer } from './support/kafka-server';
 import { rawRequest } from './support/raw-http';
 import { KafkaIngestService } from '@cx/ingest';
 import { stopIfStarted } from '@cx/event-store/testing';
@@ -152,18 +153,16 @@ describe('CloudEvents over HTTP with the SDK as client: structured and binary mo
 describe('CloudEvents over Kafka with the SDK as producer: both modes, the same stored event as over HTTP', () => {
   let broker: KafkaBroker;
   let kafka: Kafka;
-  let server: RunningServer;
+  let server: KafkaServer;
   const run = uniqueTopicPrefix('sdk');
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    kafka = testKafka(broker.brokers);
-    process.env.CX_KAFKA_TOPIC_PREFIX = run;
-    server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest,query' });
-    await present(server.app.get(KafkaIngestService).consumer).joined;
+    server = await startKafkaServer(broker.brokers, run, { CX_ROLES: 'ingest,query' });
+    kafka = server.kafka;
+    await joinedIngestConsumer(server);
   });
   afterAll(async () => {
-    delete process.env.CX_KAFKA_TOPIC_PREFIX;
     await stopIfStarted(server, (it) => it.close());
     await stopIfStarted(broker, (it) => it.release());
   });

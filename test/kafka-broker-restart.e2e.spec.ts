@@ -1,12 +1,11 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { EVENT_STORE, EventStore } from '@cx/event-store';
 import { kafkaOptionsFrom } from '@cx/kafka';
-import { OwnKafkaBroker, startOwnKafkaBroker, messageCount, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
-import { RunningServer, startServer } from './support/cx-server';
-import { KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
+import { OwnKafkaBroker, startOwnKafkaBroker, messageCount, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
+import { joinedIngestConsumer, KafkaServer, startKafkaServer } from './support/kafka-server';
+import { KafkaIngestConsumer } from '@cx/ingest';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { present } from '@cx/views/testing';
 
 /**
  * The broker stopped and started while channel systems produce and the ingest consumer
@@ -16,7 +15,7 @@ import { present } from '@cx/views/testing';
 describe('Kafka ingest across a broker restart', () => {
   let broker: OwnKafkaBroker | null;
   let kafka: Kafka;
-  let server: RunningServer;
+  let server: KafkaServer;
   let store: EventStore;
   let consumer: KafkaIngestConsumer;
   const run = uniqueTopicPrefix('restart');
@@ -24,15 +23,12 @@ describe('Kafka ingest across a broker restart', () => {
   beforeAll(async () => {
     broker = await startOwnKafkaBroker();
     if (!broker) throw new Error('no Kafka broker to run against');
-    kafka = testKafka(broker.brokers);
-    process.env.CX_KAFKA_TOPIC_PREFIX = run;
-    server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest' });
+    server = await startKafkaServer(broker.brokers, run, { CX_ROLES: 'ingest' });
+    kafka = server.kafka;
     store = server.app.get<EventStore>(EVENT_STORE);
-    consumer = present(server.app.get(KafkaIngestService).consumer);
-    await consumer.joined;
+    consumer = await joinedIngestConsumer(server);
   });
   afterAll(async () => {
-    delete process.env.CX_KAFKA_TOPIC_PREFIX;
     await stopIfStarted(server, (it) => it.close());
     await broker?.dispose();
   });

@@ -2,9 +2,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { EVENT_STORE, EventStore, StoredEvent } from '@cx/event-store';
 import { RecordEventsCommand, DEAD_LETTER_HEADERS, KafkaIngestConsumer, KafkaIngestService } from '@cx/ingest';
-import { createKafka, kafkaOptionsFrom, KafkaTopics, textHeaders } from '@cx/kafka';
-import { findKafkaBroker, KafkaBroker, messageCount, produce, readTopic, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
-import { RunningServer, startServer } from './support/cx-server';
+import { createKafka, KafkaTopics, textHeaders } from '@cx/kafka';
+import { findKafkaBroker, KafkaBroker, messageCount, produce, readTopic, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
+import { startServer } from './support/cx-server';
+import { joinedIngestConsumer, KafkaServer, startKafkaServer } from './support/kafka-server';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
@@ -14,23 +15,19 @@ describe('Kafka ingest: cx.ingest → event store, rejects → cx.ingest.dlq', (
   let broker: KafkaBroker;
   let kafka: Kafka;
   let topics: KafkaTopics;
-  let server: RunningServer;
+  let server: KafkaServer;
   let store: EventStore;
   let consumer: KafkaIngestConsumer;
   const run = uniqueTopicPrefix('ingest');
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    kafka = testKafka(broker.brokers);
-    process.env.CX_KAFKA_TOPIC_PREFIX = run;
-    topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
-    server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(','), CX_ROLES: 'ingest,query' });
+    server = await startKafkaServer(broker.brokers, run, { CX_ROLES: 'ingest,query' });
+    ({ kafka, topics } = server);
     store = server.app.get<EventStore>(EVENT_STORE);
-    consumer = present(server.app.get(KafkaIngestService).consumer);
-    await consumer.joined;
+    consumer = await joinedIngestConsumer(server);
   });
   afterAll(async () => {
-    delete process.env.CX_KAFKA_TOPIC_PREFIX;
     await stopIfStarted(server, (it) => it.close());
     await stopIfStarted(broker, (it) => it.release());
   });

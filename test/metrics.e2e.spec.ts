@@ -2,11 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { kafkaOptionsFrom, KafkaTopics } from '@cx/kafka';
+import { KafkaTopics } from '@cx/kafka';
 import { KafkaRelayService } from '@cx/projection';
-import { findKafkaBroker, KafkaBroker, produce, testKafka, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
+import { findKafkaBroker, KafkaBroker, produce, uniqueTopicPrefix, waitFor } from '@cx/kafka/testing';
 import { interaction } from './support/cloud-events';
 import { client, KEYS, RunningServer, startServer } from './support/cx-server';
+import { KafkaServer, startKafkaServer } from './support/kafka-server';
 import { eventually } from './support/eventually';
 import { ingestMessage, sampleEvent } from '@cx/ingest/testing';
 import { stopIfStarted } from '@cx/event-store/testing';
@@ -109,18 +110,15 @@ describeWithPromtool('metrics a team alerts on, with Kafka (dead letters by reas
   let broker: KafkaBroker;
   let kafka: Kafka;
   let topics: KafkaTopics;
-  let server: RunningServer;
+  let server: KafkaServer;
   const run = uniqueTopicPrefix('metrics');
 
   beforeAll(async () => {
     broker = await findKafkaBroker();
-    kafka = testKafka(broker.brokers);
-    process.env.CX_KAFKA_TOPIC_PREFIX = run;
-    topics = kafkaOptionsFrom({ kafkaBrokers: broker.brokers }).topics;
-    server = await startServer({ CX_KAFKA_BROKERS: broker.brokers.join(',') });
+    server = await startKafkaServer(broker.brokers, run);
+    ({ kafka, topics } = server);
   });
   afterAll(async () => {
-    delete process.env.CX_KAFKA_TOPIC_PREFIX;
     await stopIfStarted(server, (it) => it.close());
     await stopIfStarted(broker, (it) => it.release());
   });
