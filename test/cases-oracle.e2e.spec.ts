@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { AnyLedgerEvent } from '@cx/events';
 import { caseView, handoffReport, replayCase } from '@cx/views';
-import { foldCases } from '@cx/views/testing';
+import { caseEventOf, foldCases } from '@cx/views/testing';
 import {
   at,
   caseEvents,
@@ -42,22 +42,7 @@ type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
 function toCloudEvents(steps: readonly Step[]) {
   const ours = caseEvents();
   const stranger = caseEvents(() => ({ id: 'stranger' }));
-  return steps.map(({ caseId, kind, minute, team, otherTeam, agentId, strangerCustomer }) => {
-    const e = strangerCustomer ? stranger : ours;
-    const time = at(minute);
-    switch (kind) {
-      case 'opened':
-        return e.opened(caseId, time, team, agentId);
-      case 'requested':
-        return e.requested(caseId, time, team ?? otherTeam, otherTeam);
-      case 'accepted':
-        return e.accepted(caseId, time, team ?? otherTeam, agentId);
-      case 'resolved':
-        return e.resolved(caseId, time, team);
-      default:
-        return e.reopened(caseId, time);
-    }
-  });
+  return steps.map((step) => caseEventOf(step.strangerCustomer ? stranger : ours, step));
 }
 
 const SEGMENTS = ['smb', 'enterprise', 'consumer'];

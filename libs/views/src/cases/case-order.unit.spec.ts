@@ -3,7 +3,7 @@ import type { AnyLedgerEvent } from '@cx/events';
 import { handoffFacts, ownershipIntervals } from './case-facts';
 import { handoffDataset } from './handoff-dataset';
 import { handoffReport } from './handoff-report';
-import { at, eventFactory, foldCase, foldCases } from './case-test-kit';
+import { at, caseEventOf, eventFactory, foldCase, foldCases, type CaseStep } from './case-test-kit';
 import { caseView, type CaseView } from './case-view';
 import { present } from '../testing/present';
 
@@ -25,25 +25,9 @@ const stepArb = fc.record({
   otherTeam: fc.constantFrom(...TEAMS),
   agentId: fc.option(fc.constantFrom('ann', 'bob'), { nil: undefined }),
 });
-type Step = typeof stepArb extends fc.Arbitrary<infer S> ? S : never;
-
-function toEvents(steps: Step[]): AnyLedgerEvent[] {
+function toEvents(steps: CaseStep[]): AnyLedgerEvent[] {
   const e = eventFactory();
-  return steps.map(({ caseId, kind, minute, team, otherTeam, agentId }) => {
-    const time = at(minute);
-    switch (kind) {
-      case 'opened':
-        return e.opened(caseId, time, team, agentId);
-      case 'requested':
-        return e.requested(caseId, time, team ?? otherTeam, otherTeam);
-      case 'accepted':
-        return e.accepted(caseId, time, team ?? otherTeam, agentId);
-      case 'resolved':
-        return e.resolved(caseId, time, team);
-      case 'reopened':
-        return e.reopened(caseId, time);
-    }
-  });
+  return steps.map((step) => caseEventOf(e, step));
 }
 
 /** Append order, plus the same events in an arbitrary arrival order with redeliveries. */

@@ -45,6 +45,42 @@ export function eventFactory(customerOf: (caseId: string) => string = (caseId) =
   };
 }
 
+/** A step of a random case history, as the arrival-order and oracle properties draw them. */
+export interface CaseStep {
+  caseId: string;
+  kind: 'opened' | 'requested' | 'accepted' | 'resolved' | 'reopened';
+  minute: number;
+  team?: string | undefined;
+  otherTeam: string;
+  agentId?: string | undefined;
+}
+
+/** What makes a case's events: `eventFactory` (ledger events), or the end-to-end harness (CloudEvents). */
+export interface CaseEventMaker<E> {
+  opened(caseId: string, time: number, team?: string, agentId?: string): E;
+  requested(caseId: string, time: number, fromTeam: string, toTeam: string): E;
+  accepted(caseId: string, time: number, team: string, agentId?: string): E;
+  resolved(caseId: string, time: number, team?: string): E;
+  reopened(caseId: string, time: number): E;
+}
+
+/** The step as an event: a request without a team comes from the team it goes to, an acceptance without one is by it. */
+export function caseEventOf<E>(make: CaseEventMaker<E>, { caseId, kind, minute, team, otherTeam, agentId }: CaseStep): E {
+  const time = at(minute);
+  switch (kind) {
+    case 'opened':
+      return make.opened(caseId, time, team, agentId);
+    case 'requested':
+      return make.requested(caseId, time, team ?? otherTeam, otherTeam);
+    case 'accepted':
+      return make.accepted(caseId, time, team ?? otherTeam, agentId);
+    case 'resolved':
+      return make.resolved(caseId, time, team);
+    case 'reopened':
+      return make.reopened(caseId, time);
+  }
+}
+
 function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -5,5 +5,5 @@ export * from './seeded-random';
 export * from './appended-events';
 export * from '../lifecycle/lifecycle.fixtures';
 export * from '../loyalty/loyalty.fixtures';
-export { at, eventFactory, foldCase, foldCases } from '../cases/case-test-kit';
+export { at, caseEventOf, eventFactory, foldCase, foldCases, type CaseEventMaker, type CaseStep } from '../cases/case-test-kit';
 export * from '../cases/handoff-dataset';
