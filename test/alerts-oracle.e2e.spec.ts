@@ -15,8 +15,16 @@ import {
 } from '@cx/views';
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { present } from '@cx/views/testing';
-import { mergedIds, oracleCustomers, prng, shuffle, type Random } from './support/oracle-ledger';
+import {
+  mergedIds,
+  oracleCustomers,
+  oracleEvents,
+  type OracleEvent,
+  prng,
+  shuffle,
+  type Random,
+  storedLedger,
+} from './support/oracle-ledger';
 
 /**
  * The SQL answers of `GET /v1/alerts` and `GET /v1/reports/closed-loop` against the pure
@@ -36,27 +44,9 @@ const SLA = DEFAULT_ALERT_SETTINGS.followUpSlaMs;
 const TEAMS = ['support', 'billing', 'tech'] as const;
 const SEGMENTS = ['smb', 'enterprise'] as const;
 
-interface Posted {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  data: Record<string, unknown> & { customer: Record<string, string> };
-}
-
 function randomLedger(random: Random) {
-  const events: Posted[] = [];
+  const { events, add } = oracleEvents('ao', '/channels/alerts-oracle');
   const time = () => START + random.int(SPAN);
-  const add = (type: string, customer: Record<string, string>, at: number, data: Record<string, unknown>) =>
-    events.push({
-      specversion: '1.0',
-      id: `ao-${events.length}`,
-      source: '/channels/alerts-oracle',
-      type,
-      time: new Date(at).toISOString(),
-      data: JSON.parse(JSON.stringify({ customer, ...data })),
-    });
   const { customers, mergedInto } = oracleCustomers({ named: 12, namedId: 'ac', anonymous: 3, email: 'alerts-anon', linked: 2 }, (both) =>
     add('cx.interaction.recorded.v1', both, time(), { channel: 'email', direction: 'inbound' }),
   );
@@ -121,26 +111,12 @@ function addCase(
 }
 
 /** What the pure side folds: the stored positions and customers, and the merges the store made (anonymous → named). */
-function storedLedger(
-  posted: readonly Posted[],
+function ledgerWithMerges(
+  posted: readonly OracleEvent[],
   results: ReadonlyArray<{ position?: number; customerId?: string }>,
   merges: ReadonlyMap<string, string>,
 ): AnyLedgerEvent[] {
-  const stored = posted.map(
-    (e, i) =>
-      ({
-        position: present(results[i].position),
-        streamId: '',
-        revision: 0,
-        customerId: present(results[i].customerId),
-        id: e.id,
-        source: e.source,
-        type: e.type,
-        time: Date.parse(e.time),
-        recordedAt: 0,
-        data: e.data,
-      }) as unknown as AnyLedgerEvent,
-  );
+  const stored = storedLedger(posted, results, (id) => id);
   const last = Math.max(...stored.map((e) => e.position));
   const merged = [...merges].map(
     ([from, into], i) =>
@@ -179,7 +155,7 @@ describe.each(viewStoresUnderTest())('alerts = pure reference over a random ledg
     api = await startLoyaltyServer(storeName);
     const results: Array<{ position?: number; customerId?: string }> = [];
     for (let i = 0; i < arrival.length; i += 41) results.push(...(await api.post(arrival.slice(i, i + 41))));
-    ledger = storedLedger(arrival, results, mergedIds(arrival, results, mergedInto));
+    ledger = ledgerWithMerges(arrival, results, mergedIds(arrival, results, mergedInto));
     after = Math.max(...results.map((r) => r.position ?? 0));
     alerts = ledgerAlerts(ledger, DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS);
   });

@@ -16,7 +16,7 @@ import {
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { mergedIds, oracleCustomers, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import { mergedIds, oracleCustomers, oracleEvents, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -33,7 +33,6 @@ const SPAN = Date.parse('2026-05-01T00:00:00Z') - START;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-type CloudEvent = { type: string; time: string; data: Record<string, unknown> } & Record<string, unknown>;
 type Add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) => void;
 
 /** Instants the windows are drawn from; many events are put exactly on them, or 90 days before them. */
@@ -48,23 +47,13 @@ const TEAMS = ['support', 'billing', 'tech'] as const;
 const SEGMENTS = ['smb', 'enterprise', 'consumer'] as const;
 
 function randomLedger(random: Random, boundaries: readonly number[]) {
-  const events: CloudEvent[] = [];
-  let id = 0;
+  const { events, add } = oracleEvents('drivers', '/channels/drivers-oracle');
   const time = () => {
     const roll = random.next();
     if (roll < 0.12) return random.pick(boundaries);
     if (roll < 0.18) return random.pick(boundaries) - 90 * DAY;
     return START + random.int(SPAN);
   };
-  const add: Add = (type, customer, at, data) =>
-    events.push({
-      specversion: '1.0',
-      id: `drivers-${++id}`,
-      source: '/channels/drivers-oracle',
-      type,
-      time: new Date(at).toISOString(),
-      data: { customer, ...data },
-    });
 
   // Anonymous customers known by e-mail; three of them are later linked to a named customer (a merge).
   const { customers, mergedInto } = oracleCustomers({ named: 16, namedId: 'dc', anonymous: 4, email: 'drivers-anon', linked: 3 }, (both) =>

@@ -3,7 +3,7 @@ import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surv
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { mergedIds, oracleCustomers, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import { mergedIds, oracleCustomers, oracleEvents, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -30,25 +30,11 @@ const CHANNELS = ['phone', 'email', 'chat', 'web', 'app', 'store'] as const;
 const TEAMS = ['support', 'billing', 'tech', 'field'] as const;
 const SEGMENTS = ['smb', 'enterprise', 'consumer'] as const;
 
-interface Posted {
-  cloudEvent: { type: string; time: string; data: Record<string, unknown> } & Record<string, unknown>;
-}
-
 /** A random ledger of CloudEvents plus, for the oracle, which customer each e-mail ends up as. */
 function randomLedger(random: Random, boundaries: readonly number[]) {
-  const events: Posted['cloudEvent'][] = [];
-  let id = 0;
+  const { events, add } = oracleEvents('oracle', '/channels/oracle');
   const time = () => (random.chance(0.15) ? random.pick(boundaries) : START + random.int(SPAN));
   const maybe = <T>(p: number, value: T): T | undefined => (random.chance(p) ? value : undefined);
-  const add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) =>
-    events.push({
-      specversion: '1.0',
-      id: `oracle-${++id}`,
-      source: '/channels/oracle',
-      type,
-      time: new Date(at).toISOString(),
-      data: { customer, ...data },
-    });
 
   // Four anonymous buyers known by e-mail; three of them are later linked to a named customer (a merge).
   const { customers, mergedInto } = oracleCustomers({ named: 14, namedId: 'oc', anonymous: 4, email: 'oracle-anon', linked: 3 }, (both) =>
@@ -110,9 +96,6 @@ function addCase(random: Random, caseId: string, customer: Record<string, unknow
   }
 }
 
-/** Undefined optional fields are left out, as a channel system would send them. */
-const withoutUndefined = (event: Posted['cloudEvent']) => JSON.parse(JSON.stringify(event)) as Posted['cloudEvent'];
-
 function randomWindows(random: Random, boundaries: readonly number[]): Array<[number, number]> {
   const windows: Array<[number, number]> = [
     [Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1)],
@@ -133,7 +116,7 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
   const random = prng(SEED);
   const boundaries = boundaryInstants(random);
   const { events, mergedInto } = randomLedger(random, boundaries);
-  const arrival = shuffle(random, events.map(withoutUndefined));
+  const arrival = shuffle(random, events);
   let api: LoyaltyServer;
   let ledger: AnyLedgerEvent[];
 

@@ -24,6 +24,36 @@ export function shuffle<T>(random: Random, items: readonly T[]): T[] {
   return copy;
 }
 
+/** A CloudEvent as the oracle suites post it. */
+export interface OracleEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  data: Record<string, unknown> & { customer: Record<string, unknown> };
+}
+
+/**
+ * The events of a random ledger, and `add`, which appends one from `source` with ids
+ * `<prefix>-1`, `<prefix>-2`, …; fields left undefined are dropped, as a channel system leaves them out.
+ */
+export function oracleEvents(prefix: string, source: string) {
+  const events: OracleEvent[] = [];
+  const add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>): void => {
+    const event = {
+      specversion: '1.0',
+      id: `${prefix}-${events.length + 1}`,
+      source,
+      type,
+      time: new Date(at).toISOString(),
+      data: { customer, ...data },
+    };
+    events.push(JSON.parse(JSON.stringify(event)) as OracleEvent);
+  };
+  return { events, add };
+}
+
 /** The stored events as the pure functions read them: positions from the store, customers after merges. */
 export function storedLedger(
   posted: ReadonlyArray<{ type: unknown; time: string; data: unknown; id?: unknown; source?: unknown }>,
