@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ProjectionContext } from './projection';
 import { customerKey } from './entity-keys';
 import { inChunks } from './sql-batches';
+import type { ColumnSchema, TableSchema } from './view-store/table-schema';
 
 /**
  * Loads the aliases of a batch's customer ids with those ids and the customers they stand
@@ -30,6 +31,18 @@ export async function loadLockedAliases(
 
 /** A table of rows holding a customer id in one column: the rows a merge moves to the named customer. */
 export type CustomerColumn = readonly [table: string, column: string];
+
+/**
+ * The alias table a projection keeps for CustomerAliases: one row per merged id, found by the
+ * customer it stands for now. `index` names that index where a projection named it otherwise.
+ */
+export function aliasesTable(name: string, { index, more = [] }: { index?: string; more?: readonly ColumnSchema[] } = {}): TableSchema {
+  return {
+    name,
+    columns: [['alias_id', 'text', 'key'], ['customer_id', 'text', 'required'], ...more],
+    indexes: [index === undefined ? ['customer_id'] : { name: index, columns: ['customer_id'] }],
+  };
+}
 
 /**
  * Which customer an id stands for now: itself, or the customer it was merged into (merges

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
+import { aliasesTable } from '../canonical-customers';
 import { createTable, type TableSchema } from '../view-store/table-schema';
 import type { AlertsTables } from './alerts.tables';
 
@@ -92,14 +93,7 @@ const CASE_STRETCHES: TableSchema = {
   indexes: [{ name: 'alert_case_stretches_by_until', columns: ['customer_id', 'until', 'since'] }],
 };
 
-const CUSTOMER_ALIASES: TableSchema = {
-  name: 'alert_customer_aliases',
-  columns: [
-    ['alias_id', 'text', 'key'],
-    ['customer_id', 'text', 'required'],
-  ],
-  indexes: [{ name: 'alert_customer_aliases_by_customer', columns: ['customer_id'] }],
-};
+const CUSTOMER_ALIASES = aliasesTable('alert_customer_aliases', { index: 'alert_customer_aliases_by_customer' });
 
 const PENDING: TableSchema = { name: 'alert_pending', columns: [['entity', 'text', 'key']] };
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
+import { aliasesTable } from '../canonical-customers';
 import { createTable, type TableSchema } from '../view-store/table-schema';
 import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
 
@@ -124,14 +125,7 @@ const CASE_RESOLUTIONS: TableSchema = {
   indexes: [['resolved_at']],
 };
 
-const ALIASES: TableSchema = {
-  name: 'driver_aliases',
-  columns: [
-    ['alias_id', 'text', 'key'],
-    ['customer_id', 'text', 'required'],
-  ],
-  indexes: [['customer_id']],
-};
+const ALIASES = aliasesTable('driver_aliases');
 
 const TABLES = [ANSWERS, CONTACTS, CASE_EVENTS, CASES, CASE_HANDOFFS, CASE_UNOWNED, CASE_RESOLUTIONS, ALIASES];
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
+import { aliasesTable } from '../canonical-customers';
 import { createTable, type TableSchema } from '../view-store/table-schema';
 import type { LifecycleTables } from './lifecycle.tables';
 
@@ -75,15 +76,10 @@ const CUSTOMER_STAGES: TableSchema = {
   ],
 };
 
-const CUSTOMER_ALIASES: TableSchema = {
-  name: 'customer_aliases',
-  columns: [
-    ['alias_id', 'text', 'key'],
-    ['customer_id', 'text', 'required'],
-    ['merged_at', 'bigint', 'required'],
-  ],
-  indexes: [{ name: 'customer_aliases_by_customer', columns: ['customer_id'] }],
-};
+const CUSTOMER_ALIASES = aliasesTable('customer_aliases', {
+  index: 'customer_aliases_by_customer',
+  more: [['merged_at', 'bigint', 'required']],
+});
 
 const TABLES = [CUSTOMERS, CUSTOMER_FACTS, CASE_STRETCHES, CUSTOMER_STAGES, CUSTOMER_ALIASES];
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
+import { aliasesTable } from '../canonical-customers';
 import { createTable, type TableSchema } from '../view-store/table-schema';
 
 const SURVEY_ANSWERS: TableSchema = {
@@ -96,14 +97,7 @@ const CASE_FACTS: TableSchema = {
   indexes: [['opened_at'], ['last_resolved_at'], ['customer_id']],
 };
 
-const ALIASES: TableSchema = {
-  name: 'loyalty_aliases',
-  columns: [
-    ['alias_id', 'text', 'key'],
-    ['customer_id', 'text', 'required'],
-  ],
-  indexes: [['customer_id']],
-};
+const ALIASES = aliasesTable('loyalty_aliases');
 
 const STAGE_MOMENTS: TableSchema = {
   name: 'loyalty_stage_moments',
