@@ -16,6 +16,8 @@ import {
 import { startLoyaltyServer, viewStoresUnderTest, type LoyaltyServer } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import {
+  addCaseStep,
+  type AddEvent,
   mergedIds,
   oracleCustomers,
   oracleEvents,
@@ -83,13 +85,7 @@ function randomLedger(random: Random) {
   return { events, mergedInto };
 }
 
-function addCase(
-  random: Random,
-  caseId: string,
-  customer: Record<string, string>,
-  opened: number,
-  add: (type: string, c: Record<string, string>, at: number, d: Record<string, unknown>) => void,
-) {
+function addCase(random: Random, caseId: string, customer: Record<string, string>, opened: number, add: AddEvent) {
   let at = opened;
   if (!random.chance(0.1))
     add('cx.case.opened.v1', customer, at, {
@@ -101,12 +97,7 @@ function addCase(
   for (let step = 1 + random.int(7); step > 0; step--) {
     at += random.chance(0.1) ? 0 : random.int(8 * HOUR);
     const kind = random.pick(['requested', 'requested', 'accepted', 'accepted', 'resolved', 'reopened'] as const);
-    if (kind === 'requested')
-      add('cx.case.handoff.requested.v1', customer, at, { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) });
-    if (kind === 'accepted') add('cx.case.handoff.accepted.v1', customer, at, { caseId, team: random.pick(TEAMS) });
-    if (kind === 'resolved')
-      add('cx.case.resolved.v1', customer, at, { caseId, team: random.chance(0.5) ? random.pick(TEAMS) : undefined });
-    if (kind === 'reopened') add('cx.case.reopened.v1', customer, at, { caseId });
+    addCaseStep(random, add, { kind, caseId, customer, at }, TEAMS);
   }
 }
 

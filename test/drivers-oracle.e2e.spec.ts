@@ -18,7 +18,18 @@ import {
 } from '@cx/views';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { mergedIds, oracleCustomers, oracleEvents, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import {
+  addCaseStep,
+  type AddEvent,
+  mergedIds,
+  oracleCustomers,
+  oracleEvents,
+  prng,
+  shuffle,
+  type Random,
+  storedLedger,
+  stageOfLedger,
+} from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -34,8 +45,6 @@ const START = Date.parse('2025-09-01T00:00:00Z');
 const SPAN = Date.parse('2026-05-01T00:00:00Z') - START;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-type Add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) => void;
 
 /** Instants the windows are drawn from; many events are put exactly on them, or 90 days before them. */
 function boundaryInstants(random: Random): number[] {
@@ -100,7 +109,7 @@ const QUARTER: [number, number] = [Date.UTC(2026, 0, 1), Date.UTC(2026, 3, 1)];
  * Customers with one case each, on the edges of the first window's rules (a random ledger
  * rarely isolates them): each buys before the window and answers in it.
  */
-function addCorners(add: Add): void {
+function addCorners(add: AddEvent): void {
   const [from, to] = QUARTER;
   const corner = (n: number, steps: (customer: Record<string, unknown>, caseId: string) => void) => {
     const customer = { id: `corner-${n}` };
@@ -134,7 +143,7 @@ function addCorners(add: Add): void {
  * A case's life in hours: opened (or not: an orphan), then requests, acceptances (some back to
  * a former owner), resolutions and reopenings; now and then by another customer's stream.
  */
-function addCase(random: Random, caseId: string, customers: ReadonlyArray<Record<string, unknown>>, opened: number, add: Add): void {
+function addCase(random: Random, caseId: string, customers: ReadonlyArray<Record<string, unknown>>, opened: number, add: AddEvent): void {
   const customer = random.pick(customers);
   const by = () => (random.chance(0.08) ? random.pick(customers) : customer);
   let at = opened;
@@ -150,11 +159,7 @@ function addCase(random: Random, caseId: string, customers: ReadonlyArray<Record
   for (let step = random.int(7); step > 0; step--) {
     later();
     const kind = random.pick(['requested', 'accepted', 'accepted', 'resolved', 'reopened'] as const);
-    if (kind === 'requested')
-      add('cx.case.handoff.requested.v1', by(), at, { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) });
-    if (kind === 'accepted') add('cx.case.handoff.accepted.v1', by(), at, { caseId, team: random.pick(TEAMS) });
-    if (kind === 'resolved') add('cx.case.resolved.v1', by(), at, { caseId, ...(random.chance(0.5) ? { team: random.pick(TEAMS) } : {}) });
-    if (kind === 'reopened') add('cx.case.reopened.v1', by(), at, { caseId });
+    addCaseStep(random, add, { kind, caseId, customer: by(), at }, TEAMS);
   }
 }
 

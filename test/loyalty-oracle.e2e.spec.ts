@@ -3,7 +3,18 @@ import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surv
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
-import { mergedIds, oracleCustomers, oracleEvents, prng, shuffle, type Random, storedLedger, stageOfLedger } from './support/oracle-ledger';
+import {
+  addCaseStep,
+  type AddEvent,
+  mergedIds,
+  oracleCustomers,
+  oracleEvents,
+  prng,
+  shuffle,
+  type Random,
+  storedLedger,
+  stageOfLedger,
+} from './support/oracle-ledger';
 
 /**
  * The strongest check of the SQL report: a random ledger (seeded, so a failure replays) posted
@@ -70,10 +81,8 @@ function randomLedger(random: Random, boundaries: readonly number[]) {
   return { events, mergedInto };
 }
 
-type Add = (type: string, customer: Record<string, unknown>, at: number, data: Record<string, unknown>) => void;
-
 /** A case's life: opened (or not: an orphan), then handoffs, claims, takeovers, resolutions and reopenings. */
-function addCase(random: Random, caseId: string, customer: Record<string, unknown>, opened: number, add: Add): void {
+function addCase(random: Random, caseId: string, customer: Record<string, unknown>, opened: number, add: AddEvent): void {
   let at = opened;
   const later = () => (at += random.chance(0.1) ? 0 : 1 + random.int(72 * HOUR));
   if (!random.chance(0.1)) {
@@ -87,12 +96,7 @@ function addCase(random: Random, caseId: string, customer: Record<string, unknow
   for (let step = random.int(6); step > 0; step--) {
     const kind = random.pick(['requested', 'accepted', 'resolved', 'resolved', 'reopened'] as const);
     later();
-    if (kind === 'requested')
-      add('cx.case.handoff.requested.v1', customer, at, { caseId, fromTeam: random.pick(TEAMS), toTeam: random.pick(TEAMS) });
-    if (kind === 'accepted') add('cx.case.handoff.accepted.v1', customer, at, { caseId, team: random.pick(TEAMS) });
-    if (kind === 'resolved')
-      add('cx.case.resolved.v1', customer, at, { caseId, team: random.chance(0.5) ? random.pick(TEAMS) : undefined });
-    if (kind === 'reopened') add('cx.case.reopened.v1', customer, at, { caseId });
+    addCaseStep(random, add, { kind, caseId, customer, at }, TEAMS);
   }
 }
 

@@ -54,6 +54,26 @@ export function oracleEvents(prefix: string, source: string) {
   return { events, add };
 }
 
+export type AddEvent = ReturnType<typeof oracleEvents>['add'];
+
+/** What may happen to a case after its opening. */
+export type CaseStepKind = 'requested' | 'accepted' | 'resolved' | 'reopened';
+
+/** A case event after its opening, in `customer`'s stream, its teams drawn from `teams` (a resolution names one half the time). */
+export function addCaseStep(
+  random: Random,
+  add: AddEvent,
+  step: { kind: CaseStepKind; caseId: string; customer: Record<string, unknown>; at: number },
+  teams: readonly string[],
+): void {
+  const { kind, caseId, customer, at } = step;
+  if (kind === 'requested')
+    add('cx.case.handoff.requested.v1', customer, at, { caseId, fromTeam: random.pick(teams), toTeam: random.pick(teams) });
+  if (kind === 'accepted') add('cx.case.handoff.accepted.v1', customer, at, { caseId, team: random.pick(teams) });
+  if (kind === 'resolved') add('cx.case.resolved.v1', customer, at, { caseId, team: random.chance(0.5) ? random.pick(teams) : undefined });
+  if (kind === 'reopened') add('cx.case.reopened.v1', customer, at, { caseId });
+}
+
 /** The stored events as the pure functions read them: positions from the store, customers after merges. */
 export function storedLedger(
   posted: ReadonlyArray<{ type: unknown; time: string; data: unknown; id?: unknown; source?: unknown }>,
