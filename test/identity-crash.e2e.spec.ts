@@ -3,8 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { describeWithPostgres } from '@cx/event-store/testing';
+import { describeWithPostgres, withClient } from '@cx/event-store/testing';
 import { client, KEYS } from './support/cx-server';
 import { interaction, purchase } from './support/cloud-events';
 import { killHard, ServerProcess, spawnServer } from './support/server-process';
@@ -165,16 +164,17 @@ describeIdentityCrash('embedded store', () => ({}), sqliteFailure);
 describeWithPostgres('identity with events across kill -9 on PostgreSQL', (database) => {
   const postgresFailure: FailureSwitch = {
     async on(_dataDir, eventId) {
-      await onDatabase(
-        database.url,
-        `
+      await withClient(database.url, (pg) =>
+        pg.query(
+          `
         CREATE FUNCTION cx_events.fail_one() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN IF NEW.event_id = '${eventId}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
         CREATE TRIGGER fail_one BEFORE INSERT ON cx_events.events FOR EACH ROW EXECUTE FUNCTION cx_events.fail_one();`,
+        ),
       );
     },
     async off() {
-      await onDatabase(database.url, 'DROP TRIGGER fail_one ON cx_events.events; DROP FUNCTION cx_events.fail_one();');
+      await withClient(database.url, (pg) => pg.query('DROP TRIGGER fail_one ON cx_events.events; DROP FUNCTION cx_events.fail_one();'));
     },
   };
   describeIdentityCrash(
@@ -183,13 +183,3 @@ describeWithPostgres('identity with events across kill -9 on PostgreSQL', (datab
     postgresFailure,
   );
 });
-
-async function onDatabase(url: string, sql: string): Promise<void> {
-  const pg = new Client({ connectionString: url });
-  await pg.connect();
-  try {
-    await pg.query(sql);
-  } finally {
-    await pg.end();
-  }
-}

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { AnyLedgerEvent } from '@cx/events';
 import type { CaseView, HandoffReport } from '@cx/views';
+import { scratchDatabase } from '@cx/event-store/testing';
 import { client, KEYS, RunningServer, startServer } from './cx-server';
 
 /**
@@ -54,7 +53,7 @@ export interface CaseServer {
 }
 
 export async function startCaseServer(store: ViewStoreName, env: Record<string, string> = {}): Promise<CaseServer> {
-  const database = store === 'postgres' ? await createDatabase() : undefined;
+  const database = store === 'postgres' ? await scratchDatabase(POSTGRES_URL, 'cx_cases') : undefined;
   const storeEnv: Record<string, string> = database ? { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url } : {};
   const server = await startServer({ ...storeEnv, ...env }).catch(async (error: unknown) => {
     await database?.drop();
@@ -83,24 +82,6 @@ export async function startCaseServer(store: ViewStoreName, env: Record<string, 
       await database?.drop();
     },
   };
-}
-
-/** A database of its own for one server, dropped afterwards. */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `cx_cases_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const pg = new Client({ connectionString: POSTGRES_URL });
-    await pg.connect();
-    try {
-      await pg.query(statement);
-    } finally {
-      await pg.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 let sequence = 0;

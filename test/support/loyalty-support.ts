@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { Client } from 'pg';
 import type { AnyLedgerEvent } from '@cx/events';
 import { Answer, client, KEYS, RunningServer, startServer } from './cx-server';
+import { scratchDatabase } from '@cx/event-store/testing';
 import { present } from '@cx/views/testing';
 
 /**
@@ -28,28 +28,17 @@ export interface ViewStoreUnderTest {
 
 const sqlite: ViewStoreUnderTest = { name: 'sqlite', setUp: async () => ({ CX_VIEW_STORE: 'sqlite' }), tearDown: async () => {} };
 
-let databases = 0;
-
 function postgres(): ViewStoreUnderTest {
-  const database = `cx_loyalty_${process.pid}_${Date.now().toString(36)}_${++databases}`;
-  const admin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ connectionString: ADMIN_URL });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  let database: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
   return {
     name: 'postgres',
     setUp: async () => {
-      await admin((c) => c.query(`CREATE DATABASE ${database}`));
-      return { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: url.toString() };
+      database = await scratchDatabase(ADMIN_URL, 'cx_loyalty');
+      return { CX_VIEW_STORE: 'postgres', CX_POSTGRES_URL: database.url };
     },
-    tearDown: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).then(() => undefined),
+    tearDown: async () => {
+      await database?.drop();
+    },
   };
 }
 

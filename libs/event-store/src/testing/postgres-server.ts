@@ -101,6 +101,18 @@ async function dropDatabaseOrSchema(serverUrl: string, database: TestDatabase, n
   else await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
+/** A database of its own on the server (`<label>_<pid>_<random>`), so that suites never see each other's rows; `drop` ends its sessions too. */
+export async function scratchDatabase(serverUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${label}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  return {
+    url: withDatabaseName(serverUrl, name),
+    drop: async () => {
+      await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
