@@ -13,7 +13,7 @@ import {
   type DriverTallies,
   type Tally,
 } from '@cx/views';
-import { boundaryChurnCustomers, churnCustomerRows, type ChurnCustomer } from '../loyalty/churn-sql';
+import { boundaryChurnCustomers, churnCustomerRows, countedCustomers, type ChurnCustomer } from '../loyalty/churn-sql';
 import { segmentOf, tierRows } from './value-tier-sql';
 
 /**
@@ -233,15 +233,20 @@ function perCustomer(customers: RawBuilder<unknown>, query: ChurnQuery): RawBuil
 type Row = Record<string, string | number | null> & { grp: string };
 
 /** Per group, the customers and churned ones, in all and with each attribute (flag a<i> is c<i>/p<i>). */
-async function talliesOf(db: Kysely<any>, customers: RawBuilder<unknown>, query: ChurnQuery): Promise<Map<string, DriverTallies>> {
+async function talliesOf(
+  db: Kysely<any>,
+  customers: { rows: RawBuilder<unknown>; with?: RawBuilder<unknown> },
+  query: ChurnQuery,
+): Promise<Map<string, DriverTallies>> {
   const sums = sql.join(
     ATTRIBUTES.map(
       ([, name], i) => sql`SUM(g.${sql.ref(name)}) AS ${sql.ref(`c${i}`)}, SUM(g.${sql.ref(name)} * g.churned) AS ${sql.ref(`p${i}`)}`,
     ),
   );
   const { rows } = await sql<Row>`
+    ${customers.with ? sql`WITH ${customers.with}` : sql``}
     SELECT g.grp, COUNT(*) AS n, SUM(g.churned) AS p, ${sums}
-    FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(customers, query)}) c) g
+    FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(customers.rows, query)}) c) g
     GROUP BY g.grp`.execute(db);
   const tally = (c: unknown, p: unknown): Tally => ({ count: Number(c ?? 0), points: Number(p ?? 0) });
   return new Map(
@@ -283,8 +288,8 @@ function addTallies(into: Map<string, DriverTallies>, more: ReadonlyMap<string, 
  */
 export async function churnTallies(db: Kysely<any>, query: ChurnQuery, thresholds: Thresholds): Promise<Map<string, DriverTallies>> {
   const window = { from: query.from, to: query.until };
-  const groups = await talliesOf(db, churnCustomerRows(window), query);
+  const groups = await talliesOf(db, { with: countedCustomers(window), rows: churnCustomerRows(window) }, query);
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
-  if (boundary.length > 0) addTallies(groups, await talliesOf(db, boundaryRowsOf(boundary), query));
+  if (boundary.length > 0) addTallies(groups, await talliesOf(db, { rows: boundaryRowsOf(boundary) }, query));
   return groups;
 }
