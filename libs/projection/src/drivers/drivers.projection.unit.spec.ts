@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AnyLedgerEvent } from '@cx/events';
 import { caseStates, contactFacts, DEFAULT_CASE_SETTINGS } from '@cx/views';
+import { canonicalIdsOf } from '@cx/views/testing';
 import { ProjectionSpecification } from '../testing/projection-specification';
 import { randomLedger } from '../testing/random-ledger';
 import { answerFlags } from './answer-flags';
@@ -16,23 +17,8 @@ import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
 const SLA = DEFAULT_CASE_SETTINGS.handoffAcceptanceSlaMs;
 const FLAG_COLUMNS = Object.values(ANSWER_FLAG_COLUMNS);
 
-/** Who each id stands for after the ledger's merges (applied in position order, as the projections do). */
-function canonicalOf(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
-  const into = new Map<string, string>();
-  const of = (id: string): string => {
-    const next = into.get(id);
-    return next === undefined ? id : of(next);
-  };
-  for (const e of ledger) {
-    if (e.type !== 'cx.customer.merged.v1' || e.data.into.id === undefined) continue;
-    const [from, to] = [of(e.customerId), of(e.data.into.id)];
-    if (from !== to) into.set(from, to);
-  }
-  return of;
-}
-
 function expectedRows(ledger: readonly AnyLedgerEvent[]) {
-  const canonical = canonicalOf(ledger);
+  const canonical = canonicalIdsOf(ledger);
   const events = ledger.map((e) => ({ ...e, customerId: canonical(e.customerId) }));
   const cases = caseStates(events);
   const contacts = contactFacts(events);

@@ -7,15 +7,12 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, stageHistory } from '@cx/views';
 import { CUSTOMER, day, EventMaker } from '@cx/views/testing';
-import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
-import { ProjectionSpecification } from '../testing/projection-specification';
-import { SqliteViewStore } from '../view-store/sqlite-view-store';
+import { contextFor, forGeneration } from '../engine/projection-registry';
+import { ProjectionSpecification, viewsWithProjection, type ViewStoreUnderTest } from '../testing/projection-specification';
+import type { ViewStore } from '../view-store/view-store.port';
 import { LifecycleProjection } from './lifecycle.projection';
 import type { LifecycleTables } from './lifecycle.tables';
 
@@ -56,22 +53,16 @@ function week(make: EventMaker, n: number): AnyLedgerEvent[] {
 }
 
 describe('LifecycleProjection', () => {
-  let dir: string;
-  let views: SqliteViewStore;
+  let subject: ViewStoreUnderTest;
+  let views: ViewStore;
   const projection = new LifecycleProjection(DEFAULT_LIFECYCLE_SETTINGS);
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cx-lifecycle-'));
-    views = new SqliteViewStore(join(dir, 'views.sqlite'));
-    const registry = new ProjectionRegistry(views);
-    await registry.ensureTables();
-    await registry.install(projection);
+    subject = await viewsWithProjection(projection);
+    views = subject.views;
   });
 
-  afterEach(async () => {
-    await views.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => subject.dispose());
 
   async function apply(events: readonly AnyLedgerEvent[], rows = new RowsRead()): Promise<number> {
     await views.transaction((tx) =>

@@ -77,17 +77,31 @@ export const ProjectionSpecification = {
   },
 };
 
+/** A fresh store (SQLite unless `open` gives another) with the projection installed as generation 1. */
+export async function viewsWithProjection<DB>(
+  projection: Projection<DB>,
+  open: () => Promise<ViewStoreUnderTest> = scratchSqliteViews,
+): Promise<ViewStoreUnderTest> {
+  const subject = await open();
+  try {
+    const registry = new ProjectionRegistry(subject.views);
+    await registry.ensureTables();
+    await registry.install(projection);
+    return subject;
+  } catch (error) {
+    await subject.dispose();
+    throw error;
+  }
+}
+
 /** A fresh store with the projection installed (generation 1), put away whatever `work` does. */
 async function withProjection<DB>(
   projection: Projection<DB>,
   open: () => Promise<ViewStoreUnderTest>,
   work: (views: ViewStore) => Promise<void>,
 ): Promise<void> {
-  const subject = await open();
+  const subject = await viewsWithProjection(projection, open);
   try {
-    const registry = new ProjectionRegistry(subject.views);
-    await registry.ensureTables();
-    await registry.install(projection);
     await work(subject.views);
   } finally {
     await subject.dispose();

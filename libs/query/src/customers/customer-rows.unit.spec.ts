@@ -1,37 +1,19 @@
 import type { Kysely } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
-import { contextFor, forGeneration, LifecycleProjection, LifecycleTables, ProjectionRegistry, SqliteViewStore } from '@cx/projection';
+import { forGeneration, LifecycleProjection, LifecycleTables } from '@cx/projection';
 import { customerView, customerViewOf, DEFAULT_LIFECYCLE_SETTINGS, foldCustomer, stageHistory } from '@cx/views';
-import { randomLedger } from '@cx/projection/testing';
+import { applyInBatches, randomLedger, viewsWithProjection, type ViewStoreUnderTest } from '@cx/projection/testing';
 import { customerActivityAt, stageHistoryAt } from './customer-activity';
 import { timelinePage } from './customer-timeline';
 import type { EventStore, StoredEvent } from '@cx/event-store';
-import { present } from '@cx/views/testing';
+import { canonicalIdsOf, present } from '@cx/views/testing';
 
 const GENERATION = 1;
 const DAY = 86_400_000;
 
-/** The customer each id stands for after every merge of the ledger (merges chain). */
-function canonicalIds(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
-  const into = new Map<string, string>();
-  const of = (id: string): string => {
-    const next = into.get(id);
-    return next === undefined ? id : of(next);
-  };
-  for (const event of ledger) {
-    if (event.type !== 'cx.customer.merged.v1' || event.data.into.id === undefined) continue;
-    const [from, to] = [of(event.customerId), of(event.data.into.id)];
-    if (from !== to) into.set(from, to);
-  }
-  return of;
-}
-
 /** Each canonical customer's events, its own and those of every customer merged into it. */
 function eventsByCustomer(ledger: readonly AnyLedgerEvent[]): Map<string, AnyLedgerEvent[]> {
-  const of = canonicalIds(ledger);
+  const of = canonicalIdsOf(ledger);
   const byCustomer = new Map<string, AnyLedgerEvent[]>();
   for (const event of ledger) byCustomer.set(of(event.customerId), [...(byCustomer.get(of(event.customerId)) ?? []), event]);
   return byCustomer;
@@ -54,36 +36,24 @@ function storeOf(ledger: readonly AnyLedgerEvent[]): EventStore {
  * pure `customerView` at every asOf tried, and its timeline is its events in time order.
  */
 describe('the lifecycle rows answer as the pure fold', () => {
-  let dir: string;
-  let views: SqliteViewStore;
+  let subject: ViewStoreUnderTest;
   let db: Kysely<LifecycleTables>;
   const ledger = randomLedger(1200, 20261130);
   const byCustomer = eventsByCustomer(ledger);
   const projection = new LifecycleProjection(DEFAULT_LIFECYCLE_SETTINGS);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cx-lifecycle-rows-'));
-    views = new SqliteViewStore(join(dir, 'views.sqlite'));
-    const registry = new ProjectionRegistry(views);
-    await registry.ensureTables();
-    await registry.install(projection);
-    for (let i = 0, size = 1; i < ledger.length; i += size, size = ((size * 7) % 61) + 1) {
-      const batch = ledger.slice(i, i + size);
-      await views.transaction((tx) =>
-        projection.apply(
-          forGeneration(tx, projection, GENERATION) as Kysely<LifecycleTables>,
-          batch,
-          contextFor(views.dialect, GENERATION),
-        ),
-      );
-    }
-    db = forGeneration(views.reader, projection, GENERATION) as Kysely<LifecycleTables>;
+    subject = await viewsWithProjection(projection);
+    // Batches of 1, 8, 57, 34, … events, sizes as varied as a runner's.
+    let size = 0;
+    await applyInBatches(subject.views, projection, ledger, {
+      generation: GENERATION,
+      sizes: () => (size = size === 0 ? 1 : ((size * 7) % 61) + 1),
+    });
+    db = forGeneration(subject.views.reader, projection, GENERATION) as Kysely<LifecycleTables>;
   });
 
-  afterAll(async () => {
-    await views.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => subject.dispose());
 
   it('runs on a ledger with merges, late events and shared cases', () => {
     expect(ledger.filter((e) => e.type === 'cx.customer.merged.v1').length).toBeGreaterThan(5);

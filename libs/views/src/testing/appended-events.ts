@@ -25,3 +25,18 @@ export function appendedEvents() {
   };
   return { events, add };
 }
+
+/** The customer each id stands for after every merge of the ledger (merges chain), applied in position order as the projections apply them. */
+export function canonicalIdsOf(ledger: readonly AnyLedgerEvent[]): (id: string) => string {
+  const into = new Map<string, string>();
+  const of = (id: string): string => {
+    const next = into.get(id);
+    return next === undefined ? id : of(next);
+  };
+  for (const event of ledger) {
+    if (event.type !== 'cx.customer.merged.v1' || event.data.into.id === undefined) continue;
+    const [from, to] = [of(event.customerId), of(event.data.into.id)];
+    if (from !== to) into.set(from, to);
+  }
+  return of;
+}
