@@ -1,5 +1,5 @@
 import { caseView, handoffReport } from '@cx/views';
-import { handoffDataset, WINDOW, foldCases } from '@cx/views/testing';
+import { HANDOFF_DATASET_REPORT, handoffDataset, WINDOW, foldCases } from '@cx/views/testing';
 import {
   asCloudEvent,
   at,
@@ -30,63 +30,8 @@ const report = (server: CaseServer, from: number, to: number, headers?: Record<s
 const caseAt = (server: CaseServer, caseId: string, asOf: number) => server.get(`/v1/cases/${caseId}?asOf=${iso(asOf)}`);
 const acceptedWithoutFlags = { outcome: 'accepted', flags: [] };
 
-/**
- * The report over the dataset, window [01:00, 12:00), SLA 4 h, worked out by hand (the
- * derivation in full is in libs/views/src/cases/handoff-report.unit.spec.ts; "C2 45.1" = case
- * C2's handoff of 45.1 minutes):
- * - handoffsOut, requests in the window by the team asking: billing C1, C5 = 2; field C2, C7,
- *   C12 = 3; tech C6 = 1; sales C3 twice (superseded counts), C8, C10, C12, C14 (at `from`) = 6.
- * - handoffsIn, accepted in the window by the accepting team: tech C1 30, C2 45.1 (ping-pong),
- *   C7 50, C8 60 → median (45.1 + 50) / 2 = 47.55 → 47.6; field C2 60, C12 30 (ping-pong) → 45;
- *   billing C3 15.08 (misrouted) → 15.1; sales C4 takeover, C12 40 → 40 (no minutes for a
- *   takeover); retention C4 takeover (ping-pong) → null. C10's acceptance at `to` is out.
- * - stalledNow at `to`: field C5 (420 min), retention C14 (660); not C6 (exactly 240), C10 (220).
- * - openOwned at `to`: tech C2, billing C3, retention C9 and C13.
- * - resolved: tech C1, C7 (owner tech, the event said field), C8 (last, at 07:00);
- *   retention C4; field C12; unknown C11 (no owner, no team); not C9 (reopened), C10 (after `to`).
- * - ownerless, oldest first: C14 (01:00, retention), C5 (05:00, field), C6 (08:00, billing), C10 (08:20, field).
- * - totals: 10 handoffs, median of [15.08, 30, 30, 40, 45.1, 50, 60, 60] = 42.55 → 42.6;
- *   unowned minutes in the window 1915 min 11 s = 31.9197 h → 31.92.
- */
-const DATASET_REPORT = {
-  from: '2026-03-02T01:00:00.000Z',
-  to: '2026-03-02T12:00:00.000Z',
-  teams: [
-    { team: 'billing', handoffsOut: 2, handoffsIn: 1, medianMinutesToAccept: 15.1, stalledNow: 0, openOwned: 1, pingPongs: 0, resolved: 0 },
-    { team: 'field', handoffsOut: 3, handoffsIn: 2, medianMinutesToAccept: 45, stalledNow: 1, openOwned: 0, pingPongs: 1, resolved: 1 },
-    {
-      team: 'retention',
-      handoffsOut: 0,
-      handoffsIn: 1,
-      medianMinutesToAccept: null,
-      stalledNow: 1,
-      openOwned: 2,
-      pingPongs: 1,
-      resolved: 1,
-    },
-    { team: 'sales', handoffsOut: 6, handoffsIn: 2, medianMinutesToAccept: 40, stalledNow: 0, openOwned: 0, pingPongs: 0, resolved: 0 },
-    { team: 'tech', handoffsOut: 1, handoffsIn: 4, medianMinutesToAccept: 47.6, stalledNow: 0, openOwned: 1, pingPongs: 1, resolved: 3 },
-    { team: 'unknown', handoffsOut: 0, handoffsIn: 0, medianMinutesToAccept: null, stalledNow: 0, openOwned: 0, pingPongs: 0, resolved: 1 },
-  ],
-  matrix: [
-    { fromTeam: 'billing', toTeam: 'tech', count: 1, medianMinutesToAccept: 30 },
-    { fromTeam: 'field', toTeam: 'sales', count: 1, medianMinutesToAccept: 40 },
-    { fromTeam: 'field', toTeam: 'tech', count: 2, medianMinutesToAccept: 47.6 },
-    { fromTeam: 'retention', toTeam: 'sales', count: 1, medianMinutesToAccept: null },
-    { fromTeam: 'sales', toTeam: 'billing', count: 1, medianMinutesToAccept: 15.1 },
-    { fromTeam: 'sales', toTeam: 'field', count: 1, medianMinutesToAccept: 30 },
-    { fromTeam: 'sales', toTeam: 'retention', count: 1, medianMinutesToAccept: null },
-    { fromTeam: 'sales', toTeam: 'tech', count: 1, medianMinutesToAccept: 60 },
-    { fromTeam: 'tech', toTeam: 'field', count: 1, medianMinutesToAccept: 60 },
-  ],
-  ownerless: [
-    { caseId: 'C14', customerId: 'cust-C14', unownedSince: '2026-03-02T01:00:00.000Z', pendingTeam: 'retention' },
-    { caseId: 'C5', customerId: 'cust-C5', unownedSince: '2026-03-02T05:00:00.000Z', pendingTeam: 'field' },
-    { caseId: 'C6', customerId: 'cust-C6', unownedSince: '2026-03-02T08:00:00.000Z', pendingTeam: 'billing' },
-    { caseId: 'C10', customerId: 'cust-C10', unownedSince: '2026-03-02T08:20:00.000Z', pendingTeam: 'field' },
-  ],
-  totals: { handoffs: 10, medianMinutesToAccept: 42.6, unownedHours: 31.92 },
-};
+/** The report over the dataset, worked out by hand (see libs/views/src/cases/handoff-dataset.ts), in the API's JSON shape. */
+const DATASET_REPORT = reportAsJson(HANDOFF_DATASET_REPORT);
 
 describeEachViewStore('the hand-checked dataset over HTTP', (store) => {
   let server: CaseServer;
