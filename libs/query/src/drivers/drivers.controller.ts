@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireRole } from '@cx/access';
+import { ApiResource } from '@cx/access';
 import { ErrorAnswer } from '@cx/http';
 import { VIEW_STORE, ViewStore } from '@cx/projection';
 import { DriversReportParams, reportWindow } from '../params';
@@ -13,8 +13,8 @@ import { ReadRoutes } from '../read-routes';
 /** The drivers report reads its own rows, loyalty's orders and segments, the lifecycle's stages (churn) and the alerts. */
 const READS = ['drivers', 'loyalty', 'lifecycle', 'alerts'];
 
-@Controller('v1/reports')
-@RequireRole('analyst')
+// Tagged with the other reports: it had no OpenAPI tag, so clients generated from the document filed it apart.
+@ApiResource('v1/reports', 'analyst', 'reports')
 @ApiExtraModels(DriverBlockDto)
 export class DriversReportController {
   constructor(
