@@ -53,23 +53,34 @@ const CASE_COLUMNS = ['in_window', 'complaint', 'handoff', 'ping_pong', 'stalled
  * from `from` on) is the range to read, on the index that holds every column read here. The
  * customer is a text column, given by this branch only (NULL in the others).
  */
-const casesInWindow = ({ from, until }: ChurnQuery) =>
-  branch(
+const casesInWindow = ({ from, until }: ChurnQuery) => {
+  const customer = sql`CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END`;
+  return branch(
     'c.case_id',
     CASE_COLUMNS,
     {
       in_window: sql`1`,
       complaint: sql`CASE WHEN c.complaint = 1 AND c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN 1 ELSE 0 END`,
     },
-    sql`, CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END AS customer_id
+    sql`, ${customer} AS customer_id
     FROM driver_cases c
-    WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until}
+    WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until} AND ${atStart(customer)}
       AND NOT EXISTS (
         SELECT 1 FROM driver_case_resolutions r
         WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until}))`,
   );
+};
 
 const noCustomer = sql`, NULL AS customer_id`;
+
+/**
+ * Whether a customer is one at the window's start (the statement's `at_start`). Only their rows
+ * are gathered: a case open for years, or the contacts of customers already churned, fall in
+ * every window but count for nobody in it.
+ */
+function atStart(customer: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`${customer} IN (SELECT s.customer_id FROM at_start s)`;
+}
 
 /** The handoffs accepted in the window, each with whether it was a ping-pong. */
 const handoffsInWindow = ({ from, until }: ChurnQuery) =>
@@ -182,7 +193,7 @@ const contactFlags = ({ from, until }: ChurnQuery) =>
       CHANNELS.map((channel) => [flag(channelAttribute(channel)), sql`CASE WHEN x.channel = ${channel} THEN 1 ELSE 0 END`]),
     ),
     sql`NULL`,
-    sql`FROM driver_contacts x WHERE x.time >= ${from} AND x.time < ${until}`,
+    sql`FROM driver_contacts x WHERE x.time >= ${from} AND x.time < ${until} AND ${atStart(sql.ref('x.customer_id'))}`,
   );
 
 /**
@@ -197,15 +208,15 @@ const followUpFlags = ({ from, until, followUpSlaMs }: ChurnQuery) =>
     sql`FROM alerts x
     WHERE x.followed_up_at >= ${from} AND x.followed_up_at < ${until}
       AND x.signal IN (${sql.join(FOLLOW_UP_SIGNALS)}) AND x.raised_at >= ${from - followUpSlaMs} AND x.raised_at < ${until}
-      AND x.followed_up_at - x.raised_at <= ${followUpSlaMs}`,
+      AND x.followed_up_at - x.raised_at <= ${followUpSlaMs} AND ${atStart(sql.ref('x.customer_id'))}`,
   );
 
 /** The customers at the start, with whether each churned. */
-const countedFlags = (customers: RawBuilder<unknown>) =>
-  customerBranch({ counted: sql`1`, churned: sql`x.churned` }, sql`NULL`, sql`FROM (${customers}) x`);
+const countedFlags = () => customerBranch({ counted: sql`1`, churned: sql`x.churned` }, sql`NULL`, sql`FROM at_start x`);
 
 /** The value tiers at `until` in the currency (valueTier grouping only). */
-const tierFlags = (currency: string, until: number) => customerBranch({}, sql`x.tier`, sql`FROM (${tierRows(currency, until)}) x`);
+const tierFlags = (currency: string, until: number) =>
+  customerBranch({}, sql`x.tier`, sql`FROM (${tierRows(currency, until)}) x WHERE ${atStart(sql.ref('x.customer_id'))}`);
 
 /** The group of a customer `c` (a row of `perCustomer`): '' without grouping, its segment at `until`, or its value tier. */
 function groupOf(query: ChurnQuery): RawBuilder<unknown> {
@@ -214,9 +225,9 @@ function groupOf(query: ChurnQuery): RawBuilder<unknown> {
   return sql`''`;
 }
 
-/** Per customer at the start: churned, tier, and each attribute as 1 or 0. */
-function perCustomer(customers: RawBuilder<unknown>, query: ChurnQuery): RawBuilder<unknown> {
-  const branches = [countedFlags(customers), caseFlags(query), contactFlags(query), followUpFlags(query)];
+/** Per customer at the start (`at_start`): churned, tier, and each attribute as 1 or 0. */
+function perCustomer(query: ChurnQuery): RawBuilder<unknown> {
+  const branches = [countedFlags(), caseFlags(query), contactFlags(query), followUpFlags(query)];
   if (query.groupBy === 'valueTier' && query.currency !== null) branches.push(tierFlags(query.currency, query.until));
   const fcr = flag('firstContactResolution');
   const attributes = ATTRIBUTES.map(([, name]) =>
@@ -244,9 +255,9 @@ async function talliesOf(
     ),
   );
   const { rows } = await sql<Row>`
-    ${customers.with ? sql`WITH ${customers.with}` : sql``}
+    WITH ${customers.with ? sql`${customers.with},` : sql``} at_start AS MATERIALIZED (${customers.rows})
     SELECT g.grp, COUNT(*) AS n, SUM(g.churned) AS p, ${sums}
-    FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(customers.rows, query)}) c) g
+    FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(query)}) c) g
     GROUP BY g.grp`.execute(db);
   const tally = (c: unknown, p: unknown): Tally => ({ count: Number(c ?? 0), points: Number(p ?? 0) });
   return new Map(
