@@ -174,18 +174,27 @@ async function timeReport(url: string, path: string, samples: number): Promise<{
   return latencies(samples, get);
 }
 
-/** Until every projection's checkpoint reaches the head of the event store. */
+/**
+ * Until every projection's checkpoint reaches the head of the event store and no projection is
+ * being rebuilt (views kept by an earlier run of an older version are rebuilt on start: timed
+ * meanwhile, the reports would read the old tables beside a rebuild's load).
+ */
 async function waitForProjections(app: NestFastifyApplication, log: (line: string) => void): Promise<void> {
   const registry = app.get(ProjectionRegistry);
   const head = await app.get<EventStore>(EVENT_STORE).headPosition();
   let lastLog = 0;
   for (;;) {
     const records = await registry.records();
-    const checkpoints = await Promise.all(records.map((r) => registry.checkpoint(r.name, r.activeGeneration)));
-    if (records.length > 0 && checkpoints.every((c) => c >= head)) return;
+    const generations = records.map((r) => ({
+      name: r.name,
+      generation: r.buildingGeneration ?? r.activeGeneration,
+      rebuild: r.buildingGeneration !== null,
+    }));
+    const checkpoints = await Promise.all(generations.map((g) => registry.checkpoint(g.name, g.generation)));
+    if (records.length > 0 && checkpoints.every((c) => c >= head) && !generations.some((g) => g.rebuild)) return;
     if (performance.now() - lastLog > 10_000) {
       lastLog = performance.now();
-      log(`catching up: ${records.map((r, i) => `${r.name} ${checkpoints[i]}`).join(', ')} of ${head}`);
+      log(`catching up: ${generations.map((g, i) => `${g.name}${g.rebuild ? ' (rebuild)' : ''} ${checkpoints[i]}`).join(', ')} of ${head}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
