@@ -117,7 +117,7 @@ export class AlertsProjection implements Projection<AlertsTables> {
    * 5: a merge's two customers computed in one chunk (a batch of over 500 customers that split them
    * could lose the merged customer's detractor): the rebuild brings back any alert lost that way.
    */
-  readonly version = 6;
+  readonly version = 5;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;

@@ -32,8 +32,6 @@ const ALERTS: TableSchema = {
     { name: 'alerts_by_signal', columns: ['signal', 'raised_at'] },
     // Key drivers join alerts to answers by customer and follow-up time.
     { name: 'alerts_by_follow_up', columns: ['customer_id', 'followed_up_at'] },
-    // Key drivers' churn: the alerts followed up in a window, with every column it reads (version 6).
-    { name: 'alerts_by_followed_up_at', columns: ['followed_up_at', 'signal', 'raised_at', 'customer_id'] },
   ],
 };
 
