@@ -50,11 +50,13 @@ export const countedCustomers = ({ from }: Window): RawBuilder<unknown> =>
  * `grp` when grouped), from `counted` (`countedCustomers`): counted at `from`, a buyer before `from` (the pure report's reading;
  * the lifecycle counts every purchase event, the orders table an order id once, so a customer
  * past `prospect` may have no order of its own), and no stage-feeding event at exactly `from`
- * or `to` (those are the boundary customers).
+ * or `to` (those are the boundary customers). "A buyer" is a probe of the customer's own orders
+ * (a scalar subquery with LIMIT 1): written as EXISTS, PostgreSQL made it a hash join over every
+ * order before `from`, a read that grew with the history.
  */
 const countedAtStart = ({ from, to }: Window, key: RawBuilder<unknown> = sql``) => sql`
   SELECT ${key} f.customer_id AS customer_id, f.until AS until FROM counted f
-  WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.customer_id AND o.time < ${from})
+  WHERE (SELECT 1 FROM orders o WHERE o.customer_id = f.customer_id AND o.time < ${from} LIMIT 1) IS NOT NULL
     AND f.customer_id NOT IN (SELECT m.customer_id FROM loyalty_stage_moments m WHERE m.time = ${from} OR m.time = ${to})`;
 
 /**
