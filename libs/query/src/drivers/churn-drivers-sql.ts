@@ -248,18 +248,14 @@ function perCustomer(query: ChurnQuery): RawBuilder<unknown> {
 type Row = Record<string, string | number | null> & { grp: string };
 
 /** Per group, the customers and churned ones, in all and with each attribute (flag a<i> is c<i>/p<i>). */
-async function talliesOf(
-  db: Kysely<any>,
-  customers: { rows: RawBuilder<unknown>; with?: RawBuilder<unknown> },
-  query: ChurnQuery,
-): Promise<Map<string, DriverTallies>> {
+async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: ChurnQuery): Promise<Map<string, DriverTallies>> {
   const sums = sql.join(
     ATTRIBUTES.map(
       ([, name], i) => sql`SUM(g.${sql.ref(name)}) AS ${sql.ref(`c${i}`)}, SUM(g.${sql.ref(name)} * g.churned) AS ${sql.ref(`p${i}`)}`,
     ),
   );
   const { rows } = await sql<Row>`
-    WITH ${customers.with ? sql`${customers.with},` : sql``} at_start AS MATERIALIZED (${customers.rows})
+    WITH ${countedCustomers({ from: query.from, to: query.until })}, at_start AS MATERIALIZED (${atStart})
     SELECT g.grp, COUNT(*) AS n, SUM(g.churned) AS p, ${sums}
     FROM (SELECT ${groupOf(query)} AS grp, c.* FROM (${perCustomer(query)}) c) g
     GROUP BY g.grp`.execute(db);
@@ -281,30 +277,15 @@ const boundaryRowsOf = (customers: readonly ChurnCustomer[]) =>
     customers.map(({ customerId, churned }) => sql`(${customerId}, ${sql.lit(churned ? 1 : 0)})`),
   )}) v`;
 
-function addTallies(into: Map<string, DriverTallies>, more: ReadonlyMap<string, DriverTallies>): void {
-  const sum = (a: Tally | undefined, b: Tally | undefined): Tally => ({
-    count: (a?.count ?? 0) + (b?.count ?? 0),
-    points: (a?.points ?? 0) + (b?.points ?? 0),
-  });
-  for (const [group, tallies] of more) {
-    const known = into.get(group);
-    const attributes = new Set([...tallies.with.keys(), ...(known?.with.keys() ?? [])]);
-    into.set(group, {
-      overall: sum(known?.overall, tallies.overall),
-      with: new Map([...attributes].map((attribute) => [attribute, sum(known?.with.get(attribute), tallies.with.get(attribute))])),
-    });
-  }
-}
-
 /**
  * Tallies per group ('' without grouping) of the customers at start: 1 point each that churned.
  * The customers with an event at the window's very edges (the boundary customers of the churn
- * block) are judged in code and tallied by the same statement over a list of their own.
+ * block, never among those counted in SQL) are judged in code first and join the others as a
+ * list of their own, so the window is read once.
  */
 export async function churnTallies(db: Kysely<any>, query: ChurnQuery, thresholds: Thresholds): Promise<Map<string, DriverTallies>> {
   const window = { from: query.from, to: query.until };
-  const groups = await talliesOf(db, { with: countedCustomers(window), rows: churnCustomerRows(window) }, query);
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
-  if (boundary.length > 0) addTallies(groups, await talliesOf(db, { rows: boundaryRowsOf(boundary) }, query));
-  return groups;
+  const counted = churnCustomerRows(window);
+  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, query);
 }

@@ -129,7 +129,8 @@ export interface ChurnCustomer {
 /**
  * The churn block's customers counted in SQL, as rows (`customer_id`, `churned` 1 or 0) for a
  * query to build on (the drivers report splits them by attribute), which names
- * `countedCustomers` in its WITH list; the boundary customers are `boundaryChurnCustomers`.
+ * `countedCustomers` in its WITH list; the boundary customers (`boundaryChurnCustomers`) are
+ * never among them.
  */
 export const churnCustomerRows = (window: Window): RawBuilder<unknown> =>
   sql`SELECT f.customer_id AS customer_id, ${churnedAtEnd(window.to)} AS churned FROM (${countedAtStart(window)}) f`;
