@@ -96,7 +96,9 @@ export class AppendPlan {
 
   private addFresh(streamId: string, tip: StreamHead, event: ProposedEvent): StreamHead {
     const revision = tip.revision + 1;
-    const hash = chainHash(tip.lastHash, { ...event, streamId, revision, recordedAt: this.recordedAt });
+    const { customerId, source, id, type, time, attributes, data } = event;
+    const content = { streamId, revision, customerId, source, id, type, time, recordedAt: this.recordedAt, attributes, data };
+    const hash = chainHash(tip.lastHash, content);
     this.fresh.push({ event, streamId, revision, previousHash: tip.lastHash, hash, recordedAt: this.recordedAt });
     this.keys.set(keyOf(event), { contentHash: event.contentHash, customerId: event.customerId, at: { fresh: this.fresh.length - 1 } });
     return { revision, lastHash: hash };

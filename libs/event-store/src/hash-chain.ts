@@ -10,10 +10,26 @@ export type HashedContent = Pick<
 
 /** SPEC §4.2: SHA-256 over the canonical content and the hash of the previous event of the stream. */
 export function chainHash(previousHash: string | null, content: HashedContent): string {
-  const { streamId, revision, customerId, source, id, type, time, recordedAt, attributes, data } = content;
-  const canonical = canonicalJson({ streamId, revision, customerId, source, id, type, time, recordedAt, attributes, data });
   // One-shot over the same bytes as hashing the three parts in turn: no Hash object per event.
-  return hash('sha256', `${previousHash ?? ''}\n${canonical}`, 'hex');
+  return hash('sha256', `${previousHash ?? ''}\n${canonicalContent(content)}`, 'hex');
+}
+
+const text = JSON.stringify;
+
+/**
+ * `canonicalJson` of the hashed content, written out in its keys' sorted order: only
+ * `attributes` and `data` need the general walk. Built by the generic walk from a wrapper
+ * object, the text cost several times as much (a tenth of the ingest path's time).
+ * The fields but `data` are always there and are strings or numbers, which canonicalJson
+ * writes as JSON.stringify does; `data` left undefined is left out, as canonicalJson leaves it.
+ */
+function canonicalContent(c: HashedContent): string {
+  const data = c.data === undefined ? '' : `"data":${canonicalJson(c.data)},`;
+  return (
+    `{"attributes":${canonicalJson(c.attributes)},"customerId":${text(c.customerId)},${data}"id":${text(c.id)},` +
+    `"recordedAt":${text(c.recordedAt)},"revision":${text(c.revision)},"source":${text(c.source)},` +
+    `"streamId":${text(c.streamId)},"time":${text(c.time)},"type":${text(c.type)}}`
+  );
 }
 
 export interface ChainCheck {
