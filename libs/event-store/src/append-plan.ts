@@ -55,21 +55,22 @@ export class AppendPlan {
   add(write: StreamWrite): void {
     const head = this.heads.get(write.streamId);
     const actual = head ? head.revision : 'no_stream';
-    const hasNew = write.events.some((event) => !this.keys.has(keyOf(event)));
+    const eventKeys = write.events.map(keyOf);
+    const hasNew = eventKeys.some((key) => !this.keys.has(key));
     if (hasNew && !revisionMatches(write.expectedRevision, actual)) {
       this.planned.push({ ok: false, error: 'wrong_expected_revision', expected: write.expectedRevision ?? 'any', actual });
       return;
     }
     let tip: StreamHead = head ?? { revision: -1, lastHash: null };
-    const outcomes = write.events.map((event): PendingOutcome => {
-      const holder = this.keys.get(keyOf(event));
+    const outcomes = write.events.map((event, i): PendingOutcome => {
+      const holder = this.keys.get(eventKeys[i]);
       if (holder)
         return {
           status: holder.contentHash === event.contentHash ? 'duplicate' : 'id_conflict',
           customerId: holder.customerId,
           at: holder.at,
         };
-      tip = this.addFresh(write.streamId, tip, event);
+      tip = this.addFresh(write.streamId, tip, event, eventKeys[i]);
       return { status: 'accepted', customerId: event.customerId, at: { fresh: this.fresh.length - 1 } };
     });
     if (hasNew) {
@@ -94,13 +95,13 @@ export class AppendPlan {
     });
   }
 
-  private addFresh(streamId: string, tip: StreamHead, event: ProposedEvent): StreamHead {
+  private addFresh(streamId: string, tip: StreamHead, event: ProposedEvent, key: string): StreamHead {
     const revision = tip.revision + 1;
     const { customerId, source, id, type, time, attributes, data } = event;
     const content = { streamId, revision, customerId, source, id, type, time, recordedAt: this.recordedAt, attributes, data };
     const hash = chainHash(tip.lastHash, content);
     this.fresh.push({ event, streamId, revision, previousHash: tip.lastHash, hash, recordedAt: this.recordedAt });
-    this.keys.set(keyOf(event), { contentHash: event.contentHash, customerId: event.customerId, at: { fresh: this.fresh.length - 1 } });
+    this.keys.set(key, { contentHash: event.contentHash, customerId: event.customerId, at: { fresh: this.fresh.length - 1 } });
     return { revision, lastHash: hash };
   }
 }

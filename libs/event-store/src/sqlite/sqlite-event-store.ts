@@ -102,7 +102,10 @@ export class SqliteEventStore implements TransactionalEventStore {
     return {
       storedKeys: async (events) => {
         const stored = this.storedKeys(events);
-        for (const event of events) asked.set(keyOf(event), stored.get(keyOf(event)));
+        for (const event of events) {
+          const key = keyOf(event);
+          asked.set(key, stored.get(key));
+        }
         return stored;
       },
       append: async (writes) => {
@@ -130,7 +133,11 @@ export class SqliteEventStore implements TransactionalEventStore {
     const keys = new Map<string, KeyHolder>();
     const unasked = writes.flatMap((w) => w.events).filter((event) => !known.has(keyOf(event)));
     const stored = unasked.length > 0 ? this.storedKeys(unasked) : new Map<string, StoredKey>();
-    for (const [key, holder] of [...known, ...stored]) if (holder) keys.set(key, { ...holder, at: { position: holder.position } });
+    const hold = (holder: StoredKey | undefined, key: string) => {
+      if (holder) keys.set(key, { contentHash: holder.contentHash, customerId: holder.customerId, at: { position: holder.position } });
+    };
+    known.forEach(hold);
+    stored.forEach(hold);
     const plan = new AppendPlan(keys, this.heads(writes), this.clock.now());
     for (const write of writes) plan.add(write);
     const positions = plan.fresh.map(({ event, streamId, revision, previousHash, hash, recordedAt }) =>

@@ -19,22 +19,23 @@ export interface WritePathDeps {
  * events writes none of their identifiers back (§4.3).
  */
 export async function recordInSession(session: LedgerSession, events: readonly ValidEvent[], deps: WritePathDeps): Promise<EventOutcome[]> {
-  const incoming = events.map(({ event }) => event);
-  const stored = await session.storedKeys(incoming);
-  const fresh = firstUnstored(events, stored);
-  const customers = fresh.map(({ event }) => ({ ref: event.data.customer, eventSource: event.source, eventId: event.id }));
-  const { resolutions, changes } = resolveBatch(customers, await lookupLinks(session, batchKeys(customers), deps.digests));
-  const customerOfKey = new Map(fresh.map(({ event }, i) => [keyOf(event), resolutions[i].customerId]));
-  const customerIdOf = (key: string): string => {
-    const customerId = customerOfKey.get(key) ?? stored.get(key)?.customerId;
-    if (customerId === undefined) throw new Error(`event ${key} is neither fresh nor stored`);
-    return customerId;
-  };
-  const proposed = events.map((valid) => toProposedEvent(valid, customerIdOf(keyOf(valid.event))));
-  const merges = resolutions.flatMap((resolution, i) => resolution.merges.map((merge) => mergeEvent(merge, fresh[i].timeMs)));
-  const sealed = await sealFresh([...proposed, ...merges], stored, deps);
+  const keys = events.map(({ event }) => keyOf(event));
+  const stored = await session.storedKeys(events.map(({ event }) => event));
+  const fresh = firstUnstored(keys, stored);
+  const customers = fresh.map((i) => ({
+    ref: events[i].event.data.customer,
+    eventSource: events[i].event.source,
+    eventId: events[i].event.id,
+  }));
+  const links = await lookupLinks(session, batchKeys(customers), deps.digests);
+  const { resolutions, changes } = resolveBatch(customers, links.byKey);
+  const customerOfKey = new Map<string, string>();
+  fresh.forEach((i, n) => customerOfKey.set(keys[i], resolutions[n].customerId));
+  const proposed = events.map((valid, i) => toProposedEvent(valid, customerIdOf(keys[i], customerOfKey, stored)));
+  const merges = resolutions.flatMap((resolution, n) => resolution.merges.map((merge) => mergeEvent(merge, events[fresh[n]].timeMs)));
+  const sealed = await sealFresh([...proposed, ...merges], [...keys, ...merges.map(keyOf)], stored, deps);
   const { writes, slots } = streamWrites(sealed);
-  const results = await session.append(writes, hasChanges(changes) ? digested(changes, deps.digests) : changes);
+  const results = await session.append(writes, hasChanges(changes) ? digested(changes, links.digestOf) : changes);
   return events.map((_, i) => {
     const [write, index] = slots[i];
     const result = results[write];
@@ -43,36 +44,56 @@ export async function recordInSession(session: LedgerSession, events: readonly V
   });
 }
 
-/** The first event of each key that is not stored yet: the ones this batch may store. */
-function firstUnstored(events: readonly ValidEvent[], stored: Map<string, StoredKey>): ValidEvent[] {
+/** The indexes of the first event of each key that is not stored yet: the ones this batch may store. */
+function firstUnstored(keys: readonly string[], stored: Map<string, StoredKey>): number[] {
   const seen = new Set<string>();
-  return events.filter(({ event }) => {
-    const key = keyOf(event);
-    if (stored.has(key) || seen.has(key)) return false;
+  const fresh: number[] = [];
+  keys.forEach((key, i) => {
+    if (stored.has(key) || seen.has(key)) return;
     seen.add(key);
-    return true;
+    fresh.push(i);
   });
+  return fresh;
 }
 
-/** The directory's links of these identifier keys, looked up by digest and given back by key. */
-async function lookupLinks(session: LedgerSession, keys: string[], digests: IdentifierDigests): Promise<Map<string, string>> {
-  if (keys.length === 0) return new Map();
-  const digestOf = keys.map((key) => [key, digests.of(key)] as const);
-  const found = await session.lookup(digestOf.map(([, digest]) => digest));
-  const links = new Map<string, string>();
+function customerIdOf(key: string, customerOfKey: Map<string, string>, stored: Map<string, StoredKey>): string {
+  const customerId = customerOfKey.get(key) ?? stored.get(key)?.customerId;
+  if (customerId === undefined) throw new Error(`event ${key} is neither fresh nor stored`);
+  return customerId;
+}
+
+/**
+ * The directory's links of these identifier keys, looked up by digest and given back by
+ * key, with the digest of each key: the links the batch makes are recorded under them.
+ */
+async function lookupLinks(
+  session: LedgerSession,
+  keys: string[],
+  digests: IdentifierDigests,
+): Promise<{ byKey: Map<string, string>; digestOf: Map<string, string> }> {
+  const digestOf = new Map(keys.map((key) => [key, digests.of(key)]));
+  const byKey = new Map<string, string>();
+  if (keys.length === 0) return { byKey, digestOf };
+  const found = await session.lookup([...digestOf.values()]);
   for (const [key, digest] of digestOf) {
     const customerId = found.get(digest);
-    if (customerId !== undefined) links.set(key, customerId);
+    if (customerId !== undefined) byKey.set(key, customerId);
   }
-  return links;
+  return { byKey, digestOf };
 }
 
 /** Only events that may be stored are sealed: a duplicate is answered from the stored event, never written. */
-async function sealFresh(events: ProposedEvent[], stored: Map<string, StoredKey>, deps: WritePathDeps): Promise<ProposedEvent[]> {
-  const toSeal = events.filter((event) => !stored.has(keyOf(event)));
+async function sealFresh(
+  events: ProposedEvent[],
+  keys: readonly string[],
+  stored: Map<string, StoredKey>,
+  deps: WritePathDeps,
+): Promise<ProposedEvent[]> {
+  const toSeal = events.filter((_, i) => !stored.has(keys[i]));
+  if (toSeal.length === events.length) return deps.seal(events);
   const sealed = await deps.seal(toSeal);
-  const byEvent = new Map(toSeal.map((event, i) => [event, sealed[i]]));
-  return events.map((event) => byEvent.get(event) ?? event);
+  let next = 0;
+  return events.map((event, i) => (stored.has(keys[i]) ? event : sealed[next++]));
 }
 
 /** One write per customer stream, in first-seen order; `slots[i]` is where event i landed. */
@@ -90,12 +111,20 @@ function streamWrites(events: ProposedEvent[]): { writes: StreamWrite[]; slots: 
   return { writes, slots };
 }
 
-/** SPEC §4.3: the directory holds digests of identifiers, never the identifiers. */
-function digested(changes: IdentityChanges, digests: IdentifierDigests): IdentityChanges {
+/**
+ * SPEC §4.3: the directory holds digests of identifiers, never the identifiers. Every key a
+ * change names is one of the batch's, whose digests the look-up made.
+ */
+function digested(changes: IdentityChanges, digestOf: Map<string, string>): IdentityChanges {
+  const digest = (key: string): string => {
+    const made = digestOf.get(key);
+    if (made === undefined) throw new Error('an identity change names a key the batch did not look up');
+    return made;
+  };
   return {
-    links: changes.links.map((link) => ({ ...link, key: digests.of(link.key) })),
+    links: changes.links.map((link) => ({ ...link, key: digest(link.key) })),
     merges: changes.merges,
-    conflicts: changes.conflicts.map((conflict) => ({ ...conflict, key: digests.of(conflict.key) })),
+    conflicts: changes.conflicts.map((conflict) => ({ ...conflict, key: digest(conflict.key) })),
   };
 }
 
