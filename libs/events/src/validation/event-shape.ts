@@ -13,32 +13,46 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * nesting deeper than MAX_EVENT_DEPTH, a `__proto__` key, a NUL character or an unpaired
  * UTF-16 surrogate in any key or string. Answers the first such place, or undefined.
  * Recursion is bounded by the depth check, so a hostile nesting cannot overflow the stack.
+ * The path is put together on the way back from a problem: a sound event builds none.
  */
-export function shapeProblem(value: unknown, path = '', depth = 0): FieldProblem | undefined {
-  if (typeof value === 'string') return stringProblem(value, path);
+export function shapeProblem(value: unknown): FieldProblem | undefined {
+  const problem = problemIn(value, 0);
+  // Joined as the path was always joined, an empty key included: each key after a non-empty path, with a dot.
+  return problem && { path: problem.keys.reduceRight((path, key) => (path ? `${path}.${key}` : key), ''), message: problem.message };
+}
+
+/** The first problem in `value`, with the keys that lead to it, innermost first. */
+function problemIn(value: unknown, depth: number): { keys: string[]; message: string } | undefined {
+  if (typeof value === 'string') return found(stringProblem(value));
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth >= MAX_EVENT_DEPTH) return { path, message: `objects and arrays nest at most ${MAX_EVENT_DEPTH} levels deep in an event` };
+  if (depth >= MAX_EVENT_DEPTH) return found(`objects and arrays nest at most ${MAX_EVENT_DEPTH} levels deep in an event`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const problem = shapeProblem(value[i], join(path, String(i)), depth + 1);
-      if (problem) return problem;
+      const problem = problemIn(value[i], depth + 1);
+      if (problem) return inside(String(i), problem);
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    const at = join(path, key);
-    if (key === '__proto__') return { path: at, message: 'a key named __proto__ is not allowed' };
-    const problem = stringProblem(key, at, 'key') ?? shapeProblem((value as Record<string, unknown>)[key], at, depth + 1);
-    if (problem) return problem;
+    const problem =
+      key === '__proto__'
+        ? found('a key named __proto__ is not allowed')
+        : (found(stringProblem(key, 'key')) ?? problemIn((value as Record<string, unknown>)[key], depth + 1));
+    if (problem) return inside(key, problem);
   }
   return undefined;
 }
 
-function stringProblem(text: string, path: string, what = 'text'): FieldProblem | undefined {
+function stringProblem(text: string, what = 'text'): string | undefined {
   if (!SUSPECT.test(text)) return undefined;
-  if (text.includes('\u0000')) return { path, message: `the ${what} holds a NUL character (U+0000), which is not allowed` };
-  if (LONE_SURROGATE.test(text)) return { path, message: `the ${what} is not valid Unicode: it holds an unpaired UTF-16 surrogate` };
+  if (text.includes('\u0000')) return `the ${what} holds a NUL character (U+0000), which is not allowed`;
+  if (LONE_SURROGATE.test(text)) return `the ${what} is not valid Unicode: it holds an unpaired UTF-16 surrogate`;
   return undefined;
 }
 
-const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+const found = (message: string | undefined) => (message === undefined ? undefined : { keys: [], message });
+
+const inside = (key: string, problem: { keys: string[]; message: string }) => {
+  problem.keys.push(key);
+  return problem;
+};

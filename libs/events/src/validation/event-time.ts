@@ -18,19 +18,27 @@ const RFC_3339 = new RegExp(RFC_3339_PATTERN);
 export function parseRfc3339(text: string): number | null {
   const match = RFC_3339.exec(text);
   if (!match) return null;
-  const [, year, month, day, hour, minute, second] = match;
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return null;
-  const fields = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)] as const;
-  const asUtc = new Date(Date.UTC(...fields));
-  const roundTrips =
-    asUtc.getUTCFullYear() === fields[0] &&
-    asUtc.getUTCMonth() === fields[1] &&
-    asUtc.getUTCDate() === fields[2] &&
-    asUtc.getUTCHours() === fields[3] &&
-    asUtc.getUTCMinutes() === fields[4] &&
-    asUtc.getUTCSeconds() === fields[5];
-  return roundTrips ? ms : null;
+  return namesRealInstant(+match[1], +match[2], +match[3], +match[4], +match[5], +match[6]) ? ms : null;
+}
+
+/**
+ * Whether the fields, as written, are a date of the calendar and a time of the day: what
+ * a round trip through `Date.UTC` checked, without a Date per call. A year below 100 never
+ * made that round trip (`Date.UTC` reads it as 19xx), so it is refused here too.
+ */
+function namesRealInstant(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  return (
+    year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59
+  );
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 export function isWithinAcceptedTimeRange(timeMs: number, nowMs: number): boolean {
