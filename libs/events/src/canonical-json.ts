@@ -18,7 +18,7 @@ export function canonicalJson(value: unknown): string {
     return `${text}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(record);
   let text = '{';
   for (const key of keys) {
     const item = record[key];
@@ -26,6 +26,26 @@ export function canonicalJson(value: unknown): string {
     text += (text.length === 1 ? '' : ',') + escapedKey(key) + canonicalJson(item);
   }
   return `${text}}`;
+}
+
+/** Keys whose count is above this are sorted by Array.prototype.sort: insertion sort is quadratic. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * The record's keys in code-unit order, as `sort()` orders strings. An event's objects have
+ * a handful of keys, which insertion sort orders in place; `sort()` allocated a work array
+ * per object, a fifth of what the ingest path allocated.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 function escapedKey(key: string): string {

@@ -188,4 +188,16 @@ describe('canonicalJson', () => {
     );
     expect(canonicalJson({ b: 1, a: 'x' })).toBe('{"a":"x","b":1}');
   });
+
+  it('orders keys by UTF-16 code units, as sort() orders strings, few keys or many', () => {
+    const tricky = ['b', 'a', '', 'B', '10', '2', '1', '\uffff', '\ud83d\ude00', 'é', 'e', 'aa', 'a\u0000'];
+    for (const keys of [tricky, tricky.slice(0, 4), [...tricky, ...tricky.map((k) => `${k}z`)]]) {
+      const record = Object.fromEntries(keys.map((key, i) => [key, i]));
+      const expected = `{${Object.keys(record)
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:${record[key]}`)
+        .join(',')}}`;
+      expect(canonicalJson(record)).toBe(expected);
+    }
+  });
 });
