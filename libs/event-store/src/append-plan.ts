@@ -97,8 +97,8 @@ export class AppendPlan {
 
   private addFresh(streamId: string, tip: StreamHead, event: ProposedEvent, key: string): StreamHead {
     const revision = tip.revision + 1;
-    const { customerId, source, id, type, time, attributes, data } = event;
-    const content = { streamId, revision, customerId, source, id, type, time, recordedAt: this.recordedAt, attributes, data };
+    const { customerId, source, id, type, time, attributes, data, canonical } = event;
+    const content = { streamId, revision, customerId, source, id, type, time, recordedAt: this.recordedAt, attributes, data, canonical };
     const hash = chainHash(tip.lastHash, content);
     this.fresh.push({ event, streamId, revision, previousHash: tip.lastHash, hash, recordedAt: this.recordedAt });
     this.keys.set(key, { contentHash: event.contentHash, customerId: event.customerId, at: { fresh: this.fresh.length - 1 } });

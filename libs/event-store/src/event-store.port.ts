@@ -13,6 +13,20 @@ export interface ProposedEvent {
   data: Record<string, unknown>;
   /** SHA-256 of the canonical JSON of the CloudEvent as sent: what "same content" means for idempotency. */
   contentHash: string;
+  /** `canonicalJson` of `attributes` and of `data`, when whoever proposes the event has them already. */
+  canonical?: CanonicalParts;
+}
+
+/**
+ * Canonical texts made beforehand (the ingest path has them from validation), so the hash
+ * chain does not walk the same objects again. Each text is taken only while the event still
+ * holds the very object it was made from (`of`): an event given other data (sealed, say)
+ * has its data walked. The objects must not be changed in place after the texts are made.
+ */
+export interface CanonicalParts {
+  attributes: string;
+  data: string;
+  of: { attributes: object; data: object };
 }
 
 /** An event as stored: the fold input plus what proves it was not altered (SPEC §4.2). */

@@ -1,12 +1,12 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from '@cx/events';
-import type { StoredEvent } from './event-store.port';
+import type { CanonicalParts, StoredEvent } from './event-store.port';
 
 /** What the hash of an event covers: everything stored about it but its global position, which EventStoreDB only knows after the append. */
 export type HashedContent = Pick<
   StoredEvent,
   'streamId' | 'revision' | 'customerId' | 'source' | 'id' | 'type' | 'time' | 'recordedAt' | 'attributes'
-> & { data: unknown };
+> & { data: unknown; canonical?: CanonicalParts };
 
 /** SPEC §4.2: SHA-256 over the canonical content and the hash of the previous event of the stream. */
 export function chainHash(previousHash: string | null, content: HashedContent): string {
@@ -24,9 +24,11 @@ const text = JSON.stringify;
  * writes as JSON.stringify does; `data` left undefined is left out, as canonicalJson leaves it.
  */
 function canonicalContent(c: HashedContent): string {
-  const data = c.data === undefined ? '' : `"data":${canonicalJson(c.data)},`;
+  const made = c.canonical;
+  const attributes = made && made.of.attributes === c.attributes ? made.attributes : canonicalJson(c.attributes);
+  const data = c.data === undefined ? '' : `"data":${made && made.of.data === c.data ? made.data : canonicalJson(c.data)},`;
   return (
-    `{"attributes":${canonicalJson(c.attributes)},"customerId":${text(c.customerId)},${data}"id":${text(c.id)},` +
+    `{"attributes":${attributes},"customerId":${text(c.customerId)},${data}"id":${text(c.id)},` +
     `"recordedAt":${text(c.recordedAt)},"revision":${text(c.revision)},"source":${text(c.source)},` +
     `"streamId":${text(c.streamId)},"time":${text(c.time)},"type":${text(c.type)}}`
   );

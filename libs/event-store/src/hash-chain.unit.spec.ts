@@ -33,6 +33,21 @@ describe('chainHash', () => {
       expect(chainHash('p', content({ data }))).toBe(specHash('p', content({ data })));
   });
 
+  it('takes canonical texts made beforehand only for the very objects they were made from', () => {
+    const c = content();
+    const attributes = c.attributes as object;
+    const data = c.data as object;
+    const made = { attributes: canonicalJson(attributes), data: canonicalJson(data), of: { attributes, data } };
+    expect(chainHash('p', { ...c, canonical: made })).toBe(specHash('p', c));
+    // Texts that do not match their objects show which ones were used.
+    const wrong = { attributes: '{"forged":1}', data: '{"forged":2}' };
+    expect(chainHash('p', { ...c, canonical: { ...wrong, of: { attributes, data } } })).not.toBe(specHash('p', c));
+    const sealed = { ...c, data: { summary: 'cx-enc:v1:other' }, canonical: { ...made, data: wrong.data } };
+    expect(chainHash('p', sealed)).toBe(specHash('p', sealed));
+    const otherAttributes = { ...c, attributes: { id: 'x' }, canonical: { ...made, attributes: wrong.attributes } };
+    expect(chainHash('p', otherAttributes)).toBe(specHash('p', otherAttributes));
+  });
+
   it('covers every field: changing any one changes the hash', () => {
     const base = chainHash(null, content());
     const changes: Array<Partial<HashedContent>> = [

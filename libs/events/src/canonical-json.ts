@@ -28,6 +28,31 @@ export function canonicalJson(value: unknown): string {
   return `${text}}`;
 }
 
+/** The canonical text of a CloudEvent, and apart the two parts the hash chain covers: its attributes (every member but `data`) and its data. */
+export interface CanonicalEvent {
+  text: string;
+  attributes: string;
+  /** Undefined when the event has no data. */
+  data: string | undefined;
+}
+
+/** `canonicalJson` of the event, of the event without `data`, and of `data`, from one walk. */
+export function canonicalEvent(event: Record<string, unknown>): CanonicalEvent {
+  let text = '{';
+  let attributes = '{';
+  let data: string | undefined;
+  for (const key of sortedKeys(event)) {
+    const item = event[key];
+    if (item === undefined) continue;
+    const value = canonicalJson(item);
+    const member = escapedKey(key) + value;
+    text += (text.length === 1 ? '' : ',') + member;
+    if (key === 'data') data = value;
+    else attributes += (attributes.length === 1 ? '' : ',') + member;
+  }
+  return { text: `${text}}`, attributes: `${attributes}}`, data };
+}
+
 /** Keys whose count is above this are sorted by Array.prototype.sort: insertion sort is quadratic. */
 const INSERTION_SORT_MAX = 16;
 

@@ -1,6 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { canonicalJson } from '../canonical-json';
+import { CanonicalEvent, canonicalEvent } from '../canonical-json';
 import type { CloudEvent } from '../cloud-event';
 import { DATA_SCHEMAS, EventDataByType, SURVEY_SCORE_RANGE } from '../event-data';
 import { EventType, isEventType } from '../event-types';
@@ -18,8 +18,8 @@ export interface ValidEvent {
   event: CloudEvent<EventDataByType[EventType]> & { type: EventType };
   /** Event time, epoch milliseconds. */
   timeMs: number;
-  /** The event's canonical JSON (`canonicalJson`), measured for the size limit and kept for its content hash. */
-  canonical: string;
+  /** The event's canonical JSON, measured for the size limit and kept for its content hash, with its parts for the hash chain. */
+  canonical: CanonicalEvent;
 }
 
 export interface InvalidEvent {
@@ -48,9 +48,9 @@ export function validateCloudEvent(raw: unknown, nowMs: number): EventValidation
   }
   const shape = shapeProblem(raw);
   if (shape) return invalid('invalid', [shape]);
-  const canonical = canonicalJson(raw);
+  const canonical = canonicalEvent(raw as Record<string, unknown>);
   // A UTF-16 code unit is at most 3 bytes of UTF-8: only a long text needs counting.
-  const bytes = canonical.length * 3 > MAX_EVENT_BYTES ? Buffer.byteLength(canonical, 'utf8') : 0;
+  const bytes = canonical.text.length * 3 > MAX_EVENT_BYTES ? Buffer.byteLength(canonical.text, 'utf8') : 0;
   if (bytes > MAX_EVENT_BYTES) {
     return invalid('invalid', [{ path: '', message: `the event is ${bytes} bytes as JSON; the limit is ${MAX_EVENT_BYTES}` }]);
   }

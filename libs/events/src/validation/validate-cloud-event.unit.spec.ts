@@ -1,4 +1,4 @@
-import { canonicalJson } from '../canonical-json';
+import { canonicalEvent, canonicalJson } from '../canonical-json';
 import { MAX_EVENT_DEPTH } from './event-shape';
 import { MAX_EVENT_BYTES, validateCloudEvent } from './validate-cloud-event';
 
@@ -24,7 +24,7 @@ const pathsOf = (raw: unknown) => {
 describe('validateCloudEvent', () => {
   it('accepts a valid event and gives its time in epoch ms', () => {
     const result = validateCloudEvent(survey(), NOW);
-    expect(result).toEqual({ ok: true, event: survey(), timeMs: Date.parse('2026-03-01T09:30:00Z'), canonical: canonicalJson(survey()) });
+    expect(result).toEqual({ ok: true, event: survey(), timeMs: Date.parse('2026-03-01T09:30:00Z'), canonical: canonicalEvent(survey()) });
   });
 
   it('accepts a datacontenttype with parameters, in any case', () => {
@@ -187,6 +187,19 @@ describe('canonicalJson', () => {
       canonicalJson({ a: { c: null, d: [1, { e: 1, f: 2 }] }, b: 1 }),
     );
     expect(canonicalJson({ b: 1, a: 'x' })).toBe('{"a":"x","b":1}');
+  });
+
+  it('gives the text of an event, and of its attributes and data apart, as canonicalJson gives each', () => {
+    const event = {
+      type: 't',
+      data: { b: [1, { d: 1, c: undefined }], a: 'x' },
+      id: '1',
+      datacontenttype: 'application/json',
+      x: undefined,
+    };
+    const { data, ...attributes } = event;
+    expect(canonicalEvent(event)).toEqual({ text: canonicalJson(event), attributes: canonicalJson(attributes), data: canonicalJson(data) });
+    expect(canonicalEvent({ id: '1' })).toEqual({ text: '{"id":"1"}', attributes: '{"id":"1"}', data: undefined });
   });
 
   it('orders keys by UTF-16 code units, as sort() orders strings, few keys or many', () => {

@@ -138,6 +138,9 @@ function toProposedEvent({ event, timeMs, canonical }: ValidEvent, customerId: s
     time: timeMs,
     attributes,
     data,
-    contentHash: canonicalHash(canonical),
+    contentHash: canonicalHash(canonical.text),
+    // Validation made these texts from these very objects; sealing gives the event other data, whose text is made again.
+    canonical:
+      canonical.data === undefined ? undefined : { attributes: canonical.attributes, data: canonical.data, of: { attributes, data } },
   };
 }
