@@ -19,6 +19,13 @@ export interface ScratchTarget {
 }
 
 const SETTLE_BATCH = 2000;
+/**
+ * Events per transaction: nothing reads a scratch store while it is folded, so batches may
+ * be larger than the live projector's. A customer touched by several events of a batch
+ * has its rows rewritten once, and a commit writes each changed page once (known-at at
+ * 1,000,000 events, a 50,000-event tail: 5,000 → 25,000 took its fold from ~15 to ~11 s).
+ */
+const FOLD_BATCH = 25_000;
 
 /**
  * Folds events into a separate view store, from the first event, through the projections'
@@ -51,7 +58,7 @@ export async function projectInto(
 export async function foldInto(views: ViewStore, store: EventStore, targets: readonly ScratchTarget[], build: ScratchBuild): Promise<void> {
   const head = build.upTo ?? (await store.headPosition());
   for (let after = Math.min(head, ...targets.map((t) => t.after)); after < head;) {
-    const read = await store.readAll({ after, maxCount: build.batchSize ?? 5000, recordedBy: build.knownAt });
+    const read = await store.readAll({ after, maxCount: build.batchSize ?? FOLD_BATCH, recordedBy: build.knownAt });
     if (read.length === 0) break;
     const batch = read.filter((event) => event.position <= head);
     if (batch.length > 0) await applyToAll(views, targets, batch);

@@ -12,7 +12,7 @@ export async function withScratchViews<T>(work: (views: ViewStore) => Promise<T>
   const path = join(dir, 'views.sqlite');
   try {
     if (copyOf !== undefined) copyFileSync(copyOf, path);
-    const views = new SqliteViewStore(path);
+    const views = new SqliteViewStore(path, { scratch: true });
     try {
       return await work(views);
     } finally {
