@@ -56,7 +56,7 @@ describe('chainHash', () => {
       { customerId: 'cus_2' },
       { source: '/other' },
       { id: 'other' },
-      { type: 'cx.order.placed.v1' },
+      { type: 'cx.purchase.completed.v1' },
       { time: 1 },
       { recordedAt: 1 },
       { attributes: {} },
