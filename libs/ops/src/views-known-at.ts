@@ -64,7 +64,10 @@ async function readFromSnapshot<T>(request: KnownAtRead<T>, start: SnapshotStart
   });
 }
 
-/** A generation the snapshot caught while it was being rebuilt is read through the tables' views once promoted. */
+/**
+ * A generation the snapshot caught while it was being rebuilt is read through the tables' views
+ * once promoted, with the read indexes it was being built without.
+ */
 async function makeLive(views: ViewStore, registry: ProjectionRegistry, projection: Projection, generation: number): Promise<void> {
   const record = (await registry.records()).find((r) => r.name === projection.name);
   if (record?.activeGeneration === generation) return;
@@ -72,6 +75,7 @@ async function makeLive(views: ViewStore, registry: ProjectionRegistry, projecti
     await tx.updateTable('projections').set({ building_generation: generation }).where('name', '=', projection.name).execute();
     await registry.promote(tx, projection, generation);
   });
+  await registry.createReadIndexes(projection, generation);
 }
 
 async function liveStandsFor(request: KnownAtRead<unknown>, head: number): Promise<boolean> {

@@ -21,6 +21,11 @@ export interface ProjectionContext {
    * `settle`, which the engine runs until nothing is left before the generation goes live.
    */
   catchingUp: boolean;
+  /**
+   * In `createTables` only: false for a generation made to be rebuilt, whose tables are then
+   * made without their read indexes (`TableSchema.readIndexes`) until `createReadIndexes`.
+   */
+  readIndexes?: boolean;
 }
 
 /**
@@ -42,6 +47,12 @@ export interface Projection<DB = any> {
   /** The settings its rows depend on (thresholds): a change rebuilds it, like a new version. */
   readonly settings: Readonly<Record<string, number | string | boolean>>;
   createTables(db: Kysely<DB>, context: ProjectionContext): Promise<void>;
+  /**
+   * Makes the read indexes its tables lack: the engine calls it when a generation being rebuilt
+   * has caught up, before it goes live. Each index is built in one sorted pass over the rows,
+   * where keeping it row by row while catching up cost a random insert per row.
+   */
+  createReadIndexes?(db: Kysely<DB>, context: ProjectionContext): Promise<void>;
   /** Folds a batch, in global order, into its rows. Runs inside the engine's transaction. */
   apply(tx: Kysely<DB>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void>;
   /**

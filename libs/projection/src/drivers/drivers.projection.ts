@@ -9,7 +9,7 @@ import { inChunks, insertAll } from '../sql-batches';
 import { answerFlags, noFlags, sameFlags } from './answer-flags';
 import { driverCaseRows, type DriverCaseRows } from './driver-case-rows';
 import { RecentCaseStates } from './recent-case-states';
-import { createDriversTables } from './drivers.schema';
+import { createDriversReadIndexes, createDriversTables } from './drivers.schema';
 import {
   DRIVER_CUSTOMER_COLUMNS,
   DRIVERS_TABLES,
@@ -72,6 +72,10 @@ export class DriversProjection implements Projection<DriversTables> {
 
   async createTables(db: Db, context: ProjectionContext): Promise<void> {
     await createDriversTables(db, context);
+  }
+
+  async createReadIndexes(db: Db, context: ProjectionContext): Promise<void> {
+    await createDriversReadIndexes(db, context);
   }
 
   async apply(tx: Db, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {

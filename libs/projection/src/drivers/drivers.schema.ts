@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
 import { aliasesTable } from '../canonical-customers';
-import { createTable, type TableSchema } from '../view-store/table-schema';
+import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
 
 /** Answers: the report scans one survey over a window; the projection rewrites one customer's later answers. */
@@ -16,10 +16,8 @@ const ANSWERS: TableSchema = {
     ['points', 'integer', 'required'],
     ...Object.values(ANSWER_FLAG_COLUMNS).map((column) => [column, 'integer', 'required'] as const),
   ],
-  indexes: [
-    ['survey', 'time'],
-    ['customer_id', 'time'],
-  ],
+  indexes: [['customer_id', 'time']],
+  readIndexes: [['survey', 'time']],
 };
 
 /** Contacts: one customer's over a period (the projection), everyone's over a window (churn). */
@@ -31,10 +29,8 @@ const CONTACTS: TableSchema = {
     ['channel', 'text', 'required'],
     ['time', 'bigint', 'required'],
   ],
-  indexes: [
-    ['customer_id', 'time'],
-    ['time', 'customer_id', 'channel'],
-  ],
+  indexes: [['customer_id', 'time']],
+  readIndexes: [['time', 'customer_id', 'channel']],
 };
 
 const CASE_EVENTS: TableSchema = {
@@ -67,11 +63,13 @@ const CASES: TableSchema = {
     ['ended_at', 'bigint'],
   ],
   indexes: [
-    ['customer_id', 'started_at'],
-    ['first_customer_id', 'started_at'],
     // An answer's period holds the cases still open or ended after it began: few, whatever the customer's history.
     ['customer_id', 'ended_at'],
     ['first_customer_id', 'ended_at'],
+  ],
+  readIndexes: [
+    ['customer_id', 'started_at'],
+    ['first_customer_id', 'started_at'],
     // The churn outcome's cases: open ones and those ended since the window's start, read from the index alone.
     {
       name: 'driver_cases_in_window',
@@ -91,7 +89,7 @@ const CASE_HANDOFFS: TableSchema = {
     ['ping_pong', 'integer', 'required'],
   ],
   primaryKey: ['case_id', 'position'],
-  indexes: [
+  readIndexes: [
     ['accepted_at'],
     // A request stalled in a window was still pending after its start: a range of closed_at (and the pending ones), not all history.
     ['closed_at', 'requested_at', 'case_id'],
@@ -108,7 +106,7 @@ const CASE_UNOWNED: TableSchema = {
   ],
   primaryKey: ['case_id', 'seq'],
   // A stretch overlapping a window ended after its start (or runs still): a range of ended_at, not all history.
-  indexes: [['ended_at', 'started_at', 'case_id']],
+  readIndexes: [['ended_at', 'started_at', 'case_id']],
 };
 
 const CASE_RESOLUTIONS: TableSchema = {
@@ -122,13 +120,17 @@ const CASE_RESOLUTIONS: TableSchema = {
     ['opened_at', 'bigint'],
   ],
   primaryKey: ['case_id', 'position'],
-  indexes: [['resolved_at']],
+  readIndexes: [['resolved_at']],
 };
 
 const ALIASES = aliasesTable('driver_aliases');
 
 const TABLES = [ANSWERS, CONTACTS, CASE_EVENTS, CASES, CASE_HANDOFFS, CASE_UNOWNED, CASE_RESOLUTIONS, ALIASES];
 
-export async function createDriversTables(db: Kysely<DriversTables>, { unique }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createTable(db, table, { unique });
+export async function createDriversTables(db: Kysely<DriversTables>, { unique, readIndexes }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
+}
+
+export async function createDriversReadIndexes(db: Kysely<DriversTables>, { unique }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createReadIndexes(db, table, { unique });
 }

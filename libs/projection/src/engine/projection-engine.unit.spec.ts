@@ -7,8 +7,9 @@ import { EventStore } from '@cx/event-store';
 import { EVENT_TYPES, type AnyLedgerEvent, type EventType } from '@cx/events';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { proposedEvent } from '@cx/event-store/testing';
-import type { Projection } from '../projection';
+import type { Projection, ProjectionContext } from '../projection';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
+import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 import { ProjectionEngine } from './projection-engine';
 import { ProjectionRegistry } from './projection-registry';
 import { SqliteEventStore } from '@cx/event-store/adapters';
@@ -37,15 +38,54 @@ class Tally implements Projection<Tallies> {
   }
 
   async apply(tx: Kysely<Tallies>, events: readonly AnyLedgerEvent[]): Promise<void> {
-    for (const event of events) {
-      await tx
-        .insertInto('tallies')
-        .values({ customer_id: event.customerId, events: this.settings.weight })
-        .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({ events: eb('tallies.events', '+', this.settings.weight) })))
-        .execute();
-    }
+    await addTallies(tx, events, this.settings.weight);
   }
 }
+
+async function addTallies(tx: Kysely<Tallies>, events: readonly AnyLedgerEvent[], weight: number): Promise<void> {
+  for (const event of events) {
+    await tx
+      .insertInto('tallies')
+      .values({ customer_id: event.customerId, events: weight })
+      .onConflict((oc) => oc.column('customer_id').doUpdateSet((eb) => ({ events: eb('tallies.events', '+', weight) })))
+      .execute();
+  }
+}
+
+const TALLIES: TableSchema = {
+  name: 'tallies',
+  columns: [
+    ['customer_id', 'text', 'key'],
+    ['events', 'integer', 'required'],
+  ],
+  readIndexes: [['events']],
+};
+
+/** Counts every event of each customer in a table with a read index, noting in each batch whether its generation had it. */
+class IndexedTally implements Projection<Tallies> {
+  readonly name = 'tally';
+  readonly version = 1;
+  readonly handles = EVENT_TYPES;
+  readonly tables = ['tallies'] as const;
+  readonly settings = {};
+  readonly indexedWhileFolding = new Map<number, boolean>();
+
+  async createTables(db: Kysely<Tallies>, { unique, readIndexes }: ProjectionContext): Promise<void> {
+    await createTable(db, TALLIES, { unique, readIndexes });
+  }
+
+  async createReadIndexes(db: Kysely<Tallies>, { unique }: ProjectionContext): Promise<void> {
+    await createReadIndexes(db, TALLIES, { unique });
+  }
+
+  async apply(tx: Kysely<Tallies>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
+    this.indexedWhileFolding.set(context.generation, await hasIndex(tx, context.unique('tallies_by_events')));
+    await addTallies(tx, events, 1);
+  }
+}
+
+const hasIndex = async (db: Kysely<any>, name: string): Promise<boolean> =>
+  (await db.selectFrom('sqlite_master').select('name').where('type', '=', 'index').where('name', '=', name).execute()).length === 1;
 
 /** The real store, counting how often its subscriptions hand out each position. */
 class CountingReads {
@@ -169,6 +209,24 @@ describe('ProjectionEngine', () => {
     expect([...counting.reads.values()].every((times) => times === 1)).toBe(true);
     expect(counting.reads.size).toBe(await events.headPosition());
     for (const name of ['a', 'b', 'c']) expect((await liveGeneration(name))?.activeGeneration).toBe(2);
+  });
+
+  it('builds a rebuilt generation without its read indexes and adds them before it goes live', async () => {
+    const tally = new IndexedTally();
+    const first = await started([tally]);
+    await until(async () => (await first.status())[0]?.lag === 0);
+    await stopped(first);
+    expect(tally.indexedWhileFolding.get(1)).toBe(true);
+
+    await new ProjectionEngine([tally], views, events, { runs: false, source: 'store' }, new ProjectionRegistry(views)).rebuildHere(
+      [tally],
+      () => undefined,
+    );
+
+    expect(tally.indexedWhileFolding.get(2)).toBe(false);
+    expect((await liveGeneration('tally'))?.activeGeneration).toBe(2);
+    expect(await hasIndex(views.reader, 'tallies_by_events__g2')).toBe(true);
+    expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
   });
 });
 

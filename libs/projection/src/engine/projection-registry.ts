@@ -132,7 +132,7 @@ export class ProjectionRegistry {
       await lockSchemaChanges(tx, this.store.dialect);
       const record = (await this.records(tx)).find((r) => r.name === projection.name);
       if (!record) {
-        await createGeneration(tx, projection, 1, this.store.dialect);
+        await createGeneration(tx, projection, 1, this.store.dialect, { readIndexes: true });
         await tx.insertInto('projections').values({ name: projection.name, active_generation: 1, building_generation: null }).execute();
         await pointViewsAt(tx, projection, 1, []);
         return 'created';
@@ -181,6 +181,16 @@ export class ProjectionRegistry {
     return retired;
   }
 
+  /**
+   * The read indexes a rebuilt generation was made without (see startGeneration), before it
+   * goes live. Idempotent: a rebuild resumed after a crash makes only those still missing.
+   */
+  async createReadIndexes(projection: Projection, generation: number): Promise<void> {
+    const create = projection.createReadIndexes?.bind(projection);
+    if (!create) return;
+    await this.store.transaction((tx) => create(forGeneration(tx, projection, generation), contextFor(this.store.dialect, generation)));
+  }
+
   /** Drops a retired generation's tables, once nothing reads them. */
   async dropGeneration(projection: Projection, generation: number): Promise<void> {
     await this.store.transaction((tx) => this.dropGenerationIn(tx, projection, generation));
@@ -201,9 +211,10 @@ export class ProjectionRegistry {
       .execute();
   }
 
+  /** A generation to rebuild: made without its read indexes, which the runner adds once it has caught up. */
   private async startGeneration(tx: Kysely<any>, projection: Projection, record: ProjectionRecord): Promise<number> {
     const generation = Math.max(record.activeGeneration, await highestGeneration(tx, projection.name)) + 1;
-    await createGeneration(tx, projection, generation, this.store.dialect);
+    await createGeneration(tx, projection, generation, this.store.dialect, { readIndexes: false });
     await tx.updateTable('projections').set({ building_generation: generation }).where('name', '=', projection.name).execute();
     return generation;
   }
@@ -239,9 +250,19 @@ export const sharedContextFor = (tx: Kysely<any>, dialect: ViewDialect, projecti
   lock: (keys) => lockEntities(tx, dialect, projection.name, generation, keys),
 });
 
-async function createGeneration(tx: Kysely<any>, projection: Projection, generation: number, dialect: ViewDialect): Promise<void> {
+/**
+ * A generation's tables, its checkpoint at 0 and its stamp. Generation 1 is live at once, so
+ * readers need its read indexes from the start; a rebuilt one is read only once promoted.
+ */
+async function createGeneration(
+  tx: Kysely<any>,
+  projection: Projection,
+  generation: number,
+  dialect: ViewDialect,
+  { readIndexes }: { readIndexes: boolean },
+): Promise<void> {
   for (const table of projection.tables) await sql`DROP TABLE IF EXISTS ${sql.table(physicalTable(table, generation))}`.execute(tx);
-  await projection.createTables(forGeneration(tx, projection, generation), contextFor(dialect, generation));
+  await projection.createTables(forGeneration(tx, projection, generation), { ...contextFor(dialect, generation), readIndexes });
   await tx.deleteFrom('projection_checkpoints').where('name', '=', projection.name).where('generation', '=', generation).execute();
   await tx.deleteFrom(PARTITION_CHECKPOINTS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();
   await tx.deleteFrom(GENERATIONS_TABLE).where('name', '=', projection.name).where('generation', '=', generation).execute();

@@ -275,6 +275,7 @@ export class ProjectionRunner {
     const record = (await this.registry.records()).find((r) => r.name === projection.name);
     if (record?.buildingGeneration !== generation) return false;
     if (checkpoint < (await this.events.headPosition())) return false;
+    await this.registry.createReadIndexes(projection, generation);
     await this.settle(run);
     const retired = await this.views.transaction(async (tx) => {
       const stored = await this.lockCheckpoint(tx, run);

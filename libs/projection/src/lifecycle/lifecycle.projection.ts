@@ -6,7 +6,7 @@ import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
 import { deleteForKeys, excludedValues, inChunks, insertAll, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
-import { createLifecycleTables } from './lifecycle.schema';
+import { createLifecycleReadIndexes, createLifecycleTables } from './lifecycle.schema';
 import { CustomerFactsTable, CustomerStagesTable, LIFECYCLE_TABLES, LifecycleTables } from './lifecycle.tables';
 import { restretch, stageFactsFrom, type StageStart } from './stage-facts';
 import { known } from '../known';
@@ -96,6 +96,10 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
 
   async createTables(db: Kysely<LifecycleTables>, context: ProjectionContext): Promise<void> {
     await createLifecycleTables(db, context);
+  }
+
+  async createReadIndexes(db: Kysely<LifecycleTables>, context: ProjectionContext): Promise<void> {
+    await createLifecycleReadIndexes(db, context);
   }
 
   async apply(tx: Kysely<LifecycleTables>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
 import { aliasesTable } from '../canonical-customers';
-import { createTable, type TableSchema } from '../view-store/table-schema';
+import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 import type { LifecycleTables } from './lifecycle.tables';
 
 const CUSTOMERS: TableSchema = {
@@ -34,15 +34,15 @@ const CUSTOMER_FACTS: TableSchema = {
     ['category', 'text'],
     ['segment', 'text'],
   ],
-  // The timeline pages over the first; the rules seek the latest fact of a kind before T with
-  // the second, which also carries what the customer view sums per kind up to T (interactions by
-  // channel, revenue by currency), so those sums read the index alone, not a table row per fact;
-  // a case's facts of the customer come from the third.
+  // The rules seek the latest fact of a kind before T with the first, which also carries what
+  // the customer view sums per kind up to T (interactions by channel, revenue by currency), so
+  // those sums read the index alone, not a table row per fact; a case's facts of the customer
+  // come from the second. The timeline pages over the read index.
   indexes: [
-    ['customer_id', 'time', 'position'],
     { name: 'customer_facts_by_kind', columns: ['customer_id', 'kind', 'time', 'position', 'channel', 'currency', 'amount_minor'] },
     ['customer_id', 'case_id', 'time', 'position'],
   ],
+  readIndexes: [['customer_id', 'time', 'position']],
 };
 
 const CASE_STRETCHES: TableSchema = {
@@ -67,7 +67,8 @@ const CUSTOMER_STAGES: TableSchema = {
     ['until', 'bigint'],
   ],
   primaryKey: ['customer_id', 'since'],
-  indexes: [
+  // The projection reads and rewrites a customer's intervals by the key; these serve readers.
+  readIndexes: [
     { name: 'customer_stages_by_since', columns: ['since', 'until', 'stage'] },
     // Who is in which stage at T (the lifecycle report): the intervals not ended by T, read from the index alone.
     { name: 'customer_stages_by_until', columns: ['until', 'since', 'stage', 'customer_id'] },
@@ -84,6 +85,10 @@ const CUSTOMER_ALIASES = aliasesTable('customer_aliases', {
 const TABLES = [CUSTOMERS, CUSTOMER_FACTS, CASE_STRETCHES, CUSTOMER_STAGES, CUSTOMER_ALIASES];
 
 /** Each index serves one question; see docs/read-models.md. */
-export async function createLifecycleTables(db: Kysely<LifecycleTables>, { unique }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createTable(db, table, { unique });
+export async function createLifecycleTables(db: Kysely<LifecycleTables>, { unique, readIndexes }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
+}
+
+export async function createLifecycleReadIndexes(db: Kysely<LifecycleTables>, { unique }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createReadIndexes(db, table, { unique });
 }

@@ -6,7 +6,7 @@ import { caseKey, orderKey } from '../entity-keys';
 import { excludedValues, inChunks, insertAll } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
-import { createLoyaltyTables } from './loyalty.schema';
+import { createLoyaltyReadIndexes, createLoyaltyTables } from './loyalty.schema';
 import { LOYALTY_CUSTOMER_COLUMNS, LOYALTY_TABLES, LoyaltyCaseEventsTable, OrdersTable } from './loyalty.tables';
 
 /**
@@ -24,6 +24,10 @@ export class LoyaltyProjection implements Projection {
 
   async createTables(db: Kysely<any>, context: ProjectionContext): Promise<void> {
     await createLoyaltyTables(db, context);
+  }
+
+  async createReadIndexes(db: Kysely<any>, context: ProjectionContext): Promise<void> {
+    await createLoyaltyReadIndexes(db, context);
   }
 
   async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {

@@ -13,6 +13,12 @@ export interface TableSchema {
   /** A key of several columns, named `<table>_pk`. */
   readonly primaryKey?: readonly string[];
   readonly indexes?: readonly IndexSchema[];
+  /**
+   * Indexes only readers go through (reports, the timeline), never the projection's own fold.
+   * A generation being rebuilt is written without them and gets them once it has caught up
+   * (`createReadIndexes`): one sorted pass per index instead of a random insert per row.
+   */
+  readonly readIndexes?: readonly IndexSchema[];
 }
 
 export interface TableCreation {
@@ -20,11 +26,13 @@ export interface TableCreation {
   unique?: (name: string) => string;
   /** For the tables made once and shared by every generation: a table already there is kept. */
   ifNotExists?: boolean;
+  /** Whether the read indexes are made with the table (default) or later (`createReadIndexes`). */
+  readIndexes?: boolean;
 }
 
-/** Creates the table, then its indexes. */
+/** Creates the table, then its indexes (without the read indexes when `creation.readIndexes` is false). */
 export async function createTable(db: Kysely<any>, table: TableSchema, creation: TableCreation = {}): Promise<void> {
-  const { unique = (name: string) => name, ifNotExists = false } = creation;
+  const { unique = (name: string) => name, ifNotExists = false, readIndexes = true } = creation;
   let create: CreateTableBuilder<string, string> = db.schema.createTable(table.name);
   if (ifNotExists) create = create.ifNotExists();
   for (const [name, type, filled] of table.columns) {
@@ -32,13 +40,25 @@ export async function createTable(db: Kysely<any>, table: TableSchema, creation:
   }
   if (table.primaryKey) create = create.addPrimaryKeyConstraint(unique(`${table.name}_pk`), [...table.primaryKey]);
   await create.execute();
-  for (const index of table.indexes ?? []) {
-    const { name, columns } = 'name' in index ? index : { name: `${table.name}_by_${index.join('_')}`, columns: index };
-    let createIndex = db.schema
-      .createIndex(unique(name))
-      .on(table.name)
-      .columns([...columns]);
-    if (ifNotExists) createIndex = createIndex.ifNotExists();
-    await createIndex.execute();
-  }
+  const indexes = [...(table.indexes ?? []), ...(readIndexes ? (table.readIndexes ?? []) : [])];
+  for (const index of indexes) await createIndex(db, table.name, index, unique, ifNotExists);
+}
+
+/** The table's read indexes that are not there yet (see `TableSchema.readIndexes`). */
+export async function createReadIndexes(
+  db: Kysely<any>,
+  table: TableSchema,
+  { unique = (name: string) => name }: TableCreation = {},
+): Promise<void> {
+  for (const index of table.readIndexes ?? []) await createIndex(db, table.name, index, unique, true);
+}
+
+async function createIndex(db: Kysely<any>, table: string, index: IndexSchema, unique: (name: string) => string, ifNotExists: boolean) {
+  const { name, columns } = 'name' in index ? index : { name: `${table}_by_${index.join('_')}`, columns: index };
+  let create = db.schema
+    .createIndex(unique(name))
+    .on(table)
+    .columns([...columns]);
+  if (ifNotExists) create = create.ifNotExists();
+  await create.execute();
 }
