@@ -20,6 +20,7 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   return inSnapshot(views, async (db) => {
     const currency = groupBy === 'valueTier' ? (request.currency ?? (await mostUsedCurrencyInSql(db, until))) : null;
     const query = {
+      dialect: views.dialect,
       from,
       until,
       groupBy,
