@@ -1,5 +1,11 @@
-import { replayCase, type CaseState } from '@cx/views';
-import type { DriverCaseHandoffsTable, DriverCaseResolutionsTable, DriverCasesTable, DriverCaseUnownedTable } from './drivers.tables';
+import { replayCase, UNOWNED_LIMIT_MS, wholeCase, type CaseState } from '@cx/views';
+import type {
+  DriverCaseHandoffsTable,
+  DriverCaseResolutionsTable,
+  DriverCasesTable,
+  DriverCaseUnownedTable,
+  WholeColumn,
+} from './drivers.tables';
 
 /** A case's rows in the drivers tables, from its fold over all its events. */
 export interface DriverCaseRows {
@@ -9,12 +15,46 @@ export interface DriverCaseRows {
   resolutions: DriverCaseResolutionsTable[];
 }
 
-/** The case's rows; `canonical` maps the customer ids its events carry to the customers they stand for now. */
-export function driverCaseRows(state: CaseState, canonical: (id: string) => string): DriverCaseRows | null {
+const bit = (value: boolean) => (value ? 1 : 0);
+
+/** The whole case's columns (`wholeCase`), all null while a request is pending or a stretch without owner runs. */
+function wholeColumns(state: CaseState, slaMs: number): Pick<DriverCasesTable, WholeColumn> {
+  const whole = wholeCase(state, slaMs);
+  if (!whole) return NOT_WHOLE;
+  const { experience } = whole;
+  return {
+    whole_from: whole.from,
+    whole_to: whole.to,
+    whole_handoff: bit(experience.handoff),
+    whole_ping_pong: bit(experience.pingPong),
+    whole_stalled: bit(experience.stalled),
+    whole_unowned: bit(experience.unownedMs > UNOWNED_LIMIT_MS),
+    whole_resolved: bit(experience.resolved !== null),
+    whole_first_contact: bit(experience.resolved?.firstContact ?? false),
+    whole_slow: bit(experience.resolved?.slow ?? false),
+  };
+}
+
+const NOT_WHOLE: Pick<DriverCasesTable, WholeColumn> = {
+  whole_from: null,
+  whole_to: null,
+  whole_handoff: null,
+  whole_ping_pong: null,
+  whole_stalled: null,
+  whole_unowned: null,
+  whole_resolved: null,
+  whole_first_contact: null,
+  whole_slow: null,
+};
+
+/**
+ * The case's rows; `canonical` maps the customer ids its events carry to the customers they
+ * stand for now; `slaMs` is the handoff acceptance SLA (a stalled request).
+ */
+export function driverCaseRows(state: CaseState, canonical: (id: string) => string, slaMs: number): DriverCaseRows | null {
   const replayed = replayCase(state);
   if (!replayed) return null;
   const { caseId } = replayed;
-  const bit = (value: boolean) => (value ? 1 : 0);
   return {
     case: {
       case_id: caseId,
@@ -24,6 +64,7 @@ export function driverCaseRows(state: CaseState, canonical: (id: string) => stri
       opened_at: replayed.opening?.time ?? null,
       complaint: bit(replayed.opening?.category === 'complaint'),
       ended_at: replayed.status === 'resolved' ? (replayed.resolution?.at ?? null) : null,
+      ...wholeColumns(state, slaMs),
     },
     handoffs: replayed.handoffs.map((h) => ({
       case_id: caseId,

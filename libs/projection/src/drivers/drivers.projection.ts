@@ -59,8 +59,9 @@ export class DriversProjection implements Projection<DriversTables> {
   /**
    * 2: driver_cases indexed by (customer, ended_at), so a batch reads only the cases its answers' periods can hold.
    * 3: the churn outcome's cases, stalled requests and unowned stretches are index ranges from the window's start.
+   * 4: driver_cases keep the whole case (`whole_*`), so the churn outcome reads a window's cases without their handoffs, stretches and resolutions.
    */
-  readonly version = 3;
+  readonly version = 4;
   readonly handles = DRIVER_EVENT_TYPES;
   readonly tables = DRIVERS_TABLES;
   readonly settings: Readonly<{ handoffAcceptanceSlaMs: number }>;
@@ -89,7 +90,7 @@ export class DriversProjection implements Projection<DriversTables> {
     for (const row of [...batch.answers, ...batch.contacts]) row.customer_id = canonical(row.customer_id);
     await insertAll(tx, 'driver_case_events', batch.caseEvents);
     await insertAll(tx, 'driver_contacts', batch.contacts);
-    await refoldCases(tx, context, batch, aliases, this.recentCases);
+    await refoldCases(tx, context, batch, aliases, this.recentCases, this.settings.handoffAcceptanceSlaMs);
     for (const row of batch.contacts) touch(batch.affected, row.customer_id, row.time);
     for (const row of batch.answers) touch(batch.affected, row.customer_id, row.time);
     await context.lock?.([...batch.affected.keys()].map(customerKey));
@@ -214,6 +215,7 @@ async function refoldCases(
   batch: Batch,
   aliases: CustomerAliases,
   recent: RecentCaseStates,
+  slaMs: number,
 ): Promise<void> {
   const caseIds = [...batch.cases.keys()];
   if (caseIds.length === 0) return;
@@ -227,7 +229,7 @@ async function refoldCases(
       for (const id of [row.customer_id, row.first_customer_id]) touch(batch.affected, id, known(batch.cases, row.case_id));
   }
   const states = await loadCaseStates(tx, context, caseIds, aliases, recent);
-  const rows = states.map((state) => driverCaseRows(state, (id) => id)).filter((r): r is DriverCaseRows => r !== null);
+  const rows = states.map((state) => driverCaseRows(state, (id) => id, slaMs)).filter((r): r is DriverCaseRows => r !== null);
   for (const r of rows)
     for (const id of [r.case.customer_id, r.case.first_customer_id]) touch(batch.affected, id, known(batch.cases, r.case.case_id));
   for (const chunk of inChunks(caseIds)) {

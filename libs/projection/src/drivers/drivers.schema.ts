@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
 import { aliasesTable } from '../canonical-customers';
 import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
-import { ANSWER_FLAG_COLUMNS, type DriversTables } from './drivers.tables';
+import { ANSWER_FLAG_COLUMNS, type DriversTables, type WholeColumn } from './drivers.tables';
 
 /** Answers: the report scans one survey over a window; the projection rewrites one customer's later answers. */
 const ANSWERS: TableSchema = {
@@ -51,6 +51,19 @@ const CASE_EVENTS: TableSchema = {
   indexes: [['case_id']],
 };
 
+/** The whole case's columns (DriverCasesTable), null while something runs. */
+const WHOLE_COLUMNS: ReadonlyArray<[WholeColumn, 'bigint' | 'integer']> = [
+  ['whole_from', 'bigint'],
+  ['whole_to', 'bigint'],
+  ['whole_handoff', 'integer'],
+  ['whole_ping_pong', 'integer'],
+  ['whole_stalled', 'integer'],
+  ['whole_unowned', 'integer'],
+  ['whole_resolved', 'integer'],
+  ['whole_first_contact', 'integer'],
+  ['whole_slow', 'integer'],
+];
+
 const CASES: TableSchema = {
   name: 'driver_cases',
   columns: [
@@ -61,6 +74,7 @@ const CASES: TableSchema = {
     ['opened_at', 'bigint'],
     ['complaint', 'integer', 'required'],
     ['ended_at', 'bigint'],
+    ...WHOLE_COLUMNS,
   ],
   indexes: [
     // An answer's period holds the cases still open or ended after it began: few, whatever the customer's history.
@@ -70,10 +84,19 @@ const CASES: TableSchema = {
   readIndexes: [
     ['customer_id', 'started_at'],
     ['first_customer_id', 'started_at'],
-    // The churn outcome's cases: open ones and those ended since the window's start, read from the index alone.
+    // The churn outcome's cases: open ones and those ended since the window's start, read from the index alone, whole ones with what the window sees.
     {
       name: 'driver_cases_in_window',
-      columns: ['ended_at', 'started_at', 'case_id', 'customer_id', 'first_customer_id', 'opened_at', 'complaint'],
+      columns: [
+        'ended_at',
+        'started_at',
+        'case_id',
+        'customer_id',
+        'first_customer_id',
+        'opened_at',
+        'complaint',
+        ...WHOLE_COLUMNS.map(([column]) => column),
+      ],
     },
   ],
 };

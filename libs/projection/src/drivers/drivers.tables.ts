@@ -79,7 +79,25 @@ export interface DriverCasesTable {
   complaint: number;
   /** The last resolution, when the case is resolved now; null while open. */
   ended_at: number | null;
+  /**
+   * The case as a whole (@cx/views `wholeCase`): its first and last instants, and what a
+   * window holding both sees (1 or 0 each); all null while a request is pending or a stretch
+   * without owner runs. A window starting after `whole_to` sees an open case dormant.
+   */
+  whole_from: number | null;
+  whole_to: number | null;
+  whole_handoff: number | null;
+  whole_ping_pong: number | null;
+  whole_stalled: number | null;
+  /** More than 4 hours without an owner in all. */
+  whole_unowned: number | null;
+  /** Resolved for good (last resolution not reopened), and whether that was at first contact, and slow. */
+  whole_resolved: number | null;
+  whole_first_contact: number | null;
+  whole_slow: number | null;
 }
+
+export type WholeColumn = Extract<keyof DriverCasesTable, `whole_${string}`>;
 
 /** One row per handoff (request or takeover) of a case. A request is pending at T when `requested_at <= T < closed_at` (closed_at null: still pending). */
 export interface DriverCaseHandoffsTable {

@@ -41,6 +41,8 @@ export class SqliteViewStore implements ViewStore {
     this.writeDb.pragma('wal_autocheckpoint = 16384');
     this.writeDb.pragma('temp_store = MEMORY');
     this.readDb = openSqlite(path);
+    // Reports sort and group in temporary B-trees: in memory, not in a file beside the views.
+    this.readDb.pragma('temp_store = MEMORY');
     this.writer = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.writeDb) }) });
     this.reader = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.readDb) }) });
   }

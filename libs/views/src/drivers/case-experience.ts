@@ -100,6 +100,53 @@ function settle(state: CaseState, slaMs: number): SettledExperience | null {
   return { from, to, experience: replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs) };
 }
 
+/**
+ * A case with nothing left running (no pending request, no unowned stretch), open or
+ * resolved, between its first and last instants [from, to]: every period holding both sees
+ * `experience`, the whole case (its events, handoffs, stretches and resolution, all inside).
+ * An open one is also quiet after `to`: a period starting later sees it open throughout with
+ * nothing happening (`dormantExperience`). The churn outcome's SQL reads these, kept per case,
+ * instead of the case's handoffs, stretches and resolutions (SPEC §2.5).
+ */
+export interface WholeCase {
+  from: number;
+  to: number;
+  experience: CaseExperience;
+}
+
+/** The case as a whole, or null when a request is pending or a stretch without owner runs (what a period sees of it then depends on where it ends). */
+export function wholeCase(state: CaseState, slaMs: number): WholeCase | null {
+  const replayed = replayedUpTo(state, Number.POSITIVE_INFINITY, false);
+  if (!replayed) return null;
+  const instants = state.events.map((e) => e.time);
+  for (const h of replayed.handoffs) {
+    if (h.closedAt === null) return null;
+    instants.push(h.requestedAt ?? h.closedAt, h.acceptedAt ?? h.closedAt, h.closedAt);
+  }
+  for (const s of replayed.spans) {
+    // An owner's stretch runs while the case is open; only time without one counts.
+    if (s.end === null && s.team === null) return null;
+    instants.push(s.start, s.end ?? s.start);
+  }
+  instants.push(...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]));
+  const from = instants.reduce((a, b) => Math.min(a, b));
+  const to = instants.reduce((a, b) => Math.max(a, b));
+  const experience = replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs);
+  return experience && { from, to, experience };
+}
+
+/** What a period starting after a whole open case's last instant sees of it: its customer and opening, nothing else. */
+export const dormantExperience = ({ caseId, customerId, complaint }: CaseExperience): CaseExperience => ({
+  caseId,
+  customerId,
+  complaint,
+  handoff: false,
+  pingPong: false,
+  stalled: false,
+  unownedMs: 0,
+  resolved: null,
+});
+
 /** Each case's replay over all its events, by the state it came from (and how many events it had then). */
 const wholeReplays = new WeakMap<CaseState, { count: number; replayed: ReplayedCase | null }>();
 

@@ -1,7 +1,7 @@
 import { DEFAULT_CASE_SETTINGS } from '../cases/case-settings';
 import { caseStates } from './driver-facts';
-import { answerPeriod, windowPeriod, type Period } from './driver-period';
-import { caseExperience, replayedExperience } from './case-experience';
+import { answerPeriod, firstInstant, lastInstant, windowPeriod, type Period } from './driver-period';
+import { caseExperience, dormantExperience, replayedExperience, wholeCase } from './case-experience';
 import { DAY, HOUR, ledger, T } from './drivers-test-kit';
 import { seededRandom } from '../testing/seeded-random';
 
@@ -57,6 +57,37 @@ describe('caseExperience', () => {
       expect(differing).toEqual([]);
       // The cases are worth the name: many were resolved inside some period, a part of them after handoffs.
       expect(settledSeen).toBeGreaterThan(100);
+    },
+  );
+});
+
+describe('wholeCase', () => {
+  it.each([[1], [20260301], [99]])(
+    'is what every period holding the case sees, and an open one is dormant for every period after it (seed %i)',
+    (seed) => {
+      const { cases, periods } = randomCases(seed);
+      const seen = { whole: 0, dormant: 0, running: 0 };
+      const differing: unknown[] = [];
+      for (const state of cases) {
+        const whole = wholeCase(state, SLA);
+        if (!whole) {
+          seen.running += 1;
+          continue;
+        }
+        for (const period of periods) {
+          const replayed = replayedExperience(state, period, SLA);
+          const holds = firstInstant(period) <= whole.from && whole.to <= lastInstant(period);
+          const after = whole.to < firstInstant(period) && whole.experience.resolved === null;
+          const expected = holds ? whole.experience : after ? dormantExperience(whole.experience) : undefined;
+          if (holds) seen.whole += 1;
+          if (after) seen.dormant += 1;
+          if (expected !== undefined && JSON.stringify(expected) !== JSON.stringify(replayed))
+            differing.push({ caseId: state.caseId, period, expected, replayed });
+        }
+      }
+      expect(differing).toEqual([]);
+      // Each kind is met: cases held whole by some period, open ones quiet before one, and cases still running.
+      expect(Math.min(seen.whole, seen.dormant, seen.running)).toBeGreaterThan(5);
     },
   );
 });

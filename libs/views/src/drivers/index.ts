@@ -17,8 +17,8 @@ export { DEFAULT_DRIVER_SETTINGS, DRIVER_PERIOD_MS, SLOW_RESOLUTION_MS, UNOWNED_
 export type { DriverSettings } from './driver-settings';
 export { answerPeriod, inPeriod, overlapMs, windowPeriod } from './driver-period';
 export type { Period } from './driver-period';
-export { caseExperience } from './case-experience';
-export type { CaseExperience } from './case-experience';
+export { caseExperience, dormantExperience, wholeCase } from './case-experience';
+export type { CaseExperience, WholeCase } from './case-experience';
 export {
   caseAttributes,
   channelAttributes,
