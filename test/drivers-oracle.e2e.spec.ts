@@ -16,6 +16,7 @@ import {
   type DriverOutcome,
   type DriversFacts,
 } from '@cx/views';
+import { VIEW_STORE, type ViewStore } from '@cx/projection';
 import { LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
 import { stopIfStarted } from '@cx/event-store/testing';
 import {
@@ -236,6 +237,33 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
         status: 200,
         report: { ...expected, from: iso(expected.from), to: iso(expected.to), asOf: expected.asOf === null ? null : iso(expected.asOf) },
       });
+    }
+  }, 300_000);
+
+  it('answers churn the same from a live generation made before cases were kept whole (during the rebuild after an upgrade)', async () => {
+    const views = api.server.app.get<ViewStore>(VIEW_STORE);
+    const record = await views.reader
+      .selectFrom('projections')
+      .select('active_generation')
+      .where('name', '=', 'drivers')
+      .executeTakeFirstOrThrow();
+    const live = `driver_cases__g${Number(record.active_generation)}`;
+    const before = 'case_id, customer_id, first_customer_id, started_at, opened_at, complaint, ended_at';
+    const facts = factsOf(ledger);
+    const stageOf = stageOfLedger(ledger);
+    await views.execute(`DROP VIEW driver_cases; CREATE VIEW driver_cases AS SELECT ${before} FROM ${live}`);
+    try {
+      for (const ask of randomAsks(random, boundaries).filter((a) => a.outcome === 'churn')) {
+        const expected = driversReport(facts, { ...ask, stageOf, settings: DEFAULT_DRIVER_SETTINGS });
+        const answer = await api.get(query(ask, after));
+        expect({ ask, status: answer.status, report: answer.body }).toEqual({
+          ask,
+          status: 200,
+          report: { ...expected, from: iso(expected.from), to: iso(expected.to), asOf: expected.asOf === null ? null : iso(expected.asOf) },
+        });
+      }
+    } finally {
+      await views.execute(`DROP VIEW driver_cases; CREATE VIEW driver_cases AS SELECT * FROM ${live}`);
     }
   }, 300_000);
 });

@@ -43,15 +43,20 @@ export interface ChurnQuery {
   followUpSlaMs: number;
 }
 
+/** A query over live views that keep whole cases, or not (`keepsWholeCases`). */
+type CasesQuery = ChurnQuery & { wholeCases: boolean };
+
 /** The case `c` is kept whole and the window holds all its instants. */
-const heldWhole = ({ from, until }: ChurnQuery) => sql`(c.whole_from >= ${from} AND c.whole_to < ${until})`;
+const heldWhole = ({ from, until }: CasesQuery) => sql`(c.whole_from >= ${from} AND c.whole_to < ${until})`;
 
 /** The case `c` is open, kept whole, and quiet since before the window. */
-const dormant = ({ from }: ChurnQuery) => sql`(c.ended_at IS NULL AND c.whole_to < ${from})`;
+const dormant = ({ from }: CasesQuery) => sql`(c.ended_at IS NULL AND c.whole_to < ${from})`;
 
 /** A case attribute of `c` as 1 or 0: the kept one when held whole, 0 when dormant, else `exact` (an integer) from its own rows. */
-const caseFlag = (query: ChurnQuery, column: string, exact: RawBuilder<unknown>) =>
-  sql`CASE WHEN ${heldWhole(query)} THEN ${sql.ref(`c.${column}`)} WHEN ${dormant(query)} THEN 0 ELSE ${exact} END`;
+const caseFlag = (query: CasesQuery, column: string, exact: RawBuilder<unknown>) =>
+  !query.wholeCases
+    ? exact
+    : sql`CASE WHEN ${heldWhole(query)} THEN ${sql.ref(`c.${column}`)} WHEN ${dormant(query)} THEN 0 ELSE ${exact} END`;
 
 const bit = (condition: RawBuilder<unknown>) => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END`;
 
@@ -90,7 +95,7 @@ const slow = sql`CASE WHEN r.opened_at IS NOT NULL AND r.resolved_at - r.opened_
  * not resolved for good before its start (open now, or ended since `from`, is the index range
  * read). The customer is the opening's when it came before `until`, else the first event's.
  */
-function windowCases(query: ChurnQuery): RawBuilder<unknown> {
+function windowCases(query: CasesQuery): RawBuilder<unknown> {
   const { from, until } = query;
   const customer = sql`CASE WHEN c.opened_at IS NOT NULL AND c.opened_at < ${until} THEN c.customer_id ELSE c.first_customer_id END`;
   const resolutions = resolutionsInWindow(query);
@@ -106,7 +111,7 @@ function windowCases(query: ChurnQuery): RawBuilder<unknown> {
       ${caseFlag(query, 'whole_slow', sql`COALESCE((SELECT MAX(${slow}) ${resolutions}), 0)`)} AS slow
     FROM driver_cases c
     WHERE (c.ended_at IS NULL OR c.ended_at >= ${from}) AND c.started_at < ${until}
-      AND ((c.whole_to IS NOT NULL AND (${heldWhole(query)} OR ${dormant(query)})) OR NOT EXISTS (
+      AND (${query.wholeCases ? sql`(c.whole_to IS NOT NULL AND (${heldWhole(query)} OR ${dormant(query)})) OR` : sql``} NOT EXISTS (
         SELECT 1 FROM driver_case_resolutions r
         WHERE r.case_id = c.case_id AND r.resolved_at < ${from} AND (r.reopened_at IS NULL OR r.reopened_at >= ${until})))
   ) w WHERE w.customer_id IN (SELECT s.customer_id FROM at_start s)`;
@@ -215,7 +220,7 @@ const OVERALL = 'overall';
  * leaves alone, while the boundary customers' look-ups before it are seeks that a hash join
  * would make scans.
  */
-async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: ChurnQuery): Promise<Map<string, DriverTallies>> {
+async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: CasesQuery): Promise<Map<string, DriverTallies>> {
   const tiers =
     query.groupBy === 'valueTier' && query.currency !== null
       ? sql`, tiers AS MATERIALIZED (${tierRows(query.currency, query.until)})`
@@ -269,5 +274,20 @@ export async function churnTallies(db: Kysely<any>, query: ChurnQuery, threshold
   const window = { from: query.from, to: query.until };
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
   const counted = churnCustomerRows(window);
-  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, query);
+  const wholeCases = await keepsWholeCases(db, query.dialect);
+  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, { ...query, wholeCases });
+}
+
+/**
+ * Whether the live `driver_cases` keeps whole cases (drivers version 4). Right after an
+ * upgrade the generation before serves until the new one has caught up: its cases are then all
+ * read from their own rows, slower but the same answer.
+ */
+async function keepsWholeCases(db: Kysely<any>, dialect: ViewDialect): Promise<boolean> {
+  const { rows } =
+    dialect === 'sqlite'
+      ? await sql`SELECT 1 FROM pragma_table_info('driver_cases') WHERE name = 'whole_to'`.execute(db)
+      : await sql`SELECT 1 FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'driver_cases' AND column_name = 'whole_to'`.execute(db);
+  return rows.length > 0;
 }
