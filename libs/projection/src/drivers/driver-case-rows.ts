@@ -1,4 +1,4 @@
-import { replayCase, UNOWNED_LIMIT_MS, wholeCase, type CaseState } from '@cx/views';
+import { replayCase, UNOWNED_LIMIT_MS, wholeCase, type CaseState, type ReplayedCase } from '@cx/views';
 import type {
   DriverCaseHandoffsTable,
   DriverCaseResolutionsTable,
@@ -18,8 +18,8 @@ export interface DriverCaseRows {
 const bit = (value: boolean) => (value ? 1 : 0);
 
 /** The whole case's columns (`wholeCase`), all null while a request is pending or a stretch without owner runs. */
-function wholeColumns(state: CaseState, slaMs: number): Pick<DriverCasesTable, WholeColumn> {
-  const whole = wholeCase(state, slaMs);
+function wholeColumns(state: CaseState, replayed: ReplayedCase, slaMs: number): Pick<DriverCasesTable, WholeColumn> {
+  const whole = wholeCase(state, slaMs, replayed);
   if (!whole) return NOT_WHOLE;
   const { experience } = whole;
   return {
@@ -64,7 +64,7 @@ export function driverCaseRows(state: CaseState, canonical: (id: string) => stri
       opened_at: replayed.opening?.time ?? null,
       complaint: bit(replayed.opening?.category === 'complaint'),
       ended_at: replayed.status === 'resolved' ? (replayed.resolution?.at ?? null) : null,
-      ...wholeColumns(state, slaMs),
+      ...wholeColumns(state, replayed, slaMs),
     },
     handoffs: replayed.handoffs.map((h) => ({
       case_id: caseId,

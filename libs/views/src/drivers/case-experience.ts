@@ -42,7 +42,12 @@ export function caseExperience(state: CaseState, period: Period, slaMs: number):
 /** The experience from the case replayed up to the period's end, settled or not (what a look-up of a settled case stands for). */
 export function replayedExperience(state: CaseState, period: Period, slaMs: number): CaseExperience | null {
   const replayed = replayedUpTo(state, period.hi, period.closed === 'lo');
-  if (!replayed || !touchesPeriod(replayed, period)) return null;
+  return replayed && experienceIn(replayed, period, slaMs);
+}
+
+/** What a period sees of the case replayed up to its end. */
+function experienceIn(replayed: ReplayedCase, period: Period, slaMs: number): CaseExperience | null {
+  if (!touchesPeriod(replayed, period)) return null;
   const accepted = replayed.handoffs.filter((h) => h.acceptedAt !== null && inPeriod(period, h.acceptedAt));
   return {
     caseId: replayed.caseId,
@@ -114,9 +119,13 @@ export interface WholeCase {
   experience: CaseExperience;
 }
 
-/** The case as a whole, or null when a request is pending or a stretch without owner runs (what a period sees of it then depends on where it ends). */
-export function wholeCase(state: CaseState, slaMs: number): WholeCase | null {
-  const replayed = replayedUpTo(state, Number.POSITIVE_INFINITY, false);
+/**
+ * The case as a whole, or null when a request is pending or a stretch without owner runs (what
+ * a period sees of it then depends on where it ends). `replayed` is the case replayed over all
+ * its events, when the caller has it: the drivers projection, which folds every case it
+ * touches, neither replays it twice nor keeps the replay.
+ */
+export function wholeCase(state: CaseState, slaMs: number, replayed: ReplayedCase | null = replayCase(state)): WholeCase | null {
   if (!replayed) return null;
   const instants = state.events.map((e) => e.time);
   for (const h of replayed.handoffs) {
@@ -131,7 +140,7 @@ export function wholeCase(state: CaseState, slaMs: number): WholeCase | null {
   instants.push(...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]));
   const from = instants.reduce((a, b) => Math.min(a, b));
   const to = instants.reduce((a, b) => Math.max(a, b));
-  const experience = replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs);
+  const experience = experienceIn(replayed, { lo: from - 1, hi: to, closed: 'hi' }, slaMs);
   return experience && { from, to, experience };
 }
 
