@@ -89,20 +89,33 @@ function settledExperience(state: CaseState, slaMs: number): SettledExperience |
 function settle(state: CaseState, slaMs: number): SettledExperience | null {
   const replayed = replayedUpTo(state, Number.POSITIVE_INFINITY, false);
   if (!replayed || replayed.status !== 'resolved') return null;
-  const instants = state.events.map((e) => e.time);
   // A handoff or span still open leaves the case unsettled.
+  const span = quietSpan(state, replayed, (s) => s.end === null);
+  if (!span) return null;
+  const { from, to } = span;
+  return { from, to, experience: replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs) };
+}
+
+/**
+ * The case's first and last instants (its events, handoffs, stretches, resolutions and
+ * reopenings), or null when a request is pending or a stretch that `runs` has no end.
+ */
+function quietSpan(
+  state: CaseState,
+  replayed: ReplayedCase,
+  runs: (span: ReplayedCase['spans'][number]) => boolean,
+): { from: number; to: number } | null {
+  const instants = state.events.map((e) => e.time);
   for (const h of replayed.handoffs) {
     if (h.closedAt === null) return null;
     instants.push(h.requestedAt ?? h.closedAt, h.acceptedAt ?? h.closedAt, h.closedAt);
   }
   for (const s of replayed.spans) {
-    if (s.end === null) return null;
-    instants.push(s.start, s.end);
+    if (runs(s)) return null;
+    instants.push(s.start, s.end ?? s.start);
   }
   instants.push(...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]));
-  const from = instants.reduce((a, b) => Math.min(a, b));
-  const to = instants.reduce((a, b) => Math.max(a, b));
-  return { from, to, experience: replayedExperience(state, { lo: from - 1, hi: to, closed: 'hi' }, slaMs) };
+  return { from: instants.reduce((a, b) => Math.min(a, b)), to: instants.reduce((a, b) => Math.max(a, b)) };
 }
 
 /**
@@ -127,19 +140,10 @@ export interface WholeCase {
  */
 export function wholeCase(state: CaseState, slaMs: number, replayed: ReplayedCase | null = replayCase(state)): WholeCase | null {
   if (!replayed) return null;
-  const instants = state.events.map((e) => e.time);
-  for (const h of replayed.handoffs) {
-    if (h.closedAt === null) return null;
-    instants.push(h.requestedAt ?? h.closedAt, h.acceptedAt ?? h.closedAt, h.closedAt);
-  }
-  for (const s of replayed.spans) {
-    // An owner's stretch runs while the case is open; only time without one counts.
-    if (s.end === null && s.team === null) return null;
-    instants.push(s.start, s.end ?? s.start);
-  }
-  instants.push(...replayed.resolutions.flatMap((r) => [r.at, r.reopenedAt ?? r.at]));
-  const from = instants.reduce((a, b) => Math.min(a, b));
-  const to = instants.reduce((a, b) => Math.max(a, b));
+  // An owner's stretch runs while the case is open; only time without one counts.
+  const span = quietSpan(state, replayed, (s) => s.end === null && s.team === null);
+  if (!span) return null;
+  const { from, to } = span;
   const experience = experienceIn(replayed, { lo: from - 1, hi: to, closed: 'hi' }, slaMs);
   return experience && { from, to, experience };
 }
