@@ -155,6 +155,16 @@ async function benchStore(
       { name: `cohort report p99 (${label})`, value: cohorts.p99, unit: 'ms' },
     );
     log(`${store}: cohorts p50 ${cohorts.p50} ms, p99 ${cohorts.p99} ms`);
+    for (const groupBy of ['none', 'team']) {
+      const timed = await timeReport(
+        url,
+        `/v1/reports/closed-loop?${windowQuery(WINDOW)}${groupBy === 'none' ? '' : `&groupBy=${groupBy}`}`,
+        options.samples ?? 50,
+      );
+      rows.push({ name: `closed-loop report p50, groupBy ${groupBy} (${label})`, value: timed.p50, unit: 'ms' });
+      rows.push({ name: `closed-loop report p99, groupBy ${groupBy} (${label})`, value: timed.p99, unit: 'ms' });
+      log(`${store}: closed-loop ${groupBy} p50 ${timed.p50} ms, p99 ${timed.p99} ms`);
+    }
     return rows;
   } finally {
     await app.close();

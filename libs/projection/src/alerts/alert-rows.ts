@@ -1,4 +1,4 @@
-import type { Alert, AlertSignal } from '@cx/views';
+import type { Alert, AlertSignal, ClosedLoopAlert } from '@cx/views';
 import { toNumber } from '../sql-batches';
 import type { AlertsTable } from './alerts.tables';
 
@@ -49,6 +49,35 @@ export function alertOfRow(row: AlertsTable): Alert {
       row.followed_up_at === null
         ? null
         : { at: Number(row.followed_up_at), position: Number(row.follow_up_position), team: row.follow_up_team },
+  };
+}
+
+/** The columns the closed-loop report reads: its covering read index (`alerts_closed_loop`) holds them, led by `raised_at`. */
+export const CLOSED_LOOP_COLUMNS = [
+  'raised_at',
+  'signal',
+  'customer_id',
+  'raised_by',
+  'team',
+  'survey',
+  'score',
+  'followed_up_at',
+  'follow_up_team',
+] as const;
+
+/** What the closed-loop report reads of a row (`CLOSED_LOOP_COLUMNS`), as `alertOfRow` reads the same columns. */
+export function closedLoopAlertOfRow(row: Pick<AlertsTable, (typeof CLOSED_LOOP_COLUMNS)[number]>): ClosedLoopAlert {
+  const detail: ClosedLoopAlert['detail'] = {};
+  if (row.survey !== null) detail.survey = row.survey as 'nps' | 'csat' | 'ces';
+  if (row.score !== null) detail.score = Number(row.score);
+  return {
+    signal: row.signal as AlertSignal,
+    customerId: row.customer_id,
+    raisedAt: Number(row.raised_at),
+    raisedBy: toNumber(row.raised_by),
+    team: row.team,
+    detail,
+    followUp: row.followed_up_at === null ? null : { at: Number(row.followed_up_at), team: row.follow_up_team },
   };
 }
 

@@ -27,7 +27,7 @@ import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { AlertOutbox, ensureAlertOutboxTables, isLiveGeneration, type AlertOutboxTables } from './alert-outbox';
 import { alertOfRow, alertRow, sameRow } from './alert-rows';
-import { createAlertsTables } from './alerts.schema';
+import { createAlertsReadIndexes, createAlertsTables } from './alerts.schema';
 import { ALERTS_TABLES, type AlertCustomerFactsTable, type AlertsTable, type AlertsTables } from './alerts.tables';
 import { known } from '../known';
 
@@ -137,6 +137,10 @@ export class AlertsProjection implements Projection<AlertsTables> {
   async createTables(db: Db, context: ProjectionContext): Promise<void> {
     await createAlertsTables(db, context);
     await ensureAlertOutboxTables(db);
+  }
+
+  async createReadIndexes(db: Db, context: ProjectionContext): Promise<void> {
+    await createAlertsReadIndexes(db, context);
   }
 
   async apply(tx: Db, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { ProjectionContext } from '../projection';
 import { aliasesTable } from '../canonical-customers';
-import { createTable, type TableSchema } from '../view-store/table-schema';
+import { CLOSED_LOOP_COLUMNS } from './alert-rows';
+import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 import type { AlertsTables } from './alerts.tables';
 
 const ALERTS: TableSchema = {
@@ -32,6 +33,12 @@ const ALERTS: TableSchema = {
     { name: 'alerts_by_signal', columns: ['signal', 'raised_at'] },
     // Key drivers join alerts to answers by customer and follow-up time.
     { name: 'alerts_by_follow_up', columns: ['customer_id', 'followed_up_at'] },
+  ],
+  readIndexes: [
+    // The churn outcome of key drivers: the follow-ups of a window, from the index alone, not every alert ever raised.
+    { name: 'alerts_by_followed_up_at', columns: ['followed_up_at', 'signal', 'raised_at', 'customer_id'] },
+    // The closed-loop report: the window's alerts, what it reads of them, from the index alone (not a row looked up per alert).
+    { name: 'alerts_closed_loop', columns: CLOSED_LOOP_COLUMNS },
   ],
 };
 
@@ -100,6 +107,10 @@ const PENDING: TableSchema = { name: 'alert_pending', columns: [['entity', 'text
 const TABLES = [ALERTS, CUSTOMER_FACTS, CASE_EVENTS, CUSTOMER_STAGES, CASE_STRETCHES, CUSTOMER_ALIASES, PENDING];
 
 /** The tables and the indexes their reads go through: every read is a seek by customer, case or time. */
-export async function createAlertsTables(db: Kysely<AlertsTables>, { unique }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createTable(db, table, { unique });
+export async function createAlertsTables(db: Kysely<AlertsTables>, { unique, readIndexes }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
+}
+
+export async function createAlertsReadIndexes(db: Kysely<AlertsTables>, context: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createReadIndexes(db, table, context);
 }

@@ -154,6 +154,6 @@ export async function createDriversTables(db: Kysely<DriversTables>, { unique, r
   for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
 }
 
-export async function createDriversReadIndexes(db: Kysely<DriversTables>, { unique }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createReadIndexes(db, table, { unique });
+export async function createDriversReadIndexes(db: Kysely<DriversTables>, context: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createReadIndexes(db, table, context);
 }

@@ -74,8 +74,8 @@ class IndexedTally implements Projection<Tallies> {
     await createTable(db, TALLIES, { unique, readIndexes });
   }
 
-  async createReadIndexes(db: Kysely<Tallies>, { unique }: ProjectionContext): Promise<void> {
-    await createReadIndexes(db, TALLIES, { unique });
+  async createReadIndexes(db: Kysely<Tallies>, context: ProjectionContext): Promise<void> {
+    await createReadIndexes(db, TALLIES, context);
   }
 
   async apply(tx: Kysely<Tallies>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
@@ -226,6 +226,21 @@ describe('ProjectionEngine', () => {
     expect(tally.indexedWhileFolding.get(2)).toBe(false);
     expect((await liveGeneration('tally'))?.activeGeneration).toBe(2);
     expect(await hasIndex(views.reader, 'tallies_by_events__g2')).toBe(true);
+    expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
+  });
+
+  it('adds a read index the code has and the current live generation lacks when it starts, without a rebuild', async () => {
+    const tally = new IndexedTally();
+    const first = await started([tally]);
+    await until(async () => (await first.status())[0]?.lag === 0);
+    await stopped(first);
+    // The live generation as an earlier release of the code made it: without the read index.
+    await views.execute('DROP INDEX tallies_by_events__g1');
+
+    await started([tally]);
+
+    expect(await hasIndex(views.reader, 'tallies_by_events__g1')).toBe(true);
+    expect((await liveGeneration('tally'))?.activeGeneration).toBe(1);
     expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
   });
 });

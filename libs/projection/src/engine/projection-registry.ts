@@ -139,7 +139,12 @@ export class ProjectionRegistry {
       }
       const wanted = stampOf(projection);
       const live = await this.stamp(projection.name, record.activeGeneration, tx);
-      if (live === wanted) return 'current';
+      if (live === wanted) {
+        // A read index added since the live generation was made (a report's new access path)
+        // changes no row, so it is made here rather than by a rebuild.
+        await makeReadIndexes(tx, projection, record.activeGeneration, this.store.dialect);
+        return 'current';
+      }
       if (record.buildingGeneration !== null) {
         if ((await this.stamp(projection.name, record.buildingGeneration, tx)) === wanted)
           return { rebuilding: record.buildingGeneration, reason: staleness(live, wanted) };
@@ -186,9 +191,7 @@ export class ProjectionRegistry {
    * goes live. Idempotent: a rebuild resumed after a crash makes only those still missing.
    */
   async createReadIndexes(projection: Projection, generation: number): Promise<void> {
-    const create = projection.createReadIndexes?.bind(projection);
-    if (!create) return;
-    await this.store.transaction((tx) => create(forGeneration(tx, projection, generation), contextFor(this.store.dialect, generation)));
+    await this.store.transaction((tx) => makeReadIndexes(tx, projection, generation, this.store.dialect));
   }
 
   /** Drops a retired generation's tables, once nothing reads them. */
@@ -280,6 +283,11 @@ async function createGeneration(
       created_at: Date.now(),
     })
     .execute();
+}
+
+/** The generation's read indexes still missing (idempotent). */
+async function makeReadIndexes(tx: Kysely<any>, projection: Projection, generation: number, dialect: ViewDialect): Promise<void> {
+  await projection.createReadIndexes?.(forGeneration(tx, projection, generation), contextFor(dialect, generation));
 }
 
 /** The tables a generation was made with: those of the code for one made before they were recorded. */

@@ -89,6 +89,6 @@ export async function createLifecycleTables(db: Kysely<LifecycleTables>, { uniqu
   for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
 }
 
-export async function createLifecycleReadIndexes(db: Kysely<LifecycleTables>, { unique }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createReadIndexes(db, table, { unique });
+export async function createLifecycleReadIndexes(db: Kysely<LifecycleTables>, context: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createReadIndexes(db, table, context);
 }

@@ -1,4 +1,5 @@
-import type { ColumnDataType, CreateTableBuilder, Kysely } from 'kysely';
+import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { ViewDialect } from './view-store.port';
 
 /** A column: its name, its SQL type, and whether it is the table's `key` or `required` (NOT NULL); nullable otherwise. */
 export type ColumnSchema = readonly [name: string, type: ColumnDataType, filled?: 'key' | 'required'];
@@ -44,17 +45,36 @@ export async function createTable(db: Kysely<any>, table: TableSchema, creation:
   for (const index of indexes) await createIndex(db, table.name, index, unique, ifNotExists);
 }
 
-/** The table's read indexes that are not there yet (see `TableSchema.readIndexes`). */
+/**
+ * The table's read indexes that are not there yet (see `TableSchema.readIndexes`). One that is
+ * there is left alone without touching the table: PostgreSQL's CREATE INDEX IF NOT EXISTS locks
+ * the table before it looks, so at a process's start it would wait for a projector's batch,
+ * or deadlock with one that writes the tables in another order.
+ */
 export async function createReadIndexes(
   db: Kysely<any>,
   table: TableSchema,
-  { unique = (name: string) => name }: TableCreation = {},
+  { unique, dialect }: { unique: (name: string) => string; dialect: ViewDialect },
 ): Promise<void> {
-  for (const index of table.readIndexes ?? []) await createIndex(db, table.name, index, unique, true);
+  for (const index of table.readIndexes ?? []) {
+    if (await indexExists(db, unique(namedIndex(table.name, index).name), dialect)) continue;
+    await createIndex(db, table.name, index, unique, true);
+  }
+}
+
+const namedIndex = (table: string, index: IndexSchema) =>
+  'name' in index ? index : { name: `${table}_by_${index.join('_')}`, columns: index };
+
+async function indexExists(db: Kysely<any>, name: string, dialect: ViewDialect): Promise<boolean> {
+  const query =
+    dialect === 'postgres'
+      ? sql`SELECT 1 FROM pg_class WHERE oid = to_regclass(${name})`
+      : sql`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ${name}`;
+  return (await query.execute(db)).rows.length > 0;
 }
 
 async function createIndex(db: Kysely<any>, table: string, index: IndexSchema, unique: (name: string) => string, ifNotExists: boolean) {
-  const { name, columns } = 'name' in index ? index : { name: `${table}_by_${index.join('_')}`, columns: index };
+  const { name, columns } = namedIndex(table, index);
   let create = db.schema
     .createIndex(unique(name))
     .on(table)

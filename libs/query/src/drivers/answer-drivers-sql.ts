@@ -1,7 +1,7 @@
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import { ANSWER_FLAG_COLUMNS } from '@cx/projection';
 import { DRIVER_PERIOD_MS, FOLLOW_UP_SIGNALS, type DriverAttribute, type DriverGroupBy, type DriverTallies, type Tally } from '@cx/views';
-import { segmentOf, tierRows } from './value-tier-sql';
+import { segmentOf, tierOf, valueTierTables } from './value-tier-sql';
 
 /**
  * The NPS and CSAT outcomes of SPEC §2.5 in SQL: one scan of the window's answers in
@@ -48,9 +48,9 @@ interface GroupKey {
 }
 
 /**
- * The tiers are worked out once (MATERIALIZED) and joined to the answers: as a derived table,
- * PostgreSQL planned a nested loop that ranked every buyer again for each answer in the
- * window (seconds at 100,000 events).
+ * The buyers' revenue and the top tier's cut are worked out once (MATERIALIZED) and joined to
+ * the answers: as a derived table, PostgreSQL planned a nested loop that ranked every buyer
+ * again for each answer in the window (seconds at 100,000 events).
  */
 function groupKey(query: AnswerQuery): GroupKey {
   const none = sql``;
@@ -59,9 +59,9 @@ function groupKey(query: AnswerQuery): GroupKey {
   if (query.groupBy === 'valueTier') {
     if (query.currency === null) return { with: none, select: sql`'none' AS grp,`, join: none, groupBy: sql`GROUP BY grp` };
     return {
-      with: sql`WITH tiers AS MATERIALIZED (${tierRows(query.currency, query.until)})`,
-      select: sql`COALESCE(t.tier, 'none') AS grp,`,
-      join: sql`LEFT JOIN tiers t ON t.customer_id = a.customer_id`,
+      with: sql`WITH ${valueTierTables(query.currency, query.until)}`,
+      select: sql`${tierOf(sql`t.total`)} AS grp,`,
+      join: sql`LEFT JOIN value_revenue t ON t.customer_id = a.customer_id`,
       groupBy: sql`GROUP BY grp`,
     };
   }

@@ -17,7 +17,7 @@ import {
   type Tally,
 } from '@cx/views';
 import { boundaryChurnCustomers, churnCustomerRows, countedCustomers, type ChurnCustomer } from '../loyalty/churn-sql';
-import { segmentOf, tierRows } from './value-tier-sql';
+import { segmentOf, tierOf, valueTierTables } from './value-tier-sql';
 
 /**
  * The churn outcome of SPEC §2.5 in SQL: the churn block's customers (SPEC §2.2) split by the
@@ -168,11 +168,11 @@ const contactTallies = ({ from, until }: ChurnQuery) =>
   );
 
 /**
- * `detractor` or `at_risk` alerts followed up in the window, within the follow-up SLA. The
- * signal and raise conditions are written so no index can serve them (a CASE, `+ 0`): without
+ * `detractor` or `at_risk` alerts followed up in the window, within the follow-up SLA: a range
+ * of the `alerts_by_followed_up_at` index, which holds the rest of what is asked. The signal and
+ * raise conditions are written so no other index can serve them (a CASE, `+ 0`): without
  * statistics SQLite preferred the (signal, raised_at) index, which holds every alert of those
- * signals ever raised (a read that grew with the history), to the window's range of
- * `followed_up_at`.
+ * signals ever raised (a read that grew with the history).
  */
 const followUpTallies = ({ from, until, followUpSlaMs }: ChurnQuery) =>
   distinctTallies(
@@ -187,7 +187,7 @@ const followUpTallies = ({ from, until, followUpSlaMs }: ChurnQuery) =>
 function groupOf(query: ChurnQuery): RawBuilder<unknown> {
   if (query.groupBy === 'segment') return segmentOf(sql.ref('a.customer_id'), query.until);
   if (query.groupBy === 'valueTier' && query.currency !== null)
-    return sql`COALESCE((SELECT t.tier FROM tiers t WHERE t.customer_id = a.customer_id), 'none')`;
+    return sql`COALESCE((SELECT ${tierOf(sql`t.total`)} FROM value_revenue t WHERE t.customer_id = a.customer_id), 'none')`;
   if (query.groupBy === 'valueTier') return sql`'none'`;
   return sql`''`;
 }
@@ -221,10 +221,7 @@ const OVERALL = 'overall';
  * would make scans.
  */
 async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: CasesQuery): Promise<Map<string, DriverTallies>> {
-  const tiers =
-    query.groupBy === 'valueTier' && query.currency !== null
-      ? sql`, tiers AS MATERIALIZED (${tierRows(query.currency, query.until)})`
-      : sql``;
+  const tiers = query.groupBy === 'valueTier' && query.currency !== null ? sql`, ${valueTierTables(query.currency, query.until)}` : sql``;
   if (query.dialect === 'postgres') await sql`SET LOCAL enable_nestloop = off`.execute(db);
   const { rows } = await sql<Row>`
     WITH ${countedCustomers({ from: query.from, to: query.until })} ${tiers},

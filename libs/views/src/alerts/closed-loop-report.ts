@@ -1,6 +1,6 @@
 import { medianMinutes } from '../cases/rounding';
 import { meanOrNull, percentOrNull } from '../loyalty/rounding';
-import type { Alert, AlertSignal } from './alert';
+import type { Alert, AlertDetail, AlertSignal, FollowUp } from './alert';
 
 export const CLOSED_LOOP_GROUP_BYS = ['signal', 'team', 'segment'] as const;
 export type ClosedLoopGroupBy = (typeof CLOSED_LOOP_GROUP_BYS)[number];
@@ -31,6 +31,12 @@ export interface ClosedLoopBlock {
   overdueNow: number;
   detractorNps: { followedUp: NpsOutcome; notFollowedUp: NpsOutcome };
 }
+
+/** What the report reads of an alert (a report in SQL reads no more than this). */
+export type ClosedLoopAlert = Pick<Alert, 'signal' | 'customerId' | 'raisedAt' | 'raisedBy' | 'team'> & {
+  detail: Pick<AlertDetail, 'survey' | 'score'>;
+  followUp: Pick<FollowUp, 'at' | 'team'> | null;
+};
 
 export interface ClosedLoopReport {
   from: number;
@@ -64,11 +70,11 @@ export interface ClosedLoopOptions {
  * SPEC §2.4 closed-loop report over the alerts raised in [from, to). "At `to`" means from
  * the events before `to`: a follow-up at `to` or later does not count.
  */
-export function closedLoopReport(alerts: readonly Alert[], options: ClosedLoopOptions): ClosedLoopReport {
+export function closedLoopReport(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): ClosedLoopReport {
   const { from, to } = options;
   const inWindow = alerts.filter((alert) => alert.raisedAt >= from && alert.raisedAt < to).map((alert) => knownBefore(alert, to));
   const groupBy = options.groupBy ?? null;
-  const groups: Record<string, Alert[]> = {};
+  const groups: Record<string, ClosedLoopAlert[]> = {};
   if (groupBy) {
     for (const alert of inWindow) (groups[groupKey(alert, groupBy, options)] ??= []).push(alert);
   }
@@ -83,20 +89,21 @@ export function closedLoopReport(alerts: readonly Alert[], options: ClosedLoopOp
 }
 
 /** The alert as known from the events before `to`. */
-const knownBefore = (alert: Alert, to: number): Alert => (alert.followUp && alert.followUp.at >= to ? { ...alert, followUp: null } : alert);
+const knownBefore = (alert: ClosedLoopAlert, to: number): ClosedLoopAlert =>
+  alert.followUp && alert.followUp.at >= to ? { ...alert, followUp: null } : alert;
 
 /**
  * SPEC §2.4 team: the case's owner when raised (case signals), else the survey's team
  * (detractor), else the team of the interaction that followed it up; segment: the
  * customer's latest at `to`.
  */
-export function groupKey(alert: Alert, groupBy: ClosedLoopGroupBy, options: Pick<ClosedLoopOptions, 'segmentAtTo'>): string {
+export function groupKey(alert: ClosedLoopAlert, groupBy: ClosedLoopGroupBy, options: Pick<ClosedLoopOptions, 'segmentAtTo'>): string {
   if (groupBy === 'signal') return alert.signal;
   if (groupBy === 'team') return alert.team ?? alert.followUp?.team ?? UNKNOWN_ALERT_GROUP;
   return options.segmentAtTo?.(alert.customerId) ?? UNKNOWN_ALERT_GROUP;
 }
 
-function closedLoopBlock(alerts: readonly Alert[], options: ClosedLoopOptions): ClosedLoopBlock {
+function closedLoopBlock(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): ClosedLoopBlock {
   const followed = alerts.filter((alert) => alert.followUp !== null);
   const delays = alerts.flatMap((alert) => (alert.followUp ? [alert.followUp.at - alert.raisedAt] : []));
   const withinSla = delays.filter((ms) => ms <= options.followUpSlaMs).length;
@@ -121,7 +128,7 @@ function closedLoopBlock(alerts: readonly Alert[], options: ClosedLoopOptions): 
   };
 }
 
-function npsOutcome(alerts: readonly Alert[], options: ClosedLoopOptions): NpsOutcome {
+function npsOutcome(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): NpsOutcome {
   const changes = alerts.flatMap((alert) => {
     const next = nextNpsAnswer(options.npsAnswers(alert.customerId), alert, options.to);
     return next === null ? [] : [next.score - (alert.detail.score ?? 0)];

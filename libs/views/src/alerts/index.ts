@@ -21,6 +21,7 @@ export type { CustomerAnswer, CustomerSignalFacts, OutboundContact } from './cus
 export { caseAlerts, caseFollowUp, caseOwnerAt, stalledAt } from './case-signals';
 export { CLOSED_LOOP_GROUP_BYS, closedLoopReport, groupKey, nextNpsAnswer, UNKNOWN_ALERT_GROUP } from './closed-loop-report';
 export type {
+  ClosedLoopAlert,
   ClosedLoopBlock,
   ClosedLoopGroupBy,
   ClosedLoopOptions,
