@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { deleteForKeys, excludedValues, insertAll, insertChunks, valuesTable } from './sql-batches';
+import { describeInsertAllContract } from './testing/insert-all.contract';
 import { scratchSqliteViews, type ViewStoreUnderTest } from './testing/projection-specification';
 
 describe('insertChunks', () => {
@@ -14,6 +15,8 @@ describe('insertChunks', () => {
     expect(insertChunks(rows(7)).map((chunk) => chunk.length)).toEqual([4, 2, 1]);
   });
 });
+
+describeInsertAllContract('SQLite view store', scratchSqliteViews);
 
 describe('deleteForKeys', () => {
   let store: ViewStoreUnderTest;
