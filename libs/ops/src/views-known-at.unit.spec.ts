@@ -142,6 +142,41 @@ describe('views known at a past time, from snapshots of the views', () => {
     expect(fromSnapshot.answer).toEqual((await read(null)).answer);
   });
 
+  it('says in each manifest by when its events were all recorded, also for a projector that began mid-log', async () => {
+    const stored = await events.readAll({ after: 0, maxCount: EVENTS });
+    const recordedBy = (position: number) =>
+      stored.filter((event) => event.position <= position).reduce((latest, event) => Math.max(latest, event.recordedAt), 0);
+    const manifestsAgree = (of: ViewSnapshots) => {
+      const generations = of.manifests().flatMap((manifest) => manifest.generations);
+      expect(generations.length).toBeGreaterThan(0);
+      for (const generation of generations)
+        expect({ checkpoint: generation.checkpoint, recordedBy: generation.recordedBy }).toEqual({
+          checkpoint: generation.checkpoint,
+          recordedBy: recordedBy(generation.checkpoint),
+        });
+    };
+    manifestsAgree(snapshots);
+
+    // A projector restarted at position 280, with no snapshot or known point of before, in batches of half an append:
+    // its first snapshot (at 300) holds only events of its own recorded before the ones ahead of them in the log, and the
+    // one at 600 ends with such events after later-recorded ones of its own.
+    const restartedViews = new SqliteViewStore(join(dir, 'restarted.sqlite'));
+    try {
+      const registry = new ProjectionRegistry(restartedViews);
+      await registry.ensureTables();
+      for (const projection of projections) await registry.install(projection);
+      const live = projections.map((projection) => ({ projection, generation: 1 }));
+      await folded(restartedViews, logUpTo(events, 280), live, 'live', undefined);
+      const restarted = new ViewSnapshots(join(dir, 'restarted-snapshots'), restartedViews.path, SNAPSHOT_EVERY, 20);
+      await folded(restartedViews, events, live, 'live', new SnapshotSchedule(restarted, events, projections, WAIT_FOR_EACH), BATCH / 2);
+      const checkpoints = restarted.manifests().flatMap((manifest) => manifest.generations.map((g) => g.checkpoint));
+      expect(checkpoints).toEqual(expect.arrayContaining([300, 600]));
+      manifestsAgree(restarted);
+    } finally {
+      await restartedViews.close();
+    }
+  });
+
   it('deletes every snapshot on an erasure (SPEC §4.3)', () => {
     const scratch = new ViewSnapshots(join(dir, 'snapshots'), views.path, SNAPSHOT_EVERY, 20);
     scratch.forgetAll();
@@ -161,23 +196,33 @@ const proposed = (event: AnyLedgerEvent) => {
   };
 };
 
-/** Generations folded by a projector's runner in small batches, as a running server does, until they stand at the head. */
+/** Generations folded by a projector's runner in small batches, as a running server does, until they stand at the head (or `until`). */
 async function folded(
   views: ViewStore,
   events: SqliteEventStore,
   targets: RunnerTarget[],
   role: 'live' | 'rebuild',
-  schedule: SnapshotSchedule,
+  schedule: SnapshotSchedule | undefined,
+  batchSize = 40,
 ): Promise<void> {
   const registry = new ProjectionRegistry(views);
   const progress = { done: false };
   const listener = { promoted: () => undefined, retired: () => (progress.done = true) };
-  const runner = new ProjectionRunner(targets, views, registry, events, listener, { role, batchSize: 40, snapshots: schedule });
+  const runner = new ProjectionRunner(targets, views, registry, events, listener, { role, batchSize, snapshots: schedule });
   await runner.start();
   const head = await events.headPosition();
   const standing = async () => Math.min(...(await Promise.all(targets.map((t) => registry.checkpoint(t.projection.name, t.generation)))));
   while (!progress.done && (role === 'rebuild' || (await standing()) < head)) await new Promise((resolve) => setTimeout(resolve, 20));
   await runner.stop();
+}
+
+/** The store as it stood when `last` was its head. */
+function logUpTo(store: SqliteEventStore, last: number): SqliteEventStore {
+  return Object.assign(Object.create(store) as SqliteEventStore, {
+    headPosition: async () => Math.min(last, await store.headPosition()),
+    readAll: async (options: Parameters<SqliteEventStore['readAll']>[0]) =>
+      (await store.readAll(options)).filter((event) => event.position <= last),
+  });
 }
 
 /** Every row of every table the projections keep, in one order. */

@@ -71,6 +71,8 @@ class TargetsFailed extends Error {
   }
 }
 
+const latestRecordedAt = (batch: readonly StoredEvent[]): number => batch.reduce((latest, event) => Math.max(latest, event.recordedAt), 0);
+
 export const targetKey = ({ projection, generation }: RunnerTarget): string => `${projection.name}#${generation}`;
 
 /**
@@ -89,6 +91,8 @@ export class ProjectionRunner {
   private readonly runs: TargetRun[];
   private readonly options: RunnerOptions;
   private stopped = false;
+  /** Where the batches folded so far end: the next batch holds the events after it. */
+  private foldedTo = 0;
 
   constructor(
     targets: readonly RunnerTarget[],
@@ -122,6 +126,7 @@ export class ProjectionRunner {
       return;
     }
     const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
+    this.foldedTo = after;
     this.subscription = this.events.subscribe({
       after,
       batchSize: this.options.batchSize,
@@ -165,10 +170,12 @@ export class ProjectionRunner {
       this.retire();
       return;
     }
-    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
-    if (failed.length === 0) await this.options.snapshots?.passed(last, folded);
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
+    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
+    const after = this.foldedTo;
+    this.foldedTo = last;
+    await this.options.snapshots?.passed({ after, upTo: last, recordedBy: latestRecordedAt(batch) }, folded);
   }
 
   /** One target, one transaction: checkpoint read under lock, fresh events applied, checkpoint moved. */
