@@ -1,13 +1,15 @@
 import {
-  caseView,
-  handoffFacts,
-  ownershipIntervals,
+  handoffFactsOf,
+  ownershipIntervalsOf,
+  replayCase,
+  viewOfReplayed,
   type CaseEffect,
   type CaseSettings,
   type CaseState,
   type CaseTimelineEntry,
   type CaseView,
   type HandoffFact,
+  type ReplayedCase,
 } from '@cx/views';
 import { lengthClass, type CaseHandoffsTable, type CaseOwnershipTable, type CaseResolutionsTable, type CasesTable } from './cases.tables';
 
@@ -30,13 +32,15 @@ const ENDS_PENDING: ReadonlySet<CaseEffect> = new Set(['handoff', 'requested', '
 export function caseRows(state: CaseState, settings: CaseSettings): CaseRows | null {
   const latest = state.events.at(-1);
   if (!latest) return null;
-  const view = caseView(state, latest.time, settings);
-  if (!view) return null;
+  // One replay serves every row (it was five: the view, the handoffs, the stretches, and one per resolution).
+  const replayed = replayCase(state, latest.time);
+  if (!replayed) return null;
+  const view = viewOfReplayed(replayed, latest.time, settings);
   const closed = closingTimes(view.timeline);
   return {
     case: caseRow(state, view),
-    handoffs: handoffFacts(state, latest.time, settings).map((fact) => handoffRow(fact, closed)),
-    ownership: ownershipIntervals(state, latest.time).map((interval, i) => ({
+    handoffs: handoffFactsOf(replayed, latest.time, settings).map((fact) => handoffRow(fact, closed)),
+    ownership: ownershipIntervalsOf(replayed).map((interval, i) => ({
       case_id: interval.caseId,
       seq: i + 1,
       customer_id: interval.customerId,
@@ -45,7 +49,7 @@ export function caseRows(state: CaseState, settings: CaseSettings): CaseRows | n
       ended_at: interval.end,
       length_class: classOf(interval.start, interval.end),
     })),
-    resolutions: resolutionRows(state, view, settings),
+    resolutions: resolutionRows(replayed, view),
   };
 }
 
@@ -118,22 +122,21 @@ function closingTimes(timeline: readonly CaseTimelineEntry[]): Map<number, numbe
 }
 
 /**
- * One row per resolution that closed the case. The resolving team (owner then, else the
- * event's team) is read from the view of the case cut right after the resolving event: a
- * prefix of the sorted events, so that a reopen in the same millisecond does not hide it.
+ * One row per resolution that closed the case, with the team it would return to (the
+ * owner then, else the resolving event's team), as the replay recorded it at that event.
  */
-function resolutionRows(state: CaseState, view: CaseView, settings: CaseSettings): CaseResolutionsTable[] {
+function resolutionRows(replayed: ReplayedCase, view: CaseView): CaseResolutionsTable[] {
+  const teams = new Map(replayed.resolutions.map((resolution) => [resolution.position, resolution.team]));
   return view.timeline.flatMap((entry, i) => {
     if (entry.effect !== 'resolved') return [];
-    const upTo: CaseState = { caseId: state.caseId, events: state.events.slice(0, i + 1) };
     const reopened = view.timeline.slice(i + 1).find((later) => later.effect === 'reopened');
     return [
       {
-        case_id: state.caseId,
+        case_id: replayed.caseId,
         position: entry.position,
         customer_id: view.customerId,
         resolved_at: entry.time,
-        team: caseView(upTo, entry.time, settings)?.resolvedBy ?? null,
+        team: teams.get(entry.position) ?? null,
         reopened_at: reopened?.time ?? null,
       },
     ];

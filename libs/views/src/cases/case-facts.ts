@@ -1,5 +1,5 @@
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
-import { replayCase } from './case-replay';
+import { replayCase, type ReplayedCase } from './case-replay';
 import type { CaseState } from './case-state';
 import { isStalled, minutesToAccept, type Handoff } from './handoff';
 
@@ -28,14 +28,22 @@ export interface OwnershipIntervalFact {
 
 export function handoffFacts(state: CaseState, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): HandoffFact[] {
   const replayed = replayCase(state, asOf);
-  if (!replayed) return [];
+  return replayed ? handoffFactsOf(replayed, asOf, settings) : [];
+}
+
+/** The handoff facts of a case already replayed up to `asOf`. */
+export function handoffFactsOf(replayed: ReplayedCase, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): HandoffFact[] {
   const { caseId, customerId } = replayed;
   return replayed.handoffs.map((handoff) => ({ caseId, customerId, ...handoffFact(handoff), stalled: isStalled(handoff, asOf, settings) }));
 }
 
 export function ownershipIntervals(state: CaseState, asOf: number): OwnershipIntervalFact[] {
   const replayed = replayCase(state, asOf);
-  if (!replayed) return [];
+  return replayed ? ownershipIntervalsOf(replayed) : [];
+}
+
+/** The stretches of open time of a case already replayed. */
+export function ownershipIntervalsOf(replayed: ReplayedCase): OwnershipIntervalFact[] {
   const { caseId, customerId } = replayed;
   return replayed.spans.map(({ team, start, end }) => ({ caseId, customerId, team, start, end }));
 }

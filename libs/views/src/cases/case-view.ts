@@ -1,6 +1,6 @@
 import { DEFAULT_CASE_SETTINGS, type CaseSettings } from './case-settings';
 import type { CaseOwner, OwnershipSpan } from './case-fold';
-import { replayCase, type CaseTimelineEntry } from './case-replay';
+import { replayCase, type CaseTimelineEntry, type ReplayedCase } from './case-replay';
 import type { CaseState } from './case-state';
 import { flagsAt, minutesToAccept, type Handoff } from './handoff';
 import { minutesFromMs } from './rounding';
@@ -41,7 +41,11 @@ export interface CaseView {
 /** The case as of `asOf` (events with `time <= asOf`); null when none counts yet (404). */
 export function caseView(state: CaseState, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): CaseView | null {
   const replayed = replayCase(state, asOf);
-  if (!replayed) return null;
+  return replayed && viewOfReplayed(replayed, asOf, settings);
+}
+
+/** The case view of a case already replayed up to `asOf` (callers that derive more from one replay). */
+export function viewOfReplayed(replayed: ReplayedCase, asOf: number, settings: CaseSettings = DEFAULT_CASE_SETTINGS): CaseView {
   const resolved = replayed.status === 'resolved' ? replayed.resolution : null;
   return {
     caseId: replayed.caseId,
