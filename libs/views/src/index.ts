@@ -1,6 +1,7 @@
 export * from './cases';
 export {
   caseFacts,
+  caseFactsByTime,
   cohortReport,
   loyaltyReport,
   orderFacts,

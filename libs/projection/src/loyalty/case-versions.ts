@@ -1,5 +1,5 @@
 import type { AnyLedgerEvent } from '@cx/events';
-import { caseFacts, type CaseFact } from '@cx/views';
+import { caseFactsByTime, evolveCase, initialCaseState, type CaseFact } from '@cx/views';
 import type { LoyaltyCaseEventsTable, LoyaltyCaseFactsTable } from './loyalty.tables';
 
 type CaseKind = LoyaltyCaseEventsTable['kind'];
@@ -71,12 +71,13 @@ const sameFact = (fact: FactColumns, version: FactColumns): boolean =>
  * versions (a handoff request changes no fact) are one row.
  */
 export function caseVersionRows(rows: readonly LoyaltyCaseEventsTable[]): LoyaltyCaseFactsTable[] {
-  const events = rows.map(toLedgerEvent);
-  const times = [...new Set(events.map((e) => e.time))].sort((a, b) => a - b);
+  if (rows.length === 0) return [];
+  const state = rows.map(toLedgerEvent).reduce(evolveCase, initialCaseState(rows[0].case_id));
+  const facts = caseFactsByTime(state);
   const versions: LoyaltyCaseFactsTable[] = [];
-  times.forEach((time, i) => {
-    const fact = factColumns(caseFacts(events, time + 1)[0]);
-    const until = times[i + 1] ?? null;
+  facts.forEach(({ time, fact: caseFact }, i) => {
+    const fact = factColumns(caseFact);
+    const until = facts[i + 1]?.time ?? null;
     const previous = versions.at(-1);
     if (previous && sameFact(fact, previous)) previous.until = until;
     else versions.push({ ...fact, since: time, until });

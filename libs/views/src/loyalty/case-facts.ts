@@ -1,5 +1,5 @@
 import type { AnyLedgerEvent, Channel } from '@cx/events';
-import { caseIdOf, evolveCase, initialCaseState, replayCase, type CaseState } from '../cases';
+import { caseIdOf, evolveCase, initialCaseState, replayCase, stepCase, type CaseFold, type CaseState } from '../cases';
 
 /**
  * One row per case with what the `cases` block of SPEC §2.2 needs, as the case stood from its
@@ -31,7 +31,25 @@ export interface CaseFact {
 /** The fact of one case from its events before `before`; null when none is. */
 export function caseFactOf(state: CaseState, before: number): CaseFact | null {
   const atCut = replayCase(state, before, true);
-  if (!atCut) return null;
+  return atCut && factOfFold(atCut);
+}
+
+/**
+ * The case's fact after the events of each distinct event time, in time order (the fact at
+ * `time` is `caseFactOf(state, time + 1)`), from one fold of its events.
+ */
+export function caseFactsByTime(state: CaseState): Array<{ time: number; fact: CaseFact }> {
+  const facts: Array<{ time: number; fact: CaseFact }> = [];
+  let fold: CaseFold | null = null;
+  state.events.forEach((event, i) => {
+    fold = stepCase(fold, event, state.caseId).fold;
+    if (state.events[i + 1]?.time === event.time) return;
+    facts.push({ time: event.time, fact: factOfFold(fold) });
+  });
+  return facts;
+}
+
+function factOfFold(atCut: CaseFold): CaseFact {
   return {
     caseId: atCut.caseId,
     customerId: atCut.customerId,

@@ -4,7 +4,7 @@
  */
 export { toOrderFact, toReferralFact, toSurveyFact, orderFacts, referralFacts, surveyFacts } from './facts';
 export type { OrderFact, ReferralFact, SurveyFact } from './facts';
-export { caseFacts } from './case-facts';
+export { caseFacts, caseFactsByTime } from './case-facts';
 export type { CaseFact } from './case-facts';
 export { loyaltyReport, UNKNOWN_GROUP } from './loyalty-report';
 export type {
