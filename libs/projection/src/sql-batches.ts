@@ -35,9 +35,12 @@ export const excludedValues =
   (eb: ExpressionBuilder<any, any>): Record<string, unknown> =>
     Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)]));
 
+/** What an insert does with a row whose key is stored already: fails, or leaves the stored row (ON CONFLICT DO NOTHING). */
+export type OnConflict = 'fail' | 'ignore';
+
 /** Inserts the rows, in the chunks `insertChunks` makes. */
-export async function insertAll(db: Kysely<any>, table: string, rows: readonly object[]): Promise<void> {
-  for (const chunk of insertChunks(rows)) await insertChunk(db, table, chunk);
+export async function insertAll(db: Kysely<any>, table: string, rows: readonly object[], conflicts: OnConflict = 'fail'): Promise<void> {
+  for (const chunk of insertChunks(rows)) await insertChunk(db, table, chunk, conflicts);
 }
 
 /**
@@ -49,16 +52,21 @@ export async function insertAll(db: Kysely<any>, table: string, rows: readonly o
  * (the builder leaves such a column to its default) or an object (maybe an expression,
  * which the builder writes as SQL) take the builder's way.
  */
-async function insertChunk(db: Kysely<any>, table: string, rows: readonly object[]): Promise<void> {
+async function insertChunk(db: Kysely<any>, table: string, rows: readonly object[], conflicts: OnConflict): Promise<void> {
+  const insert = (values: object | readonly object[]) => {
+    const query = db.insertInto(table).values(values);
+    return conflicts === 'ignore' ? query.onConflict((oc) => oc.doNothing()) : query;
+  };
   const columns = Object.keys(rows[0]);
   const values = valuesInOrder(rows, columns);
   if (!values) {
-    await db.insertInto(table).values(rows).execute();
+    await insert(rows).execute();
     return;
   }
-  const oneRow = db.insertInto(table).values(rows[0]).compile().sql;
-  const head = oneRow.slice(0, oneRow.lastIndexOf(' values (') + ' values '.length);
-  await db.executeQuery(CompiledQuery.raw(head + placeholders(columns.length, rows.length, oneRow.includes('$1')), values));
+  const oneRow = insert(rows[0]).compile().sql;
+  const tuple = oneRow.lastIndexOf(' values (') + ' values '.length;
+  const [head, tail] = [oneRow.slice(0, tuple), oneRow.slice(oneRow.indexOf(')', tuple) + 1)];
+  await db.executeQuery(CompiledQuery.raw(head + placeholders(columns.length, rows.length, oneRow.includes('$1')) + tail, values));
 }
 
 /** Each row's values in the order of `columns`; undefined when a row has other columns or leaves one undefined. */

@@ -20,7 +20,7 @@ import { caseKey, customerKey } from '../entity-keys';
 import type { Projection, ProjectionContext } from '../projection';
 import { STAGE_KINDS } from '../lifecycle/customer-facts';
 import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
-import { inChunks, unionAll, insertChunks } from '../sql-batches';
+import { inChunks, insertAll, unionAll } from '../sql-batches';
 import { customerChunks } from './customer-chunks';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
@@ -434,11 +434,6 @@ async function syncAlerts(tx: Db, stored: readonly AlertsTable[], desired: reado
   for (const alert of fresh) await outbox.raised(alert);
 }
 
-async function insertIgnoring<T extends keyof AlertsTables>(tx: Db, table: T, rows: readonly AlertsTables[T][]): Promise<void> {
-  for (const chunk of insertChunks(rows))
-    await (tx as Kysely<any>)
-      .insertInto(table)
-      .values(chunk)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-}
+/** Inserts the rows, leaving as it is any row whose key is stored already. */
+const insertIgnoring = <T extends keyof AlertsTables>(tx: Db, table: T, rows: readonly AlertsTables[T][]): Promise<void> =>
+  insertAll(tx as Kysely<any>, table, rows, 'ignore');

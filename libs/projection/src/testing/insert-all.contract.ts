@@ -53,6 +53,18 @@ export function describeInsertAllContract(name: string, open: () => Promise<View
       expect(await stored()).toEqual(rows);
     });
 
+    it('leaves a stored row as it is when asked to ignore conflicts, and fails otherwise', async () => {
+      await insertAll(db, 'facts', [{ id: 1, customer_id: 'a', amount: 1, note: 'first' }]);
+      const rows = Array.from({ length: 3 }, (_, i) => ({ id: i, customer_id: 'b', amount: 2, note: 'second' }));
+      await expect(insertAll(db, 'facts', rows)).rejects.toThrow();
+      await insertAll(db, 'facts', rows, 'ignore');
+      expect(await stored()).toEqual([
+        { id: 0, customer_id: 'b', amount: 2, note: 'second' },
+        { id: 1, customer_id: 'a', amount: 1, note: 'first' },
+        { id: 2, customer_id: 'b', amount: 2, note: 'second' },
+      ]);
+    });
+
     it('stores rows that leave a column out or undefined, and expressions, as the query builder does', async () => {
       // Each case one chunk (a power of two), as the builder was given chunks before.
       const cases = [
