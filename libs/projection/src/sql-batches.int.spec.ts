@@ -1,20 +1,9 @@
-import { sql } from 'kysely';
 import { describeWithPostgres } from '@cx/event-store/testing';
-import { PostgresViewStore } from './view-store/postgres-view-store';
+import { scratchPostgresViews } from './testing/projection-specification';
 import { describeInsertAllContract } from './testing/insert-all.contract';
 
 const SCHEMA = 'insert_all';
 
 describeWithPostgres('sql batches', (database) => {
-  describeInsertAllContract('PostgreSQL view store', async () => {
-    const views = new PostgresViewStore(database.url, SCHEMA);
-    await views.ensureSchema();
-    return {
-      views,
-      dispose: async () => {
-        await sql`DROP SCHEMA ${sql.id(SCHEMA)} CASCADE`.execute(views.reader);
-        await views.close();
-      },
-    };
-  });
+  describeInsertAllContract('PostgreSQL view store', () => scratchPostgresViews(database.url, SCHEMA));
 });

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyLedgerEvent } from '@cx/events';
 import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
 import type { Projection } from '../projection';
+import { PostgresViewStore } from '../view-store/postgres-view-store';
 import { SqliteViewStore } from '../view-store/sqlite-view-store';
 import type { ViewStore } from '../view-store/view-store.port';
 
@@ -24,6 +25,19 @@ export async function scratchSqliteViews(): Promise<ViewStoreUnderTest> {
     dispose: async () => {
       await views.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A PostgreSQL view store in a schema of its own, dropped with what the test made. */
+export async function scratchPostgresViews(url: string, schema: string): Promise<ViewStoreUnderTest> {
+  const views = new PostgresViewStore(url, schema);
+  await views.ensureSchema();
+  return {
+    views,
+    dispose: async () => {
+      await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(views.reader);
+      await views.close();
     },
   };
 }
