@@ -56,7 +56,8 @@ export function describeInsertAllContract(name: string, open: () => Promise<View
     it('leaves a stored row as it is when asked to ignore conflicts, and fails otherwise', async () => {
       await insertAll(db, 'facts', [{ id: 1, customer_id: 'a', amount: 1, note: 'first' }]);
       const rows = Array.from({ length: 3 }, (_, i) => ({ id: i, customer_id: 'b', amount: 2, note: 'second' }));
-      await expect(insertAll(db, 'facts', rows)).rejects.toThrow();
+      // Not toThrow(): better-sqlite3's error class is made in the first test file's realm, not an Error of this one.
+      await expect(insertAll(db, 'facts', rows)).rejects.toMatchObject({ message: expect.stringMatching(/UNIQUE|duplicate key/) });
       await insertAll(db, 'facts', rows, 'ignore');
       expect(await stored()).toEqual([
         { id: 0, customer_id: 'b', amount: 2, note: 'second' },
