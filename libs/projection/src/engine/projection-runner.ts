@@ -172,10 +172,12 @@ export class ProjectionRunner {
     }
     // The subscription offers the batch again after a back-off; the targets that took it skip it by their checkpoints.
     if (failed.length > 0) throw new TargetsFailed(failed);
-    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
     const after = this.foldedTo;
     this.foldedTo = last;
-    await this.options.snapshots?.passed({ after, upTo: last, recordedBy: latestRecordedAt(batch) }, folded);
+    const snapshots = this.options.snapshots;
+    if (!snapshots) return;
+    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
+    await snapshots.passed({ after, upTo: last, recordedBy: latestRecordedAt(batch) }, folded);
   }
 
   /** One target, one transaction: checkpoint read under lock, fresh events applied, checkpoint moved. */
