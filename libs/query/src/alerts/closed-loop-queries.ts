@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CLOSED_LOOP_COLUMNS, closedLoopAlertOfRow, inChunks, VIEW_STORE, ViewStore, type AlertsTables } from '@cx/projection';
 import { closedLoopReport, type ClosedLoopGroupBy, type ClosedLoopReport, type NpsAnswerMoment } from '@cx/views';
 
@@ -55,30 +55,39 @@ export class ClosedLoopQueries {
 
   /** Customers whose stage just before `to` (from the events before it) is `churned`. */
   private async churnedBefore(customerIds: readonly string[], to: number): Promise<Set<string>> {
-    const churned = new Set<string>();
-    for (const chunk of inChunks(customerIds, 100)) {
-      const latest = chunk.map(
-        (id) => sql`SELECT * FROM (SELECT customer_id, stage FROM ${sql.table('alert_customer_stages')}
-        WHERE customer_id = ${id} AND since < ${to} ORDER BY since DESC LIMIT 1) s`,
-      );
-      const result = await sql<{ customer_id: string; stage: string }>`${sql.join(latest, sql` UNION ALL `)}`.execute(this.db);
-      for (const row of result.rows) if (row.stage === 'churned') churned.add(row.customer_id);
-    }
-    return churned;
+    const stage = sql`(SELECT s.stage FROM ${sql.table('alert_customer_stages')} s
+      WHERE s.customer_id = v.column1 AND s.since < ${to} ORDER BY s.since DESC LIMIT 1)`;
+    const rows = await this.valuesOf(customerIds, stage);
+    return new Set(rows.filter((row) => row.value === 'churned').map((row) => row.customer_id));
   }
 
   /** Each customer's latest segment named before `to`. */
   private async segmentsBefore(customerIds: readonly string[], to: number): Promise<Map<string, string>> {
-    const segments = new Map<string, string>();
-    for (const chunk of inChunks(customerIds, 100)) {
-      const latest = chunk.map(
-        (id) => sql`SELECT * FROM (SELECT customer_id, segment FROM ${sql.table('alert_customer_facts')}
-        WHERE customer_id = ${id} AND kind = 'profile' AND segment IS NOT NULL AND time < ${to} ORDER BY time DESC, position DESC LIMIT 1) s`,
-      );
-      const result = await sql<{ customer_id: string; segment: string }>`${sql.join(latest, sql` UNION ALL `)}`.execute(this.db);
-      for (const row of result.rows) segments.set(row.customer_id, row.segment);
+    const segment = sql`(SELECT f.segment FROM ${sql.table('alert_customer_facts')} f
+      WHERE f.customer_id = v.column1 AND f.kind = 'profile' AND f.segment IS NOT NULL AND f.time < ${to}
+      ORDER BY f.time DESC, f.position DESC LIMIT 1)`;
+    const rows = await this.valuesOf(customerIds, segment);
+    return new Map(rows.flatMap((row) => (row.value === null ? [] : [[row.customer_id, row.value]])));
+  }
+
+  /**
+   * `value` (a scalar subquery of `v.column1`, the customer) for each customer: one statement
+   * per chunk, the customers as a VALUES list. A UNION ALL of one LIMIT 1 query per customer
+   * made PostgreSQL plan 100 subqueries for every 100 customers (the 8,958 detractor
+   * customers' stages took 1.7 s at 1,000,000 events; SQLite 102 ms).
+   */
+  private async valuesOf(
+    customerIds: readonly string[],
+    value: RawBuilder<unknown>,
+  ): Promise<Array<{ customer_id: string; value: string | null }>> {
+    const rows: Array<{ customer_id: string; value: string | null }> = [];
+    for (const chunk of inChunks(customerIds)) {
+      const customers = sql.join(chunk.map((id) => sql`(${id})`));
+      const result = await sql<{ customer_id: string; value: string | null }>`
+        SELECT v.column1 AS customer_id, ${value} AS value FROM (VALUES ${customers}) v`.execute(this.db);
+      rows.push(...result.rows);
     }
-    return segments;
+    return rows;
   }
 
   /** The customers' NPS answers in [from, to): the next answer after each detractor's. */
