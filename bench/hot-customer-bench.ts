@@ -180,8 +180,8 @@ async function caughtUp(registry: ProjectionRegistry, head: number, label: strin
 }
 
 /**
- * Until the server is quiet: no view snapshot being written (a `VACUUM INTO` of the views on a
- * thread of its own, every 50,000 events) and a second since the last batch was projected.
+ * Until the server is quiet: two looks 500 ms apart find no view snapshot being written (a
+ * `VACUUM INTO` of the views on a thread of its own, every 50,000 events).
  * What follows the last batch (that snapshot, the Merkle tree hashing the new events, WAL
  * checkpoints, garbage collection; not told apart) may share the two cores with the reads
  * timed next: over five runs the timeline's p99 timed at once was 6.5–15 ms, after such a pause
