@@ -34,3 +34,4 @@ export * from './kafka/kafka-projector.module';
 export * from './alerts';
 export * from './drivers';
 export * from './lifecycle/stage-facts';
+export * from './lifecycle/stage-intervals';
