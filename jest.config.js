@@ -25,9 +25,10 @@ const unreachable = eventStoreDbReachable
     ];
 
 module.exports = {
-  // Two suites at a time (npm test): each suite keeps to its own PostgreSQL schema or private
-  // cluster, Kafka topic prefix (its own broker when it stops one), temp folder and port 0,
-  // and most of an end-to-end suite's time is spent waiting on servers.
+  // Three suites at a time (npm test), on two cores: each suite keeps to its own PostgreSQL
+  // schema or private cluster, Kafka topic prefix (its own broker when it stops one), temp
+  // folder and port 0, and with two a clean run kept the cores only about 60% busy (its
+  // suites wait on servers, brokers and child processes) and took CI past 20 minutes.
   // Global in Jest, not per project: end-to-end suites talk to real servers.
   testTimeout: 120000,
   // In CI, exit once every suite has run even if a client of a real server (a kafkajs consumer
