@@ -34,4 +34,3 @@ export * from './kafka/kafka-projector.module';
 export * from './alerts';
 export * from './drivers';
 export * from './lifecycle/stage-facts';
-export * from './lifecycle/stage-intervals';

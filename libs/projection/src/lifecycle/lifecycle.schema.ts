@@ -3,7 +3,6 @@ import type { ProjectionContext } from '../projection';
 import { aliasesTable } from '../canonical-customers';
 import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 import type { LifecycleTables } from './lifecycle.tables';
-import { stageLengthClass } from './stage-intervals';
 
 const CUSTOMERS: TableSchema = {
   name: 'customers',
@@ -73,9 +72,8 @@ const CUSTOMER_STAGES: TableSchema = {
     { name: 'customer_stages_by_since', columns: ['since', 'until', 'stage'] },
     // Who is in which stage at T (the lifecycle report): the intervals not ended by T, read from the index alone.
     { name: 'customer_stages_by_until', columns: ['until', 'since', 'stage', 'customer_id'] },
-    // Who is in one of some stages at T (churn): per stage and length class, the intervals begun
-    // within the class's longest length before T (see stage-intervals.ts).
-    { name: 'customer_stages_by_stage_length', columns: ['stage', { expression: stageLengthClass }, 'since', 'until', 'customer_id'] },
+    // Who is in one of some stages at T (churn's customers at start): per stage, its running intervals and those ended after T.
+    { name: 'customer_stages_by_stage', columns: ['stage', 'until', 'since', 'customer_id'] },
   ],
 };
 

@@ -1,17 +1,11 @@
-import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { ViewDialect } from './view-store.port';
 
 /** A column: its name, its SQL type, and whether it is the table's `key` or `required` (NOT NULL); nullable otherwise. */
 export type ColumnSchema = readonly [name: string, type: ColumnDataType, filled?: 'key' | 'required'];
 
-/** What an index is on: a column, or an expression over the row's columns (`{ expression }`). */
-export type IndexPart = string | { readonly expression: RawBuilder<unknown> };
-
-/**
- * An index's columns, named `<table>_by_<columns joined by _>`; or a `name` of its own
- * (PostgreSQL keeps 63 bytes of a name), which an index with an expression needs.
- */
-export type IndexSchema = readonly string[] | { readonly name: string; readonly columns: readonly IndexPart[] };
+/** An index's columns, named `<table>_by_<columns joined by _>`; or a `name` of its own (PostgreSQL keeps 63 bytes of a name). */
+export type IndexSchema = readonly string[] | { readonly name: string; readonly columns: readonly string[] };
 
 /** A table of the view store as docs/read-models.md describes it: its columns, key and indexes. */
 export interface TableSchema {
@@ -81,9 +75,10 @@ async function indexExists(db: Kysely<any>, name: string, dialect: ViewDialect):
 
 async function createIndex(db: Kysely<any>, table: string, index: IndexSchema, unique: (name: string) => string, ifNotExists: boolean) {
   const { name, columns } = namedIndex(table, index);
-  let create = db.schema.createIndex(unique(name)).on(table);
-  // PostgreSQL takes an expression among an index's columns only in parentheses.
-  for (const part of columns) create = typeof part === 'string' ? create.column(part) : create.expression(sql`(${part.expression})`);
+  let create = db.schema
+    .createIndex(unique(name))
+    .on(table)
+    .columns([...columns]);
   if (ifNotExists) create = create.ifNotExists();
   await create.execute();
 }
