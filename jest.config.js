@@ -27,8 +27,8 @@ const unreachable = eventStoreDbReachable
 module.exports = {
   // Three suites at a time (npm test), on two cores: each suite keeps to its own PostgreSQL
   // schema or private cluster, Kafka topic prefix (its own broker when it stops one), temp
-  // folder and port 0, and with two a clean run kept the cores only about 60% busy (its
-  // suites wait on servers, brokers and child processes) and took CI past 20 minutes.
+  // folder and port 0, and even three leave the cores about a third idle (suites wait on
+  // servers, brokers, child processes and the disk). A clean CI run: 800 s of jest with three.
   // Global in Jest, not per project: end-to-end suites talk to real servers.
   testTimeout: 120000,
   // In CI, exit once every suite has run even if a client of a real server (a kafkajs consumer
