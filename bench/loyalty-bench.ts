@@ -12,6 +12,7 @@ import { ProjectionRegistry } from '@cx/projection';
 import { createServer } from '../apps/server/src/server';
 import { BenchRow, latencies } from './bench-row';
 import { postgresServerUrl, scratchDatabase } from './postgres-database';
+import { waitForQuiet } from './quiet';
 import { SqliteEventStore } from '@cx/event-store/adapters';
 
 /**
@@ -128,6 +129,7 @@ async function benchStore(
     await app.listen(0, '127.0.0.1');
     await waitForProjections(app, (line) => log(`${store}: ${line}`));
     const catchUp = (performance.now() - started) / 1000;
+    await waitForQuiet(database?.url, (line) => log(`${store}: ${line}`));
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const label = `${store}, ${total} events${options.history === 'growing' ? ', growing history' : ''}`;
     const rows: BenchRow[] = kept

@@ -6,6 +6,7 @@ import { caseKey, orderKey } from '../entity-keys';
 import { excludedValues, inChunks, insertAll } from '../sql-batches';
 import { caseVersionRows } from './case-versions';
 import { addFactRows, canonicalize, FactRows, firstCompletions, noFactRows } from './fact-rows';
+import { keepFirstOrders } from './first-orders';
 import { createLoyaltyReadIndexes, createLoyaltyTables } from './loyalty.schema';
 import { LOYALTY_CUSTOMER_COLUMNS, LOYALTY_TABLES, LoyaltyCaseEventsTable, OrdersTable } from './loyalty.tables';
 
@@ -16,8 +17,11 @@ import { LOYALTY_CUSTOMER_COLUMNS, LOYALTY_TABLES, LoyaltyCaseEventsTable, Order
  */
 export class LoyaltyProjection implements Projection {
   readonly name = 'loyalty';
-  /** 2: orders indexed by (time, customer_id, currency, amount_minor, channel), so a window's orders are read from the index. */
-  readonly version = 2;
+  /**
+   * 2: orders indexed by (time, customer_id, currency, amount_minor, channel), so a window's orders are read from the index.
+   * 3: each customer's first order (`loyalty_first_orders`), for the churn block's buyers before `from`.
+   */
+  readonly version = 3;
   readonly handles = LOYALTY_EVENT_TYPES;
   readonly tables = LOYALTY_TABLES;
   readonly settings = {};
@@ -43,7 +47,8 @@ export class LoyaltyProjection implements Projection {
     await aliases.write(tx, LOYALTY_CUSTOMER_COLUMNS);
     canonicalize(rows, (id) => aliases.of(id));
     await insertFacts(tx, rows);
-    await upsertOrders(tx, rows.orders);
+    const { written, lost } = await upsertOrders(tx, rows.orders);
+    await keepFirstOrders(tx, written, new Set([...lost, ...customersMerged(aliases)]));
     await refoldCases(tx, [...new Set(rows.caseEvents.map((row) => row.case_id))]);
   }
 }
@@ -104,8 +109,16 @@ async function insertFacts(tx: Kysely<any>, rows: FactRows): Promise<void> {
   }
 }
 
-/** One row per order id, the earliest completion winning whatever order they arrive in. */
-async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Promise<void> {
+/** The customers a merge of this batch moved rows from, and those it moved them to. */
+const customersMerged = (aliases: CustomerAliases): string[] => [...aliases.changed].flat();
+
+/**
+ * One row per order id, the earliest completion winning whatever order they arrive in.
+ * Answers the rows written, and the customers that lost a row to another customer's earlier completion.
+ */
+async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Promise<{ written: OrdersTable[]; lost: string[] }> {
+  const written: OrdersTable[] = [];
+  const lost: string[] = [];
   for (const chunk of inChunks(orders)) {
     const stored = await tx
       .selectFrom('orders')
@@ -114,6 +127,12 @@ async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Pr
       .execute();
     const winners = firstCompletions(chunk, stored as OrdersTable[]);
     if (winners.length === 0) continue;
+    const owners = new Map(stored.map((row) => [row.order_id as string, row.customer_id as string]));
+    for (const winner of winners) {
+      const owner = owners.get(winner.order_id);
+      if (owner !== undefined && owner !== winner.customer_id) lost.push(owner);
+    }
+    written.push(...winners);
     await tx
       .insertInto('orders')
       .values(winners)
@@ -124,6 +143,7 @@ async function upsertOrders(tx: Kysely<any>, orders: readonly OrdersTable[]): Pr
       )
       .execute();
   }
+  return { written, lost };
 }
 
 /** Cases are small: a case that got an event has its versions folded again from all its events. */

@@ -116,7 +116,17 @@ const STAGE_MOMENTS: TableSchema = {
   readIndexes: [['time', 'customer_id']],
 };
 
-const TABLES = [SURVEY_ANSWERS, ORDERS, REFERRALS, CUSTOMER_SEGMENTS, CASE_EVENTS, CASE_FACTS, ALIASES, STAGE_MOMENTS];
+const FIRST_ORDERS: TableSchema = {
+  name: 'loyalty_first_orders',
+  columns: [
+    ['customer_id', 'text', 'key'],
+    ['first_at', 'bigint', 'required'],
+  ],
+  // The churn block's buyers before `from`: one range of the index.
+  readIndexes: [['first_at', 'customer_id']],
+};
+
+const TABLES = [SURVEY_ANSWERS, ORDERS, REFERRALS, CUSTOMER_SEGMENTS, CASE_EVENTS, CASE_FACTS, ALIASES, STAGE_MOMENTS, FIRST_ORDERS];
 
 /**
  * Indexes serve the projection: the customer for merges (re-pointing rows) and per-customer

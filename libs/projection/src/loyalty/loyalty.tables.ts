@@ -112,6 +112,16 @@ export interface LoyaltyStageMomentsTable {
   time: number;
 }
 
+/**
+ * One row per customer with an order of its own (a row of `orders`): the time of its earliest.
+ * The churn block counts a customer at `from` only when it bought before `from`; read here, that
+ * is one range of customers, not a look-up of each customer's orders.
+ */
+export interface LoyaltyFirstOrdersTable {
+  customer_id: string;
+  first_at: number;
+}
+
 export interface LoyaltyTables {
   survey_answers: SurveyAnswersTable;
   orders: OrdersTable;
@@ -121,6 +131,7 @@ export interface LoyaltyTables {
   loyalty_case_facts: LoyaltyCaseFactsTable;
   loyalty_aliases: LoyaltyAliasesTable;
   loyalty_stage_moments: LoyaltyStageMomentsTable;
+  loyalty_first_orders: LoyaltyFirstOrdersTable;
 }
 
 export const LOYALTY_TABLES = [
@@ -132,9 +143,13 @@ export const LOYALTY_TABLES = [
   'loyalty_case_facts',
   'loyalty_aliases',
   'loyalty_stage_moments',
+  'loyalty_first_orders',
 ] as const;
 
-/** Every table but the aliases keys its rows by customer: a merge re-points them (the aliases are written apart). */
-export const LOYALTY_CUSTOMER_COLUMNS: readonly CustomerColumn[] = LOYALTY_TABLES.filter((table) => table !== 'loyalty_aliases').map(
-  (table) => [table, 'customer_id'] as const,
-);
+/**
+ * Every table but the aliases keys its rows by customer: a merge re-points them (the aliases are
+ * written apart, and each customer's first order is worked out again from its orders).
+ */
+export const LOYALTY_CUSTOMER_COLUMNS: readonly CustomerColumn[] = LOYALTY_TABLES.filter(
+  (table) => table !== 'loyalty_aliases' && table !== 'loyalty_first_orders',
+).map((table) => [table, 'customer_id'] as const);

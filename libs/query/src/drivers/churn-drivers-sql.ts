@@ -16,7 +16,14 @@ import {
   type DriverTallies,
   type Tally,
 } from '@cx/views';
-import { boundaryChurnCustomers, churnCustomerRows, countedCustomers, type ChurnCustomer } from '../loyalty/churn-sql';
+import {
+  boundaryChurnCustomers,
+  buyerReading,
+  churnCustomerRows,
+  countedCustomers,
+  type BuyerReading,
+  type ChurnCustomer,
+} from '../loyalty/churn-sql';
 import { segmentOf, tierOf, valueTierTables } from './value-tier-sql';
 
 /**
@@ -43,8 +50,8 @@ export interface ChurnQuery {
   followUpSlaMs: number;
 }
 
-/** A query over live views that keep whole cases, or not (`keepsWholeCases`). */
-type CasesQuery = ChurnQuery & { wholeCases: boolean };
+/** A query over live views that keep whole cases, or not (`keepsWholeCases`), and first orders, or not (`buyerReading`). */
+type CasesQuery = ChurnQuery & { wholeCases: boolean; buyers: BuyerReading };
 
 /** The case `c` is kept whole and the window holds all its instants. */
 const heldWhole = ({ from, until }: CasesQuery) => sql`(c.whole_from >= ${from} AND c.whole_to < ${until})`;
@@ -238,7 +245,7 @@ async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: C
   const tiers = query.groupBy === 'valueTier' && query.currency !== null ? sql`, ${valueTierTables(query.currency, query.until)}` : sql``;
   if (query.dialect === 'postgres') await sql`SET LOCAL enable_nestloop = off`.execute(db);
   const { rows } = await sql<Row>`
-    WITH ${countedCustomers({ from: query.from, to: query.until })} ${tiers},
+    WITH ${countedCustomers({ from: query.from, to: query.until }, query.buyers)} ${tiers},
       at_start AS MATERIALIZED (SELECT a.customer_id, a.churned, ${groupOf(query)} AS grp FROM (${atStart}) a),
       window_cases AS MATERIALIZED (${windowCases(query)}),
       case_customers AS (${CASE_CUSTOMERS}),
@@ -284,9 +291,14 @@ const boundaryRowsOf = (customers: readonly ChurnCustomer[]) =>
 export async function churnTallies(db: Kysely<any>, query: ChurnQuery, thresholds: Thresholds): Promise<Map<string, DriverTallies>> {
   const window = { from: query.from, to: query.until };
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
-  const counted = churnCustomerRows(window);
+  const buyers = await buyerReading(db, query.dialect);
+  const counted = churnCustomerRows(window, buyers);
   const wholeCases = await keepsWholeCases(db, query.dialect);
-  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, { ...query, wholeCases });
+  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, {
+    ...query,
+    wholeCases,
+    buyers,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
-import type { ViewStore } from '@cx/projection';
+import type { ViewDialect, ViewStore } from '@cx/projection';
 import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
 import { churnCounts, type ChurnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
@@ -47,7 +47,14 @@ export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>) => Promi
 const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
 
 /** Runs each keyed block's query; a block with no key under the grouping is not queried. */
-async function queryBlocks(db: Kysely<any>, window: Window, keys: BlockKeys, grouped: boolean, thresholds: Thresholds) {
+async function queryBlocks(
+  db: Kysely<any>,
+  dialect: ViewDialect,
+  window: Window,
+  keys: BlockKeys,
+  grouped: boolean,
+  thresholds: Thresholds,
+) {
   const run = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) =>
     !grouped || key ? query(db, window, key) : Promise.resolve([]);
   return {
@@ -57,7 +64,7 @@ async function queryBlocks(db: Kysely<any>, window: Window, keys: BlockKeys, gro
     referrals: await run(keys.referrals, referralCounts),
     opened: await run(keys.opened, openedCases),
     resolved: await run(keys.resolved, resolvedCases),
-    churn: !grouped || keys.churn ? await churnCounts(db, window, keys.churn, thresholds) : new Map<string, ChurnCounts>(),
+    churn: !grouped || keys.churn ? await churnCounts(db, dialect, window, keys.churn, thresholds) : new Map<string, ChurnCounts>(),
   };
 }
 
@@ -105,7 +112,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export async function loyaltyReportInSql(views: ViewStore, request: LoyaltyRequest, thresholds: Thresholds): Promise<LoyaltyReport> {
   const { from, to, groupBy } = request;
   const keys = groupBy ? blockKeys(groupBy) : NO_KEYS;
-  const blocks = await inSnapshot(views, (db) => queryBlocks(db, { from, to }, keys, groupBy !== null, thresholds));
+  const blocks = await inSnapshot(views, (db) => queryBlocks(db, views.dialect, { from, to }, keys, groupBy !== null, thresholds));
   const groups = byGroup(blocks);
   if (groupBy === null) return { from, to, groupBy: null, blocks: blocksOf(groups.get('') ?? emptyGroupRows()) };
   const sorted = [...groups].sort(([a], [b]) => byCodeUnits(a, b));
