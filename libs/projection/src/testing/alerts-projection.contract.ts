@@ -2,19 +2,13 @@ import { ManualClock } from '@cx/clock';
 import type { AnyLedgerEvent } from '@cx/events';
 import { DEFAULT_ALERT_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS, ledgerAlerts } from '@cx/views';
 import { contextFor, forGeneration, ProjectionRegistry } from '../engine/projection-registry';
-import { applyInBatches, type BatchSizes, type ViewStoreUnderTest } from './projection-specification';
+import { applyInBatches, varyingSizes, type ViewStoreUnderTest } from './projection-specification';
 import { randomLedger } from './random-ledger';
 import type { ViewStore } from '../view-store/view-store.port';
 import { ALERT_OUTBOX_TABLE } from '../alerts/alert-outbox';
 import { alertOfRow, alertRow } from '../alerts/alert-rows';
 import { AlertsProjection } from '../alerts/alerts.projection';
 import type { AlertsTable } from '../alerts/alerts.tables';
-
-/** Batches of 1, 8, 57, 9, … events: sizes that vary as a runner's do, the same on every run. */
-function varyingSizes(): BatchSizes {
-  let size = 0;
-  return () => (size = size === 0 ? 1 : ((size * 7) % 97) + 1);
-}
 
 const THRESHOLDS = { ...DEFAULT_LIFECYCLE_SETTINGS, ...DEFAULT_ALERT_SETTINGS };
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { canonicalIdsOf } from '@cx/views/testing';
 import { forGeneration } from '../engine/projection-registry';
 import { LoyaltyProjection } from '../loyalty/loyalty.projection';
 import type { LoyaltyTables } from '../loyalty/loyalty.tables';
-import { applyInBatches, viewsWithProjection, type BatchSizes, type ViewStoreUnderTest } from './projection-specification';
+import { applyInBatches, varyingSizes, viewsWithProjection, type BatchSizes, type ViewStoreUnderTest } from './projection-specification';
 import { randomLedger } from './random-ledger';
 
 type Purchase = Extract<AnyLedgerEvent, { type: 'cx.purchase.completed.v1' }>;
@@ -42,12 +42,6 @@ function ordersOfSeveralCustomers(ledger: readonly AnyLedgerEvent[]): number {
 }
 
 const byCustomer = (a: { customer_id: string }, b: { customer_id: string }) => (a.customer_id < b.customer_id ? -1 : 1);
-
-/** Batches of 1, 8, 57, 9, … events: sizes that vary as a runner's do. */
-function varyingSizes(): BatchSizes {
-  let size = 0;
-  return () => (size = size === 0 ? 1 : ((size * 7) % 97) + 1);
-}
 
 /** The loyalty projection's `loyalty_first_orders` on one view store (`open`). */
 export function describeFirstOrdersContract(label: string, open: () => Promise<ViewStoreUnderTest>): void {

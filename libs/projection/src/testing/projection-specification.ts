@@ -47,6 +47,12 @@ export type BatchSizes = () => number;
 
 const ALL_AT_ONCE: BatchSizes = () => Number.MAX_SAFE_INTEGER;
 
+/** Batches of 1, 8, 57, 9, … events: sizes that vary as a runner's do, the same on every run. */
+export function varyingSizes(): BatchSizes {
+  let size = 0;
+  return () => (size = size === 0 ? 1 : ((size * 7) % 97) + 1);
+}
+
 /** Applies `events` in batches of `sizes`, each in a transaction of its own, as the engine does. */
 export async function applyInBatches<DB>(
   views: ViewStore,
