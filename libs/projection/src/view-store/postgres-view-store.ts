@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
 import { openPostgresPool, checkedSchema } from '@cx/postgres';
-import type { ViewStore } from './view-store.port';
+import type { SnapshotRead, ViewStore } from './view-store.port';
 
 /**
  * Views in PostgreSQL, in their own schema so they never meet the event store's tables.
@@ -13,6 +13,8 @@ export class PostgresViewStore implements ViewStore {
   readonly reader: Kysely<any>;
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
+  /** Reads waiting for, or holding, a connection beside their own (`readSnapshot`). */
+  private besideReads = 0;
 
   constructor(
     connection: string | Pool,
@@ -45,6 +47,41 @@ export class PostgresViewStore implements ViewStore {
     return this.reader.transaction().execute(work);
   }
 
+  /**
+   * REPEATABLE READ, read only. `beside` opens a second such transaction that imports the
+   * first one's snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT: how pg_dump's workers
+   * share one). A read waiting for that connection holds its own meanwhile; if every connection
+   * of the pool were held so, none would ever come back. So at most all but one of the pool's
+   * connections may be waited for beside a read at once; past that, the work runs on the
+   * read's own connection.
+   */
+  readSnapshot<T>(work: (read: SnapshotRead) => Promise<T>, prepare?: (db: Kysely<any>) => Promise<void>): Promise<T> {
+    return this.snapshotTransaction().execute(async (db) => {
+      await prepare?.(db);
+      let exported: Promise<string> | undefined;
+      const beside = async <B>(besideWork: (other: Kysely<any>) => Promise<B>): Promise<B> => {
+        if (this.besideReads >= this.pool.options.max - 1) return besideWork(db);
+        this.besideReads += 1;
+        try {
+          exported ??= exportSnapshot(db);
+          const snapshot = await exported;
+          return await this.snapshotTransaction().execute(async (other) => {
+            await sql`SET TRANSACTION SNAPSHOT ${sql.lit(snapshot)}`.execute(other);
+            await prepare?.(other);
+            return besideWork(other);
+          });
+        } finally {
+          this.besideReads -= 1;
+        }
+      };
+      return work({ db, beside });
+    });
+  }
+
+  private snapshotTransaction() {
+    return this.reader.transaction().setIsolationLevel('repeatable read').setAccessMode('read only');
+  }
+
   /** Through Kysely, so the statement runs on a connection with this store's search path. */
   async execute(statement: string): Promise<void> {
     await sql.raw(statement).execute(this.reader);
@@ -53,4 +90,9 @@ export class PostgresViewStore implements ViewStore {
   async close(): Promise<void> {
     if (this.ownsPool) await this.reader.destroy();
   }
+}
+
+async function exportSnapshot(db: Kysely<any>): Promise<string> {
+  const { rows } = await sql<{ snapshot: string }>`SELECT pg_export_snapshot() AS snapshot`.execute(db);
+  return rows[0].snapshot;
 }

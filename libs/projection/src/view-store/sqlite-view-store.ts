@@ -1,6 +1,6 @@
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { cachingStatements, openSqlite, SqliteDatabase } from '@cx/sqlite';
-import type { ViewStore } from './view-store.port';
+import type { SnapshotRead, ViewStore } from './view-store.port';
 
 /** The live store's page cache (see the constructor). */
 const CACHE_KIB = 32 * 1024;
@@ -65,6 +65,14 @@ export class SqliteViewStore implements ViewStore {
         if (this.writeDb.inTransaction) await sql`ROLLBACK`.execute(db);
         throw error;
       }
+    });
+  }
+
+  /** The reader's one connection: a transaction on it reads one snapshot of the file (WAL). */
+  readSnapshot<T>(work: (read: SnapshotRead) => Promise<T>, prepare?: (db: Kysely<any>) => Promise<void>): Promise<T> {
+    return this.reader.transaction().execute(async (db) => {
+      await prepare?.(db);
+      return work({ db });
     });
   }
 

@@ -1,6 +1,6 @@
 import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { Channel } from '@cx/events';
-import type { ViewDialect } from '@cx/projection';
+import type { SnapshotRead, ViewDialect } from '@cx/projection';
 import type { Thresholds } from '@cx/settings';
 import {
   CASE_ATTRIBUTES,
@@ -236,23 +236,55 @@ const OVERALL = 'overall';
  * PostgreSQL reads `at_start` as 200 distinct customers (its guess for a CTE), so it probed the
  * contacts and the follow-ups once per customer at the start (25,316 at 1,000,000 events) where
  * one read of the window's rows, hashed against the customers, takes a fifth of the time
- * (contacts 135 → 30 ms). Nested loops are off for this statement only (the last of the
- * report's transaction): its per-case and per-customer probes are subqueries, which the setting
- * leaves alone, while the boundary customers' look-ups before it are seeks that a hash join
- * would make scans.
+ * (contacts 135 → 30 ms). Nested loops are off for these statements only (the last of the
+ * report's transaction): their per-case and per-customer probes are subqueries, which the
+ * setting leaves alone, while the boundary customers' look-ups before them are seeks that a
+ * hash join would make scans.
+ *
+ * Where the snapshot can be read `beside` (PostgreSQL), the cases' tallies and the contacts' and
+ * follow-ups' run as two statements at once, each working out the customers at the start
+ * itself: 223 → 155 ms for the drivers' churn at 1,000,000 events on two cores. Elsewhere one
+ * statement does all, reading the customers at the start once.
  */
-async function talliesOf(db: Kysely<any>, atStart: RawBuilder<unknown>, query: CasesQuery): Promise<Map<string, DriverTallies>> {
+async function talliesOf(
+  db: Kysely<any>,
+  atStart: RawBuilder<unknown>,
+  query: CasesQuery,
+  beside: SnapshotRead['beside'],
+): Promise<Map<string, DriverTallies>> {
   const tiers = query.groupBy === 'valueTier' && query.currency !== null ? sql`, ${valueTierTables(query.currency, query.until)}` : sql``;
-  if (query.dialect === 'postgres') await sql`SET LOCAL enable_nestloop = off`.execute(db);
-  const { rows } = await sql<Row>`
-    WITH ${countedCustomers({ from: query.from, to: query.until }, query.buyers)} ${tiers},
-      at_start AS MATERIALIZED (SELECT a.customer_id, a.churned, ${groupOf(query)} AS grp FROM (${atStart}) a),
-      window_cases AS MATERIALIZED (${windowCases(query)}),
+  const customers = sql`${countedCustomers({ from: query.from, to: query.until }, query.buyers)} ${tiers},
+      at_start AS MATERIALIZED (SELECT a.customer_id, a.churned, ${groupOf(query)} AS grp FROM (${atStart}) a)`;
+  const cases = sql`window_cases AS MATERIALIZED (${windowCases(query)}),
       case_customers AS (${CASE_CUSTOMERS}),
-      case_tallies AS MATERIALIZED (${CASE_TALLIES})
-    SELECT a.grp, ${sql.lit(OVERALL)} AS attribute, COUNT(*) AS n, SUM(a.churned) AS p FROM at_start a GROUP BY a.grp
-    UNION ALL ${sql.join([...caseTallyRows(), contactTallies(query), followUpTallies(query)], sql` UNION ALL `)}`.execute(db);
-  return talliesByGroup(rows);
+      case_tallies AS MATERIALIZED (${CASE_TALLIES})`;
+  const overallAndCases = sql.join(
+    [
+      sql`SELECT a.grp, ${sql.lit(OVERALL)} AS attribute, COUNT(*) AS n, SUM(a.churned) AS p FROM at_start a GROUP BY a.grp`,
+      ...caseTallyRows(),
+    ],
+    sql` UNION ALL `,
+  );
+  const contactsAndFollowUps = sql.join([contactTallies(query), followUpTallies(query)], sql` UNION ALL `);
+  if (!beside) {
+    await withoutNestedLoops(db, query.dialect);
+    const { rows } = await sql<Row>`WITH ${customers}, ${cases} ${overallAndCases} UNION ALL ${contactsAndFollowUps}`.execute(db);
+    return talliesByGroup(rows);
+  }
+  const rowsOf = async (on: Kysely<any>, statement: RawBuilder<Row>) => {
+    await withoutNestedLoops(on, query.dialect);
+    return (await statement.execute(on)).rows;
+  };
+  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the cases' statement.
+  const [contactRows, caseRows] = await Promise.all([
+    beside((other) => rowsOf(other, sql<Row>`WITH ${customers} ${contactsAndFollowUps}`)),
+    rowsOf(db, sql<Row>`WITH ${customers}, ${cases} ${overallAndCases}`),
+  ]);
+  return talliesByGroup([...caseRows, ...contactRows]);
+}
+
+async function withoutNestedLoops(db: Kysely<any>, dialect: ViewDialect): Promise<void> {
+  if (dialect === 'postgres') await sql`SET LOCAL enable_nestloop = off`.execute(db);
 }
 
 /** The rows as tallies per group: every group with customers at the start, every attribute (0 when no row names it). */
@@ -288,17 +320,26 @@ const boundaryRowsOf = (customers: readonly ChurnCustomer[]) =>
  * block, never among those counted in SQL) are judged in code first and join the others as a
  * list of their own, so the window is read once.
  */
-export async function churnTallies(db: Kysely<any>, query: ChurnQuery, thresholds: Thresholds): Promise<Map<string, DriverTallies>> {
+export async function churnTallies(
+  { db, beside }: SnapshotRead,
+  query: ChurnQuery,
+  thresholds: Thresholds,
+): Promise<Map<string, DriverTallies>> {
   const window = { from: query.from, to: query.until };
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
   const buyers = await buyerReading(db, query.dialect);
   const counted = churnCustomerRows(window, buyers);
   const wholeCases = await keepsWholeCases(db, query.dialect);
-  return talliesOf(db, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, {
-    ...query,
-    wholeCases,
-    buyers,
-  });
+  return talliesOf(
+    db,
+    boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`,
+    {
+      ...query,
+      wholeCases,
+      buyers,
+    },
+    beside,
+  );
 }
 
 /**

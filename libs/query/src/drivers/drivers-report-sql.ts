@@ -17,7 +17,7 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   const { from, to, outcome, groupBy } = request;
   const until = effectiveTo(to, request.asOf);
   const head = { from, to, asOf: request.asOf ?? null, outcome };
-  return inSnapshot(views, async (db) => {
+  return inSnapshot(views, async (db, read) => {
     const currency = groupBy === 'valueTier' ? (request.currency ?? (await mostUsedCurrencyInSql(db, until))) : null;
     const query = {
       dialect: views.dialect,
@@ -32,7 +32,7 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
       until < from
         ? new Map<string, DriverTallies>()
         : outcome === 'churn'
-          ? await churnTallies(db, query, settings.thresholds)
+          ? await churnTallies(read, query, settings.thresholds)
           : await answerTallies(db, { ...query, outcome });
     const blocks = new Map([...tallies].map(([key, t]) => [key, driverBlock(outcome, t)]));
     if (groupBy === null)

@@ -1,6 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Thresholds } from '@cx/settings';
-import type { ViewDialect, ViewStore } from '@cx/projection';
+import type { SnapshotRead, ViewDialect, ViewStore } from '@cx/projection';
 import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
 import { churnCounts, type ChurnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
@@ -24,48 +24,56 @@ export interface LoyaltyRequest extends Window {
 
 /**
  * Every query of a report reads one snapshot, so a batch the projector commits meanwhile
- * (or a merge re-pointing rows) cannot be half in one block and half out of another.
+ * (or a merge re-pointing rows) cannot be half in one block and half out of another; `work`
+ * may run some of its queries `beside` the others (PostgreSQL: a second connection in the
+ * same snapshot).
  * On PostgreSQL JIT is off for the report: its queries run in milliseconds, and a cost
  * estimate inflated by tables not analyzed yet (right after a rebuild) made PostgreSQL spend
  * half a second compiling each one. Its hash aggregates get 64 MiB each instead of the
  * server's default 4 MiB: at 1,000,000 events a window's rows per customer or case (tens of
  * thousands, estimated at one) spilled to disk in batches.
  */
-export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  if (views.dialect !== 'postgres') return views.reader.transaction().execute(work);
-  return views.reader
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (tx) => {
-      await sql`SET LOCAL jit = off`.execute(tx);
-      await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-      return work(tx);
-    });
+export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>, read: SnapshotRead) => Promise<T>): Promise<T> {
+  return views.readSnapshot((read) => work(read.db, read), views.dialect === 'postgres' ? reportSettings : undefined);
+}
+
+async function reportSettings(db: Kysely<any>): Promise<void> {
+  await sql`SET LOCAL jit = off`.execute(db);
+  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
 }
 
 const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
 
-/** Runs each keyed block's query; a block with no key under the grouping is not queried. */
+/**
+ * Runs each keyed block's query; a block with no key under the grouping is not queried. The
+ * churn block, the costliest, runs `beside` the others where the store can (PostgreSQL).
+ */
 async function queryBlocks(
-  db: Kysely<any>,
+  read: SnapshotRead,
   dialect: ViewDialect,
   window: Window,
   keys: BlockKeys,
   grouped: boolean,
   thresholds: Thresholds,
 ) {
-  const run = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) =>
-    !grouped || key ? query(db, window, key) : Promise.resolve([]);
-  return {
-    surveys: await run(keys.surveys, surveyCounts),
-    purchases: await run(keys.orders, purchaseCounts),
-    revenue: await run(keys.orders, revenue),
-    referrals: await run(keys.referrals, referralCounts),
-    opened: await run(keys.opened, openedCases),
-    resolved: await run(keys.resolved, resolvedCases),
-    churn: !grouped || keys.churn ? await churnCounts(db, dialect, window, keys.churn, thresholds) : new Map<string, ChurnCounts>(),
+  const churn = (db: Kysely<any>) =>
+    !grouped || keys.churn ? churnCounts(db, dialect, window, keys.churn, thresholds) : Promise.resolve(new Map<string, ChurnCounts>());
+  const others = async (db: Kysely<any>) => {
+    const run = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) =>
+      !grouped || key ? query(db, window, key) : Promise.resolve([]);
+    return {
+      surveys: await run(keys.surveys, surveyCounts),
+      purchases: await run(keys.orders, purchaseCounts),
+      revenue: await run(keys.orders, revenue),
+      referrals: await run(keys.referrals, referralCounts),
+      opened: await run(keys.opened, openedCases),
+      resolved: await run(keys.resolved, resolvedCases),
+    };
   };
+  if (!read.beside) return { ...(await others(read.db)), churn: await churn(read.db) };
+  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the others.
+  const [churnCounted, blocks] = await Promise.all([read.beside(churn), others(read.db)]);
+  return { ...blocks, churn: churnCounted };
 }
 
 /** Rows by group key; the group of a row without grouping is ''. */
@@ -112,7 +120,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export async function loyaltyReportInSql(views: ViewStore, request: LoyaltyRequest, thresholds: Thresholds): Promise<LoyaltyReport> {
   const { from, to, groupBy } = request;
   const keys = groupBy ? blockKeys(groupBy) : NO_KEYS;
-  const blocks = await inSnapshot(views, (db) => queryBlocks(db, views.dialect, { from, to }, keys, groupBy !== null, thresholds));
+  const blocks = await inSnapshot(views, (_db, read) => queryBlocks(read, views.dialect, { from, to }, keys, groupBy !== null, thresholds));
   const groups = byGroup(blocks);
   if (groupBy === null) return { from, to, groupBy: null, blocks: blocksOf(groups.get('') ?? emptyGroupRows()) };
   const sorted = [...groups].sort(([a], [b]) => byCodeUnits(a, b));

@@ -1,0 +1,102 @@
+import { Kysely, sql } from 'kysely';
+import { Pool } from 'pg';
+import { describeWithPostgres } from '@cx/event-store/testing';
+import { PostgresViewStore } from './postgres-view-store';
+import { SqliteViewStore } from './sqlite-view-store';
+import type { SnapshotRead } from './view-store.port';
+
+const count = async (db: Kysely<any>): Promise<number> => {
+  const { rows } = await sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM answers`.execute(db);
+  return rows[0].n;
+};
+
+/** A PostgreSQL read always has `beside`. */
+const besideOf = ({ beside }: SnapshotRead): NonNullable<SnapshotRead['beside']> => {
+  if (!beside) throw new Error('a PostgreSQL read has a connection beside its own');
+  return beside;
+};
+
+const backend = async (db: Kysely<any>): Promise<number> => {
+  const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db);
+  return rows[0].pid;
+};
+
+describeWithPostgres('a read of the views in one snapshot, on two connections', (database) => {
+  let views: PostgresViewStore;
+  let writer: Pool;
+
+  beforeAll(async () => {
+    views = new PostgresViewStore(database.url, `${database.schema}_reads`);
+    await views.ensureSchema();
+    await views.execute('CREATE TABLE answers (id integer PRIMARY KEY)');
+    await views.execute('INSERT INTO answers SELECT generate_series(1, 10)');
+    writer = new Pool({ connectionString: database.url, max: 1 });
+  });
+
+  afterAll(async () => {
+    await views.close();
+    await writer.end();
+  });
+
+  it('reads beside on another connection, in the snapshot the read began with, whatever commits meanwhile', async () => {
+    let id = 10;
+    const seen = await views.readSnapshot(async (read) => {
+      const { db } = read;
+      const before = await count(db);
+      await writer.query(`INSERT INTO ${database.schema}_reads.answers VALUES (${++id}), (${++id})`);
+      const [besideCount, besidePid] = await besideOf(read)(async (other) => [await count(other), await backend(other)]);
+      return { before, besideCount, after: await count(db), pid: await backend(db), besidePid };
+    });
+    expect(seen.before).toBe(10);
+    expect(seen.besideCount).toBe(10);
+    expect(seen.after).toBe(10);
+    expect(seen.besidePid).not.toBe(seen.pid);
+    expect(await views.readSnapshot(({ db }) => count(db))).toBe(12);
+  });
+
+  it('runs the settings of the read on the connection beside too', async () => {
+    const setting = async (db: Kysely<any>) => (await sql<{ w: string }>`SELECT current_setting('work_mem') AS w`.execute(db)).rows[0].w;
+    const prepare = async (db: Kysely<any>) => {
+      await sql`SET LOCAL work_mem = '7MB'`.execute(db);
+    };
+    const seen = await views.readSnapshot(async (read) => [await besideOf(read)(setting), await setting(read.db)], prepare);
+    expect(seen).toEqual(['7MB', '7MB']);
+  });
+
+  it('never waits for a connection every read holds: past all but one of the pool, the work runs on the read’s own', async () => {
+    const pool = new Pool({ connectionString: database.url, max: 3 });
+    const small = new PostgresViewStore(pool, `${database.schema}_reads`);
+    try {
+      const gate = new Promise<void>((resolve) => setTimeout(resolve, 200));
+      const connections = Array.from({ length: 3 }, () => ({ own: 0, beside: 0 }));
+      // Three reads hold the pool's three connections, and each asks for one more while the others still hold theirs.
+      const reads = connections.map((pids) =>
+        small.readSnapshot(async (read) => {
+          pids.own = await backend(read.db);
+          pids.beside = await besideOf(read)(async (other) => {
+            await gate;
+            return backend(other);
+          });
+          return count(read.db);
+        }),
+      );
+      expect(await Promise.all(reads)).toEqual([12, 12, 12]);
+      // At most two (all but one of three) ran beside; the others on their own connection.
+      expect(connections.filter(({ own, beside }) => own === beside).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await small.close();
+      await pool.end();
+    }
+  });
+});
+
+describe('a read of the SQLite views in one snapshot', () => {
+  it('has one connection to read with, and so nothing beside', async () => {
+    const views = new SqliteViewStore(':memory:');
+    try {
+      await views.readSnapshot(async (read) => expect(read.beside).toBeUndefined());
+    } finally {
+      await views.close();
+    }
+  });
+});
