@@ -67,20 +67,30 @@ const caseFlag = (query: CasesQuery, column: string, exact: RawBuilder<unknown>)
 
 const bit = (condition: RawBuilder<unknown>) => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END`;
 
+/**
+ * Whether `rows` (a FROM clause with its WHERE, about the case `c`) has a row: a probe of the
+ * case's own rows that stops at the first, asked only of the cases that need it. Written as
+ * EXISTS, PostgreSQL hashed each instead: one read of every row of the window (all the window's
+ * handoffs, and a scan of the whole table for stalled requests) for the 1,000 or so cases cut by
+ * the window, 20 of the drivers' churn cases' 230 ms at 1,000,000 events.
+ */
+const hasRow = (rows: RawBuilder<unknown>) => sql`(SELECT 1 ${rows} LIMIT 1) IS NOT NULL`;
+
 /** Handoffs of `c` accepted in the window. */
 const acceptedInWindow = ({ from, until }: ChurnQuery, also: RawBuilder<unknown> = sql``) =>
-  sql`EXISTS (SELECT 1 FROM driver_case_handoffs h WHERE h.case_id = c.case_id AND h.accepted_at >= ${from} AND h.accepted_at < ${until} ${also})`;
+  hasRow(sql`FROM driver_case_handoffs h WHERE h.case_id = c.case_id AND h.accepted_at >= ${from} AND h.accepted_at < ${until} ${also}`);
 
 /**
  * A request of `c` stalled at some instant x of the window: pending at x (closed after x, as
  * known before `until`) and x − requested_at > SLA, i.e. x in [requested_at + SLA + 1,
  * closed_at − 1] ∩ [from, until − 1]. An empty window has no instant, so no stalled request.
  */
-const stalledInWindow = ({ from, until, slaMs }: ChurnQuery) => sql`${from < until ? sql`1 = 1` : sql`1 = 0`} AND EXISTS (
-  SELECT 1 FROM driver_case_handoffs h WHERE h.case_id = c.case_id AND (h.closed_at IS NULL OR h.closed_at > ${from})
+const stalledInWindow = ({ from, until, slaMs }: ChurnQuery) =>
+  sql`${from < until ? sql`1 = 1` : sql`1 = 0`} AND ${hasRow(sql`
+  FROM driver_case_handoffs h WHERE h.case_id = c.case_id AND (h.closed_at IS NULL OR h.closed_at > ${from})
     AND h.requested_at IS NOT NULL AND h.requested_at + ${slaMs + 1} <= ${until - 1}
     AND (h.closed_at IS NULL OR h.closed_at >= ${until}
-      OR (h.closed_at - 1 >= ${from} AND h.closed_at - 1 >= h.requested_at + ${slaMs + 1})))`;
+      OR (h.closed_at - 1 >= ${from} AND h.closed_at - 1 >= h.requested_at + ${slaMs + 1}))`)}`;
 
 /** The stretches of `c` without owner, each clipped to the window (one running at `until` runs to it), add up to more than the limit. */
 const unownedInWindow = ({ from, until }: ChurnQuery) => sql`COALESCE((
@@ -119,7 +129,7 @@ function windowCases(query: CasesQuery): RawBuilder<unknown> {
       ${caseFlag(query, 'whole_ping_pong', bit(acceptedInWindow(query, sql`AND h.ping_pong = 1`)))} AS ping_pong,
       ${caseFlag(query, 'whole_stalled', bit(stalledInWindow(query)))} AS stalled,
       ${caseFlag(query, 'whole_unowned', bit(unownedInWindow(query)))} AS unowned,
-      ${caseFlag(query, 'whole_resolved', bit(sql`EXISTS (SELECT 1 ${resolutions})`))} AS resolved,
+      ${caseFlag(query, 'whole_resolved', bit(hasRow(resolutions)))} AS resolved,
       ${caseFlag(query, 'whole_first_contact', sql`COALESCE((SELECT MAX(r.first_contact) ${resolutions}), 0)`)} AS first_contact,
       ${caseFlag(query, 'whole_slow', sql`COALESCE((SELECT MAX(${slow}) ${resolutions}), 0)`)} AS slow
     FROM driver_cases c
