@@ -1,7 +1,7 @@
 import { Kysely, sql } from 'kysely';
 import type { Cohort, CohortMonth, CohortReport } from '@cx/views';
 import { roundRatio } from '@cx/views';
-import { monthOf } from '@cx/projection';
+import { monthOf, type SnapshotRead } from '@cx/projection';
 import { segmentAt, type Row, type Window } from './loyalty-sql';
 
 /**
@@ -58,11 +58,16 @@ function cohortRow(cohort: string, size: number, lastMonth: number, buyers: Map<
   return { cohort, customers: size, months };
 }
 
-export async function cohortReportInSql(db: Kysely<any>, window: CohortWindow): Promise<CohortReport> {
+/** The two statements read one snapshot; on PostgreSQL the monthly buyers `beside` the cohorts' sizes. */
+export async function cohortReportInSql({ db, beside }: SnapshotRead, window: CohortWindow): Promise<CohortReport> {
   const { from, to } = window;
   if (from === to) return { from, to, cohorts: [] };
-  const sizes = await cohortSizes(db, window);
-  const buyers = new Map((await monthlyBuyers(db, window)).map((r) => [`${String(r.cohort)} ${String(r.month)}`, Number(r.customers)]));
+  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the sizes.
+  const [buyerRows, sizes] = await Promise.all([
+    beside ? beside((other) => monthlyBuyers(other, window)) : monthlyBuyers(db, window),
+    cohortSizes(db, window),
+  ]);
+  const buyers = new Map(buyerRows.map((r) => [`${String(r.cohort)} ${String(r.month)}`, Number(r.customers)]));
   const lastMonth = monthIndex(monthOf(to - 1));
   const cohorts = sizes
     .map((r) => ({ cohort: r.cohort as string, size: Number(r.customers) }))

@@ -85,6 +85,6 @@ export function cohortCsvRows(report: CohortReport): Array<Record<string, unknow
 
 /** SPEC §3 `GET /v1/reports/cohorts`. */
 export async function cohortReportBuilder(views: ViewStore, request: LoyaltyReportRequest): Promise<LoyaltyBuiltReport> {
-  const report = await inSnapshot(views, (db) => cohortReportInSql(db, { ...windowOf(request), segment: request.segment }));
+  const report = await inSnapshot(views, (_db, read) => cohortReportInSql(read, { ...windowOf(request), segment: request.segment }));
   return { json: cohortJson(report), csv: () => ({ columns: COHORT_CSV_COLUMNS, rows: cohortCsvRows(report) }) };
 }
