@@ -45,9 +45,20 @@ async function reportSettings(db: Kysely<any>): Promise<void> {
 const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
 
 /**
- * Runs each keyed block's query; a block with no key under the grouping is not queried. The
- * churn block, the costliest, runs `beside` the others where the store can (PostgreSQL).
+ * Runs each task once, each on the first of the read's connections to be free, in the order
+ * given: two at a time where the read has a connection `beside` its own (PostgreSQL), one after
+ * another otherwise. Give the costliest first.
  */
+export async function inLanes(read: SnapshotRead, tasks: ReadonlyArray<(db: Kysely<any>) => Promise<void>>): Promise<void> {
+  let next = 0;
+  const lane = async (db: Kysely<any>) => {
+    for (let task = next++; task < tasks.length; task = next++) await tasks[task](db);
+  };
+  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the first task.
+  await Promise.all(read.beside ? [read.beside(lane), lane(read.db)] : [lane(read.db)]);
+}
+
+/** Runs each keyed block's query, the churn block first (the costliest); a block with no key under the grouping is not queried. */
 async function queryBlocks(
   read: SnapshotRead,
   dialect: ViewDialect,
@@ -56,24 +67,32 @@ async function queryBlocks(
   grouped: boolean,
   thresholds: Thresholds,
 ) {
-  const churn = (db: Kysely<any>) =>
-    !grouped || keys.churn ? churnCounts(db, dialect, window, keys.churn, thresholds) : Promise.resolve(new Map<string, ChurnCounts>());
-  const others = async (db: Kysely<any>) => {
-    const run = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) =>
-      !grouped || key ? query(db, window, key) : Promise.resolve([]);
-    return {
-      surveys: await run(keys.surveys, surveyCounts),
-      purchases: await run(keys.orders, purchaseCounts),
-      revenue: await run(keys.orders, revenue),
-      referrals: await run(keys.referrals, referralCounts),
-      opened: await run(keys.opened, openedCases),
-      resolved: await run(keys.resolved, resolvedCases),
-    };
+  const blocks = {
+    surveys: [] as Row[],
+    purchases: [] as Row[],
+    revenue: [] as Row[],
+    referrals: [] as Row[],
+    opened: [] as Row[],
+    resolved: [] as Row[],
+    churn: new Map<string, ChurnCounts>(),
   };
-  if (!read.beside) return { ...(await others(read.db)), churn: await churn(read.db) };
-  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the others.
-  const [churnCounted, blocks] = await Promise.all([read.beside(churn), others(read.db)]);
-  return { ...blocks, churn: churnCounted };
+  const block =
+    (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>, keep: (rows: Row[]) => void) =>
+    async (db: Kysely<any>) => {
+      if (!grouped || key) keep(await query(db, window, key));
+    };
+  await inLanes(read, [
+    async (db) => {
+      if (!grouped || keys.churn) blocks.churn = await churnCounts(db, dialect, window, keys.churn, thresholds);
+    },
+    block(keys.surveys, surveyCounts, (rows) => (blocks.surveys = rows)),
+    block(keys.orders, purchaseCounts, (rows) => (blocks.purchases = rows)),
+    block(keys.orders, revenue, (rows) => (blocks.revenue = rows)),
+    block(keys.referrals, referralCounts, (rows) => (blocks.referrals = rows)),
+    block(keys.opened, openedCases, (rows) => (blocks.opened = rows)),
+    block(keys.resolved, resolvedCases, (rows) => (blocks.resolved = rows)),
+  ]);
+  return blocks;
 }
 
 /** Rows by group key; the group of a row without grouping is ''. */
