@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { CLOSED_LOOP_COLUMNS, closedLoopAlertOfRow, inChunks, VIEW_STORE, ViewStore, type AlertsTables } from '@cx/projection';
 import { closedLoopReport, type ClosedLoopGroupBy, type ClosedLoopReport, type NpsAnswerMoment } from '@cx/views';
-import { inSnapshot } from '../loyalty/loyalty-report-sql';
+import { inLanes, inSnapshot } from '../report-snapshot';
 
 export interface ClosedLoopQuery {
   from: number;
@@ -17,17 +17,17 @@ export interface ClosedLoopQuery {
  * time at 1,000,000 events), and for the customers they name, three seeks each: the stage just before `to`,
  * the segment at `to` (grouping by segment), the NPS answers after the first detractor
  * answer of the window. All in one snapshot of the views, so a batch the projector commits
- * meanwhile is in every read or in none; on PostgreSQL the stages are read beside the answers
- * and segments (a second connection in the same snapshot). The pure `closedLoopReport` counts
- * them, so the API and the domain rules cannot drift apart.
+ * meanwhile is in every read or in none; on PostgreSQL the answers, stages and segments are read
+ * two at a time (`inLanes`). The pure `closedLoopReport` counts them, so the API and the domain
+ * rules cannot drift apart.
  */
 @Injectable()
 export class ClosedLoopQueries {
   constructor(@Inject(VIEW_STORE) private readonly views: ViewStore) {}
 
   report(query: ClosedLoopQuery): Promise<ClosedLoopReport> {
-    return inSnapshot(this.views, async (db, { beside }) => {
-      const rows = await (db as Kysely<AlertsTables>)
+    return inSnapshot(this.views, async (read) => {
+      const rows = await (read.db as Kysely<AlertsTables>)
         .selectFrom('alerts')
         .select([...CLOSED_LOOP_COLUMNS])
         .where('raised_at', '>=', query.from)
@@ -36,18 +36,14 @@ export class ClosedLoopQueries {
       const alerts = rows.map(closedLoopAlertOfRow);
       const npsDetractors = alerts.filter((a) => a.signal === 'detractor' && a.detail.survey === 'nps');
       const npsCustomers = [...new Set(npsDetractors.map((a) => a.customerId))];
-      const churnedOn = (on: Kysely<any>) => churnedBefore(on, npsCustomers, query.to);
-      const answersAndSegments = async () => ({
-        answers: await npsAnswers(db, npsCustomers, Math.min(...npsDetractors.map((a) => a.raisedAt)), query.to),
-        segments:
+      const [answers, churned, segments] = await inLanes(read, [
+        (db) => npsAnswers(db, npsCustomers, Math.min(...npsDetractors.map((a) => a.raisedAt)), query.to),
+        (db) => churnedBefore(db, npsCustomers, query.to),
+        (db) =>
           query.groupBy === 'segment'
-            ? await segmentsBefore(db, [...new Set(alerts.map((a) => a.customerId))], query.to)
-            : new Map<string, string>(),
-      });
-      // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the answers.
-      const [churned, { answers, segments }] = beside
-        ? await Promise.all([beside(churnedOn), answersAndSegments()])
-        : [await churnedOn(db), await answersAndSegments()];
+            ? segmentsBefore(db, [...new Set(alerts.map((a) => a.customerId))], query.to)
+            : Promise.resolve(new Map<string, string>()),
+      ]);
       return closedLoopReport(alerts, {
         from: query.from,
         to: query.to,

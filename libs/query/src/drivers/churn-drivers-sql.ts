@@ -25,6 +25,7 @@ import {
   type ChurnCustomer,
 } from '../loyalty/churn-sql';
 import { segmentOf, tierOf, valueTierTables } from './value-tier-sql';
+import { inLanes } from '../report-snapshot';
 
 /**
  * The churn outcome of SPEC §2.5 in SQL: the churn block's customers (SPEC §2.2) split by the
@@ -256,12 +257,7 @@ const OVERALL = 'overall';
  * itself: 223 → 155 ms for the drivers' churn at 1,000,000 events on two cores. Elsewhere one
  * statement does all, reading the customers at the start once.
  */
-async function talliesOf(
-  db: Kysely<any>,
-  atStart: RawBuilder<unknown>,
-  query: CasesQuery,
-  beside: SnapshotRead['beside'],
-): Promise<Map<string, DriverTallies>> {
+async function talliesOf(read: SnapshotRead, atStart: RawBuilder<unknown>, query: CasesQuery): Promise<Map<string, DriverTallies>> {
   const tiers = query.groupBy === 'valueTier' && query.currency !== null ? sql`, ${valueTierTables(query.currency, query.until)}` : sql``;
   const customers = sql`${countedCustomers({ from: query.from, to: query.until }, query.buyers)} ${tiers},
       at_start AS MATERIALIZED (SELECT a.customer_id, a.churned, ${groupOf(query)} AS grp FROM (${atStart}) a)`;
@@ -276,19 +272,18 @@ async function talliesOf(
     sql` UNION ALL `,
   );
   const contactsAndFollowUps = sql.join([contactTallies(query), followUpTallies(query)], sql` UNION ALL `);
-  if (!beside) {
-    await withoutNestedLoops(db, query.dialect);
-    const { rows } = await sql<Row>`WITH ${customers}, ${cases} ${overallAndCases} UNION ALL ${contactsAndFollowUps}`.execute(db);
+  if (!read.beside) {
+    await withoutNestedLoops(read.db, query.dialect);
+    const { rows } = await sql<Row>`WITH ${customers}, ${cases} ${overallAndCases} UNION ALL ${contactsAndFollowUps}`.execute(read.db);
     return talliesByGroup(rows);
   }
-  const rowsOf = async (on: Kysely<any>, statement: RawBuilder<Row>) => {
+  const rowsOf = (statement: RawBuilder<Row>) => async (on: Kysely<any>) => {
     await withoutNestedLoops(on, query.dialect);
     return (await statement.execute(on)).rows;
   };
-  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the cases' statement.
-  const [contactRows, caseRows] = await Promise.all([
-    beside((other) => rowsOf(other, sql<Row>`WITH ${customers} ${contactsAndFollowUps}`)),
-    rowsOf(db, sql<Row>`WITH ${customers}, ${cases} ${overallAndCases}`),
+  const [caseRows, contactRows] = await inLanes(read, [
+    rowsOf(sql<Row>`WITH ${customers}, ${cases} ${overallAndCases}`),
+    rowsOf(sql<Row>`WITH ${customers} ${contactsAndFollowUps}`),
   ]);
   return talliesByGroup([...caseRows, ...contactRows]);
 }
@@ -330,26 +325,18 @@ const boundaryRowsOf = (customers: readonly ChurnCustomer[]) =>
  * block, never among those counted in SQL) are judged in code first and join the others as a
  * list of their own, so the window is read once.
  */
-export async function churnTallies(
-  { db, beside }: SnapshotRead,
-  query: ChurnQuery,
-  thresholds: Thresholds,
-): Promise<Map<string, DriverTallies>> {
+export async function churnTallies(read: SnapshotRead, query: ChurnQuery, thresholds: Thresholds): Promise<Map<string, DriverTallies>> {
+  const { db } = read;
   const window = { from: query.from, to: query.until };
   const boundary = await boundaryChurnCustomers(db, window, thresholds);
   const buyers = await buyerReading(db, query.dialect);
   const counted = churnCustomerRows(window, buyers);
   const wholeCases = await keepsWholeCases(db, query.dialect);
-  return talliesOf(
-    db,
-    boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`,
-    {
-      ...query,
-      wholeCases,
-      buyers,
-    },
-    beside,
-  );
+  return talliesOf(read, boundary.length === 0 ? counted : sql`${counted} UNION ALL ${boundaryRowsOf(boundary)}`, {
+    ...query,
+    wholeCases,
+    buyers,
+  });
 }
 
 /**

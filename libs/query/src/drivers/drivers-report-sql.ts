@@ -1,7 +1,7 @@
 import type { ViewStore } from '@cx/projection';
 import type { Settings } from '@cx/settings';
 import { driverBlock, effectiveTo, VALUE_TIERS, type DriverBlock, type DriversReport, type DriverTallies } from '@cx/views';
-import { inSnapshot } from '../loyalty/loyalty-report-sql';
+import { inSnapshot } from '../report-snapshot';
 import { answerTallies } from './answer-drivers-sql';
 import { churnTallies } from './churn-drivers-sql';
 import type { DriversRequest } from './drivers-params';
@@ -17,7 +17,8 @@ export async function driversReportInSql(views: ViewStore, request: DriversReque
   const { from, to, outcome, groupBy } = request;
   const until = effectiveTo(to, request.asOf);
   const head = { from, to, asOf: request.asOf ?? null, outcome };
-  return inSnapshot(views, async (db, read) => {
+  return inSnapshot(views, async (read) => {
+    const { db } = read;
     const currency = groupBy === 'valueTier' ? (request.currency ?? (await mostUsedCurrencyInSql(db, until))) : null;
     const query = {
       dialect: views.dialect,

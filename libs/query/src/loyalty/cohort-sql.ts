@@ -2,6 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Cohort, CohortMonth, CohortReport } from '@cx/views';
 import { roundRatio } from '@cx/views';
 import { monthOf, type SnapshotRead } from '@cx/projection';
+import { inLanes } from '../report-snapshot';
 import { segmentAt, type Row, type Window } from './loyalty-sql';
 
 /**
@@ -59,14 +60,10 @@ function cohortRow(cohort: string, size: number, lastMonth: number, buyers: Map<
 }
 
 /** The two statements read one snapshot; on PostgreSQL the monthly buyers `beside` the cohorts' sizes. */
-export async function cohortReportInSql({ db, beside }: SnapshotRead, window: CohortWindow): Promise<CohortReport> {
+export async function cohortReportInSql(read: SnapshotRead, window: CohortWindow): Promise<CohortReport> {
   const { from, to } = window;
   if (from === to) return { from, to, cohorts: [] };
-  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the sizes.
-  const [buyerRows, sizes] = await Promise.all([
-    beside ? beside((other) => monthlyBuyers(other, window)) : monthlyBuyers(db, window),
-    cohortSizes(db, window),
-  ]);
+  const [buyerRows, sizes] = await inLanes(read, [(db) => monthlyBuyers(db, window), (db) => cohortSizes(db, window)]);
   const buyers = new Map(buyerRows.map((r) => [`${String(r.cohort)} ${String(r.month)}`, Number(r.customers)]));
   const lastMonth = monthIndex(monthOf(to - 1));
   const cohorts = sizes

@@ -1,7 +1,8 @@
-import { Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Thresholds } from '@cx/settings';
 import type { SnapshotRead, ViewDialect, ViewStore } from '@cx/projection';
 import type { LoyaltyGroupBlocks, LoyaltyGroupBy, LoyaltyReport } from '@cx/views';
+import { inLanes, inSnapshot } from '../report-snapshot';
 import { churnCounts, type ChurnCounts } from './churn-sql';
 import { blocksOf, emptyGroupRows, GroupRows } from './loyalty-blocks';
 import {
@@ -22,41 +23,7 @@ export interface LoyaltyRequest extends Window {
   groupBy: LoyaltyGroupBy | null;
 }
 
-/**
- * Every query of a report reads one snapshot, so a batch the projector commits meanwhile
- * (or a merge re-pointing rows) cannot be half in one block and half out of another; `work`
- * may run some of its queries `beside` the others (PostgreSQL: a second connection in the
- * same snapshot).
- * On PostgreSQL JIT is off for the report: its queries run in milliseconds, and a cost
- * estimate inflated by tables not analyzed yet (right after a rebuild) made PostgreSQL spend
- * half a second compiling each one. Its hash aggregates get 64 MiB each instead of the
- * server's default 4 MiB: at 1,000,000 events a window's rows per customer or case (tens of
- * thousands, estimated at one) spilled to disk in batches.
- */
-export function inSnapshot<T>(views: ViewStore, work: (db: Kysely<any>, read: SnapshotRead) => Promise<T>): Promise<T> {
-  return views.readSnapshot((read) => work(read.db, read), views.dialect === 'postgres' ? reportSettings : undefined);
-}
-
-async function reportSettings(db: Kysely<any>): Promise<void> {
-  await sql`SET LOCAL jit = off`.execute(db);
-  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
-}
-
 const NO_KEYS: BlockKeys = { surveys: null, orders: null, referrals: null, churn: null, opened: null, resolved: null };
-
-/**
- * Runs each task once, each on the first of the read's connections to be free, in the order
- * given: two at a time where the read has a connection `beside` its own (PostgreSQL), one after
- * another otherwise. Give the costliest first.
- */
-export async function inLanes(read: SnapshotRead, tasks: ReadonlyArray<(db: Kysely<any>) => Promise<void>>): Promise<void> {
-  let next = 0;
-  const lane = async (db: Kysely<any>) => {
-    for (let task = next++; task < tasks.length; task = next++) await tasks[task](db);
-  };
-  // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the first task.
-  await Promise.all(read.beside ? [read.beside(lane), lane(read.db)] : [lane(read.db)]);
-}
 
 /** Runs each keyed block's query, the churn block first (the costliest); a block with no key under the grouping is not queried. */
 async function queryBlocks(
@@ -67,32 +34,19 @@ async function queryBlocks(
   grouped: boolean,
   thresholds: Thresholds,
 ) {
-  const blocks = {
-    surveys: [] as Row[],
-    purchases: [] as Row[],
-    revenue: [] as Row[],
-    referrals: [] as Row[],
-    opened: [] as Row[],
-    resolved: [] as Row[],
-    churn: new Map<string, ChurnCounts>(),
-  };
-  const block =
-    (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>, keep: (rows: Row[]) => void) =>
-    async (db: Kysely<any>) => {
-      if (!grouped || key) keep(await query(db, window, key));
-    };
-  await inLanes(read, [
-    async (db) => {
-      if (!grouped || keys.churn) blocks.churn = await churnCounts(db, dialect, window, keys.churn, thresholds);
-    },
-    block(keys.surveys, surveyCounts, (rows) => (blocks.surveys = rows)),
-    block(keys.orders, purchaseCounts, (rows) => (blocks.purchases = rows)),
-    block(keys.orders, revenue, (rows) => (blocks.revenue = rows)),
-    block(keys.referrals, referralCounts, (rows) => (blocks.referrals = rows)),
-    block(keys.opened, openedCases, (rows) => (blocks.opened = rows)),
-    block(keys.resolved, resolvedCases, (rows) => (blocks.resolved = rows)),
+  const block = (key: KeySource | null, query: (db: Kysely<any>, w: Window, k: KeySource | null) => Promise<Row[]>) => (db: Kysely<any>) =>
+    !grouped || key ? query(db, window, key) : Promise.resolve([]);
+  const [churn, surveys, purchases, revenues, referrals, opened, resolved] = await inLanes(read, [
+    (db) =>
+      !grouped || keys.churn ? churnCounts(db, dialect, window, keys.churn, thresholds) : Promise.resolve(new Map<string, ChurnCounts>()),
+    block(keys.surveys, surveyCounts),
+    block(keys.orders, purchaseCounts),
+    block(keys.orders, revenue),
+    block(keys.referrals, referralCounts),
+    block(keys.opened, openedCases),
+    block(keys.resolved, resolvedCases),
   ]);
-  return blocks;
+  return { surveys, purchases, revenue: revenues, referrals, opened, resolved, churn };
 }
 
 /** Rows by group key; the group of a row without grouping is ''. */
@@ -139,7 +93,7 @@ const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export async function loyaltyReportInSql(views: ViewStore, request: LoyaltyRequest, thresholds: Thresholds): Promise<LoyaltyReport> {
   const { from, to, groupBy } = request;
   const keys = groupBy ? blockKeys(groupBy) : NO_KEYS;
-  const blocks = await inSnapshot(views, (_db, read) => queryBlocks(read, views.dialect, { from, to }, keys, groupBy !== null, thresholds));
+  const blocks = await inSnapshot(views, (read) => queryBlocks(read, views.dialect, { from, to }, keys, groupBy !== null, thresholds));
   const groups = byGroup(blocks);
   if (groupBy === null) return { from, to, groupBy: null, blocks: blocksOf(groups.get('') ?? emptyGroupRows()) };
   const sorted = [...groups].sort(([a], [b]) => byCodeUnits(a, b));

@@ -5,7 +5,8 @@ import type { CohortReport, LoyaltyBlocks, LoyaltyGroupBlocks, LoyaltyReport } f
 import { iso } from '../query-params';
 import { cohortReportInSql } from './cohort-sql';
 import { groupByParam } from './loyalty-params';
-import { inSnapshot, loyaltyReportInSql } from './loyalty-report-sql';
+import { inSnapshot } from '../report-snapshot';
+import { loyaltyReportInSql } from './loyalty-report-sql';
 
 /** A report as JSON and as CSV rows with the same numbers (the shape of `ReportBuilder` in report-builders.ts). */
 export interface LoyaltyBuiltReport {
@@ -85,6 +86,6 @@ export function cohortCsvRows(report: CohortReport): Array<Record<string, unknow
 
 /** SPEC §3 `GET /v1/reports/cohorts`. */
 export async function cohortReportBuilder(views: ViewStore, request: LoyaltyReportRequest): Promise<LoyaltyBuiltReport> {
-  const report = await inSnapshot(views, (_db, read) => cohortReportInSql(read, { ...windowOf(request), segment: request.segment }));
+  const report = await inSnapshot(views, (read) => cohortReportInSql(read, { ...windowOf(request), segment: request.segment }));
   return { json: cohortJson(report), csv: () => ({ columns: COHORT_CSV_COLUMNS, rows: cohortCsvRows(report) }) };
 }
