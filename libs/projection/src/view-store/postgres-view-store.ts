@@ -50,17 +50,18 @@ export class PostgresViewStore implements ViewStore {
   /**
    * REPEATABLE READ, read only. `beside` opens a second such transaction that imports the
    * first one's snapshot (pg_export_snapshot, SET TRANSACTION SNAPSHOT: how pg_dump's workers
-   * share one). A read waiting for that connection holds its own meanwhile; if every connection
-   * of the pool were held so, none would ever come back. So at most all but one of the pool's
-   * connections may be waited for beside a read at once; past that, the work runs on the
-   * read's own connection.
+   * share one). A read waiting for that connection would hold its own meanwhile, behind requests
+   * that came after it (and if every connection were held so, none would ever come back). So
+   * `beside` takes a connection only when the pool can give one at once with nobody queued for
+   * one, and at most all but one of the pool's connections at a time (the check and the taking
+   * are a few ticks apart); otherwise the work runs on the read's own connection.
    */
   readSnapshot<T>(work: (read: SnapshotRead) => Promise<T>, prepare?: (db: Kysely<any>) => Promise<void>): Promise<T> {
     return this.snapshotTransaction().execute(async (db) => {
       await prepare?.(db);
       let exported: Promise<string> | undefined;
       const beside = async <B>(besideWork: (other: Kysely<any>) => Promise<B>): Promise<B> => {
-        if (this.besideReads >= this.pool.options.max - 1) return besideWork(db);
+        if (!this.spareConnection()) return besideWork(db);
         this.besideReads += 1;
         try {
           exported ??= exportSnapshot(db);
@@ -76,6 +77,11 @@ export class PostgresViewStore implements ViewStore {
       };
       return work({ db, beside });
     });
+  }
+
+  private spareConnection(): boolean {
+    const { idleCount, totalCount, waitingCount, options } = this.pool;
+    return waitingCount === 0 && (idleCount > 0 || totalCount < options.max) && this.besideReads < options.max - 1;
   }
 
   private snapshotTransaction() {

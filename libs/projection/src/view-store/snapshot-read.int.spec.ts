@@ -63,7 +63,7 @@ describeWithPostgres('a read of the views in one snapshot, on two connections', 
     expect(seen).toEqual(['7MB', '7MB']);
   });
 
-  it('never waits for a connection every read holds: past all but one of the pool, the work runs on the read’s own', async () => {
+  it('never waits, holding its own connection, for one the pool cannot spare: the work then runs on the read’s own', async () => {
     const pool = new Pool({ connectionString: database.url, max: 3 });
     const small = new PostgresViewStore(pool, `${database.schema}_reads`);
     try {
@@ -81,7 +81,7 @@ describeWithPostgres('a read of the views in one snapshot, on two connections', 
         }),
       );
       expect(await Promise.all(reads)).toEqual([12, 12, 12]);
-      // At most two (all but one of three) ran beside; the others on their own connection.
+      // The pool had no connection to spare: some read (here every one) ran its work on its own connection.
       expect(connections.filter(({ own, beside }) => own === beside).length).toBeGreaterThanOrEqual(1);
     } finally {
       await small.close();
