@@ -25,7 +25,7 @@ type Task<T> = (db: Kysely<any>) => Promise<T>;
 /**
  * Runs each task once, each on the first of the read's connections to be free, in the order
  * given, and answers their results in that order: two at a time where the read has a
- * connection `beside` its own (PostgreSQL), one after another otherwise. Give the costliest
+ * connection `beside` its own, one after another otherwise. Give the costliest
  * first.
  */
 export async function inLanes<T extends readonly unknown[] | []>(

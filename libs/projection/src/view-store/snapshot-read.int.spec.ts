@@ -1,4 +1,8 @@
 import { Kysely, sql } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqlite, type SqliteDatabase } from '@cx/sqlite';
 import { Pool } from 'pg';
 import { describeWithPostgres } from '@cx/event-store/testing';
 import { PostgresViewStore } from './postgres-view-store';
@@ -6,13 +10,13 @@ import { SqliteViewStore } from './sqlite-view-store';
 import type { SnapshotRead } from './view-store.port';
 
 const count = async (db: Kysely<any>): Promise<number> => {
-  const { rows } = await sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM answers`.execute(db);
-  return rows[0].n;
+  const { rows } = await sql<{ n: number }>`SELECT CAST(COUNT(*) AS integer) AS n FROM answers`.execute(db);
+  return Number(rows[0].n);
 };
 
-/** A PostgreSQL read always has `beside`. */
+/** A read with a connection beside its own (on PostgreSQL always; on SQLite when the file is free). */
 const besideOf = ({ beside }: SnapshotRead): NonNullable<SnapshotRead['beside']> => {
-  if (!beside) throw new Error('a PostgreSQL read has a connection beside its own');
+  if (!beside) throw new Error('this read has no connection beside its own');
   return beside;
 };
 
@@ -91,12 +95,73 @@ describeWithPostgres('a read of the views in one snapshot, on two connections', 
 });
 
 describe('a read of the SQLite views in one snapshot', () => {
-  it('has one connection to read with, and so nothing beside', async () => {
-    const views = new SqliteViewStore(':memory:');
+  let dir: string;
+  let views: SqliteViewStore;
+  let writer: SqliteDatabase;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cx-snapshot-read-'));
+    views = new SqliteViewStore(join(dir, 'views.sqlite'));
+    await views.execute('CREATE TABLE answers (id integer PRIMARY KEY)');
+    await views.execute('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO answers SELECT i FROM n');
+    writer = openSqlite(join(dir, 'views.sqlite'));
+  });
+
+  afterEach(async () => {
+    writer.close();
+    await views.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads beside on a thread of its own, in the snapshot the read began with, whatever commits meanwhile', async () => {
+    const seen = await views.readSnapshot(async (read) => {
+      const before = await count(read.db);
+      writer.exec('INSERT INTO answers VALUES (11), (12)');
+      const besideCount = await besideOf(read)(count);
+      return { before, besideCount, after: await count(read.db) };
+    });
+    expect(seen).toEqual({ before: 10, besideCount: 10, after: 10 });
+    expect(await views.readSnapshot(({ db }) => count(db))).toBe(12);
+  });
+
+  it('leaves the event loop free while the work beside runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
     try {
-      await views.readSnapshot(async (read) => expect(read.beside).toBeUndefined());
+      await views.readSnapshot((read) => besideOf(read)((db) => sql`${sql.raw(SLOW_QUERY)}`.execute(db)));
     } finally {
-      await views.close();
+      clearInterval(timer);
+    }
+    // On the reader's own connection the query would hold the loop to its end: no tick at all.
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('has nothing beside while a write transaction holds the file, and reads alone, never waiting', async () => {
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      const seen = await views.readSnapshot(async (read) => ({ beside: read.beside, count: await count(read.db) }));
+      expect(seen).toEqual({ beside: undefined, count: 10 });
+    } finally {
+      writer.exec('ROLLBACK');
+    }
+    expect(await views.readSnapshot(async (read) => read.beside !== undefined)).toBe(true);
+  });
+
+  it('answers an error of the thread as the query’s error, and reads on', async () => {
+    const failed = views.readSnapshot((read) => besideOf(read)((db) => sql`SELECT * FROM no_such_table`.execute(db)));
+    await expect(failed).rejects.toThrow(/no such table: no_such_table/);
+    expect(await views.readSnapshot((read) => besideOf(read)(count))).toBe(10);
+  });
+
+  it('has nothing beside in memory, where no second connection can see the views', async () => {
+    const memory = new SqliteViewStore(':memory:');
+    try {
+      await memory.readSnapshot(async (read) => expect(read.beside).toBeUndefined());
+    } finally {
+      await memory.close();
     }
   });
 });
+
+/** About 100 ms of SQLite's work on a core. */
+const SLOW_QUERY = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) SELECT SUM(i) AS s FROM n';

@@ -1,5 +1,6 @@
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { cachingStatements, openSqlite, SqliteDatabase } from '@cx/sqlite';
+import { SqliteReaderThread } from './sqlite-reader-thread';
 import type { SnapshotRead, ViewStore } from './view-store.port';
 
 /** The live store's page cache (see the constructor). */
@@ -25,6 +26,9 @@ export class SqliteViewStore implements ViewStore {
   private readonly writer: Kysely<any>;
   private readonly writeDb: SqliteDatabase;
   private readonly readDb: SqliteDatabase;
+  /** Takes the write lock for an instant, so the two reads of a snapshot begin with nothing committed between (`readSnapshot`). */
+  private readonly gateDb?: SqliteDatabase;
+  private readerThread?: SqliteReaderThread;
 
   constructor(
     readonly path: string,
@@ -43,6 +47,11 @@ export class SqliteViewStore implements ViewStore {
     this.readDb = openSqlite(path);
     // Reports sort and group in temporary B-trees: in memory, not in a file beside the views.
     this.readDb.pragma('temp_store = MEMORY');
+    // An in-memory database is a connection's own: no second connection could read it.
+    if (path !== ':memory:') {
+      this.gateDb = openSqlite(path);
+      this.gateDb.pragma('busy_timeout = 0');
+    }
     this.writer = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.writeDb) }) });
     this.reader = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.readDb) }) });
   }
@@ -68,12 +77,61 @@ export class SqliteViewStore implements ViewStore {
     });
   }
 
-  /** The reader's one connection: a transaction on it reads one snapshot of the file (WAL). */
+  /**
+   * The reader's connection: a transaction on it reads one snapshot of the file (WAL). Beside
+   * it, when it can begin at once, a transaction on the reader thread in the very same
+   * snapshot: both begin while `gateDb` holds the write lock, so no commit comes between them.
+   * The gate never waits: while a projection's batch holds the lock (or the file has no
+   * second reader) the read has no `beside`, and its work runs on the one connection.
+   * Reads on the reader queue behind one another (one connection), so the thread serves one
+   * read at a time.
+   */
   readSnapshot<T>(work: (read: SnapshotRead) => Promise<T>, prepare?: (db: Kysely<any>) => Promise<void>): Promise<T> {
     return this.reader.transaction().execute(async (db) => {
-      await prepare?.(db);
-      return work({ db });
+      const thread = await this.threadInSnapshotOf(db);
+      try {
+        await prepare?.(db);
+        if (!thread) return await work({ db });
+        await prepare?.(thread.db);
+        return await work({ db, beside: (besideWork) => besideWork(thread.db) });
+      } finally {
+        await thread?.end();
+      }
     });
+  }
+
+  /** The reader thread, in a transaction that reads the snapshot `db`'s now begins with; none when the write lock is held. */
+  private async threadInSnapshotOf(db: Kysely<any>): Promise<SqliteReaderThread | undefined> {
+    if (!this.gateDb || !this.holdsWriteLock(this.gateDb)) return undefined;
+    try {
+      await sql`SELECT 1 FROM sqlite_schema LIMIT 1`.execute(db);
+      return await this.readerThreadBegun();
+    } finally {
+      this.gateDb.exec('ROLLBACK');
+    }
+  }
+
+  /** The reader thread in a read transaction it has just begun; none when it cannot (it is replaced at the next read). */
+  private async readerThreadBegun(): Promise<SqliteReaderThread | undefined> {
+    const thread = (this.readerThread ??= new SqliteReaderThread(this.path));
+    try {
+      await thread.begin();
+      return thread;
+    } catch {
+      this.readerThread = undefined;
+      await thread.close();
+      return undefined;
+    }
+  }
+
+  private holdsWriteLock(gate: SqliteDatabase): boolean {
+    try {
+      gate.exec('BEGIN IMMEDIATE');
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    }
   }
 
   async execute(sql: string): Promise<void> {
@@ -81,6 +139,8 @@ export class SqliteViewStore implements ViewStore {
   }
 
   async close(): Promise<void> {
+    await this.readerThread?.close();
+    this.gateDb?.close();
     await this.reader.destroy();
     await this.writer.destroy();
   }

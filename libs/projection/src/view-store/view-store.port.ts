@@ -7,7 +7,8 @@ export interface SnapshotRead {
   /** The snapshot's own connection. */
   readonly db: Kysely<any>;
   /**
-   * Present where a second connection can see the very same snapshot (PostgreSQL): runs `work`
+   * Present where a second connection can see the very same snapshot (PostgreSQL; on SQLite a
+   * connection on a thread of its own, when the read could begin there at once): runs `work`
    * there, beside what `db` runs meanwhile, so one report can use two cores. When the store
    * cannot spare that connection now, `work` runs on `db` itself: the same answer, later.
    * Call it before giving `db` other work: the snapshot is asked of `db`, after what it has queued.
