@@ -38,7 +38,17 @@ export async function inLanes<T extends readonly unknown[] | []>(
   const lane = async (db: Kysely<any>) => {
     for (let task = next++; task < all.length; task = next++) results[task] = await all[task](db);
   };
+  if (!read.beside) {
+    await lane(read.db);
+    return results as unknown as T;
+  }
   // `beside` first: it asks `db` for the snapshot, which would otherwise wait behind the first task.
-  await Promise.all(read.beside ? [read.beside(lane), lane(read.db)] : [lane(read.db)]);
+  const besideLane = read.beside(lane);
+  besideLane.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+  // On SQLite `db` runs each statement to its end on this thread: a turn of the event loop
+  // first lets the lane beside send its first statement to its own thread. Without it the
+  // two ran one after the other (the drivers' churn: 260 instead of 155 ms at 1,000,000 events).
+  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.all([besideLane, lane(read.db)]);
   return results as unknown as T;
 }
