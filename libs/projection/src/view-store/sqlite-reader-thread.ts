@@ -127,6 +127,8 @@ class ReaderThreadDriver implements Driver {
 }
 
 // Plain JavaScript, evaluated on the thread: it runs the same from the sources (tests) and the build.
+// So its few lines of statement cache are its own: @cx/sqlite's `cachingStatements` is TypeScript
+// (and guards iterated statements, which this thread never has).
 const READER_SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const db = new (require(workerData.driver))(workerData.path, { fileMustExist: true, timeout: 10000 });

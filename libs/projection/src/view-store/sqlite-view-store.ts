@@ -26,8 +26,12 @@ export class SqliteViewStore implements ViewStore {
   private readonly writer: Kysely<any>;
   private readonly writeDb: SqliteDatabase;
   private readonly readDb: SqliteDatabase;
-  /** Takes the write lock for an instant, so the two reads of a snapshot begin with nothing committed between (`readSnapshot`). */
-  private readonly gateDb?: SqliteDatabase;
+  /**
+   * Takes the write lock for an instant, so the two reads of a snapshot begin with nothing
+   * committed between (`readSnapshot`). Opened with the reader thread, at the first read: the
+   * projector's, a rebuild's and a scratch store never read a snapshot.
+   */
+  private gateDb?: SqliteDatabase;
   private readerThread?: SqliteReaderThread;
 
   constructor(
@@ -47,11 +51,6 @@ export class SqliteViewStore implements ViewStore {
     this.readDb = openSqlite(path);
     // Reports sort and group in temporary B-trees: in memory, not in a file beside the views.
     this.readDb.pragma('temp_store = MEMORY');
-    // An in-memory database is a connection's own: no second connection could read it.
-    if (path !== ':memory:') {
-      this.gateDb = openSqlite(path);
-      this.gateDb.pragma('busy_timeout = 0');
-    }
     this.writer = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.writeDb) }) });
     this.reader = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(this.readDb) }) });
   }
@@ -102,12 +101,15 @@ export class SqliteViewStore implements ViewStore {
 
   /** The reader thread, in a transaction that reads the snapshot `db`'s now begins with; none when the write lock is held. */
   private async threadInSnapshotOf(db: Kysely<any>): Promise<SqliteReaderThread | undefined> {
-    if (!this.gateDb || !this.holdsWriteLock(this.gateDb)) return undefined;
+    // An in-memory database is a connection's own: no second connection could read it.
+    if (this.path === ':memory:') return undefined;
+    const gate = (this.gateDb ??= openGate(this.path));
+    if (!holdsWriteLock(gate)) return undefined;
     try {
       await sql`SELECT 1 FROM sqlite_schema LIMIT 1`.execute(db);
       return await this.readerThreadBegun();
     } finally {
-      this.gateDb.exec('ROLLBACK');
+      gate.exec('ROLLBACK');
     }
   }
 
@@ -124,16 +126,6 @@ export class SqliteViewStore implements ViewStore {
     }
   }
 
-  private holdsWriteLock(gate: SqliteDatabase): boolean {
-    try {
-      gate.exec('BEGIN IMMEDIATE');
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
-      throw error;
-    }
-  }
-
   async execute(sql: string): Promise<void> {
     this.writeDb.exec(sql);
   }
@@ -143,5 +135,22 @@ export class SqliteViewStore implements ViewStore {
     this.gateDb?.close();
     await this.reader.destroy();
     await this.writer.destroy();
+  }
+}
+
+/** The gate's connection: it never waits for the lock (busy_timeout 0). */
+function openGate(path: string): SqliteDatabase {
+  const gate = openSqlite(path);
+  gate.pragma('busy_timeout = 0');
+  return gate;
+}
+
+function holdsWriteLock(gate: SqliteDatabase): boolean {
+  try {
+    gate.exec('BEGIN IMMEDIATE');
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+    throw error;
   }
 }
