@@ -90,6 +90,8 @@ const hasIndex = async (db: Kysely<any>, name: string): Promise<boolean> =>
 /** The real store, counting how often its subscriptions hand out each position. */
 class CountingReads {
   readonly reads = new Map<number, number>();
+  /** The size of each batch handed out, in order. */
+  readonly batches: number[] = [];
 
   constructor(private readonly store: EventStore) {}
 
@@ -98,6 +100,7 @@ class CountingReads {
       this.store.subscribe({
         ...options,
         onBatch: (batch) => {
+          this.batches.push(batch.length);
           for (const event of batch) this.reads.set(event.position, (this.reads.get(event.position) ?? 0) + 1);
           return options.onBatch(batch);
         },
@@ -130,8 +133,14 @@ describe('ProjectionEngine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const started = async (projections: Projection[], store: EventStore = events): Promise<ProjectionEngine> => {
-    const engine = new ProjectionEngine(projections, views, store, { runs: true, source: 'store' }, new ProjectionRegistry(views));
+  const started = async (projections: Projection[], store: EventStore = events, lingerMs?: number): Promise<ProjectionEngine> => {
+    const engine = new ProjectionEngine(
+      projections,
+      views,
+      store,
+      { runs: true, source: 'store', lingerMs },
+      new ProjectionRegistry(views),
+    );
     engines.push(engine);
     await engine.onApplicationBootstrap();
     return engine;
@@ -209,6 +218,32 @@ describe('ProjectionEngine', () => {
     expect([...counting.reads.values()].every((times) => times === 1)).toBe(true);
     expect(counting.reads.size).toBe(await events.headPosition());
     for (const name of ['a', 'b', 'c']) expect((await liveGeneration(name))?.activeGeneration).toBe(2);
+  });
+
+  it('folds the events appended while the live runner lingers after reaching the head as one batch', async () => {
+    const counting = new CountingReads(events);
+    const engine = await started([new Tally('tally', 1)], counting.wrap(), 1_000);
+    await until(async () => (await engine.status())[0]?.lag === 0);
+    const appendOne = () => events.append([{ streamId: 'dee', events: [proposedEvent({ customerId: 'dee' })] }]);
+
+    await appendOne();
+    await until(async () => (await tallies()).dee === 1);
+    // The runner folded that one alone and now lingers: these two wait for it, then come together.
+    await appendOne();
+    await appendOne();
+    await until(async () => (await tallies()).dee === 3);
+
+    expect(counting.batches.slice(-2)).toEqual([1, 2]);
+  });
+
+  it('stops at once while the live runner lingers', async () => {
+    const engine = await started([new Tally('tally', 1)], events, 60_000);
+    await until(async () => (await engine.status())[0]?.lag === 0);
+
+    const began = Date.now();
+    await stopped(engine);
+
+    expect(Date.now() - began).toBeLessThan(5_000);
   });
 
   it('builds a rebuilt generation without its read indexes and adds them before it goes live', async () => {

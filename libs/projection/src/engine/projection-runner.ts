@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { Wakeup } from '@cx/clock';
 import type { EventStore, StoredEvent, Subscription } from '@cx/event-store';
 import type { AnyLedgerEvent } from '@cx/events';
 import { eventsFor, Projection } from '../projection';
@@ -35,12 +36,19 @@ export interface RunnerOptions {
   settleBatch: number;
   /** Copies of the views taken as batches pass checkpoints (embedded view store only). */
   snapshots?: SnapshotSchedule;
+  /**
+   * After a batch that reached the head, how long the runner waits before reading again, so
+   * the events appended meanwhile come as one batch (0: at once). Each batch costs every
+   * target a transaction and a few statements whatever its size, and live batches are as
+   * small as the appends: ingest in batches of 100 gave batches of 100.
+   */
+  lingerMs: number;
 }
 
 /** Events a target applies before its tables are first analyzed while it catches up (then at each doubling). */
 const ANALYZE_FIRST = 10_000;
 
-const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000 };
+const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000, lingerMs: 0 };
 
 type Outcome = 'retired' | 'applied' | 'caught_up';
 
@@ -91,6 +99,8 @@ export class ProjectionRunner {
   private readonly runs: TargetRun[];
   private readonly options: RunnerOptions;
   private stopped = false;
+  /** Ends a linger at once when the runner is stopped. */
+  private readonly lingering = new Wakeup();
   /** Where the batches folded so far end: the next batch holds the events after it. */
   private foldedTo = 0;
 
@@ -141,6 +151,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.lingering.notify();
     for (const run of this.runs) run.state = 'stopped';
     await this.subscription?.stop();
   }
@@ -175,9 +186,17 @@ export class ProjectionRunner {
     const after = this.foldedTo;
     this.foldedTo = last;
     const snapshots = this.options.snapshots;
-    if (!snapshots) return;
-    const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
-    await snapshots.passed({ after, upTo: last, recordedBy: latestRecordedAt(batch) }, folded);
+    if (snapshots) {
+      const folded = this.active().map(({ target }) => ({ name: target.projection.name, generation: target.generation }));
+      await snapshots.passed({ after, upTo: last, recordedBy: latestRecordedAt(batch) }, folded);
+    }
+    if (last >= head) await this.linger();
+  }
+
+  /** Waits `lingerMs` after a batch that reached the head, unless the runner is stopping (stop() ends a wait begun before it). */
+  private async linger(): Promise<void> {
+    if (this.stopped || this.options.lingerMs === 0) return;
+    await this.lingering.wait(this.options.lingerMs);
   }
 
   /** One target, one transaction: checkpoint read under lock, fresh events applied, checkpoint moved. */
