@@ -46,8 +46,8 @@ const RECONCILE_MS = 1000;
 /**
  * The live runner's wait after a batch that reached the head (RunnerOptions.lingerMs): a
  * read right after a write may wait this much longer for it (SPEC §3 read-your-writes).
- * HTTP ingest in batches of 100 with the projector thread beside it: the thread's CPU per
- * event fell by about a sixth with 30 ms (batches of a few hundred instead of 100).
+ * HTTP ingest in batches of 100 with the projector thread beside it: with 20 ms its batches
+ * held about 500 events instead of 100, and its CPU per event fell from 70–89 to 61–69 µs.
  */
 const LIVE_LINGER_MS = 20;
 
