@@ -4,7 +4,7 @@ import { POSTGRES_POOL } from '@cx/postgres';
 import { SETTINGS, Settings } from '@cx/settings';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { openSqlite, SqliteWriter } from '@cx/sqlite';
+import { openSqlite, SqliteWriter, WalCheckpointer } from '@cx/sqlite';
 import { EVENT_LOG, EventStore } from './event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
@@ -40,9 +40,12 @@ export async function openEventStorage(settings: Settings, clock: Clock, pool: P
 }
 
 function openSqliteStorage(settings: Settings, clock: Clock): EventStorage {
-  const db = openSqlite(join(settings.dataDir, 'events.sqlite'));
+  const path = join(settings.dataDir, 'events.sqlite');
+  const db = openSqlite(path);
   // Erased identifier links are overwritten on disk, not left in free pages.
   db.pragma('secure_delete = ON');
+  // An ingest batch's COMMIT then waits for its own fsync only, not for a checkpoint's.
+  const checkpointer = new WalCheckpointer(path);
   const writer = new SqliteWriter(db);
   const events = new SqliteEventStore(writer, clock);
   return {
@@ -50,6 +53,7 @@ function openSqliteStorage(settings: Settings, clock: Clock): EventStorage {
     home: { kind: 'sqlite', writer },
     close: async () => {
       await events.close();
+      await checkpointer.close();
       db.close();
     },
   };

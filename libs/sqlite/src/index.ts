@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export { cachingStatements } from './statement-cache';
+export { WalCheckpointer } from './wal-checkpointer';
 
 export type SqliteDatabase = Database.Database;
 

@@ -1,5 +1,5 @@
 import { Kysely, sql, SqliteDialect } from 'kysely';
-import { cachingStatements, openSqlite, SqliteDatabase } from '@cx/sqlite';
+import { cachingStatements, openSqlite, SqliteDatabase, WalCheckpointer } from '@cx/sqlite';
 import { SqliteReaderThread } from './sqlite-reader-thread';
 import type { SnapshotRead, ViewStore } from './view-store.port';
 
@@ -33,6 +33,8 @@ export class SqliteViewStore implements ViewStore {
    */
   private gateDb?: SqliteDatabase;
   private readerThread?: SqliteReaderThread;
+  /** Takes the WAL's copy into the file out of the projections' COMMITs; none for an in-memory store. */
+  private readonly checkpointer?: WalCheckpointer;
 
   constructor(
     readonly path: string,
@@ -46,7 +48,9 @@ export class SqliteViewStore implements ViewStore {
     // and a rebuild's memory must stay under 512 MiB (128 MiB of it was this cache, full
     // once the views outgrew it).
     this.writeDb.pragma(`cache_size = -${scratch ? SCRATCH_CACHE_KIB : CACHE_KIB}`);
+    // The safety net: the checkpointer's thread copies the WAL long before it reaches this.
     this.writeDb.pragma('wal_autocheckpoint = 16384');
+    if (path !== ':memory:') this.checkpointer = new WalCheckpointer(path);
     this.writeDb.pragma('temp_store = MEMORY');
     this.readDb = openSqlite(path);
     // Reports sort and group in temporary B-trees: in memory, not in a file beside the views.
@@ -135,6 +139,7 @@ export class SqliteViewStore implements ViewStore {
     this.gateDb?.close();
     await this.reader.destroy();
     await this.writer.destroy();
+    await this.checkpointer?.close();
   }
 }
 
