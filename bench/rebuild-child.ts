@@ -1,5 +1,5 @@
 import { EVENT_STORE, EventStore } from '@cx/event-store';
-import { Projection, ProjectionEngine, PROJECTIONS } from '@cx/projection';
+import { collectGarbageSooner, Projection, ProjectionEngine, PROJECTIONS } from '@cx/projection';
 import { benchContext } from './bench-app';
 import { progress } from './progress';
 
@@ -10,6 +10,8 @@ import { progress } from './progress';
  * over the log, as `cx rebuild` does.
  */
 async function main(): Promise<void> {
+  // As `cx` does.
+  collectGarbageSooner();
   const target = process.argv[2] ?? 'all';
   const { app } = await benchContext(process.env as Record<string, string>);
   const engine = app.get(ProjectionEngine);

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
+import { collectGarbageSooner } from '@cx/projection';
 import { CliModule } from './cli.module';
 
 async function main(): Promise<void> {
+  // Every command is batch work over the log, bound in memory (a rebuild beside the server).
+  collectGarbageSooner();
   await CommandFactory.run(CliModule, {
     logger: ['error', 'warn'],
     errorHandler: (error) => {

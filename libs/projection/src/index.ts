@@ -12,6 +12,7 @@ export * from './engine/projection-runner';
 export * from './engine/projection-engine';
 export * from './engine/read-your-writes';
 export * from './engine/projector.module';
+export * from './engine/heap-growth';
 export * from './partitions/partition-checkpoints';
 export * from './partitions/partition-feed';
 export * from './partitions/processed-through';

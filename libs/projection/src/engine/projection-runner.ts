@@ -48,7 +48,17 @@ export interface RunnerOptions {
 /** Events a target applies before its tables are first analyzed while it catches up (then at each doubling). */
 const ANALYZE_FIRST = 10_000;
 
-const DEFAULT_OPTIONS: RunnerOptions = { role: 'live', batchSize: 5000, settleBatch: 2000, lingerMs: 0 };
+const DEFAULT_OPTIONS: Omit<RunnerOptions, 'batchSize'> = { role: 'live', settleBatch: 2000, lingerMs: 0 };
+
+/**
+ * Events per batch read from the log, by role. A rebuild's batches are larger: each batch
+ * costs every target a transaction, and a customer touched by several events of a batch has
+ * its rows rewritten once. Rebuild of all views over 981,952 events, with 5,000, 10,000 and
+ * 20,000: 6,513, 6,941 and 7,521-8,245 events/s. Larger still would hold the views' write
+ * lock longer (about 0.5 s a transaction at 20,000), which a live projector beside it waits
+ * for; live batches are as small as the appends anyway.
+ */
+const BATCH_SIZE: Record<RunnerOptions['role'], number> = { live: 5000, rebuild: 20_000 };
 
 type Outcome = 'retired' | 'applied' | 'caught_up';
 
@@ -112,7 +122,8 @@ export class ProjectionRunner {
     private readonly listener: RunnerEvents,
     options: Partial<RunnerOptions> = {},
   ) {
-    this.options = { ...DEFAULT_OPTIONS, ...options };
+    const role = options.role ?? DEFAULT_OPTIONS.role;
+    this.options = { ...DEFAULT_OPTIONS, batchSize: BATCH_SIZE[role], ...options };
     this.runs = targets.map((target) => new TargetRun(target));
   }
 
