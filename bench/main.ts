@@ -92,7 +92,7 @@ async function projectionSection(label: string, env: Record<string, string>): Pr
     const rows: BenchRow[] = [
       { name: `ingest command into the dataset (${label})`, value: Math.round(dataset.events / dataset.ingestSeconds), unit: 'events/s' },
     ];
-    for (const target of ['lifecycle', 'loyalty', 'cases', 'all']) rows.push(...benchRebuild(dataset, target, label));
+    for (const target of ['lifecycle', 'loyalty', 'cases', 'alerts', 'drivers', 'all']) rows.push(...benchRebuild(dataset, target, label));
     rows.push(...(await benchLifecycleQueries(dataset, label)));
     rows.push(...benchOps(dataset, label));
     return rows;
