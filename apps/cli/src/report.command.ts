@@ -65,7 +65,7 @@ export class ReportCommand extends CommandRunner {
       currency: options.currency,
     };
     const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
-    const { build, sources } = kind;
+    const { build, sources, readIndexes } = kind;
     const { answer: report, source } = await readViewsKnownAt({
       live: this.views,
       store: this.events,
@@ -75,6 +75,7 @@ export class ReportCommand extends CommandRunner {
       read: (views) => build(views, request, this.settings),
       onProgress: (done, head) => bar.update(done, head),
       snapshots: this.snapshots,
+      readIndexes,
     });
     bar.finish();
     // Ops see how the answer was made (stdout stays the report alone).

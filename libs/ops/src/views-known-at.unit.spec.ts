@@ -127,19 +127,27 @@ describe('views known at a past time, from snapshots of the views', () => {
       rebuilt.manifests().map(() => [['lifecycle', generation]]),
     );
     const knownAt = recorded[Math.floor(0.6 * recorded.length)];
-    const read = (withSnapshots: ViewSnapshots | null) =>
+    const read = (withSnapshots: ViewSnapshots | null, readIndexes?: boolean) =>
       readViewsKnownAt({
         live: views,
         store: events,
         projections: [lifecycle],
         knownAt,
         now: T0,
-        read: everyRow,
+        read: async (scratch) => ({ rows: await everyRow(scratch), indexes: await readIndexesOf(scratch, generation) }),
         snapshots: withSnapshots,
+        readIndexes,
       });
+    const replayed = await read(null);
     const fromSnapshot = await read(rebuilt);
     expect(fromSnapshot.source).toBe('snapshot');
-    expect(fromSnapshot.answer).toEqual((await read(null)).answer);
+    expect(fromSnapshot.answer.rows).toEqual(replayed.answer.rows);
+    expect(fromSnapshot.answer.indexes).toEqual(['customer_stages_by_since', 'customer_stages_by_stage', 'customer_stages_by_until']);
+    // A read that scans its tables once (the lifecycle report) is not made to wait for them: the same rows.
+    const scanning = await read(rebuilt, false);
+    expect(scanning.source).toBe('snapshot');
+    expect(scanning.answer.rows).toEqual(replayed.answer.rows);
+    expect(scanning.answer.indexes).toEqual([]);
   });
 
   it('says in each manifest by when its events were all recorded, also for a projector that began mid-log', async () => {
@@ -223,6 +231,16 @@ function logUpTo(store: SqliteEventStore, last: number): SqliteEventStore {
     readAll: async (options: Parameters<SqliteEventStore['readAll']>[0]) =>
       (await store.readAll(options)).filter((event) => event.position <= last),
   });
+}
+
+/** The read indexes of the generation's stage intervals (see lifecycle.schema.ts) that the store holds. */
+async function readIndexesOf(views: ViewStore, generation: number): Promise<string[]> {
+  const indexes = await sql<{
+    name: string;
+  }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ${`customer_stages__g${generation}`} AND name LIKE 'customer_stages_by_%' ORDER BY name`.execute(
+    views.reader,
+  );
+  return indexes.rows.map((row) => row.name.replace(/__g\d+$/, ''));
 }
 
 /** Every row of every table the projections keep, in one order. */
