@@ -138,9 +138,20 @@ export function valuesTable(
   types: ReadonlyArray<'text' | 'bigint'>,
   alias: string,
 ): RawBuilder<unknown> {
-  const row = (values: ReadonlyArray<string | number>) =>
-    sql`(${sql.join(values.map((value, i) => sql`CAST(${value} AS ${sql.raw(types[i])})`))})`;
-  return sql`(VALUES ${sql.join(rows.map(row))}) AS ${sql.raw(alias)}`;
+  // One raw fragment whose parameters are the values alone: built from nested `sql` parts, it
+  // was three nodes a value, each made, frozen and copied again by the generation plugin.
+  const casts = types.map((type) => ` AS ${type})`);
+  const fragments = ['(VALUES '];
+  const values: Array<string | number> = [];
+  rows.forEach((row, r) => {
+    row.forEach((value, i) => {
+      fragments[fragments.length - 1] += `${r > 0 && i === 0 ? ', ' : ''}${i === 0 ? '(' : ', '}CAST(`;
+      values.push(value);
+      fragments.push(casts[i] + (i === row.length - 1 ? ')' : ''));
+    });
+  });
+  fragments[fragments.length - 1] += `) AS ${alias}`;
+  return sql(Object.assign(fragments, { raw: fragments }), ...values);
 }
 
 /**

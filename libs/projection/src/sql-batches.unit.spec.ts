@@ -53,6 +53,32 @@ describe('deleteForKeys', () => {
   });
 });
 
+describe('valuesTable', () => {
+  it('is a derived table of the rows, each value bound and cast to its column type', async () => {
+    const store = await scratchSqliteViews();
+    try {
+      const table = valuesTable(
+        [
+          ['a', 1],
+          ["b'", 20],
+        ],
+        ['text', 'bigint'],
+        's',
+      );
+      const query = sql`SELECT s.column1 AS id, s.column2 + 1 AS next FROM ${table}`;
+      expect(query.compile(store.views.reader).sql).toBe(
+        'SELECT s.column1 AS id, s.column2 + 1 AS next FROM (VALUES (CAST(? AS text), CAST(? AS bigint)), (CAST(? AS text), CAST(? AS bigint))) AS s',
+      );
+      expect((await query.execute(store.views.reader)).rows).toEqual([
+        { id: 'a', next: 2 },
+        { id: "b'", next: 21 },
+      ]);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
+
 describe('excludedValues', () => {
   it("sets the columns named to the refused row's values and leaves the others as they were", async () => {
     const store = await scratchSqliteViews();

@@ -4,7 +4,9 @@ import {
   OperationNodeTransformer,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
+  QueryId,
   QueryResult,
+  RawNode,
   RootOperationNode,
   TableNode,
   UnknownRow,
@@ -23,6 +25,22 @@ class TableRenamer extends OperationNodeTransformer {
     const renamed = this.names.get(transformed.table.identifier.name);
     if (!renamed) return transformed;
     return { ...transformed, table: { ...transformed.table, identifier: IdentifierNode.create(renamed) } };
+  }
+
+  /**
+   * A raw fragment's parameters are mostly bound values (a VALUES table of a batch's keys holds
+   * a thousand): it is copied only when a part of it was, not value by value.
+   */
+  protected override transformRaw(node: RawNode, queryId?: QueryId): RawNode {
+    let parameters: RawNode['parameters'][number][] | undefined;
+    node.parameters.forEach((parameter, i) => {
+      if (parameter.kind === 'ValueNode') return;
+      const transformed = this.transformNode(parameter, queryId);
+      if (transformed === parameter) return;
+      parameters ??= [...node.parameters];
+      parameters[i] = transformed;
+    });
+    return parameters ? { ...node, parameters } : node;
   }
 }
 
