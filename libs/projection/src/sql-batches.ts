@@ -121,6 +121,9 @@ export async function unionAll<R>(db: Kysely<any>, queries: readonly RawBuilder<
   return rows;
 }
 
+/** Where a value goes in a VALUES table's text: a character no SQL of ours holds. */
+const VALUE = '\u0000';
+
 /**
  * Rows handed to SQL as a derived table `(VALUES …) AS alias`, whose columns are `column1`,
  * `column2`, … on SQLite and PostgreSQL alike; each value is cast to its column's type so
@@ -138,19 +141,14 @@ export function valuesTable(
   types: ReadonlyArray<'text' | 'bigint'>,
   alias: string,
 ): RawBuilder<unknown> {
-  // One raw fragment whose parameters are the values alone: built from nested `sql` parts, it
-  // was three nodes a value, each made, frozen and copied again by the generation plugin.
-  const casts = types.map((type) => ` AS ${type})`);
-  const fragments = ['(VALUES '];
+  // One raw fragment whose parameters are the values alone (the text cut where each value
+  // goes): built from nested `sql` parts, it was three nodes a value, each made, frozen and
+  // copied again by the generation plugin.
+  const tuple = `(${types.map((type) => `CAST(${VALUE} AS ${type})`).join(', ')})`;
+  const fragments = `(VALUES ${rows.map(() => tuple).join(', ')}) AS ${alias}`.split(VALUE);
+  // A loop: rows.flat() doubled this function's time for 500 rows (255 against 135 µs).
   const values: Array<string | number> = [];
-  rows.forEach((row, r) => {
-    row.forEach((value, i) => {
-      fragments[fragments.length - 1] += `${r > 0 && i === 0 ? ', ' : ''}${i === 0 ? '(' : ', '}CAST(`;
-      values.push(value);
-      fragments.push(casts[i] + (i === row.length - 1 ? ')' : ''));
-    });
-  });
-  fragments[fragments.length - 1] += `) AS ${alias}`;
+  for (const row of rows) values.push(...row);
   return sql(Object.assign(fragments, { raw: fragments }), ...values);
 }
 
