@@ -30,6 +30,8 @@ export interface ProjectorOptions {
   source: 'store' | 'kafka';
   /** The live runner's wait after a batch that reached the head (RunnerOptions.lingerMs); LIVE_LINGER_MS by default. */
   lingerMs?: number;
+  /** Events in the log from which a projection seen for the first time is built as a rebuild; BACKLOG_EVENTS by default. */
+  backlogEvents?: number;
 }
 
 export const PROJECTOR_OPTIONS = Symbol('ProjectorOptions');
@@ -50,6 +52,14 @@ const RECONCILE_MS = 1000;
  * held about 500 events instead of 100, and its CPU per event fell from 70–89 to 61–69 µs.
  */
 const LIVE_LINGER_MS = 20;
+/**
+ * Events in the log from which a projection seen for the first time is built as a rebuild
+ * (see reconcileLive), not caught up by the live runner. A rebuild folds in larger batches,
+ * makes its read indexes once at the end, and computes each customer's alerts once rather
+ * than after every batch that touched it: a server started on a ledger of 981,952 events
+ * with empty views had folded 595,000 of them after 245 s, `cx rebuild` 980,000.
+ */
+const BACKLOG_EVENTS = 20_000;
 
 /**
  * Keeps one runner over the store's global order for every live generation, and runners
@@ -85,8 +95,9 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.ensureTables();
+    const backlog = this.options.source === 'store' && (await this.events.headPosition()) >= (this.options.backlogEvents ?? BACKLOG_EVENTS);
     for (const projection of this.projections) {
-      const installation = await this.registry.install(projection);
+      const installation = await this.registry.install(projection, { backlog });
       if (typeof installation === 'object')
         this.logger.log(`${projection.name}: rebuilding as generation ${installation.rebuilding}: ${installation.reason}`);
     }
@@ -296,10 +307,17 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     await this.reconcileRebuilds(records);
   }
 
-  /** Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is no live runner. */
+  /**
+   * Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is
+   * no live runner. A live generation that has folded nothing while a rebuild of its
+   * projection is under way (a projection first seen over a long log: see `install`) is left
+   * empty: the rebuild takes over from it, and folding it too would only halve the rebuild's pace.
+   */
   private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
-    const wanted =
-      this.options.source === 'store' ? records.map((r) => ({ projection: this.registered(r.name), generation: r.activeGeneration })) : [];
+    const folded = async (r: ProjectionRecord) =>
+      r.buildingGeneration === null || (await this.registry.checkpoint(r.name, r.activeGeneration)) > 0;
+    const live = this.options.source === 'store' ? await filterAsync(records, folded) : [];
+    const wanted = live.map((r) => ({ projection: this.registered(r.name), generation: r.activeGeneration }));
     if (sameTargets(this.live?.targets ?? [], wanted)) return;
     await this.live?.stop();
     this.live =
@@ -334,6 +352,11 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     this.rebuilds.add(runner);
     await runner.start();
   }
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, i) => kept[i]);
 }
 
 function sameTargets(a: readonly RunnerTarget[], b: readonly RunnerTarget[]): boolean {

@@ -133,12 +133,17 @@ describe('ProjectionEngine', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const started = async (projections: Projection[], store: EventStore = events, lingerMs?: number): Promise<ProjectionEngine> => {
+  const started = async (
+    projections: Projection[],
+    store: EventStore = events,
+    lingerMs?: number,
+    backlogEvents?: number,
+  ): Promise<ProjectionEngine> => {
     const engine = new ProjectionEngine(
       projections,
       views,
       store,
-      { runs: true, source: 'store', lingerMs },
+      { runs: true, source: 'store', lingerMs, backlogEvents },
       new ProjectionRegistry(views),
     );
     engines.push(engine);
@@ -261,6 +266,32 @@ describe('ProjectionEngine', () => {
     expect(tally.indexedWhileFolding.get(2)).toBe(false);
     expect((await liveGeneration('tally'))?.activeGeneration).toBe(2);
     expect(await hasIndex(views.reader, 'tallies_by_events__g2')).toBe(true);
+    expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
+  });
+
+  it('builds a projection first seen over a log with a backlog as a rebuild, and leaves generation 1 unfolded until it takes over', async () => {
+    const tally = new IndexedTally();
+    const engine = await started([tally], events, undefined, 5);
+    expect((await liveGeneration('tally'))?.buildingGeneration).toBe(2);
+
+    await until(async () => (await liveGeneration('tally'))?.activeGeneration === 2);
+
+    expect(tally.indexedWhileFolding.has(1)).toBe(false);
+    expect(tally.indexedWhileFolding.get(2)).toBe(false);
+    expect(await hasIndex(views.reader, 'tallies_by_events__g2')).toBe(true);
+    expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
+    // Live at the head as soon as it took over, before any new event.
+    await until(async () => (await engine.status())[0]?.generation === 2);
+    expect((await engine.status())[0]).toMatchObject({ generation: 2, lag: 0, state: 'live', rebuilding: null });
+  });
+
+  it('folds a projection first seen over a log shorter than the backlog as generation 1, live', async () => {
+    const tally = new IndexedTally();
+    const engine = await started([tally], events, undefined, 6);
+    await until(async () => (await engine.status())[0]?.lag === 0);
+
+    expect(await liveGeneration('tally')).toMatchObject({ activeGeneration: 1, buildingGeneration: null });
+    expect(tally.indexedWhileFolding.get(1)).toBe(true);
     expect(await tallies()).toEqual({ ada: 3, bo: 1, cy: 1 });
   });
 

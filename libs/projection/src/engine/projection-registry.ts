@@ -122,12 +122,14 @@ export class ProjectionRegistry {
   }
 
   /**
-   * Creates generation 1 of a projection the first time it is seen. After that, a live
-   * generation built from another version or other settings than the code's is rebuilt
-   * beside it (the live one serves until the new one has caught up); a rebuild under way
-   * from an out-of-date stamp is replaced by one from the current stamp.
+   * Creates generation 1 of a projection the first time it is seen; over a log with a
+   * `backlog` (see ProjectionEngine), generation 2 is started beside it at once, to be built
+   * as a rebuild is and take over. After that, a live generation built from another version
+   * or other settings than the code's is rebuilt beside it (the live one serves until the new
+   * one has caught up); a rebuild under way from an out-of-date stamp is replaced by one from
+   * the current stamp.
    */
-  async install(projection: Projection): Promise<Installation> {
+  async install(projection: Projection, { backlog = false }: { backlog?: boolean } = {}): Promise<Installation> {
     return this.store.transaction(async (tx) => {
       await lockSchemaChanges(tx, this.store.dialect);
       const record = (await this.records(tx)).find((r) => r.name === projection.name);
@@ -135,7 +137,13 @@ export class ProjectionRegistry {
         await createGeneration(tx, projection, 1, this.store.dialect, { readIndexes: true });
         await tx.insertInto('projections').values({ name: projection.name, active_generation: 1, building_generation: null }).execute();
         await pointViewsAt(tx, projection, 1, []);
-        return 'created';
+        if (!backlog) return 'created';
+        const generation = await this.startGeneration(tx, projection, {
+          name: projection.name,
+          activeGeneration: 1,
+          buildingGeneration: null,
+        });
+        return { rebuilding: generation, reason: 'first seen over a log that already holds events: built as a rebuild' };
       }
       const wanted = stampOf(projection);
       const live = await this.stamp(projection.name, record.activeGeneration, tx);

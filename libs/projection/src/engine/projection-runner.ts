@@ -146,6 +146,9 @@ export class ProjectionRunner {
       this.retire();
       return;
     }
+    // A live target already at the head (a rebuilt generation just promoted) is live before any batch comes.
+    const head = await this.events.headPosition();
+    for (const [i, run] of this.runs.entries()) if (this.options.role === 'live' && checkpoints[i] >= head) run.state = 'live';
     const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
     this.foldedTo = after;
     this.subscription = this.events.subscribe({
