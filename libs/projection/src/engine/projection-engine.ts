@@ -311,7 +311,7 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
    * Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is
    * no live runner. A live generation that has folded nothing while a rebuild of its
    * projection is under way (a projection first seen over a long log: see `install`) is left
-   * empty: the rebuild takes over from it, and folding it too would only halve the rebuild's pace.
+   * empty: the rebuild takes over from it, and folding it too would do the same work twice.
    */
   private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
     const folded = async (r: ProjectionRecord) =>
