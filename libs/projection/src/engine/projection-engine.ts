@@ -307,17 +307,12 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     await this.reconcileRebuilds(records);
   }
 
-  /**
-   * Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is
-   * no live runner. A live generation that has folded nothing while a rebuild of its
-   * projection is under way (a projection first seen over a long log: see `install`) is left
-   * empty: the rebuild takes over from it, and folding it too would do the same work twice.
-   */
+  /** Partitioned projectors (PartitionFeed) feed live generations from cx.events; then there is no live runner. */
   private async reconcileLive(records: ProjectionRecord[]): Promise<void> {
-    const folded = async (r: ProjectionRecord) =>
-      r.buildingGeneration === null || (await this.registry.checkpoint(r.name, r.activeGeneration)) > 0;
-    const live = this.options.source === 'store' ? await filterAsync(records, folded) : [];
-    const wanted = live.map((r) => ({ projection: this.registered(r.name), generation: r.activeGeneration }));
+    const wanted: RunnerTarget[] = [];
+    if (this.options.source === 'store')
+      for (const r of records)
+        if (!(await this.leftToItsRebuild(r))) wanted.push({ projection: this.registered(r.name), generation: r.activeGeneration });
     if (sameTargets(this.live?.targets ?? [], wanted)) return;
     await this.live?.stop();
     this.live =
@@ -329,6 +324,15 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
             lingerMs: this.options.lingerMs ?? LIVE_LINGER_MS,
           });
     await this.live?.start();
+  }
+
+  /**
+   * A live generation that has folded nothing while a rebuild of its projection is under way
+   * (a projection first seen over a long log: see `install`) is left empty: the rebuild takes
+   * over from it, and folding it too would do the same work twice.
+   */
+  private async leftToItsRebuild(record: ProjectionRecord): Promise<boolean> {
+    return record.buildingGeneration !== null && (await this.registry.checkpoint(record.name, record.activeGeneration)) === 0;
   }
 
   /** Generations being built that no runner folds yet get one runner, together. */
@@ -352,11 +356,6 @@ export class ProjectionEngine implements OnApplicationBootstrap, OnApplicationSh
     this.rebuilds.add(runner);
     await runner.start();
   }
-}
-
-async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
-  const kept = await Promise.all(items.map(keep));
-  return items.filter((_, i) => kept[i]);
 }
 
 function sameTargets(a: readonly RunnerTarget[], b: readonly RunnerTarget[]): boolean {

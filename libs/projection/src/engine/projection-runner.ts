@@ -146,9 +146,7 @@ export class ProjectionRunner {
       this.retire();
       return;
     }
-    // A live target already at the head (a rebuilt generation just promoted) is live before any batch comes.
-    const head = await this.events.headPosition();
-    for (const [i, run] of this.runs.entries()) if (this.options.role === 'live' && checkpoints[i] >= head) run.state = 'live';
+    if (this.options.role === 'live') await this.liveAtTheHead(checkpoints);
     const after = Math.min(...this.runs.map((run, i) => (run.done ? Infinity : checkpoints[i])));
     this.foldedTo = after;
     this.subscription = this.events.subscribe({
@@ -161,6 +159,12 @@ export class ProjectionRunner {
         for (const run of this.active()) Object.assign(run, { state: 'failing', error: message });
       },
     });
+  }
+
+  /** A live target already at the head (a rebuilt generation just promoted) is live before any batch comes. */
+  private async liveAtTheHead(checkpoints: readonly number[]): Promise<void> {
+    const head = await this.events.headPosition();
+    for (const [i, run] of this.runs.entries()) if (checkpoints[i] >= head) run.state = 'live';
   }
 
   async stop(): Promise<void> {
