@@ -51,7 +51,11 @@ export async function benchKafka(options: KafkaBenchOptions = {}): Promise<Bench
       const publish = await publishRate(store, brokers, topics, dataDir, total);
       return [
         { name: `kafka bare kafkajs consumer, no work (client ceiling), ${total} events`, value: bare, unit: 'events/s' },
-        { name: 'kafka cx.ingest to store (sqlite), eachBatch + ingest command + commit', value: ingest, unit: 'events/s' },
+        {
+          name: `kafka cx.ingest to store (sqlite), eachBatch + ingest command + commit (${Math.round((100 * ingest) / bare)}% of the bare consumer)`,
+          value: ingest,
+          unit: 'events/s',
+        },
         { name: 'kafka cx.events publish (relay from sqlite, acks=all, idempotent)', value: publish, unit: 'events/s' },
       ];
     } finally {
