@@ -1,4 +1,4 @@
-import type { Alert, AlertSignal, ClosedLoopAlert } from '@cx/views';
+import type { Alert, AlertSignal } from '@cx/views';
 import { toNumber } from '../sql-batches';
 import type { AlertsTable } from './alerts.tables';
 
@@ -64,22 +64,6 @@ export const CLOSED_LOOP_COLUMNS = [
   'followed_up_at',
   'follow_up_team',
 ] as const;
-
-/** What the closed-loop report reads of a row (`CLOSED_LOOP_COLUMNS`), as `alertOfRow` reads the same columns. */
-export function closedLoopAlertOfRow(row: Pick<AlertsTable, (typeof CLOSED_LOOP_COLUMNS)[number]>): ClosedLoopAlert {
-  const detail: ClosedLoopAlert['detail'] = {};
-  if (row.survey !== null) detail.survey = row.survey as 'nps' | 'csat' | 'ces';
-  if (row.score !== null) detail.score = Number(row.score);
-  return {
-    signal: row.signal as AlertSignal,
-    customerId: row.customer_id,
-    raisedAt: Number(row.raised_at),
-    raisedBy: toNumber(row.raised_by),
-    team: row.team,
-    detail,
-    followUp: row.followed_up_at === null ? null : { at: Number(row.followed_up_at), team: row.follow_up_team },
-  };
-}
 
 /** Whether two rows say the same (a row read back has strings for BIGINTs on PostgreSQL). */
 export const sameRow = (a: AlertsTable, b: AlertsTable): boolean =>

@@ -116,8 +116,10 @@ export class AlertsProjection implements Projection<AlertsTables> {
    * 4: case stretches and an index by case, so a batch reads only the facts that decide its alerts;
    * 5: a merge's two customers computed in one chunk (a batch of over 500 customers that split them
    * could lose the merged customer's detractor): the rebuild brings back any alert lost that way.
+   * 6: the closed-loop report's look-ups from indexes alone: score and segment in the facts' index by
+   * kind, and a read index of the stages with the stage.
    */
-  readonly version = 5;
+  readonly version = 6;
   readonly handles = ALERT_EVENT_TYPES;
   readonly tables = ALERTS_TABLES;
   readonly settings: Readonly<AlertThresholds>;

@@ -59,8 +59,8 @@ const CUSTOMER_FACTS: TableSchema = {
   ],
   primaryKey: ['customer_id', 'time', 'position'],
   indexes: [
-    // The report's "next NPS answer" and "segment at `to`".
-    { name: 'alert_customer_facts_by_kind', columns: ['customer_id', 'kind', 'time', 'position'] },
+    // The report's "next NPS answer" and "segment at `to`", from the index alone (score and segment in it).
+    { name: 'alert_customer_facts_by_kind', columns: ['customer_id', 'kind', 'time', 'position', 'score', 'segment'] },
     // A case's facts of the customer: its open stretches, and its history when the stages are computed again.
     { name: 'alert_customer_facts_by_case', columns: ['customer_id', 'case_id', 'time', 'position'] },
   ],
@@ -85,6 +85,8 @@ const CUSTOMER_STAGES: TableSchema = {
     ['stage', 'text', 'required'],
   ],
   primaryKey: ['customer_id', 'since'],
+  // The closed-loop report's "churned just before `to`" per detractor, from the index alone.
+  readIndexes: [{ name: 'alert_customer_stages_at', columns: ['customer_id', 'since', 'stage'] }],
 };
 
 const CASE_STRETCHES: TableSchema = {

@@ -74,6 +74,8 @@ const CUSTOMER_STAGES: TableSchema = {
     { name: 'customer_stages_by_until', columns: ['until', 'since', 'stage', 'customer_id'] },
     // Who is in one of some stages at T (churn's customers at start): per stage, its running intervals and those ended after T.
     { name: 'customer_stages_by_stage', columns: ['stage', 'until', 'since', 'customer_id'] },
+    // Who entered a stage in a window (churn's customers churned at the end): one range per stage.
+    { name: 'customer_stages_entered', columns: ['stage', 'since', 'until', 'customer_id'] },
   ],
 };
 

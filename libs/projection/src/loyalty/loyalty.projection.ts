@@ -20,8 +20,10 @@ export class LoyaltyProjection implements Projection {
   /**
    * 2: orders indexed by (time, customer_id, currency, amount_minor, channel), so a window's orders are read from the index.
    * 3: each customer's first order (`loyalty_first_orders`), for the churn block's buyers before `from`.
+   * 4: covering read indexes for a window's answers and cases, the segment in the segments' index,
+   *    and first orders kept in their key's b-tree on SQLite (the churn block's probe per customer).
    */
-  readonly version = 3;
+  readonly version = 4;
   readonly handles = LOYALTY_EVENT_TYPES;
   readonly tables = LOYALTY_TABLES;
   readonly settings = {};

@@ -17,7 +17,9 @@ const SURVEY_ANSWERS: TableSchema = {
     ['case_id', 'text'],
   ],
   indexes: [['customer_id']],
-  readIndexes: [['time']],
+  // A window's answers from the index alone, with every column a report groups or counts by:
+  // a row read per answer was 14 of the report's 77 ms at 1,000,000 events on SQLite.
+  readIndexes: [{ name: 'survey_answers_in_window', columns: ['time', 'survey', 'score', 'channel', 'team', 'customer_id'] }],
 };
 
 const ORDERS: TableSchema = {
@@ -64,7 +66,9 @@ const CUSTOMER_SEGMENTS: TableSchema = {
     ['segment', 'text', 'required'],
     ['time', 'bigint', 'required'],
   ],
-  indexes: [['customer_id', 'time', 'position']],
+  // The segment at T of a customer is the last entry of its range in this index (segment
+  // included, so the look-up made per customer never reads the row).
+  indexes: [['customer_id', 'time', 'position', 'segment']],
 };
 
 const CASE_EVENTS: TableSchema = {
@@ -100,7 +104,28 @@ const CASE_FACTS: TableSchema = {
   ],
   primaryKey: ['case_id', 'since'],
   indexes: [['customer_id']],
-  readIndexes: [['opened_at'], ['last_resolved_at']],
+  // The cases opened, or resolved, in a window as they stood at `to`, from the index alone: each
+  // holds the version's span and every column the case block counts or groups by. With an index
+  // of the window's column only, a row read per version made the two statements 78 of the
+  // loyalty report's work at 1,000,000 events on SQLite (6.6 ms with these).
+  readIndexes: [
+    { name: 'loyalty_cases_opened', columns: ['opened_at', 'since', 'until', 'channel', 'open_team', 'customer_id'] },
+    {
+      name: 'loyalty_cases_resolved',
+      columns: [
+        'last_resolved_at',
+        'since',
+        'until',
+        'resolved',
+        'handoffs',
+        'reopens',
+        'opened_at',
+        'channel',
+        'resolved_team',
+        'customer_id',
+      ],
+    },
+  ],
 };
 
 const ALIASES = aliasesTable('loyalty_aliases');
@@ -122,7 +147,10 @@ const FIRST_ORDERS: TableSchema = {
     ['customer_id', 'text', 'key'],
     ['first_at', 'bigint', 'required'],
   ],
-  // The churn block's buyers before `from`: one range of the index.
+  // The churn block probes it once per customer at the window's start: on SQLite one descent of
+  // the table's own b-tree (half the time of a probe of the customer's orders at 1,000,000 events).
+  clustered: true,
+  // On PostgreSQL the churn block's buyers before `from`: one range of the index.
   readIndexes: [['first_at', 'customer_id']],
 };
 
@@ -133,8 +161,8 @@ const TABLES = [SURVEY_ANSWERS, ORDERS, REFERRALS, CUSTOMER_SEGMENTS, CASE_EVENT
  * questions, the case for refolding; read indexes serve the report's filters (event time for
  * the window).
  */
-export async function createLoyaltyTables(db: Kysely<any>, { unique, readIndexes }: ProjectionContext): Promise<void> {
-  for (const table of TABLES) await createTable(db, table, { unique, readIndexes });
+export async function createLoyaltyTables(db: Kysely<any>, { unique, readIndexes, dialect }: ProjectionContext): Promise<void> {
+  for (const table of TABLES) await createTable(db, table, { unique, readIndexes, dialect });
 }
 
 export async function createLoyaltyReadIndexes(db: Kysely<any>, context: ProjectionContext): Promise<void> {

@@ -20,6 +20,11 @@ export interface TableSchema {
    * (`createReadIndexes`): one sorted pass per index instead of a random insert per row.
    */
   readonly readIndexes?: readonly IndexSchema[];
+  /**
+   * On SQLite, rows kept in the key's b-tree (WITHOUT ROWID): a look-up by key is one b-tree
+   * descent instead of the key's index and then the row. PostgreSQL keeps its heap and index.
+   */
+  readonly clustered?: boolean;
 }
 
 export interface TableCreation {
@@ -29,6 +34,8 @@ export interface TableCreation {
   ifNotExists?: boolean;
   /** Whether the read indexes are made with the table (default) or later (`createReadIndexes`). */
   readIndexes?: boolean;
+  /** The store's dialect, for what only one of them has (`TableSchema.clustered`). */
+  dialect?: ViewDialect;
 }
 
 /** Creates the table, then its indexes (without the read indexes when `creation.readIndexes` is false). */
@@ -40,6 +47,7 @@ export async function createTable(db: Kysely<any>, table: TableSchema, creation:
     create = create.addColumn(name, type, (c) => (filled === 'key' ? c.primaryKey() : filled === 'required' ? c.notNull() : c));
   }
   if (table.primaryKey) create = create.addPrimaryKeyConstraint(unique(`${table.name}_pk`), [...table.primaryKey]);
+  if (table.clustered && creation.dialect === 'sqlite') create = create.modifyEnd(sql`WITHOUT ROWID`);
   await create.execute();
   const indexes = [...(table.indexes ?? []), ...(readIndexes ? (table.readIndexes ?? []) : [])];
   for (const index of indexes) await createIndex(db, table.name, index, unique, ifNotExists);

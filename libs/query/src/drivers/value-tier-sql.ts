@@ -50,7 +50,7 @@ export async function mostUsedCurrencyInSql(db: Kysely<any>, until: number): Pro
 
 /**
  * The customer's latest segment from its profile updates before `until` (SPEC §2.2 "at `to`"),
- * as a correlated lookup on the (customer_id, time, position) index of `customer_segments`.
+ * as a correlated lookup on the (customer_id, time, position, segment) index of `customer_segments`.
  */
 export const segmentOf = (customerColumn: RawBuilder<unknown>, until: number): RawBuilder<unknown> => sql`COALESCE((
   SELECT s.segment FROM customer_segments s

@@ -103,24 +103,69 @@ export function groupKey(alert: ClosedLoopAlert, groupBy: ClosedLoopGroupBy, opt
   return options.segmentAtTo?.(alert.customerId) ?? UNKNOWN_ALERT_GROUP;
 }
 
-function closedLoopBlock(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): ClosedLoopBlock {
-  const followed = alerts.filter((alert) => alert.followUp !== null);
+/**
+ * What a block is counted from: sums any store can add up per group, and the middle of the
+ * follow-up delays. The pure report tallies alerts into it; a report in SQL sums the same in
+ * the database; `closedLoopBlockOf` rounds both the same way.
+ */
+export interface ClosedLoopTally {
+  raised: number;
+  followedUp: number;
+  withinSla: number;
+  overdueNow: number;
+  /** The middle value of the sorted follow-up delays (ms), or the two middle ones of an even count; none without follow-ups. */
+  middleDelaysMs: readonly number[];
+  detractorNps: { followedUp: NpsTally; notFollowedUp: NpsTally };
+}
+
+/** An NPS outcome before rounding: `changeSum` is the sum of (next answer - the detractor's) over the `answeredAgain`. */
+export interface NpsTally {
+  alerts: number;
+  answeredAgain: number;
+  changeSum: number;
+  churned: number;
+}
+
+export function closedLoopBlockOf(tally: ClosedLoopTally): ClosedLoopBlock {
+  return {
+    raised: tally.raised,
+    followedUp: tally.followedUp,
+    followedUpWithinSla: { count: tally.withinSla, percent: percentOrNull(tally.withinSla, tally.raised) },
+    medianFollowUpMinutes: medianMinutes(tally.middleDelaysMs),
+    overdueNow: tally.overdueNow,
+    detractorNps: {
+      followedUp: npsOutcomeOf(tally.detractorNps.followedUp),
+      notFollowedUp: npsOutcomeOf(tally.detractorNps.notFollowedUp),
+    },
+  };
+}
+
+const npsOutcomeOf = ({ alerts, answeredAgain, changeSum, churned }: NpsTally): NpsOutcome => ({
+  alerts,
+  answeredAgain,
+  meanNpsChange: meanOrNull(changeSum, answeredAgain),
+  churned,
+  churnedPercent: percentOrNull(churned, alerts),
+});
+
+const closedLoopBlock = (alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): ClosedLoopBlock =>
+  closedLoopBlockOf(closedLoopTally(alerts, options));
+
+function closedLoopTally(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): ClosedLoopTally {
   const delays = alerts.flatMap((alert) => (alert.followUp ? [alert.followUp.at - alert.raisedAt] : []));
-  const withinSla = delays.filter((ms) => ms <= options.followUpSlaMs).length;
-  const overdue = alerts.filter((alert) => alert.followUp === null && options.to - alert.raisedAt > options.followUpSlaMs).length;
   const npsDetractors = alerts.filter((alert) => alert.signal === ('detractor' satisfies AlertSignal) && alert.detail.survey === 'nps');
   return {
     raised: alerts.length,
-    followedUp: followed.length,
-    followedUpWithinSla: { count: withinSla, percent: percentOrNull(withinSla, alerts.length) },
-    medianFollowUpMinutes: medianMinutes(delays),
-    overdueNow: overdue,
+    followedUp: delays.length,
+    withinSla: delays.filter((ms) => ms <= options.followUpSlaMs).length,
+    overdueNow: alerts.filter((alert) => alert.followUp === null && options.to - alert.raisedAt > options.followUpSlaMs).length,
+    middleDelaysMs: middleValues(delays),
     detractorNps: {
-      followedUp: npsOutcome(
+      followedUp: npsTally(
         npsDetractors.filter((alert) => alert.followUp !== null),
         options,
       ),
-      notFollowedUp: npsOutcome(
+      notFollowedUp: npsTally(
         npsDetractors.filter((alert) => alert.followUp === null),
         options,
       ),
@@ -128,21 +173,24 @@ function closedLoopBlock(alerts: readonly ClosedLoopAlert[], options: ClosedLoop
   };
 }
 
-function npsOutcome(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): NpsOutcome {
+/** The one or two values a median is taken of. */
+function middleValues(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return [];
+  return sorted.length % 2 === 1 ? [sorted[middle]] : [sorted[middle - 1], sorted[middle]];
+}
+
+function npsTally(alerts: readonly ClosedLoopAlert[], options: ClosedLoopOptions): NpsTally {
   const changes = alerts.flatMap((alert) => {
     const next = nextNpsAnswer(options.npsAnswers(alert.customerId), alert, options.to);
     return next === null ? [] : [next.score - (alert.detail.score ?? 0)];
   });
-  const churned = alerts.filter((alert) => options.churnedAtTo(alert.customerId)).length;
   return {
     alerts: alerts.length,
     answeredAgain: changes.length,
-    meanNpsChange: meanOrNull(
-      changes.reduce((sum, change) => sum + change, 0),
-      changes.length,
-    ),
-    churned,
-    churnedPercent: percentOrNull(churned, alerts.length),
+    changeSum: changes.reduce((sum, change) => sum + change, 0),
+    churned: alerts.filter((alert) => options.churnedAtTo(alert.customerId)).length,
   };
 }
 

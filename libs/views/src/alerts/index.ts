@@ -19,15 +19,17 @@ export { alertAsOf, alertStatusAt } from './alert-status';
 export { customerAlerts, customerFollowUp, isDetractorAnswer, sortAlerts } from './customer-signals';
 export type { CustomerAnswer, CustomerSignalFacts, OutboundContact } from './customer-signals';
 export { caseAlerts, caseFollowUp, caseOwnerAt, stalledAt } from './case-signals';
-export { CLOSED_LOOP_GROUP_BYS, closedLoopReport, groupKey, nextNpsAnswer, UNKNOWN_ALERT_GROUP } from './closed-loop-report';
+export { CLOSED_LOOP_GROUP_BYS, closedLoopBlockOf, closedLoopReport, groupKey, nextNpsAnswer, UNKNOWN_ALERT_GROUP } from './closed-loop-report';
 export type {
   ClosedLoopAlert,
   ClosedLoopBlock,
   ClosedLoopGroupBy,
   ClosedLoopOptions,
   ClosedLoopReport,
+  ClosedLoopTally,
   NpsAnswerMoment,
   NpsOutcome,
+  NpsTally,
 } from './closed-loop-report';
 export { answerOf, canonicalCustomers, ledgerAlerts, outboundOf } from './ledger-alerts';
 export { alertData } from './alert-data';
