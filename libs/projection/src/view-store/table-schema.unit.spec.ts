@@ -1,4 +1,5 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import Database from 'better-sqlite3';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteDialect } from 'kysely';
 import { createTable, type TableSchema } from './table-schema';
 
 /** The statements `createTable` sends, compiled for PostgreSQL and never run. */
@@ -51,6 +52,31 @@ describe('createTable', () => {
     expect(await statementsOf(aliases, { ifNotExists: true })).toEqual([
       'create table if not exists "aliases" ("alias_id" text primary key, "customer_id" text not null)',
       'create index if not exists "aliases_by_customer_id" on "aliases" ("customer_id")',
+    ]);
+  });
+
+  it('keeps a clustered table in its key order on SQLite (WITHOUT ROWID), and leaves PostgreSQL its heap', async () => {
+    const firsts: TableSchema = {
+      name: 'firsts',
+      columns: [
+        ['customer_id', 'text', 'key'],
+        ['first_at', 'bigint', 'required'],
+      ],
+      clustered: true,
+    };
+    const sqlite = new Database(':memory:');
+    await createTable(new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) }), firsts, { dialect: 'sqlite' });
+    const { sql } = sqlite.prepare(`SELECT sql FROM sqlite_master WHERE name = 'firsts'`).get() as { sql: string };
+    expect(sql).toMatch(/\) WITHOUT ROWID$/);
+    sqlite
+      .prepare(`INSERT INTO firsts VALUES ('c-1', 5) ON CONFLICT (customer_id) DO UPDATE SET first_at = MIN(first_at, excluded.first_at)`)
+      .run();
+    sqlite
+      .prepare(`INSERT INTO firsts VALUES ('c-1', 3) ON CONFLICT (customer_id) DO UPDATE SET first_at = MIN(first_at, excluded.first_at)`)
+      .run();
+    expect(sqlite.prepare(`SELECT * FROM firsts`).all()).toEqual([{ customer_id: 'c-1', first_at: 3 }]);
+    expect(await statementsOf(firsts, { dialect: 'postgres' })).toEqual([
+      'create table "firsts" ("customer_id" text primary key, "first_at" bigint not null)',
     ]);
   });
 });
