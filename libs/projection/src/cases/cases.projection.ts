@@ -7,7 +7,7 @@ import { caseKey } from '../entity-keys';
 import { inChunks, insertAll } from '../sql-batches';
 import { caseRows, type CaseRows } from './case-rows';
 import { CASES_TABLES } from './cases.tables';
-import { createTable, type TableSchema } from '../view-store/table-schema';
+import { createReadIndexes, createTable, type TableSchema } from '../view-store/table-schema';
 
 /** Tables with one or more rows per case, rewritten (delete + insert) whenever the case gets an event. */
 const FACT_TABLES = ['case_handoffs', 'case_ownership', 'case_resolutions'] as const;
@@ -29,8 +29,12 @@ export class CasesProjection implements Projection {
     this.settings = { handoffAcceptanceSlaMs: settings.handoffAcceptanceSlaMs };
   }
 
-  async createTables(db: Kysely<any>, { unique }: ProjectionContext): Promise<void> {
-    for (const table of [CASES, HANDOFFS, OWNERSHIP, RESOLUTIONS]) await createTable(db, table, { unique });
+  async createTables(db: Kysely<any>, { unique, readIndexes }: ProjectionContext): Promise<void> {
+    for (const table of CASE_TABLE_SCHEMAS) await createTable(db, table, { unique, readIndexes });
+  }
+
+  async createReadIndexes(db: Kysely<any>, context: ProjectionContext): Promise<void> {
+    for (const table of CASE_TABLE_SCHEMAS) await createReadIndexes(db, table, context);
   }
 
   async apply(tx: Kysely<any>, events: readonly AnyLedgerEvent[], context: ProjectionContext): Promise<void> {
@@ -145,6 +149,12 @@ const HANDOFFS: TableSchema = {
     { name: 'case_handoffs_by_closed', columns: ['closed_at', 'requested_at'] },
     { name: 'case_handoffs_by_class', columns: ['pending_class', 'requested_at'] },
   ],
+  // The matrix on SQLite: each (accepting team, asking team) cell's handoffs accepted in a window, one range each.
+  readIndexes: [
+    { name: 'case_handoffs_by_cell', columns: ['accepted_by', 'from_team', 'accepted_at', 'requested_at', 'ping_pong'] },
+    // Handoffs out on SQLite: each asking team's requests in a window, one range each.
+    { name: 'case_handoffs_by_asking_team', columns: ['from_team', 'requested_at'] },
+  ],
 };
 
 const OWNERSHIP: TableSchema = {
@@ -181,3 +191,5 @@ const RESOLUTIONS: TableSchema = {
   primaryKey: ['case_id', 'position'],
   indexes: [{ name: 'case_resolutions_by_resolved', columns: ['resolved_at'] }],
 };
+
+const CASE_TABLE_SCHEMAS = [CASES, HANDOFFS, OWNERSHIP, RESOLUTIONS];
