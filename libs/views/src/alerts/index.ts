@@ -19,7 +19,14 @@ export { alertAsOf, alertStatusAt } from './alert-status';
 export { customerAlerts, customerFollowUp, isDetractorAnswer, sortAlerts } from './customer-signals';
 export type { CustomerAnswer, CustomerSignalFacts, OutboundContact } from './customer-signals';
 export { caseAlerts, caseFollowUp, caseOwnerAt, stalledAt } from './case-signals';
-export { CLOSED_LOOP_GROUP_BYS, closedLoopBlockOf, closedLoopReport, groupKey, nextNpsAnswer, UNKNOWN_ALERT_GROUP } from './closed-loop-report';
+export {
+  CLOSED_LOOP_GROUP_BYS,
+  closedLoopBlockOf,
+  closedLoopReport,
+  groupKey,
+  nextNpsAnswer,
+  UNKNOWN_ALERT_GROUP,
+} from './closed-loop-report';
 export type {
   ClosedLoopAlert,
   ClosedLoopBlock,
