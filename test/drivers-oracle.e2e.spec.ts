@@ -31,6 +31,7 @@ import {
   storedLedger,
   stageOfLedger,
 } from './support/oracle-ledger';
+import { liveTable } from './support/live-tables';
 
 /**
  * The strongest check of the SQL drivers report (SPEC §2.5): a random ledger (seeded, so a
@@ -247,12 +248,7 @@ describe.each(viewStoresUnderTest())('drivers report = pure reference over a ran
 
   it('answers churn the same from a live generation made before cases were kept whole (during the rebuild after an upgrade)', async () => {
     const views = api.server.app.get<ViewStore>(VIEW_STORE);
-    const record = await views.reader
-      .selectFrom('projections')
-      .select('active_generation')
-      .where('name', '=', 'drivers')
-      .executeTakeFirstOrThrow();
-    const live = `driver_cases__g${Number(record.active_generation)}`;
+    const live = await liveTable(views, 'drivers', 'driver_cases');
     const before = 'case_id, customer_id, first_customer_id, started_at, opened_at, complaint, ended_at';
     await views.execute(`DROP VIEW driver_cases; CREATE VIEW driver_cases AS SELECT ${before} FROM ${live}`);
     try {

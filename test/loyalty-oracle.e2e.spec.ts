@@ -2,6 +2,7 @@ import type { AnyLedgerEvent } from '@cx/events';
 import { caseFacts, cohortReport, loyaltyReport, orderFacts, referralFacts, surveyFacts, type LoyaltyGroupBy } from '@cx/views';
 import { segmentsAt } from '@cx/views/testing';
 import { asJson, LoyaltyServer, startLoyaltyServer, viewStoresUnderTest } from './support/loyalty-support';
+import { liveTable } from './support/live-tables';
 import { stopIfStarted } from '@cx/event-store/testing';
 import { VIEW_STORE, type ViewStore } from '@cx/projection';
 import {
@@ -178,13 +179,7 @@ describe.each(viewStoresUnderTest())('loyalty report = pure reference over a ran
   // serves until the new one has caught up: the churn block then probes the orders instead.
   it('answers the same from live views without first orders', async () => {
     const views = api.server.app.get<ViewStore>(VIEW_STORE);
-    // The live generation is 2, not 1, when the projector first met a log that already held events.
-    const record = await views.reader
-      .selectFrom('projections')
-      .select('active_generation')
-      .where('name', '=', 'loyalty')
-      .executeTakeFirstOrThrow();
-    const live = `loyalty_first_orders__g${Number(record.active_generation)}`;
+    const live = await liveTable(views, 'loyalty', 'loyalty_first_orders');
     await views.execute('DROP VIEW loyalty_first_orders');
     try {
       const stageOf = stageOfLedger(ledger);
