@@ -173,9 +173,10 @@ const OWNERSHIP: TableSchema = {
     // "Running at T": the running ones, and the ended ones by length class (see lengthClass).
     { name: 'case_ownership_by_end', columns: ['ended_at', 'started_at'] },
     { name: 'case_ownership_by_class', columns: ['length_class', 'started_at'] },
-    // Unowned time starting inside a window.
-    { name: 'case_ownership_by_team', columns: ['team', 'started_at'] },
   ],
+  // Unowned time starting inside a window, from the index alone: with (team, started_at) only, a
+  // row read per stretch made it 216 of the report's ms for a year at 1,000,000 events (39 with it).
+  readIndexes: [{ name: 'case_ownership_unowned', columns: ['team', 'started_at', 'ended_at'] }],
 };
 
 const RESOLUTIONS: TableSchema = {
