@@ -7,9 +7,9 @@ import { inLanes } from '../report-snapshot';
  * The closed-loop report's tallies (SPEC §2.4), summed in the database per group: the pure
  * `closedLoopReport` tallies the same from alerts, and `closedLoopBlockOf` rounds both. Four
  * statements over the window's alerts (the covering `alerts_closed_loop` index): the counts,
- * the middle follow-up delays, and the NPS detractors' next answers and churn. Reading every alert of a
- * quarter into the process instead (about 38,000 at 1,000,000 events) cost 270 ms on SQLite,
- * most of it making their rows.
+ * the middle follow-up delays, and the NPS detractors' next answers and churn. Reading every
+ * alert of a quarter into the process instead (about 38,000 at 1,000,000 events) cost 270 ms
+ * on SQLite, most of it making their rows.
  */
 
 export interface ClosedLoopQuery {
