@@ -1,5 +1,6 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
+import Cursor from 'pg-cursor';
 import { openPostgresPool, checkedSchema } from '@cx/postgres';
 import type { SnapshotRead, ViewStore } from './view-store.port';
 
@@ -28,7 +29,8 @@ export class PostgresViewStore implements ViewStore {
     const onCreateConnection = async (connection: { executeQuery(query: CompiledQuery): Promise<unknown> }) => {
       await connection.executeQuery(CompiledQuery.raw(`SET search_path TO ${schema}, public`));
     };
-    this.reader = new Kysely({ dialect: new PostgresDialect({ pool: this.pool, onCreateConnection }) });
+    // The cursor lets a whole table be streamed a page at a time (`cx verify` compares views).
+    this.reader = new Kysely({ dialect: new PostgresDialect({ pool: this.pool, onCreateConnection, cursor: Cursor }) });
   }
 
   /** Creates the schema once; an advisory lock keeps processes that start together from racing. */
