@@ -12,12 +12,11 @@ import {
   verifyAgainstCheckpoint,
 } from '@cx/merkle-log';
 import { SETTINGS, Settings } from '@cx/settings';
-import { checkProjection, mergesWithoutEvent, verifyChains, ViewDifference } from '@cx/ops';
+import { checkProjections, mergesWithoutEvent, verifyChains, ViewDifference } from '@cx/ops';
 import { IDENTITY_DIRECTORY, IdentityDirectory } from '@cx/identity';
 import { Projection, ProjectionRegistry, PROJECTIONS, VIEW_STORE, ViewStore } from '@cx/projection';
 import { ProgressBar } from './progress';
 
-/** A live projection that moves while it is compared is compared again, this many times. */
 interface VerifyOptions {
   checkpoint?: string;
   publicKey?: string;
@@ -56,8 +55,7 @@ export class VerifyCommand extends CommandRunner {
     }
     const chainsHold = await this.verifyChains();
     const mergesHold = await this.verifyMerges();
-    let viewsMatch = true;
-    for (const projection of this.projections) viewsMatch = (await this.verifyProjection(projection)) && viewsMatch;
+    const viewsMatch = await this.verifyProjections();
     if (!chainsHold || !mergesHold || !viewsMatch) process.exitCode = 1;
   }
 
@@ -113,26 +111,26 @@ export class VerifyCommand extends CommandRunner {
     return missing.length === 0;
   }
 
-  private async verifyProjection(projection: Projection): Promise<boolean> {
+  private async verifyProjections(): Promise<boolean> {
     let bar: ProgressBar | undefined;
-    const progress = (done: number, head: number) =>
-      (bar ??= new ProgressBar(`rebuilding ${projection.name} to compare`)).update(done, head);
-    const check = await checkProjection({ events: this.events, views: this.views, registry: this.registry }, projection, progress);
+    const progress = (done: number, head: number) => (bar ??= new ProgressBar('rebuilding the projections to compare')).update(done, head);
+    const checks = await checkProjections({ events: this.events, views: this.views, registry: this.registry }, this.projections, progress);
     bar?.finish();
-    if (!check.installed) {
-      process.stdout.write(`${projection.name}: not installed yet, nothing to compare\n`);
-      return true;
+    let match = true;
+    for (const [name, check] of checks) {
+      if (!check.installed) process.stdout.write(`${name}: not installed yet, nothing to compare\n`);
+      else match = this.report(name, check.checkpoint, check.differences, check.moved) && match;
     }
-    return this.report(projection, check.checkpoint, check.differences, check.moved);
+    return match;
   }
 
-  private report(projection: Projection, checkpoint: number, differences: ViewDifference[], moved: boolean): boolean {
+  private report(name: string, checkpoint: number, differences: ViewDifference[], moved: boolean): boolean {
     if (differences.length === 0) {
-      process.stdout.write(`ok: ${projection.name} matches a rebuild at position ${checkpoint}\n`);
+      process.stdout.write(`ok: ${name} matches a rebuild at position ${checkpoint}\n`);
       return true;
     }
     const note = moved ? ' (the live projection kept moving; stop ingest to compare at rest)' : '';
-    process.stdout.write(`FAILED: ${projection.name} differs from a rebuild at position ${checkpoint}${note}\n`);
+    process.stdout.write(`FAILED: ${name} differs from a rebuild at position ${checkpoint}${note}\n`);
     for (const d of differences) {
       process.stdout.write(`  ${d.table}: ${d.onlyLive.length} row(s) only live, ${d.onlyRebuilt.length} only rebuilt\n`);
       for (const row of d.onlyLive) process.stdout.write(`    live:    ${row}\n`);

@@ -16,6 +16,8 @@ export interface ScratchTarget {
   projection: Projection;
   generation: number;
   after: number;
+  /** The last event to fold into it (default: the build's). */
+  upTo?: number;
 }
 
 const SETTLE_BATCH = 2000;
@@ -38,13 +40,28 @@ export async function projectInto(
   projections: readonly Projection[],
   build: ScratchBuild = {},
 ): Promise<void> {
+  await projectEachInto(
+    views,
+    store,
+    projections.map((projection) => ({ projection })),
+    build,
+  );
+}
+
+/** `projectInto`, each projection up to its own last event (`upTo`, default the build's): still one read of the log. */
+export async function projectEachInto(
+  views: ViewStore,
+  store: EventStore,
+  projections: ReadonlyArray<{ projection: Projection; upTo?: number }>,
+  build: ScratchBuild = {},
+): Promise<void> {
   const registry = new ProjectionRegistry(views);
   await registry.ensureTables();
-  for (const projection of projections) await registry.install(projection);
+  for (const { projection } of projections) await registry.install(projection);
   await foldInto(
     views,
     store,
-    projections.map((projection) => ({ projection, generation: 1, after: 0 })),
+    projections.map(({ projection, upTo }) => ({ projection, generation: 1, after: 0, upTo })),
     build,
   );
 }
@@ -56,7 +73,8 @@ export async function projectInto(
  * events appended since (often most of the log) are neither fetched nor opened.
  */
 export async function foldInto(views: ViewStore, store: EventStore, targets: readonly ScratchTarget[], build: ScratchBuild): Promise<void> {
-  const head = build.upTo ?? (await store.headPosition());
+  const buildHead = build.upTo ?? (await store.headPosition());
+  const head = Math.max(...targets.map((t) => Math.min(t.upTo ?? buildHead, buildHead)));
   for (let after = Math.min(head, ...targets.map((t) => t.after)); after < head;) {
     const read = await store.readAll({ after, maxCount: build.batchSize ?? FOLD_BATCH, recordedBy: build.knownAt });
     if (read.length === 0) break;
@@ -70,10 +88,10 @@ export async function foldInto(views: ViewStore, store: EventStore, targets: rea
 
 async function applyToAll(views: ViewStore, targets: readonly ScratchTarget[], batch: StoredEvent[]): Promise<void> {
   await views.transaction(async (tx) => {
-    for (const { projection, generation, after } of targets) {
+    for (const { projection, generation, after, upTo = Infinity } of targets) {
       const events = eventsFor(
         projection,
-        (batch as AnyLedgerEvent[]).filter((event) => event.position > after),
+        (batch as AnyLedgerEvent[]).filter((event) => event.position > after && event.position <= upTo),
       );
       if (events.length > 0)
         await projection.apply(forGeneration(tx, projection, generation), events, contextFor(views.dialect, generation, true));
