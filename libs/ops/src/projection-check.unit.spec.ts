@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@cx/event-store/adapters';
-import { contentHashOf } from '@cx/event-store';
-import type { AnyLedgerEvent } from '@cx/events';
 import { LifecycleProjection, LoyaltyProjection, ProjectionRegistry, ProjectionRunner, SqliteViewStore } from '@cx/projection';
 import { randomLedger } from '@cx/projection/testing';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
 import { checkProjections } from './projection-check';
+import { logUpTo, proposed } from './testing/ledger-log';
 
 const EVENTS = 600;
 /** Where the lagging projection's live generation stands. */
@@ -87,24 +86,3 @@ describe('checking live projections against one rebuild of them all', () => {
     await runner.stop();
   }
 });
-
-/** The store as it stood when `last` was its head. */
-function logUpTo(store: SqliteEventStore, last: number): SqliteEventStore {
-  return Object.assign(Object.create(store) as SqliteEventStore, {
-    headPosition: async () => Math.min(last, await store.headPosition()),
-    readAll: async (options: Parameters<SqliteEventStore['readAll']>[0]) =>
-      (await store.readAll(options)).filter((event) => event.position <= last),
-  });
-}
-
-const proposed = (event: AnyLedgerEvent) => {
-  const attributes = { specversion: '1.0', id: event.id, source: event.source, type: event.type, time: new Date(event.time).toISOString() };
-  return {
-    ...attributes,
-    customerId: event.customerId,
-    time: event.time,
-    attributes,
-    data: event.data,
-    contentHash: contentHashOf({ ...attributes, data: event.data }),
-  };
-};

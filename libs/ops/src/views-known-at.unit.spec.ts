@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SqliteEventStore } from '@cx/event-store/adapters';
-import { contentHashOf } from '@cx/event-store';
-import type { AnyLedgerEvent } from '@cx/events';
 import {
   CasesProjection,
   DriversProjection,
@@ -23,6 +21,7 @@ import { randomLedger } from '@cx/projection/testing';
 import { openSqlite, SqliteWriter } from '@cx/sqlite';
 import { DEFAULT_CASE_SETTINGS, DEFAULT_LIFECYCLE_SETTINGS } from '@cx/views';
 import { readViewsKnownAt } from './views-known-at';
+import { logUpTo, proposed } from './testing/ledger-log';
 
 const EVENTS = 1200;
 const BATCH = 20;
@@ -192,18 +191,6 @@ describe('views known at a past time, from snapshots of the views', () => {
   });
 });
 
-const proposed = (event: AnyLedgerEvent) => {
-  const attributes = { specversion: '1.0', id: event.id, source: event.source, type: event.type, time: new Date(event.time).toISOString() };
-  return {
-    ...attributes,
-    customerId: event.customerId,
-    time: event.time,
-    attributes,
-    data: event.data,
-    contentHash: contentHashOf({ ...attributes, data: event.data }),
-  };
-};
-
 /** Generations folded by a projector's runner in small batches, as a running server does, until they stand at the head (or `until`). */
 async function folded(
   views: ViewStore,
@@ -222,15 +209,6 @@ async function folded(
   const standing = async () => Math.min(...(await Promise.all(targets.map((t) => registry.checkpoint(t.projection.name, t.generation)))));
   while (!progress.done && (role === 'rebuild' || (await standing()) < head)) await new Promise((resolve) => setTimeout(resolve, 20));
   await runner.stop();
-}
-
-/** The store as it stood when `last` was its head. */
-function logUpTo(store: SqliteEventStore, last: number): SqliteEventStore {
-  return Object.assign(Object.create(store) as SqliteEventStore, {
-    headPosition: async () => Math.min(last, await store.headPosition()),
-    readAll: async (options: Parameters<SqliteEventStore['readAll']>[0]) =>
-      (await store.readAll(options)).filter((event) => event.position <= last),
-  });
 }
 
 /** The read indexes of the generation's stage intervals (see lifecycle.schema.ts) that the store holds. */
