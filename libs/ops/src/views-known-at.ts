@@ -60,8 +60,8 @@ export async function readViewsKnownAt<T>(request: KnownAtRead<T>): Promise<{ an
  * A tail after a snapshot is at most about `CX_VIEW_SNAPSHOT_EVERY` events: folded in one or
  * two transactions, each customer it touches is restaged once. At 1,000,000 events, the
  * lifecycle report over a 60,000-event tail took 3.8–4.1 s instead of 4.4–4.6 s with the
- * replay's 25,000 (peak 518 MiB instead of 480). A whole replay keeps the smaller batches:
- * `cx verify` with these peaked at 1.07 GiB instead of 0.73.
+ * replay's 25,000 (peak about 505 MiB instead of 470). A whole replay keeps the smaller
+ * batches: `cx verify` with these peaked at 1.02 GiB instead of 713 MiB.
  */
 const TAIL_BATCH = 100_000;
 
