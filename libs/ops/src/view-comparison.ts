@@ -43,7 +43,7 @@ async function fingerprintOf(store: ViewStore, table: string): Promise<Fingerpri
   const fingerprint = { counts: new Uint32Array(BUCKETS), sums: new Uint32Array(BUCKETS * 2) };
   for await (const text of rowTexts(store, table)) {
     const hash = rowHash(text);
-    const bucket = bucketOf(hash);
+    const bucket = bucketOfHash(hash);
     fingerprint.counts[bucket] += 1;
     fingerprint.sums[bucket * 2] += hash.readUInt32BE(4);
     fingerprint.sums[bucket * 2 + 1] += hash.readUInt32BE(8);
@@ -53,8 +53,10 @@ async function fingerprintOf(store: ViewStore, table: string): Promise<Fingerpri
 
 const rowHash = (text: string): Buffer => createHash('sha1').update(text).digest();
 
+const bucketOfHash = (hash: Buffer): number => hash.readUInt16BE(0) % BUCKETS;
+
 /** The bucket of a row's canonical text (exported for tests of rows that share one). */
-export const bucketOf = (hash: Buffer | string): number => (typeof hash === 'string' ? rowHash(hash) : hash).readUInt16BE(0) % BUCKETS;
+export const bucketOf = (text: string): number => bucketOfHash(rowHash(text));
 
 function differingBuckets(a: Fingerprint, b: Fingerprint): Set<number> {
   const differing = new Set<number>();
@@ -72,7 +74,7 @@ function differingBuckets(a: Fingerprint, b: Fingerprint): Set<number> {
 async function rowsIn(store: ViewStore, table: string, buckets: ReadonlySet<number>): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for await (const text of rowTexts(store, table)) {
-    if (buckets.has(bucketOf(rowHash(text)))) counts.set(text, (counts.get(text) ?? 0) + 1);
+    if (buckets.has(bucketOf(text))) counts.set(text, (counts.get(text) ?? 0) + 1);
   }
   return counts;
 }
