@@ -67,4 +67,15 @@ describe('cx report --known-at (embedded store)', () => {
     expect(JSON.parse(replayed.stdout).report).toEqual(route.body);
     expect(JSON.parse(live.stdout).report).toEqual(route.body);
   });
+
+  it.each([
+    ['drivers', [], /from is required/],
+    ['loyalty', ['--from', WINDOW.from, '--to', WINDOW.to, '--group-by', 'planet'], /groupBy/],
+    ['handoffs', ['--from', WINDOW.to, '--to', WINDOW.from], /from must not be after to/],
+  ])('%s %j: refused with the reason, and no report', (name, flags, reason) => {
+    const refused = cx(['report', name, '--known-at', recordedBy, ...flags]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(reason);
+    expect(refused.stdout).toBe('');
+  });
 });

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { EVENT_LOG, EventStore } from '@cx/event-store';
 import { CLOCK, Clock } from '@cx/clock';
-import { KnownAtSource, readViewsKnownAt } from '@cx/ops';
+import { KnownAtSource, readViewsKnownAt, withEmptyViews } from '@cx/ops';
 import { instantParam, REPORTS, toCsv } from '@cx/query';
 import { SETTINGS, Settings } from '@cx/settings';
 import { Projection, PROJECTIONS, VIEW_SNAPSHOTS, VIEW_STORE, ViewSnapshots, ViewStore } from '@cx/projection';
@@ -64,12 +64,15 @@ export class ReportCommand extends CommandRunner {
       outcome: options.outcome,
       currency: options.currency,
     };
-    const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
     const { build, sources, readIndexes } = kind;
+    const projections = this.projections.filter((p) => sources.includes(p.name));
+    // Parameters the report refuses are told now, not after the fold.
+    await withEmptyViews(projections, (views) => build(views, request, this.settings));
+    const bar = new ProgressBar(`replaying events known at ${new Date(knownAt).toISOString()}`);
     const { answer: report, source } = await readViewsKnownAt({
       live: this.views,
       store: this.events,
-      projections: this.projections.filter((p) => sources.includes(p.name)),
+      projections,
       knownAt,
       now: this.clock.now(),
       read: (views) => build(views, request, this.settings),

@@ -2,8 +2,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecretFileOnce } from '@cx/settings';
 
+/** The kinds of identifier key that `identifierKeys` writes (`email:…`); a digest has no colon. */
+export const CLEAR_IDENTIFIER_KINDS = ['email', 'phone', 'ext'] as const;
+
 /** Identifier keys as written by `identifierKeys`; anything else in the directory is already a digest. */
-export const CLEAR_IDENTIFIER = /^(email|phone|ext):/;
+export const CLEAR_IDENTIFIER = new RegExp(`^(${CLEAR_IDENTIFIER_KINDS.join('|')}):`);
 
 /**
  * SPEC §4.3: the directory keeps a keyed hash (HMAC-SHA256) of each normalised identifier

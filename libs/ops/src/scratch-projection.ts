@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '@cx/event-store';
 import type { AnyLedgerEvent } from '@cx/events';
 import { contextFor, eventsFor, forGeneration, Projection, ProjectionRegistry, ViewStore } from '@cx/projection';
+import { withScratchViews } from './scratch-view-store';
 
 export interface ScratchBuild {
   /** Only events at or before this position. */
@@ -64,6 +65,20 @@ export async function projectEachInto(
     projections.map(({ projection, upTo }) => ({ projection, generation: 1, after: 0, upTo })),
     build,
   );
+}
+
+/**
+ * `work` on a scratch store that holds the projections' tables and no rows: a report's own
+ * checks of its parameters run there in milliseconds, before a fold that takes seconds or
+ * minutes (a `cx report drivers --known-at` without `--from` used to fail after its fold).
+ */
+export async function withEmptyViews<T>(projections: readonly Projection[], work: (views: ViewStore) => Promise<T>): Promise<T> {
+  return withScratchViews(async (views) => {
+    const registry = new ProjectionRegistry(views);
+    await registry.ensureTables();
+    for (const projection of projections) await registry.install(projection);
+    return work(views);
+  });
 }
 
 /**

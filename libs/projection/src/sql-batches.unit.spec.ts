@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { deleteForKeys, excludedValues, insertAll, insertChunks, valuesTable } from './sql-batches';
+import { deleteForKeys, excludedValues, inIndexOrder, insertAll, insertChunks, valuesTable } from './sql-batches';
 import { describeInsertAllContract } from './testing/insert-all.contract';
 import { scratchSqliteViews, type ViewStoreUnderTest } from './testing/projection-specification';
 
@@ -17,6 +17,21 @@ describe('insertChunks', () => {
 });
 
 describeInsertAllContract('SQLite view store', scratchSqliteViews);
+
+describe('inIndexOrder', () => {
+  it('orders rows by the columns in turn, nulls first as the index has them, and leaves the rows given as they were', () => {
+    const rows = [
+      { position: 1, customer_id: 'c-b', kind: 'purchase', time: 30 },
+      { position: 2, customer_id: 'c-a', kind: 'purchase', time: 20 },
+      { position: 3, customer_id: 'c-a', kind: null, time: 50 },
+      { position: 4, customer_id: 'c-a', kind: 'nps', time: 40 },
+      { position: 5, customer_id: 'c-a', kind: 'purchase', time: 10 },
+    ];
+    const given = structuredClone(rows);
+    expect(inIndexOrder(rows, ['customer_id', 'kind', 'time']).map((row) => row.position)).toEqual([3, 4, 5, 2, 1]);
+    expect(rows).toEqual(given);
+  });
+});
 
 describe('deleteForKeys', () => {
   let store: ViewStoreUnderTest;

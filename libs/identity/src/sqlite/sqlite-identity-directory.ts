@@ -2,7 +2,7 @@ import type { Clock } from '@cx/clock';
 import type { SqliteWriter } from '@cx/sqlite';
 import { anonymousCustomerId, isAnonymous } from '../customer-identifiers';
 import type { CustomerMerge } from '../customer-resolution';
-import { CLEAR_IDENTIFIER, IdentifierDigests } from '../identifier-digests';
+import { CLEAR_IDENTIFIER, CLEAR_IDENTIFIER_KINDS, IdentifierDigests } from '../identifier-digests';
 import type { DirectoryTransaction, IdentityChanges, IdentityDirectory, RecordedConflict } from '../identity-directory.port';
 
 /**
@@ -95,8 +95,13 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
   async hashClearIdentifiers(digests: IdentifierDigests): Promise<number> {
     const db = this.writer.db;
     const moved = await this.writer.transaction(() => {
+      // Seeks in the key's index: every start asks, and reading all 55,722 keys of a
+      // 1,000,000-event ledger to find none took 165 ms of each `cx` command's start.
       const clear = (
-        db.prepare('SELECT identifier, customer_id FROM identities').all() as Array<{ identifier: string; customer_id: string }>
+        db.prepare(`SELECT identifier, customer_id FROM identities WHERE ${CLEAR_KEY_RANGES}`).all() as Array<{
+          identifier: string;
+          customer_id: string;
+        }>
       ).filter((row) => CLEAR_IDENTIFIER.test(row.identifier));
       const streamExists = db.prepare('SELECT 1 FROM streams WHERE stream_id = ?');
       const recordedAt = new Date(this.clock.now()).toISOString();
@@ -116,3 +121,6 @@ export class SqliteIdentityDirectory implements IdentityDirectory {
     return moved;
   }
 }
+
+/** The keys that begin with a clear identifier's prefix (CLEAR_IDENTIFIER), as ranges of the key: `email:` up to, not including, `email;`. */
+const CLEAR_KEY_RANGES = CLEAR_IDENTIFIER_KINDS.map((kind) => `(identifier >= '${kind}:' AND identifier < '${kind};')`).join(' OR ');

@@ -20,7 +20,7 @@ import { caseKey, customerKey } from '../entity-keys';
 import type { Projection, ProjectionContext } from '../projection';
 import { STAGE_KINDS } from '../lifecycle/customer-facts';
 import { restretch, type CustomerCase } from '../lifecycle/stage-facts';
-import { inChunks, insertAll, unionAll } from '../sql-batches';
+import { inChunks, inIndexOrder, insertAll, unionAll } from '../sql-batches';
 import { customerChunks } from './customer-chunks';
 import { ALERT_EVENT_TYPES, answersSince, caseEventRow, caseStates, customerFactOf, outboundAround } from './alert-facts';
 import { ALERT_STAGE_FACTS, EVER, restage } from './alert-stages';
@@ -156,8 +156,8 @@ export class AlertsProjection implements Projection<AlertsTables> {
     let facts: AlertCustomerFactsTable[] = [];
     let caseRows: ReturnType<typeof caseEventRow>[] = [];
     const flush = async () => {
-      await insertIgnoring(tx, 'alert_customer_facts', facts);
-      await insertIgnoring(tx, 'alert_case_events', caseRows);
+      await insertIgnoring(tx, 'alert_customer_facts', inIndexOrder(facts, ['customer_id', 'kind', 'time']));
+      await insertIgnoring(tx, 'alert_case_events', inIndexOrder(caseRows, ['case_id', 'time']));
       facts = [];
       caseRows = [];
     };

@@ -3,7 +3,7 @@ import { EVENT_TYPES, type AnyLedgerEvent } from '@cx/events';
 import type { Projection, ProjectionContext } from '../projection';
 import { LifecycleSettings, LifecycleStage, stageChangesFrom, StageChange } from '@cx/views';
 import { CustomerAliases, loadLockedAliases } from '../canonical-customers';
-import { deleteForKeys, excludedValues, inChunks, insertAll, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
+import { deleteForKeys, excludedValues, inChunks, inIndexOrder, insertAll, rowsForKeys, toNumber, valuesTable } from '../sql-batches';
 import type { ViewDialect } from '../view-store/view-store.port';
 import { factRow, isActivity, STAGE_KINDS } from './customer-facts';
 import { createLifecycleReadIndexes, createLifecycleTables } from './lifecycle.schema';
@@ -109,7 +109,7 @@ export class LifecycleProjection implements Projection<LifecycleTables> {
     // Stored rows move first, then the batch's rows go in under the customer they stand for now.
     for (const merge of batch.merges) await this.moveMerged(tx, merge, changes);
     const fresh = await newRows(tx, [...batch.rows.values()]);
-    await insertAll(tx, 'customer_facts', fresh);
+    await insertAll(tx, 'customer_facts', inIndexOrder(fresh, ['customer_id', 'kind', 'time']));
     for (const row of fresh) changeOf(changes, row.customer_id).add(row);
     await restretch(
       tx,
