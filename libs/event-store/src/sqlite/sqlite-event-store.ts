@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Clock } from '@cx/clock';
-import type { EventType } from '@cx/events';
 import { migrate, openSqlite, SqliteDatabase, SqliteWriter } from '@cx/sqlite';
 import { AppendPlan, KeyHolder, keyOf, StreamHead } from '../append-plan';
 import { AppendSignal } from '../append-signal';
@@ -23,22 +22,19 @@ import type {
 const SQLITE_CONNECTION: StoreConnection = { kind: 'sqlite' };
 import { EVENT_STORE_MIGRATIONS } from './sqlite-schema';
 
-interface EventRow {
-  position: number;
-  stream_id: string;
-  revision: number;
-  customer_id: string;
-  source: string;
-  event_id: string;
-  type: string;
-  time_ms: number;
-  recorded_at_ms: number;
-  attributes: string;
-  data: string;
-  content_hash: string;
-  previous_hash: string | null;
-  hash: string;
-}
+/**
+ * A stored event's columns as the one JSON text of a `StoredEvent`, parsed once in the
+ * process. Read as a row of 14 columns, better-sqlite3 made 14 values and an object per
+ * event, then two more parses (attributes, data): 60,000 events of a known-at tail at
+ * 1,000,000 events took 747-822 ms to read that way, 336-417 ms this way (the parse
+ * included, about 3 µs an event). `json()` copies attributes and data in only as valid JSON,
+ * so a stored text cannot add or override a field of the event around it.
+ */
+const STORED_EVENT_JSON = `'{"position":' || position || ',"streamId":' || json_quote(stream_id) || ',"revision":' || revision
+  || ',"customerId":' || json_quote(customer_id) || ',"id":' || json_quote(event_id) || ',"source":' || json_quote(source)
+  || ',"type":' || json_quote(type) || ',"time":' || time_ms || ',"recordedAt":' || recorded_at_ms
+  || ',"attributes":' || json(attributes) || ',"data":' || json(data) || ',"contentHash":' || json_quote(content_hash)
+  || ',"previousHash":' || json_quote(previous_hash) || ',"hash":' || json_quote(hash) || '}'`;
 
 /**
  * The embedded event store. SQLite serialises writers, so positions (rowids) are given
@@ -62,9 +58,13 @@ export class SqliteEventStore implements TransactionalEventStore {
     this.reader = writer.db.memory ? writer.db : openSqlite(writer.db.name);
     const reader = this.reader;
     this.reads = {
-      readAll: reader.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
-      readAllRecordedBy: reader.prepare('SELECT * FROM events WHERE position > ? AND recorded_at_ms <= ? ORDER BY position LIMIT ?'),
-      readStream: reader.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      readAll: reader.prepare(`SELECT ${STORED_EVENT_JSON} FROM events WHERE position > ? ORDER BY position LIMIT ?`).pluck(),
+      readAllRecordedBy: reader
+        .prepare(`SELECT ${STORED_EVENT_JSON} FROM events WHERE position > ? AND recorded_at_ms <= ? ORDER BY position LIMIT ?`)
+        .pluck(),
+      readStream: reader
+        .prepare(`SELECT ${STORED_EVENT_JSON} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .pluck(),
       headPosition: reader.prepare('SELECT COALESCE(MAX(position), 0) AS position FROM events'),
       ping: reader.prepare('SELECT 1'),
     };
@@ -117,9 +117,13 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   private storedKeys(events: ReadonlyArray<Pick<ProposedEvent, 'source' | 'id'>>): Map<string, StoredKey> {
-    const rows = this.writes.storedKeys.all(JSON.stringify(events.map((e) => [e.source, e.id]))) as Array<
-      Pick<EventRow, 'source' | 'event_id' | 'position' | 'customer_id' | 'content_hash'>
-    >;
+    const rows = this.writes.storedKeys.all(JSON.stringify(events.map((e) => [e.source, e.id]))) as Array<{
+      source: string;
+      event_id: string;
+      position: number;
+      customer_id: string;
+      content_hash: string;
+    }>;
     return new Map(
       rows.map((row) => [
         keyOf({ source: row.source, id: row.event_id }),
@@ -173,7 +177,7 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const rows = this.reads.readStream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1) as EventRow[];
+    const rows = this.reads.readStream.all(streamId, options.fromRevision ?? 0, options.maxCount ?? -1) as string[];
     return rows.map(toStoredEvent);
   }
 
@@ -183,7 +187,7 @@ export class SqliteEventStore implements TransactionalEventStore {
       options.recordedBy === undefined
         ? this.reads.readAll.all(after, options.maxCount)
         : this.reads.readAllRecordedBy.all(after, options.recordedBy, options.maxCount);
-    return (rows as EventRow[]).map(toStoredEvent);
+    return (rows as string[]).map(toStoredEvent);
   }
 
   async headPosition(): Promise<number> {
@@ -204,21 +208,5 @@ export class SqliteEventStore implements TransactionalEventStore {
   }
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    position: row.position,
-    streamId: row.stream_id,
-    revision: row.revision,
-    customerId: row.customer_id,
-    id: row.event_id,
-    source: row.source,
-    type: row.type as EventType,
-    time: row.time_ms,
-    recordedAt: row.recorded_at_ms,
-    attributes: JSON.parse(row.attributes) as StoredEvent['attributes'],
-    data: JSON.parse(row.data) as StoredEvent['data'],
-    contentHash: row.content_hash,
-    previousHash: row.previous_hash,
-    hash: row.hash,
-  };
-}
+/** An event as `STORED_EVENT_JSON` reads it: one text, one parse. */
+const toStoredEvent = (json: string): StoredEvent => JSON.parse(json) as StoredEvent;
