@@ -56,9 +56,10 @@ export async function projectEachInto(
   projections: ReadonlyArray<{ projection: Projection; upTo?: number }>,
   build: ScratchBuild = {},
 ): Promise<void> {
-  const registry = new ProjectionRegistry(views);
-  await registry.ensureTables();
-  for (const { projection } of projections) await registry.install(projection);
+  await installEmpty(
+    views,
+    projections.map(({ projection }) => projection),
+  );
   await foldInto(
     views,
     store,
@@ -74,11 +75,16 @@ export async function projectEachInto(
  */
 export async function withEmptyViews<T>(projections: readonly Projection[], work: (views: ViewStore) => Promise<T>): Promise<T> {
   return withScratchViews(async (views) => {
-    const registry = new ProjectionRegistry(views);
-    await registry.ensureTables();
-    for (const projection of projections) await registry.install(projection);
+    await installEmpty(views, projections);
     return work(views);
   });
+}
+
+/** The registry and each projection's first generation, live and empty, in a scratch store. */
+async function installEmpty(views: ViewStore, projections: readonly Projection[]): Promise<void> {
+  const registry = new ProjectionRegistry(views);
+  await registry.ensureTables();
+  for (const projection of projections) await registry.install(projection);
 }
 
 /**
